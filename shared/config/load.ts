@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { type AutopilotConfig, AutopilotConfigSchema } from './schema.js';
+
+/** A config file that cannot be read, parsed or validated; `problems` lists each bad field with its path. */
+export class ConfigError extends Error {
+  readonly problems: string[];
+
+  constructor(source: string, problems: string[], options?: { cause?: unknown }) {
+    super(`invalid ecs-autopilot config (${source}):\n${problems.map((p) => `  - ${p}`).join('\n')}`, options);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+/** Renders a zod issue path the way a person reads the YAML: `clusters[0].services[1].name`. */
+function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    out += typeof key === 'number' ? `[${key}]` : `${out ? '.' : ''}${String(key)}`;
+  }
+  return out || '(root)';
+}
+
+function describeIssues(error: z.ZodError): string[] {
+  return error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
+}
+
+/** Validates an already parsed config value. */
+export function parseConfig(value: unknown, source = 'inline'): AutopilotConfig {
+  const result = AutopilotConfigSchema.safeParse(value);
+  if (!result.success) throw new ConfigError(source, describeIssues(result.error));
+  return result.data;
+}
+
+/** Reads, parses (YAML or JSON) and validates a config file. */
+export function loadConfigFile(path: string): AutopilotConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (cause) {
+    throw new ConfigError(path, [`cannot read the file: ${(cause as Error).message}`], { cause });
+  }
+  let value: unknown;
+  try {
+    value = parseYaml(text, { prettyErrors: true });
+  } catch (cause) {
+    throw new ConfigError(path, [`not valid YAML: ${(cause as Error).message}`], { cause });
+  }
+  return parseConfig(value, path);
+}

@@ -1,0 +1,94 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { type Action, actionKey, describeAction } from './actions.js';
+import { guard } from './guardrails.js';
+import { actionKinds, type ExecutorClients, type VerificationMode } from './kinds.js';
+
+/** How an action ended. */
+export type Outcome = 'applied' | 'already-done' | 'dry-run' | 'blocked' | 'duplicate' | 'failed';
+
+/** What the executor did with one action and why: handed to reporting and logged. */
+export interface AuditRecord {
+  action: Action;
+  description: string;
+  outcome: Outcome;
+  why: string;
+  guard?: { rule: string; why: string };
+  verification?: { mode: VerificationMode; ok: boolean; evidence: string };
+  error?: string;
+  at: string;
+  durationMs: number;
+}
+
+export interface ExecutorOptions {
+  clients: ExecutorClients;
+  logger: Logger;
+  dryRun: boolean;
+  verification: { deregistration: VerificationMode };
+  now?: () => Date;
+}
+
+/**
+ * The only code that mutates AWS. Every action goes through the same steps: idempotency (one write per intended
+ * change per run), guardrails, dry-run, apply, verify; each ends in an audit record.
+ */
+export class Executor {
+  readonly #options: ExecutorOptions;
+  readonly #done = new Set<string>();
+
+  constructor(options: ExecutorOptions) {
+    this.#options = options;
+  }
+
+  /** Carries out the actions in order; a failure of one does not stop the others. */
+  async run(actions: readonly Action[]): Promise<AuditRecord[]> {
+    const records: AuditRecord[] = [];
+    for (const action of actions) records.push(await this.#runOne(action));
+    return records;
+  }
+
+  async #runOne(action: Action): Promise<AuditRecord> {
+    const { logger, dryRun, clients } = this.#options;
+    const now = this.#options.now ?? (() => new Date());
+    const started = now();
+    const description = describeAction(action);
+    const record = (fields: Omit<AuditRecord, 'action' | 'description' | 'at' | 'durationMs' | 'why'>): AuditRecord => {
+      const audit: AuditRecord = {
+        action,
+        description,
+        why: action.why,
+        at: started.toISOString(),
+        durationMs: now().getTime() - started.getTime(),
+        ...fields,
+      };
+      const level = audit.outcome === 'failed' ? 'error' : audit.outcome === 'blocked' ? 'warn' : 'info';
+      logger[level](`${audit.outcome}: ${description}`, { audit: { ...audit, action: undefined }, subject: action.subject });
+      return audit;
+    };
+
+    const key = actionKey(action);
+    if (this.#done.has(key)) return record({ outcome: 'duplicate' });
+    this.#done.add(key);
+
+    const verdict = guard(action);
+    if (!verdict.allowed) return record({ outcome: 'blocked', guard: { rule: verdict.rule, why: verdict.why } });
+    if (dryRun) return record({ outcome: 'dry-run' });
+
+    const kind = actionKinds[action.kind];
+    const mode = this.#options.verification.deregistration;
+    try {
+      logger.info(`applying: ${description}`, { why: action.why, subject: action.subject });
+      const applied = await kind.apply(action, clients);
+      if (!applied.changed) {
+        return record({ outcome: 'already-done', verification: { mode, ok: true, evidence: applied.evidence } });
+      }
+      const verification = await kind.verify(action, clients, mode, applied);
+      return record({
+        outcome: verification.ok ? 'applied' : 'failed',
+        verification: { mode, ...verification },
+        ...(verification.ok ? {} : { error: `verification failed: ${verification.evidence}` }),
+      });
+    } catch (error) {
+      return record({ outcome: 'failed', error: `${(error as Error).name}: ${(error as Error).message}` });
+    }
+  }
+}

@@ -1,0 +1,111 @@
+import {
+  DescribeContainerInstancesCommand,
+  DescribeServicesCommand,
+  type ECSClient,
+} from '@aws-sdk/client-ecs';
+import { DescribeTargetHealthCommand, type ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { LRUCache } from 'lru-cache';
+import { disabledByTag } from '../config/managed.js';
+import type { ServiceTopology, TargetGroupHealth } from './types.js';
+
+/** Thrown when an observation cannot be made; the event is retried and, failing that, lands in the DLQ. */
+export class ObservationError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ObservationError';
+  }
+}
+
+/** A service that does not exist is cached too, so a storm of its events costs one lookup. */
+type TopologyEntry = { found: true; topology: ServiceTopology } | { found: false };
+
+/** Describe* results that change rarely, shared by the invocations of one warm container for a short TTL. */
+export interface ObservationCache {
+  topology: LRUCache<string, TopologyEntry, ECSClient>;
+  ec2InstanceIds: LRUCache<string, string, ECSClient>;
+}
+
+/** A cache whose entries live `ttlSeconds`; concurrent lookups of one key make a single AWS call. */
+export function createObservationCache(ttlSeconds = 60): ObservationCache {
+  return {
+    topology: new LRUCache<string, TopologyEntry, ECSClient>({
+      max: 1000,
+      ttl: ttlSeconds * 1000,
+      fetchMethod: async (key, _stale, { context: ecs }) => {
+        const [cluster, service] = key.split('\u0000') as [string, string];
+        const out = await ecs.send(new DescribeServicesCommand({ cluster, services: [service], include: ['TAGS'] }));
+        const found = out.services?.find((s) => s.serviceName === service && s.status !== 'INACTIVE');
+        if (!found) return { found: false };
+        return {
+          found: true,
+          topology: {
+            serviceArn: found.serviceArn ?? '',
+            serviceName: service,
+            clusterName: cluster,
+            disabledByTag: disabledByTag(found.tags),
+            loadBalancers: (found.loadBalancers ?? [])
+              .filter((lb) => lb.targetGroupArn && lb.containerName && lb.containerPort !== undefined)
+              .map((lb) => ({
+                targetGroupArn: lb.targetGroupArn as string,
+                containerName: lb.containerName as string,
+                containerPort: lb.containerPort as number,
+              })),
+          },
+        };
+      },
+    }),
+    ec2InstanceIds: new LRUCache<string, string, ECSClient>({
+      max: 5000,
+      ttl: ttlSeconds * 10 * 1000,
+      fetchMethod: async (key, _stale, { context: ecs }) => {
+        const [cluster, containerInstance] = key.split('\u0000') as [string, string];
+        const out = await ecs.send(
+          new DescribeContainerInstancesCommand({ cluster, containerInstances: [containerInstance] }),
+        );
+        const id = out.containerInstances?.[0]?.ec2InstanceId;
+        if (!id) throw new ObservationError(`container instance ${containerInstance} has no EC2 instance id`);
+        return id;
+      },
+    }),
+  };
+}
+
+/** The service's target groups, container ports and kill-switch tag; undefined when the service does not exist. */
+export async function observeServiceTopology(
+  ecs: ECSClient,
+  cache: ObservationCache,
+  clusterName: string,
+  serviceName: string,
+): Promise<ServiceTopology | undefined> {
+  const entry = await cache.topology.fetch(`${clusterName}\u0000${serviceName}`, { context: ecs });
+  return entry?.found ? entry.topology : undefined;
+}
+
+/** The EC2 instance a bridge/host-mode task ran on. */
+export async function observeEc2InstanceId(
+  ecs: ECSClient,
+  cache: ObservationCache,
+  clusterName: string,
+  containerInstanceArn: string,
+): Promise<string> {
+  const id = await cache.ec2InstanceIds.fetch(`${clusterName}\u0000${containerInstanceArn}`, { context: ecs });
+  if (!id) throw new ObservationError(`no EC2 instance id for ${containerInstanceArn}`);
+  return id;
+}
+
+/** Every target of a target group with its health; one ELB call. */
+export async function observeTargetGroupHealth(
+  elbv2: ElasticLoadBalancingV2Client,
+  targetGroupArn: string,
+): Promise<TargetGroupHealth> {
+  const out = await elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn }));
+  return {
+    targetGroupArn,
+    targets: (out.TargetHealthDescriptions ?? []).map((d) => ({
+      id: d.Target?.Id ?? '',
+      port: d.Target?.Port ?? 0,
+      state: d.TargetHealth?.State ?? 'unknown',
+      reason: d.TargetHealth?.Reason,
+    })),
+  };
+}
