@@ -4,16 +4,17 @@ import type { AutopilotConfig, TaskFailurePolicy } from './schema.js';
 export const DISABLED_TAG = 'ecs-autopilot:disabled';
 
 /** What the config says about one service: whether it is managed, and its effective policies. */
-export type ServiceManagement =
-  | { managed: false; why: string }
-  | { managed: true; taskFailures: TaskFailurePolicy };
+export type ServiceManagement = { managed: false; why: string } | { managed: true; taskFailures: TaskFailurePolicy };
 
 /** Looks a service up in the config: exact name first, then the cluster's "*" entry. */
-export function serviceManagement(config: AutopilotConfig, clusterName: string, serviceName: string): ServiceManagement {
+export function serviceManagement(
+  config: AutopilotConfig,
+  clusterName: string,
+  serviceName: string,
+): ServiceManagement {
   const cluster = config.clusters.find((c) => c.name === clusterName);
   if (!cluster) return { managed: false, why: `cluster ${clusterName} is not in the config` };
-  const service =
-    cluster.services.find((s) => s.name === serviceName) ?? cluster.services.find((s) => s.name === '*');
+  const service = cluster.services.find((s) => s.name === serviceName) ?? cluster.services.find((s) => s.name === '*');
   if (!service) return { managed: false, why: `service ${serviceName} is not in the config of cluster ${clusterName}` };
   if (!service.enabled) return { managed: false, why: `service ${serviceName} is disabled in the config` };
   return { managed: true, taskFailures: { ...config.taskFailures, ...service.taskFailures } };

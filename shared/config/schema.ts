@@ -10,7 +10,9 @@ export const TaskFailurePolicySchema = z
     alertRoutineStops: z
       .boolean()
       .default(false)
-      .describe('Also alert on routine stops (scale-in, deployment replacement, user stops); otherwise they are logged.'),
+      .describe(
+        'Also alert on routine stops (scale-in, deployment replacement, user stops); otherwise they are logged.',
+      ),
   })
   .strict();
 
@@ -25,7 +27,9 @@ export const ServiceSchema = z
     enabled: z
       .boolean()
       .default(true)
-      .describe('Kill switch: false means no action at all (the ecs-autopilot:disabled tag on the service does the same).'),
+      .describe(
+        'Kill switch: false means no action at all (the ecs-autopilot:disabled tag on the service does the same).',
+      ),
     taskFailures: TaskFailurePolicySchema.partial().optional().describe('Overrides of the global taskFailures policy.'),
   })
   .strict();

@@ -61,7 +61,10 @@ export class Executor {
         ...fields,
       };
       const level = audit.outcome === 'failed' ? 'error' : audit.outcome === 'blocked' ? 'warn' : 'info';
-      logger[level](`${audit.outcome}: ${description}`, { audit: { ...audit, action: undefined }, subject: action.subject });
+      logger[level](`${audit.outcome}: ${description}`, {
+        audit: { ...audit, action: undefined },
+        subject: action.subject,
+      });
       return audit;
     };
 

@@ -2,6 +2,7 @@ import {
   DeregisterTargetsCommand,
   DescribeTargetHealthCommand,
   type ElasticLoadBalancingV2Client,
+  InvalidTargetException,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { isInService } from '../targets/membership.js';
 import type { Target } from '../tasks/types.js';
@@ -34,7 +35,10 @@ export interface ActionKind<A extends Action> {
 
 async function observedStates(elbv2: ElasticLoadBalancingV2Client, targetGroupArn: string, targets: Target[]) {
   const out = await elbv2.send(
-    new DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn, Targets: targets.map((t) => ({ Id: t.id, Port: t.port })) }),
+    new DescribeTargetHealthCommand({
+      TargetGroupArn: targetGroupArn,
+      Targets: targets.map((t) => ({ Id: t.id, Port: t.port })),
+    }),
   );
   return (out.TargetHealthDescriptions ?? []).map((d) => ({
     id: d.Target?.Id ?? '',
@@ -58,7 +62,7 @@ const deregisterTargets: ActionKind<DeregisterTargetsAction> = {
     } catch (error) {
       // A target that left between observation and write (ECS deregistering it too) fails the whole call: retry with
       // what is still registered, so the write stays idempotent.
-      if ((error as Error).name !== 'InvalidTarget') throw error;
+      if (!(error instanceof InvalidTargetException)) throw error;
       const still = (await observedStates(elbv2, action.targetGroupArn, action.targets)).filter(isInService);
       if (still.length === 0) return { changed: false, evidence: 'every target had already left the target group' };
       await send(still);
@@ -71,7 +75,10 @@ const deregisterTargets: ActionKind<DeregisterTargetsAction> = {
     const lingering = states.filter(isInService);
     return lingering.length === 0
       ? { ok: true, evidence: `read back: ${states.map((s) => `${s.id}:${s.port} ${s.state}`).join(', ')}` }
-      : { ok: false, evidence: `still in service after the write: ${lingering.map((s) => `${s.id}:${s.port} ${s.state}`).join(', ')}` };
+      : {
+          ok: false,
+          evidence: `still in service after the write: ${lingering.map((s) => `${s.id}:${s.port} ${s.state}`).join(', ')}`,
+        };
   },
 };
 

@@ -72,7 +72,10 @@ export function classifyStop(task: TaskDetail): StopClassification {
   const oom = task.containers.find((c) => /OutOfMemory/i.test(c.reason ?? ''));
   if (oom) return result('out-of-memory', `${describeContainer(oom)} was killed for exceeding its memory limit`, oom);
 
-  if (/CannotPullContainer|pull image manifest|ImagePull/i.test(reason) || task.containers.some((c) => /CannotPullContainer/i.test(c.reason ?? ''))) {
+  if (
+    /CannotPullContainer|pull image manifest|ImagePull/i.test(reason) ||
+    task.containers.some((c) => /CannotPullContainer/i.test(c.reason ?? ''))
+  ) {
     return result('image-pull-failed', `the image could not be pulled: ${reason || 'CannotPullContainerError'}`);
   }
   if (code === 'TaskFailedToStart') {
@@ -103,7 +106,8 @@ export function classifyStop(task: TaskDetail): StopClassification {
       failed,
     );
   }
-  if (code === 'UserInitiated') return result('user-initiated', `stopped by a user or API call: ${reason || 'no reason given'}`);
+  if (code === 'UserInitiated')
+    return result('user-initiated', `stopped by a user or API call: ${reason || 'no reason given'}`);
   if (/maintenance|retire|patching/i.test(reason)) {
     return result('infrastructure-maintenance', `AWS replaced the task for maintenance: ${reason}`);
   }

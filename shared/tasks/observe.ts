@@ -1,9 +1,8 @@
+import { DescribeContainerInstancesCommand, DescribeServicesCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import {
-  DescribeContainerInstancesCommand,
-  DescribeServicesCommand,
-  type ECSClient,
-} from '@aws-sdk/client-ecs';
-import { DescribeTargetHealthCommand, type ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+  DescribeTargetHealthCommand,
+  type ElasticLoadBalancingV2Client,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
 import { LRUCache } from 'lru-cache';
 import { disabledByTag } from '../config/managed.js';
 import type { ServiceTopology, TargetGroupHealth } from './types.js';

@@ -28,9 +28,13 @@ export interface TaskStopPlan {
  */
 export function planTaskStop(observation: TaskStopObservation, policy: TaskFailurePolicy): TaskStopPlan {
   const { subject, classification } = observation;
-  if (!policy.deregisterTargets) return { actions: [], notes: ['target deregistration is switched off for this service'] };
+  if (!policy.deregisterTargets)
+    return { actions: [], notes: ['target deregistration is switched off for this service'] };
   if (classification.routine) {
-    return { actions: [], notes: [`routine stop (${classification.kind}): ECS deregisters and drains these targets itself`] };
+    return {
+      actions: [],
+      notes: [`routine stop (${classification.kind}): ECS deregisters and drains these targets itself`],
+    };
   }
   const actions: DeregisterTargetsAction[] = [];
   const notes: string[] = [];

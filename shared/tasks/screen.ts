@@ -1,5 +1,5 @@
-import type { AutopilotConfig, TaskFailurePolicy } from '../config/schema.js';
 import { serviceManagement } from '../config/managed.js';
+import type { AutopilotConfig, TaskFailurePolicy } from '../config/schema.js';
 import type { TaskStateChangeEvent } from '../events/task-state-change.js';
 
 /** Where a task belongs, read from its event. */

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+
+/** An alert as reporting produces it and the notifier delivers it: channel-neutral, validated at both ends. */
+export const AlertSchema = z.object({
+  /** Groups one incident: the chat thread and the de-duplication key. */
+  incidentId: z.string().min(1).max(128),
+  severity: z.enum(['critical', 'warning', 'info']),
+  /** `<reaction>/<what>`, e.g. `task-stopped/out-of-memory`: subscribers filter on it. */
+  kind: z.string().min(1),
+  title: z.string().min(1),
+  /** Markdown. */
+  description: z.string().min(1),
+  nextSteps: z.array(z.string()),
+  keywords: z.array(z.string()),
+  cluster: z.string(),
+  service: z.string(),
+  region: z.string(),
+  account: z.string(),
+  links: z.array(z.object({ label: z.string(), url: z.url() })),
+  relatedResources: z.array(z.string()),
+  dryRun: z.boolean(),
+  occurredAt: z.iso.datetime({ offset: true }),
+});
+
+export type Alert = z.output<typeof AlertSchema>;
+export type AlertSeverity = Alert['severity'];
+
+/** Console links for the resources an alert is about. */
+export const consoleLinks = {
+  task(region: string, cluster: string, taskArn: string) {
+    const id = taskArn.split('/').pop() ?? taskArn;
+    return `https://${region}.console.aws.amazon.com/ecs/v2/clusters/${cluster}/tasks/${id}/configuration?region=${region}`;
+  },
+  service(region: string, cluster: string, service: string) {
+    return `https://${region}.console.aws.amazon.com/ecs/v2/clusters/${cluster}/services/${service}/health?region=${region}`;
+  },
+  targetGroup(region: string, targetGroupArn: string) {
+    return `https://${region}.console.aws.amazon.com/ec2/home?region=${region}#TargetGroup:targetGroupArn=${encodeURIComponent(targetGroupArn)}`;
+  },
+};

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import type { Alert } from './alert.js';
+
+/**
+ * The Amazon Q Developer in chat applications (formerly AWS Chatbot) custom notification schema.
+ * A message that does not match is dropped without a word, so every message is checked against this before it is sent.
+ */
+export const ChatbotNotificationSchema = z
+  .object({
+    version: z.literal('1.0'),
+    source: z.literal('custom'),
+    id: z.string().optional(),
+    content: z
+      .object({
+        textType: z.literal('client-markdown').optional(),
+        title: z.string().optional(),
+        description: z.string().min(1),
+        nextSteps: z.array(z.string()).optional(),
+        keywords: z.array(z.string()).optional(),
+      })
+      .strict(),
+    metadata: z
+      .object({
+        threadId: z.string().optional(),
+        summary: z.string().optional(),
+        eventType: z.string().optional(),
+        relatedResources: z.array(z.string()).optional(),
+        additionalContext: z.record(z.string(), z.string()).optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export type ChatbotNotification = z.output<typeof ChatbotNotificationSchema>;
+
+const severityMark = { critical: '🔴', warning: '🟠', info: '🔵' } as const;
+
+/** Renders an alert in the custom notification format, links and next steps included. */
+export function toChatbotNotification(alert: Alert): ChatbotNotification {
+  const links = alert.links.map((l) => `[${l.label}](${l.url})`).join(' · ');
+  const title = `${severityMark[alert.severity]} ${alert.dryRun ? '[dry run] ' : ''}${alert.title}`;
+  return ChatbotNotificationSchema.parse({
+    version: '1.0',
+    source: 'custom',
+    id: alert.incidentId,
+    content: {
+      textType: 'client-markdown',
+      title,
+      description: links ? `${alert.description}\n\n${links}` : alert.description,
+      nextSteps: alert.nextSteps,
+      keywords: [alert.severity, alert.cluster, alert.service, ...alert.keywords],
+    },
+    metadata: {
+      threadId: alert.incidentId,
+      summary: title,
+      eventType: alert.kind,
+      relatedResources: alert.relatedResources,
+      additionalContext: {
+        severity: alert.severity,
+        cluster: alert.cluster,
+        service: alert.service,
+        region: alert.region,
+        account: alert.account,
+        occurredAt: alert.occurredAt,
+        dryRun: String(alert.dryRun),
+      },
+    },
+  });
+}

@@ -1,0 +1,122 @@
+import type { TaskFailurePolicy } from '../config/schema.js';
+import type { TaskStateChangeEvent } from '../events/task-state-change.js';
+import { shortName } from '../executor/actions.js';
+import type { AuditRecord } from '../executor/executor.js';
+import { type Alert, type AlertSeverity, consoleLinks } from '../notify/alert.js';
+import type { StopClassification, StopKind } from './classify.js';
+import type { TaskStopPlan } from './plan.js';
+import type { TaskSubject } from './screen.js';
+
+const nextStepsByKind: Partial<Record<StopKind, string[]>> = {
+  'out-of-memory': [
+    'Raise the memory limit of the container in the task definition, or find what grew: Container Insights shows MemoryUtilized per task.',
+    'Check whether the crash repeats: several OOM kills in a row mean every new task will die the same way.',
+  ],
+  'health-check-failed': [
+    "Compare the target group's health check (path, port, thresholds) with what the app serves, and its startup time with the service's healthCheckGracePeriodSeconds.",
+    'Read the last application logs of the task before it was stopped.',
+  ],
+  'image-pull-failed': [
+    'Check that the image and tag exist, and that the task execution role may pull them (ECR policy, KMS).',
+    'Check the route to the registry: NAT gateway or VPC endpoints for ECR and S3.',
+  ],
+  'failed-to-start': [
+    'Check that the task execution role may read every secret and parameter the task definition names.',
+    'Check the route to Secrets Manager / SSM (VPC endpoints or NAT).',
+  ],
+  'spot-interruption': [
+    'ECS replaces the task on its own. If interruptions pile up, give the capacity provider strategy an on-demand base.',
+  ],
+  'essential-container-exited': [
+    "Read the container's last log lines: the exit code says how it ended.",
+    'If the task definition changed recently, consider rolling back the deployment.',
+  ],
+  unknown: ['Open the stopped task in the console for its full stop reason.'],
+};
+
+const lateStatuses = new Set(['STOPPING', 'DEPROVISIONING', 'STOPPED']);
+
+/** What the executor did, one Markdown line per action. */
+function describeAudit(record: AuditRecord): string {
+  switch (record.outcome) {
+    case 'applied':
+      return `• ${record.description} (verified: ${record.verification?.evidence ?? 'yes'})`;
+    case 'already-done':
+      return `• ${record.description}: nothing to do, ${record.verification?.evidence ?? 'already done'}`;
+    case 'dry-run':
+      return `• would ${record.description} (dry run: nothing changed)`;
+    case 'blocked':
+      return `• did not ${record.description}: guardrail ${record.guard?.rule}: ${record.guard?.why}`;
+    case 'duplicate':
+      return `• ${record.description}: already done in this run`;
+    case 'failed':
+      return `• FAILED to ${record.description}: ${record.error}`;
+  }
+}
+
+/** Everything reporting decides from. */
+export interface TaskStopReport {
+  event: TaskStateChangeEvent;
+  subject: TaskSubject;
+  classification: StopClassification;
+  plan: TaskStopPlan;
+  audit: AuditRecord[];
+  policy: TaskFailurePolicy;
+  dryRun: boolean;
+}
+
+/**
+ * The alert for a task stop, or undefined when it deserves a log line only. Pure.
+ * Alerted: failures of the automation and guardrail refusals, always; non-routine stops on the event that first
+ * reports them (a later event of the same stop alerts only if it found work the earlier one did not do).
+ */
+export function taskStopAlert(report: TaskStopReport): Alert | undefined {
+  const { event, subject, classification, plan, audit, policy, dryRun } = report;
+  const task = event.detail;
+  const troubled = audit.some((r) => r.outcome === 'failed' || r.outcome === 'blocked');
+  const acted = audit.some((r) => r.outcome === 'applied' || r.outcome === 'dry-run');
+  if (!troubled) {
+    if (classification.routine && !policy.alertRoutineStops) return undefined;
+    const late = lateStatuses.has(task.lastStatus) && task.startedAt !== undefined;
+    if (late && !acted) return undefined;
+  }
+  const severity: AlertSeverity = troubled ? 'critical' : classification.severity;
+  const taskId = subject.taskArn.split('/').pop() ?? subject.taskArn;
+  const { region, account } = event;
+  const did = audit.length ? audit.map(describeAudit) : plan.notes.map((n) => `• nothing: ${n}`);
+  const family = task.taskDefinitionArn ? shortName(task.taskDefinitionArn) : 'unknown';
+  const description = [
+    `*What happened:* ${classification.summary}.`,
+    `*Task:* \`${taskId}\` (${task.launchType ?? 'unknown launch type'}, task definition \`${family}\`), last status ${task.lastStatus}${task.stopCode ? `, stop code ${task.stopCode}` : ''}.`,
+    `*What ecs-autopilot did:*\n${did.join('\n') || '• nothing'}`,
+  ].join('\n');
+  const failedSteps = troubled
+    ? [
+        'The automation could not finish: check the target groups below by hand, and the function logs for the audit record.',
+      ]
+    : [];
+  return {
+    incidentId: `ecs-task-stop/${subject.clusterName}/${taskId}`,
+    severity,
+    kind: `task-stopped/${classification.kind}`,
+    title: `${subject.clusterName}/${subject.serviceName}: task ${taskId.slice(0, 8)} stopped (${classification.kind.replaceAll('-', ' ')})`,
+    description,
+    nextSteps: [...failedSteps, ...(nextStepsByKind[classification.kind] ?? [])],
+    keywords: [classification.kind, ...(task.stopCode ? [task.stopCode] : [])],
+    cluster: subject.clusterName,
+    service: subject.serviceName,
+    region,
+    account,
+    links: [
+      { label: 'Task', url: consoleLinks.task(region, subject.clusterName, subject.taskArn) },
+      { label: 'Service', url: consoleLinks.service(region, subject.clusterName, subject.serviceName) },
+      ...audit.map((r) => ({
+        label: `Target group ${shortName(r.action.targetGroupArn)}`,
+        url: consoleLinks.targetGroup(region, r.action.targetGroupArn),
+      })),
+    ],
+    relatedResources: [subject.taskArn, ...audit.map((r) => r.action.targetGroupArn)],
+    dryRun,
+    occurredAt: task.stoppingAt ?? task.stoppedAt ?? event.time,
+  };
+}

@@ -1,0 +1,160 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import {
+  DeregisterTargetsCommand,
+  DescribeTargetHealthCommand,
+  ElasticLoadBalancingV2Client,
+  InvalidTargetException,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { DeregisterTargetsAction } from '#shared/executor/actions.js';
+import { Executor, type ExecutorOptions } from '#shared/executor/executor.js';
+import { guard } from '#shared/executor/guardrails.js';
+import { TG_WEB } from '#test/support/builders.js';
+
+const elbv2 = new ElasticLoadBalancingV2Client({ region: 'us-east-1' });
+const elbv2Mock = mockClient(elbv2);
+const logger = new Logger({ logLevel: 'SILENT' });
+
+function action(overrides: Partial<DeregisterTargetsAction> = {}): DeregisterTargetsAction {
+  return {
+    kind: 'deregister-targets',
+    subject: { clusterName: 'prod', serviceName: 'web' },
+    targetGroupArn: TG_WEB,
+    targets: [{ id: '10.0.1.17', port: 8080 }],
+    why: 'task stopped',
+    basis: { inService: 3, healthy: 3, removingHealthy: 1 },
+    ...overrides,
+  };
+}
+
+function executor(overrides: Partial<ExecutorOptions> = {}): Executor {
+  return new Executor({
+    clients: { elbv2 },
+    logger,
+    dryRun: false,
+    verification: { deregistration: 'acknowledged' },
+    ...overrides,
+  });
+}
+
+describe('Guardrails: guard', () => {
+  it('allows a deregistration that leaves registered targets behind', () => {
+    expect(guard(action())).toEqual({ allowed: true });
+  });
+
+  it('refuses to leave a target group with no registered target', () => {
+    // Act
+    const verdict = guard(action({ basis: { inService: 1, healthy: 1, removingHealthy: 1 } }));
+
+    // Assess
+    expect(verdict).toMatchObject({ allowed: false, rule: 'never-empty' });
+  });
+});
+
+describe('Executor: run', () => {
+  beforeEach(() => {
+    elbv2Mock.reset();
+  });
+
+  it('writes once and records the acknowledged write', async () => {
+    // Prepare
+    elbv2Mock.on(DeregisterTargetsCommand).resolves({});
+
+    // Act
+    const [record] = await executor().run([action()]);
+
+    // Assess
+    expect(record).toMatchObject({ outcome: 'applied', verification: { mode: 'acknowledged', ok: true } });
+    expect(elbv2Mock.commandCalls(DeregisterTargetsCommand)[0]?.args[0].input).toEqual({
+      TargetGroupArn: TG_WEB,
+      Targets: [{ Id: '10.0.1.17', Port: 8080 }],
+    });
+  });
+
+  it('mutates nothing in dry-run and says what it would have done', async () => {
+    // Act
+    const [record] = await executor({ dryRun: true }).run([action()]);
+
+    // Assess
+    expect(record?.outcome).toBe('dry-run');
+    expect(elbv2Mock.calls()).toHaveLength(0);
+  });
+
+  it('mutates nothing when a guardrail refuses, and records the rule', async () => {
+    // Act
+    const [record] = await executor().run([action({ basis: { inService: 1, healthy: 1, removingHealthy: 1 } })]);
+
+    // Assess
+    expect(record).toMatchObject({ outcome: 'blocked', guard: { rule: 'never-empty' } });
+    expect(elbv2Mock.calls()).toHaveLength(0);
+  });
+
+  it('writes the same intended change only once per run', async () => {
+    // Prepare
+    elbv2Mock.on(DeregisterTargetsCommand).resolves({});
+
+    // Act
+    const records = await executor().run([action(), action()]);
+
+    // Assess
+    expect(records.map((r) => r.outcome)).toEqual(['applied', 'duplicate']);
+    expect(elbv2Mock.commandCalls(DeregisterTargetsCommand)).toHaveLength(1);
+  });
+
+  it('retries with the targets still registered when one left between observation and write', async () => {
+    // Prepare
+    const targets = [
+      { id: '10.0.1.17', port: 8080 },
+      { id: '10.0.1.17', port: 9090 },
+    ];
+    elbv2Mock
+      .on(DeregisterTargetsCommand)
+      .rejectsOnce(new InvalidTargetException({ message: 'gone', $metadata: {} }))
+      .resolves({});
+    elbv2Mock.on(DescribeTargetHealthCommand).resolves({
+      TargetHealthDescriptions: [
+        {
+          Target: { Id: '10.0.1.17', Port: 8080 },
+          TargetHealth: { State: 'unavailable', Reason: 'Target.NotRegistered' },
+        },
+        { Target: { Id: '10.0.1.17', Port: 9090 }, TargetHealth: { State: 'healthy' } },
+      ],
+    });
+
+    // Act
+    const [record] = await executor().run([action({ targets })]);
+
+    // Assess
+    expect(record?.outcome).toBe('applied');
+    expect(elbv2Mock.commandCalls(DeregisterTargetsCommand)[1]?.args[0].input.Targets).toEqual([
+      { Id: '10.0.1.17', Port: 9090 },
+    ]);
+  });
+
+  it('records a failed verification when a read-back still finds the target in service', async () => {
+    // Prepare
+    elbv2Mock.on(DeregisterTargetsCommand).resolves({});
+    elbv2Mock.on(DescribeTargetHealthCommand).resolves({
+      TargetHealthDescriptions: [{ Target: { Id: '10.0.1.17', Port: 8080 }, TargetHealth: { State: 'healthy' } }],
+    });
+
+    // Act
+    const [record] = await executor({ verification: { deregistration: 'read-back' } }).run([action()]);
+
+    // Assess
+    expect(record).toMatchObject({ outcome: 'failed', verification: { mode: 'read-back', ok: false } });
+    expect(record?.error).toMatch(/still in service after the write: 10.0.1.17:8080 healthy/);
+  });
+
+  it('records a write that AWS refused as failed and goes on with the next action', async () => {
+    // Prepare
+    elbv2Mock.on(DeregisterTargetsCommand).rejectsOnce(new Error('Throttling')).resolves({});
+
+    // Act
+    const records = await executor().run([action(), action({ targetGroupArn: `${TG_WEB.slice(0, -1)}0` })]);
+
+    // Assess
+    expect(records.map((r) => r.outcome)).toEqual(['failed', 'applied']);
+  });
+});
