@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import type { z } from 'zod';
+import { describeIssues } from '../validation/issues.js';
 import { type AutopilotConfig, AutopilotConfigSchema } from './schema.js';
 
 /** A config file that cannot be read, parsed or validated; `problems` lists each bad field with its path. */
@@ -14,23 +14,10 @@ export class ConfigError extends Error {
   }
 }
 
-/** Renders a zod issue path the way a person reads the YAML: `clusters[0].services[1].name`. */
-function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const key of path) {
-    out += typeof key === 'number' ? `[${key}]` : `${out ? '.' : ''}${String(key)}`;
-  }
-  return out || '(root)';
-}
-
-function describeIssues(error: z.ZodError): string[] {
-  return error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
-}
-
 /** Validates an already parsed config value. */
 export function parseConfig(value: unknown, source = 'inline'): AutopilotConfig {
   const result = AutopilotConfigSchema.safeParse(value);
-  if (!result.success) throw new ConfigError(source, describeIssues(result.error));
+  if (!result.success) throw new ConfigError(source, describeIssues(result.error.issues));
   return result.data;
 }
 

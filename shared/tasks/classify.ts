@@ -63,6 +63,20 @@ function deploymentInReason(reason: string): string | undefined {
 }
 
 /**
+ * The container whose exit stopped the task. ECS stops the others with SIGTERM (143) and, past the stop timeout,
+ * SIGKILL (137), so a failure code other than those is the strongest evidence, then 137, then 143.
+ */
+function culpritContainer(containers: TaskDetail['containers']): TaskDetail['containers'][number] | undefined {
+  const failed = containers.filter((c) => c.exitCode !== undefined && c.exitCode !== 0);
+  return (
+    failed.find((c) => c.exitCode !== 137 && c.exitCode !== 143) ??
+    failed.find((c) => c.exitCode === 137) ??
+    failed[0] ??
+    containers[0]
+  );
+}
+
+/**
  * Classifies a stop from `stopCode`, `stoppedReason` and the containers' exit codes and reasons.
  * Pure: the same task detail always gives the same answer.
  */
@@ -81,33 +95,32 @@ export function classifyStop(task: TaskDetail): StopClassification {
   if (code === 'TaskFailedToStart') {
     return result('failed-to-start', `the task failed to start: ${reason || 'no reason given'}`);
   }
+  if (code === 'UserInitiated')
+    return result('user-initiated', `stopped by a user or API call: ${reason || 'no reason given'}`);
   if (/failed ELB health checks/i.test(reason)) {
     return result('health-check-failed', `the load balancer found the task unhealthy: ${reason}`);
   }
   if (/failed container health checks/i.test(reason)) {
     return result('health-check-failed', `a container health check failed: ${reason}`);
   }
-  if (code === 'SpotInterruption' || code === 'TerminationNotice' || /spot/i.test(reason)) {
+  if (code === 'SpotInterruption' || code === 'TerminationNotice' || /Your Spot Task was interrupted/i.test(reason)) {
     return result('spot-interruption', `capacity was reclaimed (${code || 'spot'}): ${reason || 'interrupted'}`);
   }
   if (code === 'EssentialContainerExited') {
-    const killed = task.containers.find((c) => c.exitCode === 137);
-    if (killed) {
+    const culprit = culpritContainer(task.containers);
+    if (culprit?.exitCode === 137) {
       return result(
         'out-of-memory',
-        `${describeContainer(killed)} was killed (exit code 137, SIGKILL: usually the OOM killer)`,
-        killed,
+        `${describeContainer(culprit)} was killed (exit code 137, SIGKILL: usually the OOM killer)`,
+        culprit,
       );
     }
-    const failed = task.containers.find((c) => c.exitCode !== undefined && c.exitCode !== 0) ?? task.containers[0];
     return result(
       'essential-container-exited',
-      `an essential container exited: ${failed ? describeContainer(failed) : reason || 'no container detail'}`,
-      failed,
+      `an essential container exited: ${culprit ? describeContainer(culprit) : reason || 'no container detail'}`,
+      culprit,
     );
   }
-  if (code === 'UserInitiated')
-    return result('user-initiated', `stopped by a user or API call: ${reason || 'no reason given'}`);
   if (/maintenance|retire|patching/i.test(reason)) {
     return result('infrastructure-maintenance', `AWS replaced the task for maintenance: ${reason}`);
   }

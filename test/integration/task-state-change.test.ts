@@ -1,0 +1,268 @@
+import { ECSClient, TagResourceCommand } from '@aws-sdk/client-ecs';
+import type { Context } from 'aws-lambda';
+import { beforeEach, describe, expect, inject, it, vi } from 'vitest';
+import { ChatbotNotificationSchema } from '#shared/notify/chatbot.js';
+import { deliverOutbox, useWorldEnvironment, writeConfig } from '#test/support/pipeline.js';
+import { taskStateChangeEvent } from '#test/support/task-events.js';
+import { provisionWorld, receiveAlerts, receiveOutbox, targetsOf, type World } from '#test/support/world.js';
+import { lambdaContext } from '../../cli/replay.js';
+
+const endpoint = inject('motoEndpoint');
+
+const CONFIG = `
+version: 1
+clusters:
+  - name: prod
+    services:
+      - name: web
+      - name: api
+`;
+
+/** A fresh Lambda container: module state (caches, version memory, meter) starts empty. */
+async function coldContainer(world: World, configYaml = CONFIG, env: Record<string, string> = {}) {
+  vi.resetModules();
+  useWorldEnvironment(world, writeConfig(configYaml), env);
+  const { handler } = await import('#functions/task-state-change/handler.js');
+  const { handler: notifier } = await import('#functions/notifier/handler.js');
+  const { awsCalls } = await import('#shared/aws/call-meter.js');
+  const context: Context = lambdaContext('task-state-change');
+  return {
+    react: (event: unknown) => handler(event as never, context),
+    notifier,
+    awsCalls,
+  };
+}
+
+async function membership(world: World, service: string) {
+  const out: Record<string, string[]> = {};
+  for (const tg of world.services[service]?.targetGroupArns ?? []) {
+    out[tg] = (await targetsOf(world, tg)).map((t) => `${t.id}:${t.port}`).sort();
+  }
+  return out;
+}
+
+describe('Function: task-state-change', () => {
+  let world: World;
+
+  beforeEach(async () => {
+    world = await provisionWorld(endpoint, {
+      services: [
+        { name: 'web', tasks: 3, targetGroups: 2 },
+        { name: 'api', tasks: 3 },
+      ],
+    });
+  });
+
+  function task(service: string, index: number) {
+    const found = world.services[service]?.tasks[index];
+    if (!found) throw new Error(`no task ${index} in ${service}`);
+    return found;
+  }
+
+  it("deregisters the stopped task's targets from every target group of its service and touches nothing else", async () => {
+    // Prepare
+    const { react } = await coldContainer(world);
+    const stopped = task('web', 0);
+    const webBefore = await membership(world, 'web');
+    const apiBefore = await membership(world, 'api');
+
+    // Act
+    const reaction = await react(taskStateChangeEvent(world, stopped));
+
+    // Assess
+    const webAfter = await membership(world, 'web');
+    for (const [tg, before] of Object.entries(webBefore)) {
+      expect(webAfter[tg]).toEqual(before.filter((t) => t !== `${stopped.ip}:${stopped.port}`));
+      expect(webAfter[tg]).toHaveLength(2);
+    }
+    expect(await membership(world, 'api')).toEqual(apiBefore);
+    expect(reaction.audit.map((r) => r.outcome)).toEqual(['applied', 'applied']);
+  });
+
+  it('sends one alert to the topic with severity, kind, cluster and service attributes, in the custom notification format', async () => {
+    // Prepare
+    const { react, notifier } = await coldContainer(world);
+
+    // Act
+    await react(
+      taskStateChangeEvent(world, task('web', 1), {
+        exitCode: 137,
+        containerReason: 'OutOfMemoryError: Container killed due to memory usage',
+      }),
+    );
+    const delivered = await deliverOutbox(world, notifier);
+    const alerts = await receiveAlerts(world);
+
+    // Assess
+    expect(delivered).toBe(1);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]?.attributes).toEqual({
+      severity: 'critical',
+      kind: 'task-stopped/out-of-memory',
+      cluster: 'prod',
+      service: 'web',
+    });
+    const message = ChatbotNotificationSchema.parse(alerts[0]?.message);
+    expect(message.content.title).toMatch(/prod\/web: task \w{8} stopped \(out of memory\)/);
+    expect(message.content.description).toContain(`deregister ${task('web', 1).ip}:8080 from target group web-tg1`);
+    expect(message.metadata?.threadId).toMatch(/^ecs-task-stop\/prod\//);
+  });
+
+  it('does nothing for a duplicate in the same container: no AWS call, no alert', async () => {
+    // Prepare
+    const { react, awsCalls } = await coldContainer(world);
+    const event = taskStateChangeEvent(world, task('web', 0), { version: 5 });
+    await react(event);
+
+    // Act
+    const duplicate = await react({ ...event, id: 'another-delivery-of-the-same-change' });
+    const older = await react(taskStateChangeEvent(world, task('web', 0), { version: 4 }));
+
+    // Assess
+    expect(duplicate.ignored).toMatch(/a duplicate: version 5/);
+    expect(older.ignored).toMatch(/out of order: version 4, already handled 5/);
+    expect(awsCalls.total()).toBe(0);
+    expect(await receiveOutbox(world)).toHaveLength(1);
+  });
+
+  it('does nothing for a duplicate that reaches another container: no second write, no second alert', async () => {
+    // Prepare
+    const event = taskStateChangeEvent(world, task('web', 0), { lastStatus: 'RUNNING', version: 3 });
+    const first = await coldContainer(world);
+    await first.react(event);
+
+    // Act
+    const second = await coldContainer(world);
+    const reaction = await second.react(event);
+    await deliverOutbox(world, second.notifier);
+
+    // Assess
+    expect(second.awsCalls.snapshot()['ELBv2.DeregisterTargets']).toBeUndefined();
+    expect(reaction.audit).toEqual([]);
+    expect(await receiveAlerts(world)).toHaveLength(1);
+  });
+
+  it('mutates nothing in dry-run, and says what it would have done', async () => {
+    // Prepare
+    const { react, notifier, awsCalls } = await coldContainer(world, `${CONFIG}\ndryRun: true\n`);
+    const before = await membership(world, 'web');
+
+    // Act
+    const reaction = await react(taskStateChangeEvent(world, task('web', 2)));
+    await deliverOutbox(world, notifier);
+    const alerts = await receiveAlerts(world);
+
+    // Assess
+    expect(await membership(world, 'web')).toEqual(before);
+    expect(awsCalls.snapshot()['ELBv2.DeregisterTargets']).toBeUndefined();
+    expect(reaction.audit.map((r) => r.outcome)).toEqual(['dry-run', 'dry-run']);
+    expect(ChatbotNotificationSchema.parse(alerts[0]?.message).content.title).toContain('[dry run]');
+  });
+
+  it('turns dry-run on from AUTOPILOT_DRY_RUN, the emergency brake', async () => {
+    // Prepare
+    const { react } = await coldContainer(world, CONFIG, { AUTOPILOT_DRY_RUN: 'true' });
+    const before = await membership(world, 'web');
+
+    // Act
+    await react(taskStateChangeEvent(world, task('web', 2)));
+
+    // Assess
+    expect(await membership(world, 'web')).toEqual(before);
+  });
+
+  it('makes at most 4 AWS calls for one stopped awsvpc task on a cold container and 3 on a warm one', async () => {
+    // Prepare
+    const { react, awsCalls } = await coldContainer(world);
+
+    // Act
+    await react(taskStateChangeEvent(world, task('api', 0)));
+    const cold = awsCalls.snapshot();
+    await react(taskStateChangeEvent(world, task('api', 1)));
+    const warm = awsCalls.snapshot();
+
+    // Assess
+    expect(cold).toEqual({
+      'ECS.DescribeServices': 1,
+      'ELBv2.DescribeTargetHealth': 1,
+      'ELBv2.DeregisterTargets': 1,
+      'SQS.SendMessage': 1,
+    });
+    expect(warm).toEqual({ 'ELBv2.DescribeTargetHealth': 1, 'ELBv2.DeregisterTargets': 1, 'SQS.SendMessage': 1 });
+  });
+
+  it('keeps the last registered target of a target group, and alerts critical instead', async () => {
+    // Prepare
+    const { react } = await coldContainer(world);
+    const [a, b, c] = [task('api', 0), task('api', 1), task('api', 2)];
+    await react(taskStateChangeEvent(world, a));
+    await react(taskStateChangeEvent(world, b));
+
+    // Act
+    const reaction = await react(taskStateChangeEvent(world, c));
+
+    // Assess
+    const tg = world.services.api?.targetGroupArns[0] as string;
+    expect((await targetsOf(world, tg)).map((t) => t.id)).toEqual([c.ip]);
+    expect(reaction.audit[0]).toMatchObject({ outcome: 'blocked', guard: { rule: 'never-empty' } });
+    expect(reaction.alert?.severity).toBe('critical');
+  });
+
+  it('leaves a service alone when it carries the ecs-autopilot:disabled tag', async () => {
+    // Prepare
+    const ecs = new ECSClient({ endpoint, region: 'us-east-1' });
+    await ecs.send(
+      new TagResourceCommand({
+        resourceArn: world.services.web?.serviceArn,
+        tags: [{ key: 'ecs-autopilot:disabled', value: 'true' }],
+      }),
+    );
+    const { react } = await coldContainer(world);
+    const before = await membership(world, 'web');
+
+    // Act
+    const reaction = await react(taskStateChangeEvent(world, task('web', 0)));
+
+    // Assess
+    expect(reaction.ignored).toMatch(/ecs-autopilot:disabled/);
+    expect(await membership(world, 'web')).toEqual(before);
+  });
+
+  it.each([
+    ['an unmanaged service', `version: 1\nclusters: [{ name: prod, services: [{ name: web }] }]\n`, 'api', {}],
+    ['a standalone task', CONFIG, 'api', { group: 'family:api' }],
+    [
+      'a routine scale-in',
+      CONFIG,
+      'api',
+      {
+        stopCode: 'ServiceSchedulerInitiated',
+        stoppedReason: 'Scaling activity initiated by (deployment X)',
+        startedBy: 'X',
+      },
+    ],
+  ])('takes no action for %s', async (_case, configYaml, service, overrides) => {
+    // Prepare
+    const { react, awsCalls } = await coldContainer(world, configYaml);
+    const before = await membership(world, service);
+
+    // Act
+    const reaction = await react(taskStateChangeEvent(world, task(service, 0), overrides));
+
+    // Assess
+    expect(reaction.ignored).toBeDefined();
+    expect(awsCalls.total()).toBe(0);
+    expect(await membership(world, service)).toEqual(before);
+    expect(await receiveOutbox(world)).toHaveLength(0);
+  });
+
+  it('rejects a malformed event with the path of the bad field, so Lambda retries it into the DLQ', async () => {
+    // Prepare
+    const { react } = await coldContainer(world);
+    const event = taskStateChangeEvent(world, task('web', 0)) as unknown as { detail: Record<string, unknown> };
+    delete event.detail.version;
+
+    // Act & Assess
+    await expect(react(event)).rejects.toThrow(/detail\.version: Invalid input: expected number/);
+  });
+});
