@@ -4,9 +4,9 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { beforeEach, describe, expect, inject, it } from 'vitest';
 import { TaskStateChangeEventSchema } from '#shared/events/task-state-change.js';
-import { manualTaskTransitions, resetMoto } from '#test/support/moto-server.js';
-import { taskStateChangeEvent } from '#test/support/task-events.js';
-import { provisionWorld, receiveAlerts, receiveOutbox, targetsOf, type World } from '#test/support/world.js';
+import { manualTaskTransitions, resetMoto } from '#local/moto-server.js';
+import { taskStateChangeEvent } from '#local/task-events.js';
+import { provisionWorld, receiveAlerts, receiveOutbox, targetsOf, type World } from '#local/world.js';
 
 const endpoint = inject('motoEndpoint');
 const clientConfig = { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };

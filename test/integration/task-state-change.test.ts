@@ -2,9 +2,9 @@ import { ECSClient, TagResourceCommand } from '@aws-sdk/client-ecs';
 import type { Context } from 'aws-lambda';
 import { beforeEach, describe, expect, inject, it, vi } from 'vitest';
 import { ChatbotNotificationSchema } from '#shared/notify/chatbot.js';
-import { deliverOutbox, useWorldEnvironment, writeConfig } from '#test/support/pipeline.js';
-import { taskStateChangeEvent } from '#test/support/task-events.js';
-import { provisionWorld, receiveAlerts, receiveOutbox, targetsOf, type World } from '#test/support/world.js';
+import { deliverOutbox, useWorldEnvironment, writeConfig } from '#local/pipeline.js';
+import { taskStateChangeEvent } from '#local/task-events.js';
+import { provisionWorld, receiveAlerts, receiveOutbox, targetsOf, type World } from '#local/world.js';
 import { lambdaContext } from '../../cli/replay.js';
 
 const endpoint = inject('motoEndpoint');

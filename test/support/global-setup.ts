@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { startMoto } from './moto-server.js';
+import { startMoto } from '#local/moto-server.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

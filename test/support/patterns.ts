@@ -13,15 +13,23 @@ export interface DeclaredRule {
 }
 
 /** CloudFormation's short-form intrinsics (`!Ref`, `!GetAtt`, …) read as their long forms, so any YAML parses. */
-const cloudFormationTags: Tags = ['Ref', 'GetAtt', 'Sub', 'Join', 'Select', 'Split', 'If', 'Equals', 'ImportValue'].map(
-  (name) => {
-    const key = name === 'Ref' ? 'Ref' : `Fn::${name}`;
-    return [
-      { tag: `!${name}`, resolve: (value: string) => ({ [key]: value }) },
-      { tag: `!${name}`, collection: 'seq' as const, resolve: (value: unknown) => ({ [key]: value }) },
-    ];
-  },
-).flat() as Tags;
+const cloudFormationTags: Tags = [
+  'Ref',
+  'GetAtt',
+  'Sub',
+  'Join',
+  'Select',
+  'Split',
+  'If',
+  'Equals',
+  'ImportValue',
+].flatMap((name) => {
+  const key = name === 'Ref' ? 'Ref' : `Fn::${name}`;
+  return [
+    { tag: `!${name}`, resolve: (value: string) => ({ [key]: value }) },
+    { tag: `!${name}`, collection: 'seq' as const, resolve: (value: unknown) => ({ [key]: value }) },
+  ];
+}) as Tags;
 
 type Yaml = Record<string, unknown>;
 
@@ -64,7 +72,8 @@ export function declaredRules(path = join(repoRoot, 'serverless.yml')): Declared
     });
   }
 
-  const resources = isObject(config.resources) && isObject(config.resources.Resources) ? config.resources.Resources : {};
+  const resources =
+    isObject(config.resources) && isObject(config.resources.Resources) ? config.resources.Resources : {};
   for (const [logicalId, resource] of Object.entries(resources)) {
     if (!isObject(resource) || resource.Type !== 'AWS::Events::Rule') continue;
     const properties = isObject(resource.Properties) ? resource.Properties : {};

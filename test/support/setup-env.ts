@@ -1,6 +1,6 @@
 /** Vitest setupFile: points every AWS SDK client of the test process at the shared moto server, reset before each test. */
 import { beforeEach, inject } from 'vitest';
-import { resetMoto } from './moto-server.js';
+import { resetMoto } from '#local/moto-server.js';
 
 const endpoint = inject('motoEndpoint');
 

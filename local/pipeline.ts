@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { lambdaContext } from '../../cli/replay.js';
+import { lambdaContext } from '../cli/replay.js';
 import { receiveOutbox, type World } from './world.js';
 
 /** Writes a config file for a test world and returns its path. */

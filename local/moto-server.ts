@@ -24,7 +24,7 @@ const HOST = '127.0.0.1';
 const READY_TIMEOUT_MS = 30_000;
 const POLL_INTERVAL_MS = 200;
 const PROGRESS_INTERVAL_MS = 2_000;
-const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** Starts `moto_server` on a free loopback port and resolves once `/moto-api/` answers 200. */
 export async function startMoto(options: StartMotoOptions = {}): Promise<MotoServer> {
