@@ -114,9 +114,15 @@ async function scenario(
     out(`${label('plan')}${planned.join(`\n${' '.repeat(11)}`)}`);
   }
   for (const record of reaction.audit) {
-    const mark = { applied: '✓', 'already-done': '=', 'dry-run': '○', blocked: '⛔', duplicate: '=', failed: '✗' }[
-      record.outcome
-    ];
+    const mark = {
+      applied: '✓',
+      'already-done': '=',
+      'dry-run': '○',
+      blocked: '⛔',
+      duplicate: '=',
+      skipped: '–',
+      failed: '✗',
+    }[record.outcome];
     const detailText = record.verification?.evidence ?? record.guard?.why ?? record.error ?? '';
     out(
       `${label('action')}${mark} ${record.outcome}: ${record.description}${detailText ? dim(` (${detailText})`) : ''}`,

@@ -9,26 +9,90 @@ export interface ActionSubject {
   taskArn?: string;
 }
 
-/** Remove targets from one target group. */
-export interface DeregisterTargetsAction {
-  kind: 'deregister-targets';
+/** Fields every action has. */
+interface ActionBase {
   subject: ActionSubject;
-  targetGroupArn: string;
-  targets: Target[];
   /** Why the planner wants this, in one sentence. */
   why: string;
+  /** The key of an action that must have succeeded first (e.g. stop a task only once its targets are gone). */
+  after?: string;
+}
+
+/** Remove targets from one target group. */
+export interface DeregisterTargetsAction extends ActionBase {
+  kind: 'deregister-targets';
+  targetGroupArn: string;
+  targets: Target[];
   /** The target group's membership as observed when the action was planned: what guardrails judge. */
   basis: MembershipBasis;
+  /** Guardrails beyond never-empty that this removal asks for. */
+  policy?: { minHealthy?: number; keepWhenAllUnhealthy?: boolean };
+}
+
+/** Stop a task so that its service replaces it. */
+export interface StopTaskAction extends ActionBase {
+  kind: 'stop-task';
+  clusterName: string;
+  taskArn: string;
+  /** Shown in the task's stoppedReason. */
+  reason: string;
+}
+
+/** Change a service's desired count. */
+export interface SetDesiredCountAction extends ActionBase {
+  kind: 'set-desired-count';
+  clusterName: string;
+  serviceName: string;
+  from: number;
+  to: number;
+  direction: 'out' | 'in';
+  basis: {
+    /** Bounds from the config, narrowed by the scalable target's when there is one. */
+    bounds: { min: number; max: number };
+    cooldownSeconds: number;
+    /** When the service was last scaled in this direction, from its tag. */
+    lastScaledAt?: string;
+    /** The time of planning. */
+    now: string;
+  };
+}
+
+/** Move an Application Auto Scaling scalable target's min/max capacity. */
+export interface SetScalableTargetBoundsAction extends ActionBase {
+  kind: 'set-scalable-target-bounds';
+  resourceId: string;
+  from: { min: number; max: number };
+  to: { min: number; max: number };
+}
+
+/** Write tags on a service: where cooldowns and baselines are kept across invocations. */
+export interface TagServiceAction extends ActionBase {
+  kind: 'tag-service';
+  serviceArn: string;
+  tags: Record<string, string>;
 }
 
 /** Every mutation the product can ask for; the executor is the only code that carries one out. */
-export type Action = DeregisterTargetsAction;
+export type Action =
+  | DeregisterTargetsAction
+  | StopTaskAction
+  | SetDesiredCountAction
+  | SetScalableTargetBoundsAction
+  | TagServiceAction;
 
 /** A stable key: the same intended change always has the same key, whatever order its parts came in. */
 export function actionKey(action: Action): string {
   switch (action.kind) {
     case 'deregister-targets':
       return `deregister-targets|${action.targetGroupArn}|${action.targets.map(targetLabel).sort().join(',')}`;
+    case 'stop-task':
+      return `stop-task|${action.taskArn}`;
+    case 'set-desired-count':
+      return `set-desired-count|${action.clusterName}/${action.serviceName}|${action.to}`;
+    case 'set-scalable-target-bounds':
+      return `set-scalable-target-bounds|${action.resourceId}|${action.to.min}-${action.to.max}`;
+    case 'tag-service':
+      return `tag-service|${action.serviceArn}|${Object.keys(action.tags).sort().join(',')}`;
   }
 }
 
@@ -44,5 +108,15 @@ export function describeAction(action: Action): string {
   switch (action.kind) {
     case 'deregister-targets':
       return `deregister ${action.targets.map(targetLabel).join(', ')} from target group ${shortName(action.targetGroupArn)}`;
+    case 'stop-task':
+      return `stop task ${action.taskArn.split('/').pop()?.slice(0, 8)} so ECS replaces it`;
+    case 'set-desired-count':
+      return `scale ${action.direction} ${action.serviceName} from ${action.from} to ${action.to} tasks`;
+    case 'set-scalable-target-bounds':
+      return `set the scalable target ${action.resourceId} to min ${action.to.min}, max ${action.to.max} (was ${action.from.min}-${action.from.max})`;
+    case 'tag-service':
+      return `tag ${shortName(action.serviceArn)} with ${Object.entries(action.tags)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ')}`;
   }
 }

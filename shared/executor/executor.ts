@@ -1,10 +1,10 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Action, actionKey, describeAction } from './actions.js';
 import { guard } from './guardrails.js';
-import { actionKinds, type ExecutorClients, type VerificationMode } from './kinds.js';
+import { applyAndVerify, type ExecutorClients, type VerificationMode, verificationModeOf } from './kinds.js';
 
 /** How an action ended. */
-export type Outcome = 'applied' | 'already-done' | 'dry-run' | 'blocked' | 'duplicate' | 'failed';
+export type Outcome = 'applied' | 'already-done' | 'dry-run' | 'blocked' | 'duplicate' | 'skipped' | 'failed';
 
 /** What the executor did with one action and why: handed to reporting and logged. */
 export interface AuditRecord {
@@ -29,11 +29,11 @@ export interface ExecutorOptions {
 
 /**
  * The only code that mutates AWS. Every action goes through the same steps: idempotency (one write per intended
- * change per run), guardrails, dry-run, apply, verify; each ends in an audit record.
+ * change per run), prerequisites, guardrails, dry-run, apply, verify; each ends in an audit record.
  */
 export class Executor {
   readonly #options: ExecutorOptions;
-  readonly #done = new Set<string>();
+  readonly #outcomes = new Map<string, Outcome>();
 
   constructor(options: ExecutorOptions) {
     this.#options = options;
@@ -69,29 +69,46 @@ export class Executor {
     };
 
     const key = actionKey(action);
-    if (this.#done.has(key)) return record({ outcome: 'duplicate' });
-    this.#done.add(key);
+    if (this.#outcomes.has(key)) return record({ outcome: 'duplicate' });
+    const finish = (audit: AuditRecord): AuditRecord => {
+      this.#outcomes.set(key, audit.outcome);
+      return audit;
+    };
+
+    if (action.after !== undefined) {
+      const prerequisite = this.#outcomes.get(action.after);
+      const satisfied =
+        prerequisite === 'applied' || prerequisite === 'already-done' || (dryRun && prerequisite === 'dry-run');
+      if (!satisfied) {
+        return finish(
+          record({ outcome: 'skipped', error: `its prerequisite ended ${prerequisite ?? 'not run'}: ${action.after}` }),
+        );
+      }
+    }
 
     const verdict = guard(action);
-    if (!verdict.allowed) return record({ outcome: 'blocked', guard: { rule: verdict.rule, why: verdict.why } });
-    if (dryRun) return record({ outcome: 'dry-run' });
+    if (!verdict.allowed)
+      return finish(record({ outcome: 'blocked', guard: { rule: verdict.rule, why: verdict.why } }));
+    if (dryRun) return finish(record({ outcome: 'dry-run' }));
 
-    const kind = actionKinds[action.kind];
-    const mode = this.#options.verification.deregistration;
+    const mode = verificationModeOf(action, this.#options.verification.deregistration);
     try {
       logger.info(`applying: ${description}`, { why: action.why, subject: action.subject });
-      const applied = await kind.apply(action, clients);
-      if (!applied.changed) {
-        return record({ outcome: 'already-done', verification: { mode, ok: true, evidence: applied.evidence } });
+      const { applied, verification } = await applyAndVerify(action, clients, mode);
+      if (!verification) {
+        return finish(
+          record({ outcome: 'already-done', verification: { mode, ok: true, evidence: applied.evidence } }),
+        );
       }
-      const verification = await kind.verify(action, clients, mode, applied);
-      return record({
-        outcome: verification.ok ? 'applied' : 'failed',
-        verification: { mode, ...verification },
-        ...(verification.ok ? {} : { error: `verification failed: ${verification.evidence}` }),
-      });
+      return finish(
+        record({
+          outcome: verification.ok ? 'applied' : 'failed',
+          verification: { mode, ...verification },
+          ...(verification.ok ? {} : { error: `verification failed: ${verification.evidence}` }),
+        }),
+      );
     } catch (error) {
-      return record({ outcome: 'failed', error: `${(error as Error).name}: ${(error as Error).message}` });
+      return finish(record({ outcome: 'failed', error: `${(error as Error).name}: ${(error as Error).message}` }));
     }
   }
 }

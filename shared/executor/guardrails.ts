@@ -4,24 +4,73 @@ import type { Action } from './actions.js';
 export type GuardVerdict = { allowed: true } | { allowed: false; rule: string; why: string };
 
 const allowed: GuardVerdict = { allowed: true };
+const refuse = (rule: string, why: string): GuardVerdict => ({ allowed: false, rule, why });
 
 /**
  * Judges an action against the product's guardrails, from the state observed when it was planned. Pure.
- * never-empty: a target group that takes traffic is never left with no registered target (the ALB would answer 503
- * for everything, where a registered but failing target at least lets it fail open).
+ * - never-empty: a target group that takes traffic is never left with no registered target.
+ * - all-unhealthy: when every target is unhealthy the ALB fails open and routes to all of them, which beats nothing.
+ * - min-healthy: fewer healthy targets than asked for means a systemic fault; removing more would only hurt.
+ * - min-max: a desired count stays within its bounds. cooldown: no second change in one direction too soon.
+ * - scalable-target-bounds: a scalable target's min never passes its max, and its max is never raised.
  */
 export function guard(action: Action): GuardVerdict {
   switch (action.kind) {
     case 'deregister-targets': {
-      const remaining = action.basis.inService - action.targets.length;
-      if (action.basis.inService > 0 && remaining < 1) {
-        return {
-          allowed: false,
-          rule: 'never-empty',
-          why: `it would leave the target group with ${Math.max(remaining, 0)} registered targets (it has ${action.basis.inService})`,
-        };
+      const { inService, healthy, removingHealthy } = action.basis;
+      const remaining = inService - action.targets.length;
+      if (inService > 0 && remaining < 1) {
+        return refuse(
+          'never-empty',
+          `it would leave the target group with ${Math.max(remaining, 0)} registered targets (it has ${inService})`,
+        );
+      }
+      if (action.policy?.keepWhenAllUnhealthy && inService > 0 && healthy === 0) {
+        return refuse(
+          'all-unhealthy',
+          `all ${inService} targets are unhealthy: the ALB fails open, which beats no target`,
+        );
+      }
+      const minHealthy = action.policy?.minHealthy;
+      if (minHealthy !== undefined && healthy - removingHealthy < minHealthy) {
+        return refuse(
+          'min-healthy',
+          `only ${healthy - removingHealthy} healthy target(s) would remain, fewer than minHealthy ${minHealthy}`,
+        );
       }
       return allowed;
     }
+    case 'set-desired-count': {
+      const { bounds, cooldownSeconds, lastScaledAt, now } = action.basis;
+      if (action.to < bounds.min || action.to > bounds.max) {
+        return refuse('min-max', `${action.to} tasks is outside the bounds ${bounds.min}-${bounds.max}`);
+      }
+      if ((action.direction === 'out') !== action.to > action.from) {
+        return refuse('min-max', `scaling ${action.direction} from ${action.from} to ${action.to} goes the wrong way`);
+      }
+      if (lastScaledAt) {
+        const elapsed = (Date.parse(now) - Date.parse(lastScaledAt)) / 1000;
+        if (elapsed < cooldownSeconds) {
+          return refuse(
+            'cooldown',
+            `last scale-${action.direction} was ${Math.round(elapsed)} s ago; the cooldown is ${cooldownSeconds} s`,
+          );
+        }
+      }
+      return allowed;
+    }
+    case 'set-scalable-target-bounds': {
+      const { from, to } = action;
+      if (to.min < 0 || to.min > to.max || to.max > from.max) {
+        return refuse(
+          'scalable-target-bounds',
+          `min ${to.min}, max ${to.max} would pass the scalable target's own bounds (max ${from.max})`,
+        );
+      }
+      return allowed;
+    }
+    case 'stop-task':
+    case 'tag-service':
+      return allowed;
   }
 }

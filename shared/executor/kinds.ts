@@ -1,4 +1,17 @@
 import {
+  type ApplicationAutoScalingClient,
+  DescribeScalableTargetsCommand,
+  RegisterScalableTargetCommand,
+} from '@aws-sdk/client-application-auto-scaling';
+import {
+  DescribeServicesCommand,
+  DescribeTasksCommand,
+  type ECSClient,
+  StopTaskCommand,
+  TagResourceCommand,
+  UpdateServiceCommand,
+} from '@aws-sdk/client-ecs';
+import {
   DeregisterTargetsCommand,
   DescribeTargetHealthCommand,
   type ElasticLoadBalancingV2Client,
@@ -6,16 +19,32 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { isInService } from '../targets/membership.js';
 import type { Target } from '../tasks/types.js';
-import type { Action, DeregisterTargetsAction } from './actions.js';
+import type {
+  Action,
+  DeregisterTargetsAction,
+  SetDesiredCountAction,
+  SetScalableTargetBoundsAction,
+  StopTaskAction,
+  TagServiceAction,
+} from './actions.js';
 
-/** The clients the executor mutates AWS through. */
+/** The clients the executor mutates AWS through; a function passes those its actions need, so it bundles no other. */
 export interface ExecutorClients {
-  elbv2: ElasticLoadBalancingV2Client;
+  elbv2?: ElasticLoadBalancingV2Client;
+  ecs?: ECSClient;
+  autoScaling?: ApplicationAutoScalingClient;
+}
+
+/** The client an action kind needs, or a clear error naming what the function forgot to pass. */
+function need<K extends keyof ExecutorClients>(clients: ExecutorClients, name: K): NonNullable<ExecutorClients[K]> {
+  const client = clients[name];
+  if (!client) throw new Error(`the executor was given no ${name} client, which this action needs`);
+  return client as NonNullable<ExecutorClients[K]>;
 }
 
 export type VerificationMode = 'acknowledged' | 'read-back';
 
-/** What a write and its check found. */
+/** What a write found. */
 export interface ApplyResult {
   /** False when AWS was already in the intended state, so nothing was written. */
   changed: boolean;
@@ -48,7 +77,8 @@ async function observedStates(elbv2: ElasticLoadBalancingV2Client, targetGroupAr
 }
 
 const deregisterTargets: ActionKind<DeregisterTargetsAction> = {
-  async apply(action, { elbv2 }) {
+  async apply(action, clients) {
+    const elbv2 = need(clients, 'elbv2');
     const send = (targets: Target[]) =>
       elbv2.send(
         new DeregisterTargetsCommand({
@@ -69,20 +99,117 @@ const deregisterTargets: ActionKind<DeregisterTargetsAction> = {
       return { changed: true, evidence: `DeregisterTargets accepted ${still.length} target(s) still registered` };
     }
   },
-  async verify(action, { elbv2 }, mode, applied) {
+  async verify(action, clients, mode, applied) {
     if (mode === 'acknowledged') return { ok: true, evidence: applied.evidence };
-    const states = await observedStates(elbv2, action.targetGroupArn, action.targets);
+    const states = await observedStates(need(clients, 'elbv2'), action.targetGroupArn, action.targets);
     const lingering = states.filter(isInService);
+    const list = (xs: typeof states) => xs.map((s) => `${s.id}:${s.port} ${s.state}`).join(', ');
     return lingering.length === 0
-      ? { ok: true, evidence: `read back: ${states.map((s) => `${s.id}:${s.port} ${s.state}`).join(', ')}` }
-      : {
-          ok: false,
-          evidence: `still in service after the write: ${lingering.map((s) => `${s.id}:${s.port} ${s.state}`).join(', ')}`,
-        };
+      ? { ok: true, evidence: `read back: ${list(states)}` }
+      : { ok: false, evidence: `still in service after the write: ${list(lingering)}` };
+  },
+};
+
+const stopTask: ActionKind<StopTaskAction> = {
+  async apply(action, clients) {
+    const ecs = need(clients, 'ecs');
+    await ecs.send(
+      new StopTaskCommand({ cluster: action.clusterName, task: action.taskArn, reason: action.reason.slice(0, 255) }),
+    );
+    return { changed: true, evidence: 'StopTask accepted' };
+  },
+  async verify(action, clients) {
+    const ecs = need(clients, 'ecs');
+    const out = await ecs.send(new DescribeTasksCommand({ cluster: action.clusterName, tasks: [action.taskArn] }));
+    const desired = out.tasks?.[0]?.desiredStatus;
+    return { ok: desired === 'STOPPED', evidence: `read back: desired status ${desired ?? 'unknown'}` };
+  },
+};
+
+const setDesiredCount: ActionKind<SetDesiredCountAction> = {
+  async apply(action, clients) {
+    const ecs = need(clients, 'ecs');
+    await ecs.send(
+      new UpdateServiceCommand({ cluster: action.clusterName, service: action.serviceName, desiredCount: action.to }),
+    );
+    return { changed: true, evidence: 'UpdateService accepted' };
+  },
+  async verify(action, clients) {
+    const ecs = need(clients, 'ecs');
+    const out = await ecs.send(
+      new DescribeServicesCommand({ cluster: action.clusterName, services: [action.serviceName] }),
+    );
+    const desired = out.services?.[0]?.desiredCount;
+    return { ok: desired === action.to, evidence: `read back: desired count ${desired ?? 'unknown'}` };
+  },
+};
+
+const setScalableTargetBounds: ActionKind<SetScalableTargetBoundsAction> = {
+  async apply(action, clients) {
+    const autoScaling = need(clients, 'autoScaling');
+    await autoScaling.send(
+      new RegisterScalableTargetCommand({
+        ServiceNamespace: 'ecs',
+        ResourceId: action.resourceId,
+        ScalableDimension: 'ecs:service:DesiredCount',
+        MinCapacity: action.to.min,
+        MaxCapacity: action.to.max,
+      }),
+    );
+    return { changed: true, evidence: 'RegisterScalableTarget accepted' };
+  },
+  async verify(action, clients) {
+    const autoScaling = need(clients, 'autoScaling');
+    const out = await autoScaling.send(
+      new DescribeScalableTargetsCommand({
+        ServiceNamespace: 'ecs',
+        ResourceIds: [action.resourceId],
+        ScalableDimension: 'ecs:service:DesiredCount',
+      }),
+    );
+    const target = out.ScalableTargets?.[0];
+    return {
+      ok: target?.MinCapacity === action.to.min && target?.MaxCapacity === action.to.max,
+      evidence: `read back: min ${target?.MinCapacity}, max ${target?.MaxCapacity}`,
+    };
+  },
+};
+
+const tagService: ActionKind<TagServiceAction> = {
+  async apply(action, clients) {
+    const ecs = need(clients, 'ecs');
+    await ecs.send(
+      new TagResourceCommand({
+        resourceArn: action.serviceArn,
+        tags: Object.entries(action.tags).map(([key, value]) => ({ key, value })),
+      }),
+    );
+    return { changed: true, evidence: 'TagResource accepted' };
+  },
+  async verify(_action, _clients, _mode, applied) {
+    return { ok: true, evidence: applied.evidence };
   },
 };
 
 /** Every action kind the executor knows, by `kind`. */
 export const actionKinds: { [K in Action['kind']]: ActionKind<Extract<Action, { kind: K }>> } = {
   'deregister-targets': deregisterTargets,
+  'stop-task': stopTask,
+  'set-desired-count': setDesiredCount,
+  'set-scalable-target-bounds': setScalableTargetBounds,
+  'tag-service': tagService,
 };
+
+/** The verification a kind gets: deregistration as configured, every other write read back (tags acknowledged). */
+export function verificationModeOf(action: Action, deregistration: VerificationMode): VerificationMode {
+  if (action.kind === 'deregister-targets') return deregistration;
+  return action.kind === 'tag-service' ? 'acknowledged' : 'read-back';
+}
+
+/** Applies and verifies one action through its kind. */
+export async function applyAndVerify(action: Action, clients: ExecutorClients, mode: VerificationMode) {
+  const kind = actionKinds[action.kind] as ActionKind<Action>;
+  const applied = await kind.apply(action, clients);
+  const verification = applied.changed ? await kind.verify(action, clients, mode, applied) : undefined;
+  return { applied, verification };
+}

@@ -1,6 +1,7 @@
 import type { TaskFailurePolicy } from '../config/schema.js';
 import type { TaskStateChangeEvent } from '../events/task-state-change.js';
 import { shortName } from '../executor/actions.js';
+import { auditLine, troubled as isTroubled } from '../executor/audit-text.js';
 import type { AuditRecord } from '../executor/executor.js';
 import { type Alert, type AlertSeverity, consoleLinks } from '../notify/alert.js';
 import type { StopClassification, StopKind } from './classify.js';
@@ -36,24 +37,6 @@ const nextStepsByKind: Partial<Record<StopKind, string[]>> = {
 
 const lateStatuses = new Set(['STOPPING', 'DEPROVISIONING', 'STOPPED']);
 
-/** What the executor did, one Markdown line per action. */
-function describeAudit(record: AuditRecord): string {
-  switch (record.outcome) {
-    case 'applied':
-      return `• ${record.description} (verified: ${record.verification?.evidence ?? 'yes'})`;
-    case 'already-done':
-      return `• ${record.description}: nothing to do, ${record.verification?.evidence ?? 'already done'}`;
-    case 'dry-run':
-      return `• would ${record.description} (dry run: nothing changed)`;
-    case 'blocked':
-      return `• did not ${record.description}: guardrail ${record.guard?.rule}: ${record.guard?.why}`;
-    case 'duplicate':
-      return `• ${record.description}: already done in this run`;
-    case 'failed':
-      return `• FAILED to ${record.description}: ${record.error}`;
-  }
-}
-
 /** Everything reporting decides from. */
 export interface TaskStopReport {
   event: TaskStateChangeEvent;
@@ -73,17 +56,18 @@ export interface TaskStopReport {
 export function taskStopAlert(report: TaskStopReport): Alert | undefined {
   const { event, subject, classification, plan, audit, policy, dryRun } = report;
   const task = event.detail;
-  const troubled = audit.some((r) => r.outcome === 'failed' || r.outcome === 'blocked');
+  const troubled = isTroubled(audit);
   const acted = audit.some((r) => r.outcome === 'applied' || r.outcome === 'dry-run');
   if (!troubled) {
     if (classification.routine && !policy.alertRoutineStops) return undefined;
     const late = lateStatuses.has(task.lastStatus) && task.startedAt !== undefined;
     if (late && !acted) return undefined;
   }
+  const targetGroups = audit.flatMap((r) => (r.action.kind === 'deregister-targets' ? [r.action.targetGroupArn] : []));
   const severity: AlertSeverity = troubled ? 'critical' : classification.severity;
   const taskId = subject.taskArn.split('/').pop() ?? subject.taskArn;
   const { region, account } = event;
-  const did = audit.length ? audit.map(describeAudit) : plan.notes.map((n) => `• nothing: ${n}`);
+  const did = audit.length ? audit.map(auditLine) : plan.notes.map((n) => `• nothing: ${n}`);
   const family = task.taskDefinitionArn ? shortName(task.taskDefinitionArn) : 'unknown';
   const description = [
     `*What happened:* ${classification.summary}.`,
@@ -110,12 +94,12 @@ export function taskStopAlert(report: TaskStopReport): Alert | undefined {
     links: [
       { label: 'Task', url: consoleLinks.task(region, subject.clusterName, subject.taskArn) },
       { label: 'Service', url: consoleLinks.service(region, subject.clusterName, subject.serviceName) },
-      ...audit.map((r) => ({
-        label: `Target group ${shortName(r.action.targetGroupArn)}`,
-        url: consoleLinks.targetGroup(region, r.action.targetGroupArn),
+      ...targetGroups.map((arn) => ({
+        label: `Target group ${shortName(arn)}`,
+        url: consoleLinks.targetGroup(region, arn),
       })),
     ],
-    relatedResources: [subject.taskArn, ...audit.map((r) => r.action.targetGroupArn)],
+    relatedResources: [subject.taskArn, ...targetGroups],
     dryRun,
     occurredAt: task.stoppingAt ?? task.stoppedAt ?? event.time,
   };

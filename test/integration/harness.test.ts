@@ -3,10 +3,10 @@ import { DescribeListenersCommand, ElasticLoadBalancingV2Client } from '@aws-sdk
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { beforeEach, describe, expect, inject, it } from 'vitest';
-import { TaskStateChangeEventSchema } from '#shared/events/task-state-change.js';
 import { manualTaskTransitions, resetMoto } from '#local/moto-server.js';
 import { taskStateChangeEvent } from '#local/task-events.js';
 import { provisionWorld, receiveAlerts, receiveOutbox, targetsOf, type World } from '#local/world.js';
+import { TaskStateChangeEventSchema } from '#shared/events/task-state-change.js';
 
 const endpoint = inject('motoEndpoint');
 const clientConfig = { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };

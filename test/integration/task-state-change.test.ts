@@ -1,10 +1,10 @@
 import { ECSClient, TagResourceCommand } from '@aws-sdk/client-ecs';
 import type { Context } from 'aws-lambda';
 import { beforeEach, describe, expect, inject, it, vi } from 'vitest';
-import { ChatbotNotificationSchema } from '#shared/notify/chatbot.js';
 import { deliverOutbox, useWorldEnvironment, writeConfig } from '#local/pipeline.js';
 import { taskStateChangeEvent } from '#local/task-events.js';
 import { provisionWorld, receiveAlerts, receiveOutbox, targetsOf, type World } from '#local/world.js';
+import { ChatbotNotificationSchema } from '#shared/notify/chatbot.js';
 import { lambdaContext } from '../../cli/replay.js';
 
 const endpoint = inject('motoEndpoint');
