@@ -38,6 +38,16 @@ export interface StopTaskAction extends ActionBase {
   reason: string;
 }
 
+/** When a service was last scaled in one direction, and how long it must wait before the next. */
+export interface CooldownBasis {
+  direction: 'out' | 'in';
+  cooldownSeconds: number;
+  /** When the service was last scaled in this direction, from its tag. */
+  lastScaledAt?: string;
+  /** The time of planning. */
+  now: string;
+}
+
 /** Change a service's desired count. */
 export interface SetDesiredCountAction extends ActionBase {
   kind: 'set-desired-count';
@@ -46,14 +56,9 @@ export interface SetDesiredCountAction extends ActionBase {
   from: number;
   to: number;
   direction: 'out' | 'in';
-  basis: {
+  basis: CooldownBasis & {
     /** Bounds from the config, narrowed by the scalable target's when there is one. */
     bounds: { min: number; max: number };
-    cooldownSeconds: number;
-    /** When the service was last scaled in this direction, from its tag. */
-    lastScaledAt?: string;
-    /** The time of planning. */
-    now: string;
   };
 }
 
@@ -63,6 +68,8 @@ export interface SetScalableTargetBoundsAction extends ActionBase {
   resourceId: string;
   from: { min: number; max: number };
   to: { min: number; max: number };
+  /** Set when the move is part of a scaling step: it is held to the same cooldown. */
+  cooldown?: CooldownBasis;
 }
 
 /** Write tags on a service: where cooldowns and baselines are kept across invocations. */

@@ -1,10 +1,21 @@
-import type { Action } from './actions.js';
+import type { Action, CooldownBasis } from './actions.js';
 
 /** A guardrail's verdict on one action. */
 export type GuardVerdict = { allowed: true } | { allowed: false; rule: string; why: string };
 
 const allowed: GuardVerdict = { allowed: true };
 const refuse = (rule: string, why: string): GuardVerdict => ({ allowed: false, rule, why });
+
+function cooldownVerdict({ direction, cooldownSeconds, lastScaledAt, now }: CooldownBasis): GuardVerdict {
+  if (!lastScaledAt) return allowed;
+  const elapsed = (Date.parse(now) - Date.parse(lastScaledAt)) / 1000;
+  return elapsed < cooldownSeconds
+    ? refuse(
+        'cooldown',
+        `last scale-${direction} was ${Math.round(elapsed)} s ago; the cooldown is ${cooldownSeconds} s`,
+      )
+    : allowed;
+}
 
 /**
  * Judges an action against the product's guardrails, from the state observed when it was planned. Pure.
@@ -41,23 +52,14 @@ export function guard(action: Action): GuardVerdict {
       return allowed;
     }
     case 'set-desired-count': {
-      const { bounds, cooldownSeconds, lastScaledAt, now } = action.basis;
+      const { bounds } = action.basis;
       if (action.to < bounds.min || action.to > bounds.max) {
         return refuse('min-max', `${action.to} tasks is outside the bounds ${bounds.min}-${bounds.max}`);
       }
       if ((action.direction === 'out') !== action.to > action.from) {
         return refuse('min-max', `scaling ${action.direction} from ${action.from} to ${action.to} goes the wrong way`);
       }
-      if (lastScaledAt) {
-        const elapsed = (Date.parse(now) - Date.parse(lastScaledAt)) / 1000;
-        if (elapsed < cooldownSeconds) {
-          return refuse(
-            'cooldown',
-            `last scale-${action.direction} was ${Math.round(elapsed)} s ago; the cooldown is ${cooldownSeconds} s`,
-          );
-        }
-      }
-      return allowed;
+      return cooldownVerdict(action.basis);
     }
     case 'set-scalable-target-bounds': {
       const { from, to } = action;
@@ -67,7 +69,7 @@ export function guard(action: Action): GuardVerdict {
           `min ${to.min}, max ${to.max} would pass the scalable target's own bounds (max ${from.max})`,
         );
       }
-      return allowed;
+      return action.cooldown ? cooldownVerdict(action.cooldown) : allowed;
     }
     case 'stop-task':
     case 'tag-service':

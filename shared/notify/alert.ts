@@ -4,6 +4,8 @@ import { z } from 'zod';
 export const AlertSchema = z.object({
   /** Groups one incident: the chat thread and the de-duplication key. */
   incidentId: z.string().min(1).max(128),
+  /** What the outbox de-duplicates on when it is not the incident itself (an alarm and its recovery share a thread). */
+  dedupKey: z.string().min(1).optional(),
   severity: z.enum(['critical', 'warning', 'info']),
   /** `<reaction>/<what>`, e.g. `task-stopped/out-of-memory`: subscribers filter on it. */
   kind: z.string().min(1),

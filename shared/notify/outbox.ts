@@ -3,7 +3,7 @@ import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Alert } from './alert.js';
 
 /**
- * Queues an alert on the FIFO outbox. The de-duplication id is the incident id, so the same incident reported twice
+ * Queues an alert on the FIFO outbox. The de-duplication id is the incident id (or its dedupKey), so the same incident reported twice
  * within SQS's five-minute window is delivered once, whichever container reported it; the group is the service, so
  * one service's alerts stay in order without holding up the others'.
  */
@@ -13,7 +13,9 @@ export async function enqueueAlert(sqs: SQSClient, outboxUrl: string, alert: Ale
       QueueUrl: outboxUrl,
       MessageBody: JSON.stringify(alert),
       MessageGroupId: `${alert.cluster}/${alert.service}`.slice(0, 128),
-      MessageDeduplicationId: createHash('sha256').update(alert.incidentId).digest('hex'),
+      MessageDeduplicationId: createHash('sha256')
+        .update(alert.dedupKey ?? alert.incidentId)
+        .digest('hex'),
     }),
   );
 }

@@ -1,0 +1,192 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
+import type { ECSClient } from '@aws-sdk/client-ecs';
+import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { serviceManagement } from '../config/managed.js';
+import type { AutopilotConfig } from '../config/schema.js';
+import type { AlarmStateChangeEvent } from '../events/alarm-state-change.js';
+import { type AuditRecord, Executor } from '../executor/executor.js';
+import type { Alert } from '../notify/alert.js';
+import { enqueueAlert } from '../notify/outbox.js';
+import {
+  describeManagedServices,
+  describeScalableTarget,
+  describeService,
+  describeServiceTasks,
+  type ServiceState,
+} from '../services/observe.js';
+import { targetLabel } from '../targets/membership.js';
+import { type ObservationCache, observeEc2InstanceId, observeTargetGroupHealth } from '../tasks/observe.js';
+import { isAwsvpc, taskTargets } from '../tasks/targets.js';
+import { type AlarmPlan, planDeregisterUnhealthy, planScaling } from './plan.js';
+import { alarmAlert } from './report.js';
+import { matchAlarmRule, resolveAlarmResource } from './resolve.js';
+
+export interface AlarmReactionDeps {
+  config: AutopilotConfig;
+  clients: {
+    ecs: ECSClient;
+    elbv2: ElasticLoadBalancingV2Client;
+    autoScaling: ApplicationAutoScalingClient;
+    sqs: SQSClient;
+  };
+  outboxUrl: string;
+  cache: ObservationCache;
+  logger: Logger;
+  now?: () => Date;
+}
+
+/** What happened with one alarm event. */
+export interface AlarmReaction {
+  eventId: string;
+  alarmName: string;
+  ignored?: string;
+  reaction?: string;
+  service?: { clusterName: string; serviceName: string };
+  plan?: AlarmPlan;
+  audit: AuditRecord[];
+  alert?: Alert;
+}
+
+/** The managed service whose load balancers include the target group. */
+function ownerOf(services: readonly ServiceState[], targetGroupArn: string): ServiceState | undefined {
+  return services.find((s) => s.loadBalancers.some((lb) => lb.targetGroupArn === targetGroupArn));
+}
+
+/** Running tasks of the service by the target each stands for in the target group: whom to stop. */
+async function tasksByTarget(
+  deps: AlarmReactionDeps,
+  service: ServiceState,
+  targetGroupArn: string,
+): Promise<Map<string, string>> {
+  const bindings = service.loadBalancers.filter((lb) => lb.targetGroupArn === targetGroupArn);
+  const map = new Map<string, string>();
+  for (const task of await describeServiceTasks(
+    deps.clients.ecs,
+    service.clusterName,
+    service.serviceName,
+    'RUNNING',
+  )) {
+    const instance =
+      !isAwsvpc(task) && task.containerInstanceArn
+        ? await observeEc2InstanceId(deps.clients.ecs, deps.cache, service.clusterName, task.containerInstanceArn)
+        : undefined;
+    for (const { targets } of taskTargets(task, bindings, instance)) {
+      for (const target of targets) map.set(targetLabel(target), task.taskArn);
+    }
+  }
+  return map;
+}
+
+/** observe → plan → guard → apply → verify → report, for one `CloudWatch Alarm State Change` event. */
+export async function reactToAlarmStateChange(
+  event: AlarmStateChangeEvent,
+  deps: AlarmReactionDeps,
+): Promise<AlarmReaction> {
+  const { config, clients, logger } = deps;
+  const now = deps.now ?? (() => new Date());
+  const { alarmName, state, previousState } = event.detail;
+  const base = { eventId: event.id, alarmName, audit: [] as AuditRecord[] };
+  const ignore = (why: string): AlarmReaction => {
+    logger.debug(`ignored: ${why}`, { alarmName });
+    return { ...base, ignored: why };
+  };
+  const fired = state.value === 'ALARM' && previousState.value !== 'ALARM';
+  const recovered = state.value === 'OK' && previousState.value === 'ALARM';
+  if (!fired && !recovered) return ignore(`${previousState.value} → ${state.value} is not a transition to react to`);
+  const rule = matchAlarmRule(config.alarms, event);
+  if (!rule) return ignore(`no alarm rule matches ${alarmName}`);
+
+  const report = async (
+    fields: Omit<AlarmReaction, 'eventId' | 'alarmName' | 'audit'> & { audit?: AuditRecord[]; serviceArn?: string },
+  ) => {
+    const audit = fields.audit ?? [];
+    const alert = alarmAlert({
+      event,
+      reaction: rule.reaction,
+      service: fields.service ? { ...fields.service, serviceArn: fields.serviceArn } : undefined,
+      audit,
+      notes: fields.plan?.notes ?? (fields.ignored ? [fields.ignored] : []),
+      dryRun: config.dryRun,
+    });
+    await enqueueAlert(clients.sqs, deps.outboxUrl, alert);
+    logger.info(`alert queued: ${alert.title}`, { incidentId: alert.incidentId, severity: alert.severity });
+    return {
+      ...base,
+      reaction: rule.reaction,
+      service: fields.service,
+      plan: fields.plan,
+      ignored: fields.ignored,
+      audit,
+      alert,
+    };
+  };
+
+  // observe: the resource, then the managed service behind it
+  const resource = resolveAlarmResource(event);
+  if (recovered || rule.reaction === 'notify-only' || resource.kind === 'none') {
+    const why =
+      resource.kind === 'none' && rule.reaction !== 'notify-only' ? `notify only: ${resource.why}` : undefined;
+    return report({ ignored: why });
+  }
+  let service: ServiceState | undefined;
+  if (resource.kind === 'target-group') {
+    service = ownerOf(await describeManagedServices(clients.ecs, config), resource.targetGroupArn);
+    if (!service) return report({ ignored: 'notify only: no managed service uses the target group' });
+  } else {
+    const management = serviceManagement(config, resource.clusterName, resource.serviceName);
+    if (!management.managed) return report({ ignored: `notify only: ${management.why}` });
+    service = await describeService(clients.ecs, resource.clusterName, resource.serviceName);
+    if (!service) return report({ ignored: `notify only: service ${resource.serviceName} does not exist` });
+  }
+  const subject = { clusterName: service.clusterName, serviceName: service.serviceName };
+  if (service.disabledByTag)
+    return report({ service: subject, ignored: 'notify only: the service carries ecs-autopilot:disabled' });
+  const why = `alarm ${alarmName} fired: ${state.reason ?? 'threshold crossed'}`;
+
+  // plan
+  let plan: AlarmPlan;
+  if (rule.reaction === 'deregister-unhealthy') {
+    const groups =
+      resource.kind === 'target-group'
+        ? [resource.targetGroupArn]
+        : service.loadBalancers.map((lb) => lb.targetGroupArn);
+    plan = { actions: [], notes: [] };
+    for (const targetGroupArn of new Set(groups)) {
+      const health = await observeTargetGroupHealth(clients.elbv2, targetGroupArn);
+      const owners = rule.stopTasks ? await tasksByTarget(deps, service, targetGroupArn) : new Map<string, string>();
+      const part = planDeregisterUnhealthy({ rule, service, health, taskByTarget: owners, why });
+      plan.actions.push(...part.actions);
+      plan.notes.push(...part.notes);
+    }
+  } else {
+    const management = serviceManagement(config, service.clusterName, service.serviceName);
+    const scalable = await describeScalableTarget(clients.autoScaling, service.clusterName, service.serviceName);
+    plan = planScaling({
+      rule,
+      service,
+      bounds: management.managed ? management.scaling : undefined,
+      scalable,
+      now: now(),
+      why,
+    });
+  }
+  logger.info(`planned ${plan.actions.length} action(s) for alarm ${alarmName} (${rule.reaction})`, {
+    subject,
+    notes: plan.notes,
+  });
+
+  // guard → apply → verify
+  const executor = new Executor({
+    clients: { ecs: clients.ecs, elbv2: clients.elbv2, autoScaling: clients.autoScaling },
+    logger,
+    dryRun: config.dryRun,
+    verification: config.verification,
+    now,
+  });
+  const audit = await executor.run(plan.actions);
+
+  // report
+  return report({ service: subject, serviceArn: service.serviceArn, plan, audit });
+}

@@ -1,0 +1,77 @@
+import { createHash } from 'node:crypto';
+import type { AlarmStateChangeEvent } from '../events/alarm-state-change.js';
+import { auditLine, troubled } from '../executor/audit-text.js';
+import type { AuditRecord } from '../executor/executor.js';
+import { type Alert, type AlertSeverity, consoleLinks } from '../notify/alert.js';
+import { alarmEpisode } from './resolve.js';
+
+/** Everything an alarm alert is built from. */
+export interface AlarmReport {
+  event: AlarmStateChangeEvent;
+  /** The reaction the matching rule asked for. */
+  reaction: string;
+  service?: { clusterName: string; serviceName: string; serviceArn?: string };
+  audit: AuditRecord[];
+  notes: string[];
+  dryRun: boolean;
+}
+
+/** One incident per alarm episode: the ALARM and its recovery share the thread, each is delivered once. */
+function incidentId(event: AlarmStateChangeEvent): string {
+  const { alarmName } = event.detail;
+  const episode = createHash('sha256')
+    .update(`${alarmName}\u0000${alarmEpisode(event)}`)
+    .digest('hex')
+    .slice(0, 16);
+  return `cloudwatch-alarm/${alarmName.slice(0, 80)}/${episode}`;
+}
+
+function alarmLink(event: AlarmStateChangeEvent): string {
+  const { region } = event;
+  return `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#alarmsV2:alarm/${encodeURIComponent(event.detail.alarmName)}`;
+}
+
+/** The alert for an alarm that fired and what was done about it, or for its recovery. Pure. */
+export function alarmAlert(report: AlarmReport): Alert {
+  const { event, reaction, service, audit, notes, dryRun } = report;
+  const { detail, region, account } = event;
+  const recovered = detail.state.value === 'OK';
+  const failed = troubled(audit);
+  const severity: AlertSeverity = recovered ? 'info' : failed ? 'critical' : 'warning';
+  const what = recovered
+    ? `*Recovered:* ${detail.state.reason ?? 'the alarm is OK again'}`
+    : `*Alarm:* ${detail.state.reason ?? 'the alarm fired'}`;
+  const lines = [...audit.map(auditLine), ...notes.map((n) => `• ${n}`)];
+  const did = recovered ? [] : [`*What ecs-autopilot did (${reaction}):*`, ...(lines.length ? lines : ['• nothing'])];
+  const where = service ? `${service.clusterName}/${service.serviceName}: ` : '';
+  const id = incidentId(event);
+  return {
+    incidentId: id,
+    dedupKey: `${id}/${detail.state.value}`,
+    severity,
+    kind: recovered ? 'alarm/recovered' : `alarm/${reaction}`,
+    title: `${where}${recovered ? 'recovered' : 'alarm'} ${detail.alarmName}`,
+    description: [what, ...did].join('\n'),
+    nextSteps: recovered
+      ? []
+      : failed
+        ? ['The automation could not finish: read the reasons above and the function logs for the audit record.']
+        : reaction === 'notify-only'
+          ? ['Open the alarm and the resource it watches; this alarm is configured to notify only.']
+          : ['Watch the alarm: it should return to OK. If it does not, the cause is not the targets or the capacity.'],
+    keywords: [reaction, detail.state.value],
+    cluster: service?.clusterName ?? 'none',
+    service: service?.serviceName ?? 'none',
+    region,
+    account,
+    links: [
+      { label: 'Alarm', url: alarmLink(event) },
+      ...(service
+        ? [{ label: 'Service', url: consoleLinks.service(region, service.clusterName, service.serviceName) }]
+        : []),
+    ],
+    relatedResources: [...event.resources, ...(service?.serviceArn ? [service.serviceArn] : [])],
+    dryRun,
+    occurredAt: new Date(Date.parse(event.time)).toISOString(),
+  };
+}

@@ -1,0 +1,51 @@
+import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
+import { z } from 'zod';
+
+const AlarmState = z.looseObject({
+  value: z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA']),
+  reason: z.string().optional(),
+  reasonData: z.string().optional(),
+  // CloudWatch writes `2019-10-01T13:56:40.987+0000`, which is not ISO 8601 with a colon offset.
+  timestamp: z.string(),
+});
+
+const AlarmMetric = z.looseObject({
+  id: z.string(),
+  expression: z.string().optional(),
+  returnData: z.boolean().optional(),
+  metricStat: z
+    .looseObject({
+      metric: z.looseObject({
+        namespace: z.string(),
+        name: z.string(),
+        dimensions: z.record(z.string(), z.string()).default({}),
+      }),
+      period: z.number().optional(),
+      stat: z.string().optional(),
+    })
+    .optional(),
+});
+
+/** The `detail` of a `CloudWatch Alarm State Change` event. Composite alarms carry `alarmRule` instead of metrics. */
+export const AlarmStateChangeDetailSchema = z.looseObject({
+  alarmName: z.string().min(1),
+  state: AlarmState,
+  previousState: AlarmState,
+  configuration: z
+    .looseObject({
+      description: z.string().optional(),
+      metrics: z.array(AlarmMetric).optional(),
+      alarmRule: z.string().optional(),
+    })
+    .default({}),
+  alarmTags: z.record(z.string(), z.string()).optional(),
+});
+
+export const AlarmStateChangeEventSchema = EventBridgeSchema.extend({
+  source: z.literal('aws.cloudwatch'),
+  'detail-type': z.literal('CloudWatch Alarm State Change'),
+  detail: AlarmStateChangeDetailSchema,
+});
+
+export type AlarmStateChangeEvent = z.output<typeof AlarmStateChangeEventSchema>;
+export type AlarmDetail = AlarmStateChangeEvent['detail'];

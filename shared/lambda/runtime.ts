@@ -1,0 +1,42 @@
+import { getStringFromEnv } from '@aws-lambda-powertools/commons/utils/env';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { MiddlewareObj } from '@middy/core';
+import { type CallMeter, awsCalls as defaultMeter } from '../aws/call-meter.js';
+import { applyEnvOverrides, loadConfigFile } from '../config/load.js';
+import type { AutopilotConfig } from '../config/schema.js';
+
+/** The config every function loads at cold start: the file AUTOPILOT_CONFIG_FILE names, with operator overrides. */
+export function loadFunctionConfig(): AutopilotConfig {
+  return applyEnvOverrides(
+    loadConfigFile(getStringFromEnv({ key: 'AUTOPILOT_CONFIG_FILE', defaultValue: 'ecs-autopilot.yml' })),
+  );
+}
+
+/** The alert outbox queue every reaction reports through. */
+export function outboxUrlFromEnv(): string {
+  return getStringFromEnv({
+    key: 'ALERT_OUTBOX_URL',
+    errorMessage: 'ALERT_OUTBOX_URL (the alert outbox queue) is required',
+  });
+}
+
+const defaults = { meter: defaultMeter };
+
+/**
+ * middy middleware for every reaction: counts the AWS calls of each invocation and logs them, and logs a failure
+ * (which Lambda then retries, and finally sends to the DLQ) with its cause.
+ */
+export function reactionLogging(logger: Logger, opts: Partial<typeof defaults> = {}): MiddlewareObj {
+  const { meter } = { ...defaults, ...opts } as { meter: CallMeter };
+  const reactionLoggingBefore = () => {
+    meter.reset();
+  };
+  const reactionLoggingAfter = () => {
+    logger.info('aws calls', { awsCalls: meter.snapshot(), total: meter.total() });
+  };
+  const reactionLoggingOnError = (request: { error: unknown }) => {
+    logger.error('reaction failed; Lambda retries it, then sends the event to the DLQ', { error: request.error });
+    reactionLoggingAfter();
+  };
+  return { before: reactionLoggingBefore, after: reactionLoggingAfter, onError: reactionLoggingOnError };
+}

@@ -1,0 +1,190 @@
+import {
+  type ApplicationAutoScalingClient,
+  DescribeScalableTargetsCommand,
+} from '@aws-sdk/client-application-auto-scaling';
+import {
+  DescribeServicesCommand,
+  DescribeTasksCommand,
+  type ECSClient,
+  paginateListServices,
+  paginateListTasks,
+  type Service,
+  type Task,
+} from '@aws-sdk/client-ecs';
+import { disabledByTag } from '../config/managed.js';
+import type { AutopilotConfig } from '../config/schema.js';
+import type { TaskDetail } from '../events/task-state-change.js';
+import type { LoadBalancerBinding } from '../tasks/types.js';
+
+/** A service as the alarm reactions and the reconciler see it: fresh, with its tags as a map. */
+export interface ServiceState {
+  serviceArn: string;
+  clusterName: string;
+  serviceName: string;
+  desiredCount: number;
+  runningCount: number;
+  loadBalancers: LoadBalancerBinding[];
+  tags: Record<string, string>;
+  disabledByTag: boolean;
+}
+
+/** An Application Auto Scaling scalable target's bounds. */
+export interface ScalableTarget {
+  resourceId: string;
+  min: number;
+  max: number;
+}
+
+function serviceState(clusterName: string, s: Service): ServiceState {
+  return {
+    serviceArn: s.serviceArn ?? '',
+    clusterName,
+    serviceName: s.serviceName ?? '',
+    desiredCount: s.desiredCount ?? 0,
+    runningCount: s.runningCount ?? 0,
+    loadBalancers: (s.loadBalancers ?? [])
+      .filter((lb) => lb.targetGroupArn && lb.containerName && lb.containerPort !== undefined)
+      .map((lb) => ({
+        targetGroupArn: lb.targetGroupArn as string,
+        containerName: lb.containerName as string,
+        containerPort: lb.containerPort as number,
+      })),
+    tags: Object.fromEntries((s.tags ?? []).map((t) => [t.key ?? '', t.value ?? ''])),
+    disabledByTag: disabledByTag(s.tags),
+  };
+}
+
+/** DescribeServices, ten names a call (its limit), tags included; services that do not exist are left out. */
+export async function describeServices(
+  ecs: ECSClient,
+  clusterName: string,
+  names: readonly string[],
+): Promise<ServiceState[]> {
+  const out: ServiceState[] = [];
+  for (let i = 0; i < names.length; i += 10) {
+    const page = await ecs.send(
+      new DescribeServicesCommand({ cluster: clusterName, services: names.slice(i, i + 10), include: ['TAGS'] }),
+    );
+    for (const s of page.services ?? []) if (s.status !== 'INACTIVE') out.push(serviceState(clusterName, s));
+  }
+  return out;
+}
+
+/** One service, read fresh (desired counts and cooldown tags must not come from a cache). */
+export async function describeService(ecs: ECSClient, clusterName: string, serviceName: string) {
+  return (await describeServices(ecs, clusterName, [serviceName]))[0];
+}
+
+/** The names of every service the config manages in a cluster ("*" lists the cluster, paginated). */
+export async function managedServiceNames(
+  ecs: ECSClient,
+  config: AutopilotConfig,
+  clusterName: string,
+): Promise<string[]> {
+  const cluster = config.clusters.find((c) => c.name === clusterName);
+  if (!cluster) return [];
+  const named = cluster.services.filter((s) => s.name !== '*' && s.enabled).map((s) => s.name);
+  if (!cluster.services.some((s) => s.name === '*' && s.enabled)) return named;
+  const disabled = new Set(cluster.services.filter((s) => !s.enabled).map((s) => s.name));
+  const all = new Set(named);
+  for await (const page of paginateListServices({ client: ecs }, { cluster: clusterName })) {
+    for (const arn of page.serviceArns ?? []) {
+      const name = arn.split('/').pop() ?? '';
+      if (!disabled.has(name)) all.add(name);
+    }
+  }
+  return [...all];
+}
+
+/** Every managed, enabled service of every configured cluster, described. */
+export async function describeManagedServices(ecs: ECSClient, config: AutopilotConfig): Promise<ServiceState[]> {
+  const out: ServiceState[] = [];
+  for (const cluster of config.clusters) {
+    const names = await managedServiceNames(ecs, config, cluster.name);
+    out.push(...(await describeServices(ecs, cluster.name, names)));
+  }
+  return out;
+}
+
+/** The service's scalable target, if Application Auto Scaling manages its desired count. */
+export async function describeScalableTarget(
+  autoScaling: ApplicationAutoScalingClient,
+  clusterName: string,
+  serviceName: string,
+): Promise<ScalableTarget | undefined> {
+  const resourceId = `service/${clusterName}/${serviceName}`;
+  const out = await autoScaling.send(
+    new DescribeScalableTargetsCommand({
+      ServiceNamespace: 'ecs',
+      ResourceIds: [resourceId],
+      ScalableDimension: 'ecs:service:DesiredCount',
+    }),
+  );
+  const target = out.ScalableTargets?.[0];
+  if (!target) return undefined;
+  return { resourceId, min: target.MinCapacity ?? 0, max: target.MaxCapacity ?? 0 };
+}
+
+/** A DescribeTasks Task in the shape of the task-state-change event's detail, so the same planners read both. */
+export function taskDetailOf(task: Task): TaskDetail {
+  const iso = (d: Date | undefined) => d?.toISOString();
+  return {
+    taskArn: task.taskArn ?? '',
+    clusterArn: task.clusterArn ?? '',
+    taskDefinitionArn: task.taskDefinitionArn,
+    lastStatus: task.lastStatus ?? 'UNKNOWN',
+    desiredStatus: task.desiredStatus ?? 'UNKNOWN',
+    version: task.version ?? 0,
+    group: task.group,
+    startedBy: task.startedBy,
+    launchType: task.launchType,
+    containerInstanceArn: task.containerInstanceArn,
+    stopCode: task.stopCode,
+    stoppedReason: task.stoppedReason || undefined,
+    startedAt: iso(task.startedAt),
+    stoppingAt: iso(task.stoppingAt),
+    stoppedAt: iso(task.stoppedAt),
+    containers: (task.containers ?? []).map((c) => ({
+      name: c.name ?? '',
+      lastStatus: c.lastStatus,
+      exitCode: c.exitCode,
+      reason: c.reason,
+      networkBindings: c.networkBindings?.map((b) => ({
+        bindIP: b.bindIP,
+        containerPort: b.containerPort,
+        hostPort: b.hostPort,
+        protocol: b.protocol,
+      })),
+      networkInterfaces: c.networkInterfaces?.map((n) => ({ privateIpv4Address: n.privateIpv4Address })),
+    })),
+    attachments: (task.attachments ?? []).map((a) => ({
+      type: a.type ?? '',
+      status: a.status,
+      details: (a.details ?? []).map((d) => ({ name: d.name ?? '', value: d.value })),
+    })),
+  };
+}
+
+/**
+ * The tasks of a service in one desired status, paginated and described a hundred at a time. ListTasks is asked by
+ * service name, and the group is checked again because some emulators ignore that filter.
+ */
+export async function describeServiceTasks(
+  ecs: ECSClient,
+  clusterName: string,
+  serviceName: string,
+  desiredStatus: 'RUNNING' | 'STOPPED',
+): Promise<TaskDetail[]> {
+  const arns: string[] = [];
+  for await (const page of paginateListTasks({ client: ecs }, { cluster: clusterName, serviceName, desiredStatus })) {
+    arns.push(...(page.taskArns ?? []));
+  }
+  const out: TaskDetail[] = [];
+  for (let i = 0; i < arns.length; i += 100) {
+    const page = await ecs.send(new DescribeTasksCommand({ cluster: clusterName, tasks: arns.slice(i, i + 100) }));
+    for (const task of page.tasks ?? []) {
+      if (task.group === `service:${serviceName}`) out.push(taskDetailOf(task));
+    }
+  }
+  return out;
+}
