@@ -7,7 +7,7 @@ type Sample = { detail: Record<string, unknown> };
 describe('Event schema: TaskStateChangeEventSchema', () => {
   it('finds the samples it checks', () => {
     // Act
-    const ours = eventNames('repo');
+    const ours = eventNames('repo', 'task-');
     const aws = eventNames('aws', 'ecs-task-state-change-');
 
     // Assess
@@ -15,7 +15,7 @@ describe('Event schema: TaskStateChangeEventSchema', () => {
     expect(aws.length).toBeGreaterThanOrEqual(6);
   });
 
-  it.each(eventNames('repo'))('parses our sample %s', (name) => {
+  it.each(eventNames('repo', 'task-'))('parses our sample %s', (name) => {
     // Prepare
     const event = loadEvent(name);
 

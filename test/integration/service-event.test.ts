@@ -1,0 +1,154 @@
+import type { Context } from 'aws-lambda';
+import { beforeEach, describe, expect, inject, it, vi } from 'vitest';
+import { deliverOutbox, useWorldEnvironment, writeConfig } from '#local/pipeline.js';
+import { provisionWorld, receiveAlerts, receiveOutbox, type World } from '#local/world.js';
+import { ChatbotNotificationSchema } from '#shared/notify/chatbot.js';
+import { loadEvent } from '#test/support/fixtures.js';
+import { lambdaContext } from '../../cli/replay.js';
+
+const endpoint = inject('motoEndpoint');
+
+const CONFIG = `
+version: 1
+clusters:
+  - name: prod
+    services:
+      - name: web
+`;
+
+type ServiceEventSample = { account: string; resources: string[]; detail: Record<string, unknown> };
+
+/** A fresh Lambda container: module state (config, meter) starts empty. */
+async function coldContainer(world: World, configYaml = CONFIG) {
+  vi.resetModules();
+  useWorldEnvironment(world, writeConfig(configYaml));
+  const { handler } = await import('#functions/service-event/handler.js');
+  const { handler: notifier } = await import('#functions/notifier/handler.js');
+  const { awsCalls } = await import('#shared/aws/call-meter.js');
+  const context: Context = lambdaContext('service-event');
+  return { react: (event: unknown) => handler(event as never, context), notifier, awsCalls };
+}
+
+/** One of our samples, moved into the world: its account, its service's ARN and its cluster's ARN. */
+function worldEvent(world: World, name: string, service = 'web'): ServiceEventSample {
+  const event = loadEvent(name) as ServiceEventSample;
+  const serviceArn = world.services[service]?.serviceArn;
+  if (serviceArn === undefined) throw new Error(`no service ${service} in the world`);
+  event.account = world.account;
+  event.resources = [serviceArn];
+  if ('clusterArn' in event.detail) event.detail.clusterArn = world.clusterArn;
+  return event;
+}
+
+describe('Function: service-event', () => {
+  let world: World;
+
+  beforeEach(async () => {
+    world = await provisionWorld(endpoint, {
+      services: [
+        { name: 'web', tasks: 0 },
+        { name: 'api', tasks: 0 },
+      ],
+    });
+  });
+
+  it('sends a placement failure to the topic with severity, kind, cluster and service attributes', async () => {
+    // Prepare
+    const { react, notifier, awsCalls } = await coldContainer(world);
+
+    // Act
+    const reaction = await react(worldEvent(world, 'service-task-placement-failure'));
+    const calls = awsCalls.snapshot();
+    const delivered = await deliverOutbox(world, notifier);
+    const alerts = await receiveAlerts(world);
+
+    // Assess
+    expect(calls).toEqual({ 'SQS.SendMessage': 1 });
+    expect(reaction.alert?.incidentId).toBe('ecs-service/prod/web/SERVICE_TASK_PLACEMENT_FAILURE/2025-06-03');
+    expect(delivered).toBe(1);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]?.attributes).toEqual({
+      severity: 'critical',
+      kind: 'service-event/service-task-placement-failure',
+      cluster: 'prod',
+      service: 'web',
+    });
+    const message = ChatbotNotificationSchema.parse(alerts[0]?.message);
+    expect(message.content.title).toBe('🔴 prod/web: tasks cannot be placed (RESOURCE:MEMORY)');
+    expect(message.metadata?.relatedResources).toEqual([world.services.web?.serviceArn]);
+  });
+
+  it('sends a deployment failure and its circuit-breaker rollback as two alerts', async () => {
+    // Prepare
+    const { react, notifier } = await coldContainer(world);
+
+    // Act
+    await react(worldEvent(world, 'deployment-failed'));
+    await react(worldEvent(world, 'deployment-rollback-circuit-breaker'));
+    await deliverOutbox(world, notifier);
+    const alerts = await receiveAlerts(world);
+
+    // Assess
+    expect(alerts.map((a) => a.attributes.kind).sort()).toEqual([
+      'service-event/service-deployment-failed',
+      'service-event/service-deployment-rollback',
+    ]);
+    expect(alerts.every((a) => a.attributes.severity === 'critical')).toBe(true);
+  });
+
+  it.each([
+    ['a steady state', 'service-steady-state', CONFIG, /steady state/],
+    ['a deployment that completes', 'deployment-completed', CONFIG, /routine deployment progress/],
+    [
+      'an unmanaged service',
+      'service-task-placement-failure',
+      'version: 1\nclusters: [{ name: prod, services: [{ name: api }] }]\n',
+      /service web is not in the config of cluster prod/,
+    ],
+    [
+      'a service switched off in the config',
+      'deployment-failed',
+      'version: 1\nclusters: [{ name: prod, services: [{ name: web, enabled: false }] }]\n',
+      /disabled in the config/,
+    ],
+  ])('sends nothing for %s', async (_case, name, configYaml, why) => {
+    // Prepare
+    const { react, awsCalls } = await coldContainer(world, configYaml);
+
+    // Act
+    const reaction = await react(worldEvent(world, name));
+
+    // Assess
+    expect(reaction.ignored).toMatch(why);
+    expect(awsCalls.total()).toBe(0);
+    expect(await receiveOutbox(world)).toHaveLength(0);
+  });
+
+  it('delivers a duplicate of the same event once, whichever container receives it', async () => {
+    // Prepare
+    const event = worldEvent(world, 'service-task-start-impaired');
+    const first = await coldContainer(world);
+    await first.react(event);
+
+    // Act
+    await first.react(structuredClone(event));
+    const second = await coldContainer(world);
+    const again = await second.react(structuredClone(event));
+    const delivered = await deliverOutbox(world, second.notifier);
+
+    // Assess
+    expect(again.alert?.incidentId).toBe('ecs-service/prod/web/SERVICE_TASK_START_IMPAIRED/2025-06-03');
+    expect(delivered).toBe(1);
+    expect(await receiveAlerts(world)).toHaveLength(1);
+  });
+
+  it('rejects a malformed event with the path of the bad field, so Lambda retries it into the DLQ', async () => {
+    // Prepare
+    const { react } = await coldContainer(world);
+    const event = worldEvent(world, 'deployment-failed');
+    delete event.detail.deploymentId;
+
+    // Act & Assess
+    await expect(react(event)).rejects.toThrow(/detail\.deploymentId: Invalid input: expected string/);
+  });
+});
