@@ -1,0 +1,29 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { parser } from '@aws-lambda-powertools/parser/middleware';
+import type { ParsedResult } from '@aws-lambda-powertools/parser/types';
+import middy from '@middy/core';
+import { ecsClient } from '#shared/aws/ecs.js';
+import { elbv2Client } from '#shared/aws/elbv2.js';
+import { sqsClient } from '#shared/aws/sqs.js';
+import { type ScheduledEvent, ScheduledEventSchema } from '#shared/events/scheduled.js';
+import { requireParsed } from '#shared/events/task-state-change.js';
+import { loadFunctionConfig, outboxUrlFromEnv, reactionLogging } from '#shared/lambda/runtime.js';
+import { logger } from '#shared/logging/logger.js';
+import { type ReconcileRun, reconcile } from '#shared/reconciler/react.js';
+import { createObservationCache } from '#shared/tasks/observe.js';
+
+const config = loadFunctionConfig();
+const outboxUrl = outboxUrlFromEnv();
+const cache = createObservationCache();
+const clients = { ecs: ecsClient, elbv2: elbv2Client, sqs: sqsClient };
+
+/** One reconciliation sweep per scheduled event. */
+export const handler = middy<ParsedResult<unknown, ScheduledEvent>, ReconcileRun>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(parser({ schema: ScheduledEventSchema, safeParse: true }))
+  .use(reactionLogging(logger))
+  .handler(async (parsed) => {
+    const event = requireParsed(parsed, 'Scheduled Event');
+    logger.appendKeys({ eventId: event.id, scheduledAt: event.time });
+    return reconcile(event, { config, clients, outboxUrl, cache, logger });
+  });

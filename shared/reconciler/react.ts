@@ -1,0 +1,105 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { ECSClient } from '@aws-sdk/client-ecs';
+import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { AutopilotConfig } from '../config/schema.js';
+import type { ScheduledEvent } from '../events/scheduled.js';
+import { type AuditRecord, Executor } from '../executor/executor.js';
+import type { Alert } from '../notify/alert.js';
+import { enqueueAlert } from '../notify/outbox.js';
+import { describeManagedServices, describeServiceTasks } from '../services/observe.js';
+import { type ObservationCache, observeEc2InstanceId, observeTargetGroupHealth } from '../tasks/observe.js';
+import { isAwsvpc } from '../tasks/targets.js';
+import type { TargetGroupHealth } from '../tasks/types.js';
+import { type ObservedService, planReconcile, type ReconcileFindings } from './plan.js';
+import { reconcileAlert } from './report.js';
+
+export interface ReconcileDeps {
+  config: AutopilotConfig;
+  clients: { ecs: ECSClient; elbv2: ElasticLoadBalancingV2Client; sqs: SQSClient };
+  outboxUrl: string;
+  cache: ObservationCache;
+  logger: Logger;
+}
+
+export interface ReconcileRun {
+  eventId: string;
+  services: Array<{ clusterName: string; serviceName: string; running: number; stopped: number }>;
+  targetGroups: number;
+  audit: AuditRecord[];
+  findings: ReconcileFindings;
+  alert?: Alert;
+}
+
+/**
+ * One sweep: observe every managed service's tasks and target groups, deregister proven orphans under the same
+ * guardrails as every other removal, report the rest. Level-triggered: it converges even when events were lost.
+ */
+export async function reconcile(event: ScheduledEvent, deps: ReconcileDeps): Promise<ReconcileRun> {
+  const { config, clients, cache, logger } = deps;
+  // The schedule's own time is the reference: a late or retried run judges the grace period conservatively.
+  const now = new Date(Date.parse(event.time));
+
+  // observe
+  const services = (await describeManagedServices(clients.ecs, config)).filter((s) => {
+    if (s.disabledByTag) logger.debug(`skipped ${s.serviceName}: ecs-autopilot:disabled`);
+    return !s.disabledByTag && s.loadBalancers.length > 0;
+  });
+  const observed: ObservedService[] = [];
+  const ec2InstanceIds = new Map<string, string>();
+  for (const service of services) {
+    const [running, stopped] = await Promise.all([
+      describeServiceTasks(clients.ecs, service.clusterName, service.serviceName, 'RUNNING'),
+      describeServiceTasks(clients.ecs, service.clusterName, service.serviceName, 'STOPPED'),
+    ]);
+    for (const task of [...running, ...stopped]) {
+      if (!isAwsvpc(task) && task.containerInstanceArn && !ec2InstanceIds.has(task.containerInstanceArn)) {
+        ec2InstanceIds.set(
+          task.containerInstanceArn,
+          await observeEc2InstanceId(clients.ecs, cache, service.clusterName, task.containerInstanceArn),
+        );
+      }
+    }
+    observed.push({ service, running, stopped });
+  }
+  const health = new Map<string, TargetGroupHealth>();
+  for (const arn of new Set(services.flatMap((s) => s.loadBalancers.map((lb) => lb.targetGroupArn)))) {
+    health.set(arn, await observeTargetGroupHealth(clients.elbv2, arn));
+  }
+
+  // plan
+  const plan = planReconcile({
+    services: observed,
+    health,
+    ec2InstanceIds,
+    graceSeconds: config.reconciler.orphanGraceSeconds,
+    now,
+  });
+  logger.info(`reconciler planned ${plan.actions.length} fix(es)`, { findings: plan.findings });
+
+  // guard → apply → verify
+  const executor = new Executor({
+    clients: { elbv2: clients.elbv2 },
+    logger,
+    dryRun: config.dryRun,
+    verification: config.verification,
+  });
+  const audit = await executor.run(plan.actions);
+
+  // report
+  const alert = reconcileAlert({ event, audit, findings: plan.findings, services, dryRun: config.dryRun });
+  if (alert) await enqueueAlert(clients.sqs, deps.outboxUrl, alert);
+  return {
+    eventId: event.id,
+    services: observed.map((o) => ({
+      clusterName: o.service.clusterName,
+      serviceName: o.service.serviceName,
+      running: o.running.length,
+      stopped: o.stopped.length,
+    })),
+    targetGroups: health.size,
+    audit,
+    findings: plan.findings,
+    alert,
+  };
+}

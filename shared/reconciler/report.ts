@@ -1,0 +1,76 @@
+import type { ScheduledEvent } from '../events/scheduled.js';
+import { auditLine, troubled } from '../executor/audit-text.js';
+import type { AuditRecord } from '../executor/executor.js';
+import { type Alert, consoleLinks } from '../notify/alert.js';
+import type { ReconcileFindings } from './plan.js';
+
+const tgName = (arn: string) => arn.split('/')[1] ?? arn;
+
+/** The run's summary alert, or undefined when it fixed and found nothing worth a person's time. Pure. */
+export function reconcileAlert(input: {
+  event: ScheduledEvent;
+  audit: AuditRecord[];
+  findings: ReconcileFindings;
+  services: Array<{ clusterName: string; serviceName: string }>;
+  dryRun: boolean;
+}): Alert | undefined {
+  const { event, audit, findings, services, dryRun } = input;
+  const { unknownTargets, missingTasks } = findings;
+  if (audit.length === 0 && unknownTargets.length === 0 && missingTasks.length === 0) return undefined;
+  const parts = [
+    audit.length ? `${audit.length} orphan fix(es)` : '',
+    unknownTargets.length ? `${unknownTargets.length} unknown target(s)` : '',
+    missingTasks.length ? `${missingTasks.length} task(s) missing from their target group` : '',
+  ].filter(Boolean);
+  const lines = [
+    ...(audit.length ? ['*Fixed:*', ...audit.map(auditLine)] : []),
+    ...(unknownTargets.length
+      ? [
+          '*Registered, but no task of a managed service owns them (left alone):*',
+          ...unknownTargets.map((u) => `• ${u.target} in ${tgName(u.targetGroupArn)} (${u.state})`),
+        ]
+      : []),
+    ...(missingTasks.length
+      ? [
+          '*Running, but not registered in their target group:*',
+          ...missingTasks.map(
+            (m) =>
+              `• ${m.serviceName} task ${m.taskArn.split('/').pop()?.slice(0, 8)}: ${m.target} not in ${tgName(m.targetGroupArn)}`,
+          ),
+        ]
+      : []),
+  ];
+  const day = event.time.slice(0, 10);
+  const touched = [...new Set(audit.map((r) => `${r.action.subject.clusterName}/${r.action.subject.serviceName}`))];
+  const only = touched.length === 1 ? touched[0]?.split('/') : undefined;
+  return {
+    incidentId: `ecs-autopilot-reconciler/${event.region}/${day}`,
+    dedupKey: `ecs-autopilot-reconciler/${event.id}`,
+    severity: troubled(audit) ? 'critical' : 'warning',
+    kind: 'reconciler/drift',
+    title: `reconciler: ${parts.join(', ')}`,
+    description: lines.join('\n'),
+    nextSteps: [
+      ...(unknownTargets.length
+        ? ['Check who registered the unknown targets; deregister them by hand if they are stale.']
+        : []),
+      ...(missingTasks.length
+        ? ["Check the service's events: ECS registers a task's target when it starts; a missing one gets no traffic."]
+        : []),
+    ],
+    keywords: ['reconciler', 'drift'],
+    cluster: only?.[0] ?? (services.length === 1 ? (services[0]?.clusterName ?? 'none') : 'multiple'),
+    service: only?.[1] ?? 'multiple',
+    region: event.region,
+    account: event.account,
+    links: touched.map((s) => {
+      const [cluster = '', service = ''] = s.split('/');
+      return { label: `Service ${s}`, url: consoleLinks.service(event.region, cluster, service) };
+    }),
+    relatedResources: [
+      ...new Set(audit.flatMap((r) => (r.action.kind === 'deregister-targets' ? [r.action.targetGroupArn] : []))),
+    ],
+    dryRun,
+    occurredAt: new Date(Date.parse(event.time)).toISOString(),
+  };
+}

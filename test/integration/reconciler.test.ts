@@ -1,0 +1,199 @@
+import { ECSClient, StopTaskCommand } from '@aws-sdk/client-ecs';
+import { DeregisterTargetsCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { Context } from 'aws-lambda';
+import { beforeEach, describe, expect, inject, it, vi } from 'vitest';
+import { stampStoppedTasks } from '#local/moto-proxy-rules.js';
+import { manualTaskTransitions } from '#local/moto-server.js';
+import { deliverOutbox, useWorldEnvironment, writeConfig } from '#local/pipeline.js';
+import { provisionWorld, receiveAlerts, targetsOf, type World } from '#local/world.js';
+import { ChatbotNotificationSchema } from '#shared/notify/chatbot.js';
+import { useMotoProxy } from '#test/support/moto-proxy-env.js';
+import { lambdaContext } from '../../cli/replay.js';
+
+const endpoint = inject('motoEndpoint');
+const proxy = await useMotoProxy();
+
+const CONFIG = `
+version: 1
+reconciler:
+  orphanGraceSeconds: 600
+clusters:
+  - name: prod
+    services:
+      - name: web
+      - name: api
+`;
+
+function scheduledEvent(world: World, at = new Date()) {
+  return {
+    version: '0',
+    id: crypto.randomUUID(),
+    'detail-type': 'Scheduled Event',
+    source: 'aws.events',
+    account: world.account,
+    time: at.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    region: world.region,
+    resources: [`arn:aws:events:${world.region}:${world.account}:rule/ecs-autopilot-dev-reconciler`],
+    detail: {},
+  };
+}
+
+async function coldContainer(world: World, configYaml = CONFIG) {
+  vi.resetModules();
+  useWorldEnvironment(world, writeConfig(configYaml));
+  const { handler } = await import('#functions/reconciler/handler.js');
+  const { handler: notifier } = await import('#functions/notifier/handler.js');
+  const { awsCalls } = await import('#shared/aws/call-meter.js');
+  const context: Context = lambdaContext('reconciler');
+  return { sweep: (event: unknown) => handler(event as never, context), notifier, awsCalls };
+}
+
+async function membership(world: World) {
+  const out: Record<string, string[]> = {};
+  for (const service of Object.values(world.services)) {
+    for (const tg of service.targetGroupArns)
+      out[tg] = (await targetsOf(world, tg)).map((t) => `${t.id}:${t.port}`).sort();
+  }
+  return out;
+}
+
+describe('Function: reconciler', () => {
+  let world: World;
+  const ecs = new ECSClient({ endpoint, region: 'us-east-1' });
+
+  beforeEach(async () => {
+    await manualTaskTransitions(endpoint);
+    world = await provisionWorld(endpoint, {
+      services: [
+        { name: 'web', tasks: 3, targetGroups: 2 },
+        { name: 'api', tasks: 3 },
+      ],
+    });
+  });
+
+  const task = (service: string, i: number) =>
+    world.services[service]?.tasks[i] as { taskArn: string; ip: string; port: number };
+
+  /** A task that stopped while its targets stayed registered: what a lost event leaves behind. */
+  async function orphan(service: string, i: number) {
+    await ecs.send(
+      new StopTaskCommand({
+        cluster: 'prod',
+        task: task(service, i).taskArn,
+        reason: 'Essential container in task exited',
+      }),
+    );
+  }
+
+  it('deregisters an orphan whose task stopped past the grace period, and leaves everything else untouched', async () => {
+    // Prepare
+    await orphan('web', 1);
+    stampStoppedTasks(proxy, new Date(Date.now() - 3_600_000));
+    const before = await membership(world);
+    const { sweep, notifier } = await coldContainer(world);
+
+    // Act
+    const run = await sweep(scheduledEvent(world));
+    await deliverOutbox(world, notifier);
+    const alerts = await receiveAlerts(world);
+
+    // Assess
+    const after = await membership(world);
+    const gone = `${task('web', 1).ip}:${task('web', 1).port}`;
+    for (const [tg, targets] of Object.entries(before)) {
+      expect(after[tg]).toEqual(targets.filter((t) => t !== gone));
+    }
+    expect(run.audit.map((r) => r.outcome)).toEqual(['applied', 'applied']);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]?.attributes).toMatchObject({ kind: 'reconciler/drift', severity: 'warning' });
+    expect(ChatbotNotificationSchema.parse(alerts[0]?.message).content.title).toMatch(/2 orphan fix\(es\)/);
+  });
+
+  it('leaves an orphan alone until its task has been stopped for the grace period', async () => {
+    // Prepare
+    await orphan('web', 1);
+    stampStoppedTasks(proxy, new Date(Date.now() - 60_000));
+    const before = await membership(world);
+    const { sweep } = await coldContainer(world);
+
+    // Act
+    const run = await sweep(scheduledEvent(world));
+
+    // Assess
+    expect(await membership(world)).toEqual(before);
+    expect(run.findings.youngOrphans).toHaveLength(2);
+    expect(run.alert).toBeUndefined();
+  });
+
+  it('reports a running task missing from its target group without touching anything', async () => {
+    // Prepare
+    const elbv2 = new ElasticLoadBalancingV2Client({ endpoint, region: 'us-east-1' });
+    const tg = world.services.api?.targetGroupArns[0] as string;
+    await elbv2.send(
+      new DeregisterTargetsCommand({ TargetGroupArn: tg, Targets: [{ Id: task('api', 0).ip, Port: 8080 }] }),
+    );
+    const { sweep } = await coldContainer(world);
+
+    // Act
+    const run = await sweep(scheduledEvent(world));
+
+    // Assess
+    expect(run.audit).toEqual([]);
+    expect(run.findings.missingTasks).toEqual([
+      expect.objectContaining({
+        serviceName: 'api',
+        target: `${task('api', 0).ip}:8080`,
+        taskArn: task('api', 0).taskArn,
+      }),
+    ]);
+    expect(run.alert?.title).toMatch(/1 task\(s\) missing from their target group/);
+  });
+
+  it('never removes the last registered target of a target group, even an orphan', async () => {
+    // Prepare
+    for (const i of [0, 1, 2]) await orphan('api', i);
+    stampStoppedTasks(proxy, new Date(Date.now() - 3_600_000));
+    const { sweep } = await coldContainer(world);
+
+    // Act
+    const run = await sweep(scheduledEvent(world));
+
+    // Assess
+    expect(run.audit[0]).toMatchObject({ outcome: 'blocked', guard: { rule: 'never-empty' } });
+    expect(await targetsOf(world, world.services.api?.targetGroupArns[0] as string)).toHaveLength(3);
+    expect(run.alert?.severity).toBe('critical');
+  });
+
+  it('sends nothing and changes nothing when the world matches the config', async () => {
+    // Prepare
+    const before = await membership(world);
+    const { sweep, awsCalls } = await coldContainer(world);
+
+    // Act
+    const run = await sweep(scheduledEvent(world));
+
+    // Assess
+    expect(await membership(world)).toEqual(before);
+    expect(run.alert).toBeUndefined();
+    expect(run.targetGroups).toBe(3);
+    const calls = awsCalls.snapshot();
+    expect(calls['ELBv2.DescribeTargetHealth']).toBe(3);
+    expect(calls['ECS.DescribeServices']).toBe(1);
+    expect(Object.keys(calls).filter((op) => !/\.(Describe|List)/.test(op))).toEqual([]);
+  });
+
+  it('mutates nothing in dry-run', async () => {
+    // Prepare
+    await orphan('web', 1);
+    stampStoppedTasks(proxy, new Date(Date.now() - 3_600_000));
+    const before = await membership(world);
+    const { sweep } = await coldContainer(world, `${CONFIG}\ndryRun: true\n`);
+
+    // Act
+    const run = await sweep(scheduledEvent(world));
+
+    // Assess
+    expect(await membership(world)).toEqual(before);
+    expect(run.audit.map((r) => r.outcome)).toEqual(['dry-run', 'dry-run']);
+  });
+});
