@@ -8,7 +8,7 @@ import { ecsClient } from '#shared/aws/ecs.js';
 import { elbv2Client } from '#shared/aws/elbv2.js';
 import { sqsClient } from '#shared/aws/sqs.js';
 import { type AlarmStateChangeEvent, AlarmStateChangeEventSchema } from '#shared/events/alarm-state-change.js';
-import { requireParsed } from '#shared/events/task-state-change.js';
+import { requireParsed } from '#shared/events/errors.js';
 import { loadFunctionConfig, outboxUrlFromEnv, reactionLogging } from '#shared/lambda/runtime.js';
 import { logger } from '#shared/logging/logger.js';
 import { createObservationCache } from '#shared/tasks/observe.js';

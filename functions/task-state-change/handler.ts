@@ -5,11 +5,8 @@ import middy from '@middy/core';
 import { ecsClient } from '#shared/aws/ecs.js';
 import { elbv2Client } from '#shared/aws/elbv2.js';
 import { sqsClient } from '#shared/aws/sqs.js';
-import {
-  requireParsed,
-  type TaskStateChangeEvent,
-  TaskStateChangeEventSchema,
-} from '#shared/events/task-state-change.js';
+import { requireParsed } from '#shared/events/errors.js';
+import { type TaskStateChangeEvent, TaskStateChangeEventSchema } from '#shared/events/task-state-change.js';
 import { loadFunctionConfig, outboxUrlFromEnv, reactionLogging } from '#shared/lambda/runtime.js';
 import { logger } from '#shared/logging/logger.js';
 import { createTaskVersionMemory } from '#shared/tasks/memory.js';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { AlarmStateChangeEvent } from '../events/alarm-state-change.js';
 import { auditLine, troubled } from '../executor/audit-text.js';
 import type { AuditRecord } from '../executor/executor.js';
-import { type Alert, type AlertSeverity, consoleLinks } from '../notify/alert.js';
+import { type Alert, type AlertSeverity, boundedIncidentId, consoleLinks } from '../notify/alert.js';
 import { alarmEpisode } from './resolve.js';
 
 /** Everything an alarm alert is built from. */
@@ -23,7 +23,7 @@ function incidentId(event: AlarmStateChangeEvent): string {
     .update(`${alarmName}\u0000${alarmEpisode(event)}`)
     .digest('hex')
     .slice(0, 16);
-  return `cloudwatch-alarm/${alarmName.slice(0, 80)}/${episode}`;
+  return boundedIncidentId(`cloudwatch-alarm/${alarmName}/${episode}`);
 }
 
 function alarmLink(event: AlarmStateChangeEvent): string {

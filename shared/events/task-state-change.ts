@@ -1,6 +1,5 @@
 import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
 import { z } from 'zod';
-import { describeIssues, issuesOf } from '../validation/issues.js';
 
 const NetworkBinding = z.looseObject({
   bindIP: z.string().optional(),
@@ -68,26 +67,3 @@ export const TaskStateChangeEventSchema = z.preprocess(
 export type TaskStateChangeEvent = z.output<typeof TaskStateChangeEventSchema>;
 export type TaskDetail = z.output<typeof TaskStateChangeDetailSchema>;
 export type TaskContainer = TaskDetail['containers'][number];
-
-/** An event that does not have the shape its rule promises; `problems` names each bad field by its path. */
-export class InvalidEventError extends Error {
-  readonly problems: string[];
-
-  constructor(what: string, problems: string[], options?: { cause?: unknown }) {
-    super(`invalid ${what} event:\n${problems.map((p) => `  - ${p}`).join('\n')}`, options);
-    this.name = 'InvalidEventError';
-    this.problems = problems;
-  }
-}
-
-/** The parsed event, or an InvalidEventError naming every bad field (for the DLQ and the logs). */
-export function requireParsed<T>(
-  result: { success: true; data: T } | { success: false; error: Error },
-  what: string,
-): T {
-  if (result.success) return result.data;
-  const issues = issuesOf(result.error);
-  throw new InvalidEventError(what, issues ? describeIssues(issues) : [result.error.message], {
-    cause: result.error,
-  });
-}

@@ -1,9 +1,13 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
+
+/** The longest incident id the alert schema (and so the outbox and the chat thread) takes. */
+const MAX_INCIDENT_ID = 128;
 
 /** An alert as reporting produces it and the notifier delivers it: channel-neutral, validated at both ends. */
 export const AlertSchema = z.object({
   /** Groups one incident: the chat thread and the de-duplication key. */
-  incidentId: z.string().min(1).max(128),
+  incidentId: z.string().min(1).max(MAX_INCIDENT_ID),
   /** What the outbox de-duplicates on when it is not the incident itself (an alarm and its recovery share a thread). */
   dedupKey: z.string().min(1).optional(),
   severity: z.enum(['critical', 'warning', 'info']),
@@ -40,3 +44,10 @@ export const consoleLinks = {
     return `https://${region}.console.aws.amazon.com/ec2/home?region=${region}#TargetGroup:targetGroupArn=${encodeURIComponent(targetGroupArn)}`;
   },
 };
+
+/** An incident id within the schema's limit: long names are cut and a hash of the whole keeps ids distinct. */
+export function boundedIncidentId(id: string): string {
+  if (id.length <= MAX_INCIDENT_ID) return id;
+  const hash = createHash('sha256').update(id).digest('hex').slice(0, 16);
+  return `${id.slice(0, MAX_INCIDENT_ID - hash.length - 1)}~${hash}`;
+}

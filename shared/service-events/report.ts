@@ -1,23 +1,12 @@
-import { createHash } from 'node:crypto';
 import type { ServiceEvent } from '../events/service-events.js';
-import { type Alert, consoleLinks } from '../notify/alert.js';
+import { type Alert, boundedIncidentId as bounded, consoleLinks } from '../notify/alert.js';
 import type { ServiceEventClassification, ServiceSubject } from './classify.js';
-
-/** The longest incident id the alert schema (and so the outbox and the chat thread) takes. */
-const MAX_INCIDENT_ID = 128;
 
 /** Everything reporting decides from. */
 export interface ServiceEventReport {
   event: ServiceEvent;
   subject: ServiceSubject;
   classification: Extract<ServiceEventClassification, { alert: true }>;
-}
-
-/** Names of up to 255 characters would overflow the id: keep its readable start and make the rest a hash. */
-function bounded(id: string): string {
-  if (id.length <= MAX_INCIDENT_ID) return id;
-  const hash = createHash('sha256').update(id).digest('hex').slice(0, 16);
-  return `${id.slice(0, MAX_INCIDENT_ID - hash.length - 1)}~${hash}`;
 }
 
 /** When the event says it happened: ECS's own timestamp, else the time EventBridge gave the event. */

@@ -3,7 +3,7 @@ import type { TaskStateChangeEvent } from '../events/task-state-change.js';
 import { shortName } from '../executor/actions.js';
 import { auditLine, troubled as isTroubled } from '../executor/audit-text.js';
 import type { AuditRecord } from '../executor/executor.js';
-import { type Alert, type AlertSeverity, consoleLinks } from '../notify/alert.js';
+import { type Alert, type AlertSeverity, boundedIncidentId, consoleLinks } from '../notify/alert.js';
 import type { StopClassification, StopKind } from './classify.js';
 import type { TaskStopPlan } from './plan.js';
 import type { TaskSubject } from './screen.js';
@@ -80,7 +80,7 @@ export function taskStopAlert(report: TaskStopReport): Alert | undefined {
       ]
     : [];
   return {
-    incidentId: `ecs-task-stop/${subject.clusterName}/${taskId}`,
+    incidentId: boundedIncidentId(`ecs-task-stop/${subject.clusterName}/${taskId}`),
     severity,
     kind: `task-stopped/${classification.kind}`,
     title: `${subject.clusterName}/${subject.serviceName}: task ${taskId.slice(0, 8)} stopped (${classification.kind.replaceAll('-', ' ')})`,

@@ -375,3 +375,20 @@ describe('Guardrails: remediation and scaling', () => {
     ).toMatchObject({ allowed: false, rule: 'scalable-target-bounds' });
   });
 });
+
+describe('Alarms: the events/ samples', () => {
+  it.each([
+    ['alarm-target-group-unhealthy-hosts', 'target-group'],
+    ['alarm-target-group-recovered', 'target-group'],
+    ['alarm-service-cpu-high', 'service'],
+    ['alarm-service-cpu-low', 'service'],
+    ['alarm-metric-math-5xx-rate', 'target-group'],
+    ['alarm-composite', 'none'],
+  ])('parses %s and resolves its resource as %s', (name, kind) => {
+    // Act
+    const event = AlarmStateChangeEventSchema.parse(loadEvent(name));
+
+    // Assess
+    expect(resolveAlarmResource(event).kind).toBe(kind);
+  });
+});
