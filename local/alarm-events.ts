@@ -15,6 +15,8 @@ export interface AlarmEventOptions {
   previousAt?: string;
   metric?: { namespace: string; name: string; stat?: string; threshold?: number };
   alarmTags?: Record<string, string>;
+  /** The state's reason; default a threshold-crossed text for a greater-than alarm. */
+  reason?: string;
   id?: string;
 }
 
@@ -57,7 +59,7 @@ export function alarmStateChangeEvent(world: World, options: AlarmEventOptions) 
     resources: [`arn:aws:cloudwatch:${world.region}:${world.account}:alarm:${options.alarmName}`],
     detail: {
       alarmName: options.alarmName,
-      state: { value: state, reason: reason(state), timestamp: cloudwatchTime(at) },
+      state: { value: state, reason: options.reason ?? reason(state), timestamp: cloudwatchTime(at) },
       previousState: { value: previous, reason: reason(previous), timestamp: cloudwatchTime(previousAt) },
       configuration: {
         description: `ecs-autopilot test alarm on ${metric.name}`,

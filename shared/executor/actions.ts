@@ -122,7 +122,7 @@ export function describeAction(action: Action): string {
     case 'set-scalable-target-bounds':
       return `set the scalable target ${action.resourceId} to min ${action.to.min}, max ${action.to.max} (was ${action.from.min}-${action.from.max})`;
     case 'tag-service':
-      return `tag ${shortName(action.serviceArn)} with ${Object.entries(action.tags)
+      return `tag service ${action.subject.serviceName} with ${Object.entries(action.tags)
         .map(([k, v]) => `${k}=${v}`)
         .join(', ')}`;
   }

@@ -17,13 +17,16 @@ export function reconcileAlert(input: {
   const { event, audit, findings, services, dryRun } = input;
   const { unknownTargets, missingTasks } = findings;
   if (audit.length === 0 && unknownTargets.length === 0 && missingTasks.length === 0) return undefined;
+  const fixed = audit.filter((r) => r.outcome === 'applied' || r.outcome === 'dry-run').length;
+  const refused = audit.length - fixed;
   const parts = [
-    audit.length ? `${audit.length} orphan fix(es)` : '',
+    fixed ? `orphans ${dryRun ? 'to deregister' : 'deregistered'} in ${fixed} target group(s)` : '',
+    refused ? `orphans left in ${refused} target group(s)` : '',
     unknownTargets.length ? `${unknownTargets.length} unknown target(s)` : '',
     missingTasks.length ? `${missingTasks.length} task(s) missing from their target group` : '',
   ].filter(Boolean);
   const lines = [
-    ...(audit.length ? ['*Fixed:*', ...audit.map(auditLine)] : []),
+    ...(audit.length ? ['*Orphan targets (their task stopped past the grace period):*', ...audit.map(auditLine)] : []),
     ...(unknownTargets.length
       ? [
           '*Registered, but no task of a managed service owns them (left alone):*',

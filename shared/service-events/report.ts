@@ -43,7 +43,7 @@ export function serviceEventAlert(report: ServiceEventReport): Alert {
   const capacityProviders =
     event['detail-type'] === 'ECS Service Action' ? (event.detail.capacityProviderArns ?? []) : [];
   const description = [
-    `*What happened:* ${classification.summary}.`,
+    `*What happened:* ${classification.summary.replace(/\.+$/, '')}.`,
     `*Event:* \`${detail.eventName}\` (${detail.eventType}) for service \`${subject.serviceName}\` in cluster \`${subject.clusterName}\`${deployment ? `, deployment \`${deployment}\`` : ''}.`,
     ...(detail.reason ? [`*Reason given by ECS:* ${detail.reason}`] : []),
     ...(capacityProviders.length

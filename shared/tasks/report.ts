@@ -70,7 +70,7 @@ export function taskStopAlert(report: TaskStopReport): Alert | undefined {
   const did = audit.length ? audit.map(auditLine) : plan.notes.map((n) => `• nothing: ${n}`);
   const family = task.taskDefinitionArn ? shortName(task.taskDefinitionArn) : 'unknown';
   const description = [
-    `*What happened:* ${classification.summary}.`,
+    `*What happened:* ${classification.summary.replace(/\.+$/, '')}.`,
     `*Task:* \`${taskId}\` (${task.launchType ?? 'unknown launch type'}, task definition \`${family}\`), last status ${task.lastStatus}${task.stopCode ? `, stop code ${task.stopCode}` : ''}.`,
     `*What ecs-autopilot did:*\n${did.join('\n') || '• nothing'}`,
   ].join('\n');

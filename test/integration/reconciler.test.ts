@@ -106,7 +106,9 @@ describe('Function: reconciler', () => {
     expect(run.audit.map((r) => r.outcome)).toEqual(['applied', 'applied']);
     expect(alerts).toHaveLength(1);
     expect(alerts[0]?.attributes).toMatchObject({ kind: 'reconciler/drift', severity: 'warning' });
-    expect(ChatbotNotificationSchema.parse(alerts[0]?.message).content.title).toMatch(/2 orphan fix\(es\)/);
+    expect(ChatbotNotificationSchema.parse(alerts[0]?.message).content.title).toBe(
+      'reconciler: orphans deregistered in 2 target group(s)',
+    );
   });
 
   it('leaves an orphan alone until its task has been stopped for the grace period', async () => {
