@@ -12,6 +12,7 @@ import { startMotoProxy } from '#local/moto-proxy.js';
 import { stampStoppedTasks } from '#local/moto-proxy-rules.js';
 import { manualTaskTransitions, startMoto } from '#local/moto-server.js';
 import { deliverOutbox, useWorldEnvironment, writeConfig } from '#local/pipeline.js';
+import { scheduledEvent } from '#local/scheduled-events.js';
 import { type TaskEventOverrides, taskStateChangeEvent } from '#local/task-events.js';
 import { provisionWorld, receiveAlerts, targetsOf, type World, type WorldTask } from '#local/world.js';
 import type { AuditRecord } from '#shared/executor/executor.js';
@@ -197,20 +198,6 @@ async function alarmScenario(
   printAudit(reaction.audit);
   out(`${label('after')}${await membership(world, 'web')}`);
   await printCallsAndAlerts(world, handlers);
-}
-
-function scheduledEvent(world: World) {
-  return {
-    version: '0',
-    id: crypto.randomUUID(),
-    'detail-type': 'Scheduled Event',
-    source: 'aws.events',
-    account: world.account,
-    time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    region: world.region,
-    resources: [`arn:aws:events:${world.region}:${world.account}:rule/ecs-autopilot-demo-reconciler`],
-    detail: {},
-  };
 }
 
 async function main(): Promise<void> {

@@ -35,7 +35,8 @@ export interface ScalableTarget {
   max: number;
 }
 
-function serviceState(clusterName: string, s: Service): ServiceState {
+/** A DescribeServices Service as the product reads it. */
+export function serviceState(clusterName: string, s: Service): ServiceState {
   return {
     serviceArn: s.serviceArn ?? '',
     clusterName,

@@ -4,7 +4,7 @@ import {
   type ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { LRUCache } from 'lru-cache';
-import { disabledByTag } from '../config/managed.js';
+import { serviceState } from '../services/observe.js';
 import type { ServiceTopology, TargetGroupHealth } from './types.js';
 
 /** Thrown when an observation cannot be made; the event is retried and, failing that, lands in the DLQ. */
@@ -37,19 +37,7 @@ export function createObservationCache(ttlSeconds = 60): ObservationCache {
         if (!found) return { found: false };
         return {
           found: true,
-          topology: {
-            serviceArn: found.serviceArn ?? '',
-            serviceName: service,
-            clusterName: cluster,
-            disabledByTag: disabledByTag(found.tags),
-            loadBalancers: (found.loadBalancers ?? [])
-              .filter((lb) => lb.targetGroupArn && lb.containerName && lb.containerPort !== undefined)
-              .map((lb) => ({
-                targetGroupArn: lb.targetGroupArn as string,
-                containerName: lb.containerName as string,
-                containerPort: lb.containerPort as number,
-              })),
-          },
+          topology: serviceState(cluster, found),
         };
       },
     }),

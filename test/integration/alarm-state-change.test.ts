@@ -60,7 +60,7 @@ describe('Function: alarm-state-change', () => {
 
   beforeEach(async () => {
     await manualTaskTransitions(endpoint);
-    world = await provisionWorld(endpoint, {
+    world = await provisionWorld(proxy.endpoint, {
       services: [
         { name: 'web', tasks: 3 },
         { name: 'api', tasks: 3 },

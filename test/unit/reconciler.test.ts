@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { planReconcile } from '#shared/reconciler/plan.js';
+import type { ServiceState } from '#shared/services/observe.js';
+import { health, TG_WEB, taskDetail } from '#test/support/builders.js';
+
+const now = new Date('2026-11-24T12:00:00Z');
+const service: ServiceState = {
+  serviceArn: 'arn:aws:ecs:us-east-1:111122223333:service/prod/web',
+  clusterName: 'prod',
+  serviceName: 'web',
+  desiredCount: 2,
+  runningCount: 2,
+  loadBalancers: [{ targetGroupArn: TG_WEB, containerName: 'app', containerPort: 8080 }],
+  tags: {},
+  disabledByTag: false,
+};
+
+/** A task of `web` with its ENI address. */
+function task(ip: string, fields: Parameters<typeof taskDetail>[0] = {}) {
+  return taskDetail({
+    taskArn: `arn:aws:ecs:us-east-1:111122223333:task/prod/${ip.replaceAll('.', '')}`,
+    attachments: [{ type: 'eni', details: [{ name: 'privateIPv4Address', value: ip }] }],
+    ...fields,
+  });
+}
+
+const running = (ip: string) => task(ip, { lastStatus: 'RUNNING', desiredStatus: 'RUNNING' });
+const stopped = (ip: string, stoppedAt: string) => task(ip, { lastStatus: 'STOPPED', stoppedAt });
+
+function plan(targets: Array<[string, number, string]>, up: string[], down: Array<[string, string]>) {
+  return planReconcile({
+    services: [{ service, running: up.map(running), stopped: down.map(([ip, at]) => stopped(ip, at)) }],
+    health: new Map([[TG_WEB, health(TG_WEB, targets)]]),
+    ec2InstanceIds: new Map(),
+    graceSeconds: 600,
+    now,
+  });
+}
+
+describe('Reconciler: planReconcile', () => {
+  it('deregisters a target whose task stopped past the grace period and that no running task owns', () => {
+    // Act
+    const result = plan(
+      [
+        ['10.0.1.1', 8080, 'healthy'],
+        ['10.0.1.2', 8080, 'healthy'],
+        ['10.0.1.9', 8080, 'unhealthy'],
+      ],
+      ['10.0.1.1', '10.0.1.2'],
+      [['10.0.1.9', '2026-11-24T11:00:00Z']],
+    );
+
+    // Assess
+    expect(result.actions).toHaveLength(1);
+    expect(result.actions[0]).toMatchObject({
+      targetGroupArn: TG_WEB,
+      targets: [{ id: '10.0.1.9', port: 8080 }],
+      basis: { inService: 3, healthy: 2, removingHealthy: 0 },
+    });
+  });
+
+  it('waits for the grace period, and for a stop time it does not know', () => {
+    // Act
+    const result = plan(
+      [
+        ['10.0.1.1', 8080, 'healthy'],
+        ['10.0.1.9', 8080, 'healthy'],
+      ],
+      ['10.0.1.1'],
+      [['10.0.1.9', '2026-11-24T11:58:00Z']],
+    );
+
+    // Assess
+    expect(result.actions).toEqual([]);
+    expect(result.findings.youngOrphans).toEqual([expect.objectContaining({ target: '10.0.1.9:8080' })]);
+  });
+
+  it('keeps a target a running task owns, even when an older stopped task had the same address', () => {
+    // Act
+    const result = plan([['10.0.1.1', 8080, 'healthy']], ['10.0.1.1'], [['10.0.1.1', '2026-11-24T10:00:00Z']]);
+
+    // Assess
+    expect(result.actions).toEqual([]);
+  });
+
+  it('reports, and never removes, a target that no known task owns', () => {
+    // Act
+    const result = plan(
+      [
+        ['10.0.1.1', 8080, 'healthy'],
+        ['192.168.7.7', 80, 'healthy'],
+      ],
+      ['10.0.1.1'],
+      [],
+    );
+
+    // Assess
+    expect(result.actions).toEqual([]);
+    expect(result.findings.unknownTargets).toEqual([
+      { targetGroupArn: TG_WEB, target: '192.168.7.7:80', state: 'healthy' },
+    ]);
+  });
+
+  it('reports a running task whose target is not registered', () => {
+    // Act
+    const result = plan([['10.0.1.1', 8080, 'healthy']], ['10.0.1.1', '10.0.1.2'], []);
+
+    // Assess
+    expect(result.findings.missingTasks).toEqual([
+      expect.objectContaining({ serviceName: 'web', target: '10.0.1.2:8080', targetGroupArn: TG_WEB }),
+    ]);
+  });
+
+  it('ignores draining targets: they are already leaving', () => {
+    const result = plan([['10.0.1.9', 8080, 'draining']], [], [['10.0.1.9', '2026-11-24T10:00:00Z']]);
+    expect(result.actions).toEqual([]);
+    expect(result.findings.unknownTargets).toEqual([]);
+  });
+});
