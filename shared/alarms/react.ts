@@ -11,7 +11,6 @@ import type { Alert } from '../notify/alert.js';
 import { enqueueAlert } from '../notify/outbox.js';
 import {
   describeManagedServices,
-  describeScalableTarget,
   describeService,
   describeServiceTasks,
   type ServiceState,
@@ -19,6 +18,7 @@ import {
 import { targetLabel } from '../targets/membership.js';
 import { type ObservationCache, observeEc2InstanceId, observeTargetGroupHealth } from '../tasks/observe.js';
 import { isAwsvpc, taskTargets } from '../tasks/targets.js';
+import { describeScalableTarget } from './observe.js';
 import { type AlarmPlan, planDeregisterUnhealthy, planScaling } from './plan.js';
 import { alarmAlert } from './report.js';
 import { matchAlarmRule, resolveAlarmResource } from './resolve.js';

@@ -1,8 +1,4 @@
 import {
-  type ApplicationAutoScalingClient,
-  DescribeScalableTargetsCommand,
-} from '@aws-sdk/client-application-auto-scaling';
-import {
   DescribeServicesCommand,
   DescribeTasksCommand,
   type ECSClient,
@@ -26,13 +22,6 @@ export interface ServiceState {
   loadBalancers: LoadBalancerBinding[];
   tags: Record<string, string>;
   disabledByTag: boolean;
-}
-
-/** An Application Auto Scaling scalable target's bounds. */
-export interface ScalableTarget {
-  resourceId: string;
-  min: number;
-  max: number;
 }
 
 /** A DescribeServices Service as the product reads it. */
@@ -105,25 +94,6 @@ export async function describeManagedServices(ecs: ECSClient, config: AutopilotC
     out.push(...(await describeServices(ecs, cluster.name, names)));
   }
   return out;
-}
-
-/** The service's scalable target, if Application Auto Scaling manages its desired count. */
-export async function describeScalableTarget(
-  autoScaling: ApplicationAutoScalingClient,
-  clusterName: string,
-  serviceName: string,
-): Promise<ScalableTarget | undefined> {
-  const resourceId = `service/${clusterName}/${serviceName}`;
-  const out = await autoScaling.send(
-    new DescribeScalableTargetsCommand({
-      ServiceNamespace: 'ecs',
-      ResourceIds: [resourceId],
-      ScalableDimension: 'ecs:service:DesiredCount',
-    }),
-  );
-  const target = out.ScalableTargets?.[0];
-  if (!target) return undefined;
-  return { resourceId, min: target.MinCapacity ?? 0, max: target.MaxCapacity ?? 0 };
 }
 
 /** A DescribeTasks Task in the shape of the task-state-change event's detail, so the same planners read both. */
