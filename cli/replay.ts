@@ -1,9 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 
+/**
+ * A handler as a replay calls it: with the event file's JSON, which the handler parses itself (hence `never`: the
+ * handlers' own event types differ), and a Lambda context.
+ */
+export type ReplayHandler = (event: never, context: Context) => Promise<unknown>;
+
+export type ReplayFunction = 'task-state-change' | 'alarm-state-change' | 'service-event' | 'reconciler';
+
 /** The functions an event can be replayed through, loaded only when asked for (each reads its env at load). */
-export const replayFunctions = {
+export const replayFunctions: Record<ReplayFunction, () => Promise<{ handler: ReplayHandler }>> = {
   'task-state-change': () => import('#functions/task-state-change/handler.js'),
+  'alarm-state-change': () => import('#functions/alarm-state-change/handler.js'),
+  'service-event': () => import('#functions/service-event/handler.js'),
+  reconciler: () => import('#functions/reconciler/handler.js'),
 };
 
 /** A Lambda context for running a handler outside Lambda. */

@@ -114,8 +114,167 @@ function identityStatements(template: Template): { where: string; statement: Sta
 /** Each function: its name in serverless.yml, its bundle in the zip, its logical id in the template. */
 const functions = [
   ['taskStateChange', 'functions/task-state-change/handler.mjs', 'TaskStateChangeLambdaFunction'],
+  ['alarmStateChange', 'functions/alarm-state-change/handler.mjs', 'AlarmStateChangeLambdaFunction'],
+  ['serviceEvent', 'functions/service-event/handler.mjs', 'ServiceEventLambdaFunction'],
+  ['reconciler', 'functions/reconciler/handler.mjs', 'ReconcilerLambdaFunction'],
   ['notifier', 'functions/notifier/handler.mjs', 'NotifierLambdaFunction'],
 ] as const;
+
+type FunctionName = (typeof functions)[number][0];
+
+/** `taskStateChange` → `TaskStateChange`: the prefix of the logical ids of the function's resources. */
+const pascal = (name: string) => `${name[0]?.toUpperCase()}${name.slice(1)}`;
+
+/**
+ * Every IAM action each function's role allows, and nothing else: what the function's code calls (see the AWS calls
+ * of shared/ that its handler reaches), its logs, its queues. A new call must be added here and to its role.
+ */
+const grantedActions: Record<FunctionName, string[]> = {
+  taskStateChange: [
+    'ecs:DescribeContainerInstances',
+    'ecs:DescribeServices',
+    'elasticloadbalancing:DeregisterTargets',
+    'elasticloadbalancing:DescribeTargetHealth',
+    'logs:CreateLogStream',
+    'logs:PutLogEvents',
+    'sqs:SendMessage',
+  ],
+  alarmStateChange: [
+    'application-autoscaling:DescribeScalableTargets',
+    'application-autoscaling:RegisterScalableTarget',
+    'ecs:DescribeContainerInstances',
+    'ecs:DescribeServices',
+    'ecs:DescribeTasks',
+    'ecs:ListServices',
+    'ecs:ListTasks',
+    'ecs:StopTask',
+    'ecs:TagResource',
+    'ecs:UpdateService',
+    'elasticloadbalancing:DeregisterTargets',
+    'elasticloadbalancing:DescribeTargetHealth',
+    'logs:CreateLogStream',
+    'logs:PutLogEvents',
+    'sqs:SendMessage',
+  ],
+  serviceEvent: ['logs:CreateLogStream', 'logs:PutLogEvents', 'sqs:SendMessage'],
+  reconciler: [
+    'ecs:DescribeContainerInstances',
+    'ecs:DescribeServices',
+    'ecs:DescribeTasks',
+    'ecs:ListServices',
+    'ecs:ListTasks',
+    'elasticloadbalancing:DeregisterTargets',
+    'elasticloadbalancing:DescribeTargetHealth',
+    'logs:CreateLogStream',
+    'logs:PutLogEvents',
+    'sqs:SendMessage',
+  ],
+  notifier: [
+    'kms:Decrypt',
+    'kms:GenerateDataKey*',
+    'logs:CreateLogStream',
+    'logs:PutLogEvents',
+    'sns:Publish',
+    'sqs:DeleteMessage',
+    'sqs:GetQueueAttributes',
+    'sqs:ReceiveMessage',
+  ],
+};
+
+/** Lambda's async invocation of the event-driven functions: its retries and the oldest event it still hands over. */
+const asyncInvocation: Partial<Record<FunctionName, { retries: number; maxAgeSeconds: number }>> = {
+  taskStateChange: { retries: 2, maxAgeSeconds: 300 },
+  alarmStateChange: { retries: 2, maxAgeSeconds: 300 },
+  // Alert only: a late alert is still worth sending.
+  serviceEvent: { retries: 2, maxAgeSeconds: 3600 },
+  // The next sweep is the retry.
+  reconciler: { retries: 0, maxAgeSeconds: 300 },
+};
+
+/** The EventBridge pattern rules, by name (stage `ci`), with their target's retry policy. */
+const patternRules = {
+  'ecs-autopilot-ci-task-stopping': {
+    target: 'TaskStateChangeLambdaFunction',
+    retryPolicy: { MaximumEventAgeInSeconds: 300, MaximumRetryAttempts: 3 },
+    pattern: {
+      source: ['aws.ecs'],
+      'detail-type': ['ECS Task State Change'],
+      detail: { desiredStatus: ['STOPPED'], group: [{ prefix: 'service:' }] },
+    },
+  },
+  'ecs-autopilot-ci-alarm-state-change': {
+    target: 'AlarmStateChangeLambdaFunction',
+    retryPolicy: { MaximumEventAgeInSeconds: 300, MaximumRetryAttempts: 3 },
+    pattern: {
+      source: ['aws.cloudwatch'],
+      'detail-type': ['CloudWatch Alarm State Change'],
+      detail: { state: { value: ['ALARM', 'OK'] } },
+    },
+  },
+  'ecs-autopilot-ci-service-actions': {
+    target: 'ServiceEventLambdaFunction',
+    retryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 3 },
+    pattern: {
+      source: ['aws.ecs'],
+      'detail-type': ['ECS Service Action'],
+      detail: {
+        $or: [
+          {
+            eventName: [
+              'SERVICE_TASK_PLACEMENT_FAILURE',
+              'SERVICE_TASK_START_IMPAIRED',
+              'SERVICE_TASK_CONFIGURATION_FAILURE',
+              'ECS_OPERATION_THROTTLED',
+              'SERVICE_DISCOVERY_OPERATION_THROTTLED',
+            ],
+          },
+          { eventType: ['WARN', 'ERROR'] },
+        ],
+      },
+    },
+  },
+  'ecs-autopilot-ci-deployment-failures': {
+    target: 'ServiceEventLambdaFunction',
+    retryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 3 },
+    pattern: {
+      source: ['aws.ecs'],
+      'detail-type': ['ECS Deployment State Change'],
+      detail: {
+        $or: [
+          { eventName: ['SERVICE_DEPLOYMENT_FAILED'] },
+          { eventType: ['WARN', 'ERROR'] },
+          {
+            reason: [{ wildcard: '*circuit breaker*' }, { wildcard: '*rolling back*' }, { wildcard: '*rolled back*' }],
+          },
+        ],
+      },
+    },
+  },
+} as const;
+
+type RuleTarget = {
+  Arn?: { 'Fn::GetAtt'?: string[] };
+  RetryPolicy?: unknown;
+  DeadLetterConfig?: { Arn?: unknown };
+};
+
+/** The EventBridge rules of the template with the logical id of the (first) function each one invokes. */
+function eventRules(template: Template) {
+  return Object.values(template.Resources)
+    .filter((resource) => resource.Type === 'AWS::Events::Rule')
+    .map((resource) => {
+      const properties = resource.Properties ?? {};
+      const targets = asArray(properties.Targets as RuleTarget[]);
+      return { properties, targets, invokes: targets[0]?.Arn?.['Fn::GetAtt']?.[0] };
+    });
+}
+
+/** The allow statements of one role's inline policies. */
+function roleStatements(template: Template, roleLogicalId: string): Statement[] {
+  return identityStatements(template)
+    .filter(({ where }) => where.startsWith(`${roleLogicalId}/`))
+    .map(({ statement }) => statement);
+}
 
 /** Values standing in for CloudFormation references in a function's environment when its bundle is loaded. */
 const referenceStandIns: Record<string, string> = {
@@ -168,26 +327,68 @@ describe('Packaging: serverless package', { timeout: PACKAGING_TIMEOUT_MS }, () 
     // Prepare
     const resources = template.Resources;
     const byType = (type: string) => Object.values(resources).filter((resource) => resource.Type === type);
+    const expected = Object.entries(asyncInvocation)
+      .map(([functionName, { retries, maxAgeSeconds }]) => ({
+        function: `${pascal(functionName)}LambdaFunction`,
+        retries,
+        maxAgeSeconds,
+        onFailure: { 'Fn::GetAtt': ['EventsDeadLetterQueue', 'Arn'] },
+      }))
+      .sort((a, b) => a.function.localeCompare(b.function));
+
+    // Act
+    const configured = byType('AWS::Lambda::EventInvokeConfig')
+      .map(({ Properties: p = {} }) => ({
+        function: (p.FunctionName as { Ref: string }).Ref,
+        retries: p.MaximumRetryAttempts,
+        maxAgeSeconds: p.MaximumEventAgeInSeconds,
+        onFailure: (p.DestinationConfig as { OnFailure?: { Destination?: unknown } } | undefined)?.OnFailure
+          ?.Destination,
+      }))
+      .sort((a, b) => a.function.localeCompare(b.function));
 
     // Assess
     for (const [, , logicalId] of functions) {
       expect(resources[logicalId]?.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'] });
     }
-    expect(byType('AWS::Lambda::EventInvokeConfig')).toEqual([
-      expect.objectContaining({
-        Properties: expect.objectContaining({
-          FunctionName: { Ref: 'TaskStateChangeLambdaFunction' },
-          MaximumRetryAttempts: 2,
-          MaximumEventAgeInSeconds: 300,
-          DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['EventsDeadLetterQueue', 'Arn'] } } },
-        }),
-      }),
-    ]);
+    expect(configured).toEqual(expected);
     expect(byType('AWS::Lambda::EventSourceMapping')).toEqual([
       expect.objectContaining({
         Properties: expect.objectContaining({ BatchSize: 10, FunctionResponseTypes: ['ReportBatchItemFailures'] }),
       }),
     ]);
+  });
+
+  it('runs one alarm reaction and one sweep at a time, and gives a sweep two minutes', () => {
+    // Act
+    const settings = Object.fromEntries(
+      functions.map(([functionName, , logicalId]) => {
+        const properties = template.Resources[logicalId]?.Properties ?? {};
+        return [functionName, { reserved: properties.ReservedConcurrentExecutions, timeout: properties.Timeout }];
+      }),
+    );
+
+    // Assess: reserved concurrency 1 keeps two alarms from passing the same cooldown, and sweeps from overlapping.
+    expect(settings).toEqual({
+      taskStateChange: { reserved: undefined, timeout: 30 },
+      alarmStateChange: { reserved: 1, timeout: 30 },
+      serviceEvent: { reserved: undefined, timeout: 30 },
+      reconciler: { reserved: 1, timeout: 120 },
+      notifier: { reserved: undefined, timeout: 15 },
+    });
+  });
+
+  it("keeps every function's logs for 30 days", () => {
+    // Act
+    const retention = Object.fromEntries(
+      functions.map(([functionName]) => [
+        functionName,
+        template.Resources[`${pascal(functionName)}LogGroup`]?.Properties?.RetentionInDays,
+      ]),
+    );
+
+    // Assess
+    expect(retention).toEqual(Object.fromEntries(functions.map(([functionName]) => [functionName, 30])));
   });
 
   it('writes a template that cfn-lint finds no error in', async () => {
@@ -246,6 +447,173 @@ describe('Packaging: serverless package', { timeout: PACKAGING_TIMEOUT_MS }, () 
     expect(grants.filter(({ statement }) => statement.Condition === undefined)).toEqual([]);
   });
 
+  it('gives each function its own role, which grants only the actions that function calls', () => {
+    // Prepare
+    const roles = Object.entries(template.Resources)
+      .filter(([, resource]) => resource.Type === 'AWS::IAM::Role')
+      .map(([logicalId]) => logicalId)
+      .sort();
+
+    // Act
+    const granted = Object.fromEntries(
+      functions.map(([functionName, , logicalId]) => {
+        const role = template.Resources[logicalId]?.Properties?.Role as { 'Fn::Sub'?: string } | undefined;
+        const roleLogicalId =
+          /^\$\{(\w+)\.Arn\}$/.exec(role?.['Fn::Sub'] ?? '')?.[1] ?? `unreadable role ${JSON.stringify(role)}`;
+        const statements = roleStatements(template, roleLogicalId);
+        const actions = [...new Set(statements.flatMap((statement) => asArray(statement.Action)))].sort();
+        const logs = statements.filter((statement) => asArray(statement.Action).some((a) => a.startsWith('logs:')));
+        return [functionName, { role: roleLogicalId, actions, logs: logs.map((statement) => statement.Resource) }];
+      }),
+    );
+
+    // Assess: one role per function, no role left over (no default role from osls), each with exactly its actions
+    // and writing only its own log group.
+    expect(granted).toEqual(
+      Object.fromEntries(
+        functions.map(([functionName]) => [
+          functionName,
+          {
+            role: `${pascal(functionName)}Role`,
+            actions: [...grantedActions[functionName]].sort(),
+            logs: [{ 'Fn::GetAtt': [`${pascal(functionName)}LogGroup`, 'Arn'] }],
+          },
+        ]),
+      ),
+    );
+    expect(roles).toEqual(functions.map(([functionName]) => `${pascal(functionName)}Role`).sort());
+  });
+
+  it("holds the alarm reaction's writes to this account's services, tasks and ECS desired counts", () => {
+    // Prepare
+    const statements = roleStatements(template, 'AlarmStateChangeRole');
+    const granting = (action: string) => statements.filter((statement) => asArray(statement.Action).includes(action));
+    const arnOfThisAccount = (service: string, resource: string) => ({
+      'Fn::Sub': `arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${resource}`,
+    });
+    const ecsArn = (resource: string) => arnOfThisAccount('ecs', resource);
+    const inThisAccountsClusters = { ArnLike: { 'ecs:cluster': ecsArn('cluster/*') } };
+    const policies = asArray(
+      template.Resources.AlarmStateChangeRole?.Properties?.Policies as { PolicyDocument: { Statement: Statement[] } }[],
+    );
+    const denials = policies
+      .flatMap((policy) => policy.PolicyDocument.Statement)
+      .filter((statement) => statement.Effect === 'Deny');
+
+    // Assess
+    expect(granting('ecs:StopTask')).toEqual([
+      expect.objectContaining({ Resource: ecsArn('task/*'), Condition: inThisAccountsClusters }),
+    ]);
+    expect(granting('ecs:UpdateService')).toEqual([expect.objectContaining({ Resource: ecsArn('service/*/*') })]);
+    expect(granting('ecs:TagResource')).toEqual([
+      expect.objectContaining({
+        Resource: ecsArn('service/*/*'),
+        Condition: { 'ForAllValues:StringLike': { 'aws:TagKeys': ['ecs-autopilot:*'] } },
+      }),
+    ]);
+    expect(granting('application-autoscaling:RegisterScalableTarget')).toEqual([
+      expect.objectContaining({
+        Resource: arnOfThisAccount('application-autoscaling', 'scalable-target/*'),
+        Condition: {
+          StringEquals: {
+            'application-autoscaling:service-namespace': 'ecs',
+            'application-autoscaling:scalable-dimension': 'ecs:service:DesiredCount',
+          },
+        },
+      }),
+    ]);
+    expect(granting('ecs:ListTasks')).toEqual([
+      expect.objectContaining({ Resource: '*', Condition: inThisAccountsClusters }),
+    ]);
+    // The kill switch stays the operators': the role may never write it.
+    expect(denials).toEqual([
+      expect.objectContaining({
+        Action: 'ecs:TagResource',
+        Condition: { 'ForAnyValue:StringEquals': { 'aws:TagKeys': ['ecs-autopilot:disabled'] } },
+      }),
+    ]);
+  });
+
+  it('gives each EventBridge rule its pattern, its target retries and the events DLQ', () => {
+    // Act
+    const rules = Object.fromEntries(
+      eventRules(template)
+        .filter(({ properties }) => properties.EventPattern !== undefined)
+        .map(({ properties, targets, invokes }) => [
+          properties.Name,
+          {
+            target: invokes,
+            retryPolicy: targets[0]?.RetryPolicy,
+            deadLetters: targets[0]?.DeadLetterConfig?.Arn,
+            pattern: properties.EventPattern,
+            targets: targets.length,
+          },
+        ]),
+    );
+
+    // Assess
+    expect(rules).toEqual(
+      Object.fromEntries(
+        Object.entries(patternRules).map(([name, rule]) => [
+          name,
+          { ...rule, deadLetters: { 'Fn::GetAtt': ['EventsDeadLetterQueue', 'Arn'] }, targets: 1 },
+        ]),
+      ),
+    );
+  });
+
+  it('lets exactly the rules that dead-letter to the events DLQ send to it', () => {
+    // Prepare
+    const statements = asArray(
+      (template.Resources.EventsDeadLetterQueuePolicy?.Properties?.PolicyDocument as { Statement?: Statement[] })
+        ?.Statement,
+    );
+
+    // Act
+    const dlqRules = eventRules(template)
+      .filter(({ targets }) => targets.some((target) => target.DeadLetterConfig !== undefined))
+      .map(({ properties }) => properties.Name as string)
+      .sort();
+    const allowed = statements
+      .flatMap((statement) =>
+        asArray(
+          (statement.Condition as { ArnEquals?: { 'aws:SourceArn'?: unknown } } | undefined)?.ArnEquals?.[
+            'aws:SourceArn'
+          ] as { 'Fn::Sub': string }[] | undefined,
+        ),
+      )
+      .map((arn) => arn['Fn::Sub'].split(':rule/')[1])
+      .sort();
+
+    // Assess
+    expect(dlqRules).toEqual(Object.keys(patternRules).sort());
+    expect(allowed).toEqual(dlqRules);
+  });
+
+  it('sweeps every 5 minutes by default, from a schedule rule without a pattern', () => {
+    // Act
+    const schedules = eventRules(template)
+      .filter(({ properties }) => properties.ScheduleExpression !== undefined)
+      .map(({ properties, targets, invokes }) => ({
+        name: properties.Name,
+        schedule: properties.ScheduleExpression,
+        pattern: properties.EventPattern,
+        invokes,
+        targets: targets.length,
+      }));
+
+    // Assess
+    expect(schedules).toEqual([
+      {
+        name: 'ecs-autopilot-ci-reconciler',
+        schedule: 'rate(5 minutes)',
+        pattern: undefined,
+        invokes: 'ReconcilerLambdaFunction',
+        targets: 1,
+      },
+    ]);
+  });
+
   it("gives the taskStateChange rule the pattern of a service's stopping task", () => {
     // Prepare
     const rules = Object.values(template.Resources).filter((resource) => {
@@ -279,9 +647,9 @@ describe('Packaging: serverless package', { timeout: PACKAGING_TIMEOUT_MS }, () 
     },
   );
 
-  it('ships the repository config file unchanged', () => {
+  it.each(functions)('ships the repository config file unchanged in %s', (functionName) => {
     // Act
-    const shipped = readZip(join(outDir, 'taskStateChange.zip'))
+    const shipped = readZip(join(outDir, `${functionName}.zip`))
       .find((entry) => entry.name === 'ecs-autopilot.yml')
       ?.read()
       .toString('utf8');

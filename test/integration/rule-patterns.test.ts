@@ -8,6 +8,8 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ServiceEventSchema } from '#shared/events/service-events.js';
+import { classifyServiceEvent } from '#shared/service-events/classify.js';
 import { eventNames, eventsDir, loadEvent } from '#test/support/fixtures.js';
 import { type DeclaredRule, declaredRules } from '#test/support/patterns.js';
 
@@ -28,6 +30,22 @@ function isBusEvent(value: unknown): value is BusEvent {
   );
 }
 
+/**
+ * The service events of one detail-type that the service-event reaction alerts on, by its own classifier: its rules
+ * must deliver exactly these, so that no alert is lost to the pattern and no event is delivered for nothing.
+ */
+const alertsOn = (detailType: string) => (event: BusEvent) => {
+  if (event['detail-type'] !== detailType) return false;
+  const parsed = ServiceEventSchema.safeParse(event);
+  return parsed.success && classifyServiceEvent(parsed.data).alert;
+};
+
+/** The state an alarm event says the alarm is now in. */
+function alarmState(event: BusEvent): unknown {
+  const state = event.detail.state;
+  return typeof state === 'object' && state !== null ? (state as Record<string, unknown>).value : undefined;
+}
+
 /** What each rule is for, said in the domain's words: the rule must deliver these events and no other. */
 const intendedEvents: Record<string, (event: BusEvent) => boolean> = {
   'function:taskStateChange#1': (event) =>
@@ -35,7 +53,40 @@ const intendedEvents: Record<string, (event: BusEvent) => boolean> = {
     event['detail-type'] === 'ECS Task State Change' &&
     event.detail.desiredStatus === 'STOPPED' &&
     String(event.detail.group).startsWith('service:'),
+  // Alarms entering ALARM or OK; the handler itself ignores the transitions it does not react to
+  // (INSUFFICIENT_DATA → OK is no recovery).
+  'function:alarmStateChange#1': (event) =>
+    event.source === 'aws.cloudwatch' &&
+    event['detail-type'] === 'CloudWatch Alarm State Change' &&
+    ['ALARM', 'OK'].includes(String(alarmState(event))),
+  'function:serviceEvent#1': alertsOn('ECS Service Action'),
+  'function:serviceEvent#2': alertsOn('ECS Deployment State Change'),
 };
+
+/** Alarm state changes other than the real samples' (both fire), made from them by changing the states. */
+function alarmVariants(): Record<string, BusEvent> {
+  const variant = (state: string, previousState: string): BusEvent => {
+    const event = loadEvent('aws:cloudwatch-alarm-state-change-single-metric') as BusEvent;
+    const detail = event.detail as { state: Record<string, unknown>; previousState: Record<string, unknown> };
+    return {
+      ...event,
+      detail: {
+        ...detail,
+        state: { ...detail.state, value: state },
+        previousState: { ...detail.previousState, value: previousState },
+      },
+    };
+  };
+  return {
+    // Recovered: the alarm reaction reports it.
+    'alarm:ok-after-alarm': variant('OK', 'ALARM'),
+    // Delivered too; the handler ignores it (not a recovery from ALARM).
+    'alarm:ok-after-insufficient-data': variant('OK', 'INSUFFICIENT_DATA'),
+    // Never a state to act on.
+    'alarm:insufficient-data-after-ok': variant('INSUFFICIENT_DATA', 'OK'),
+    'alarm:insufficient-data-after-alarm': variant('INSUFFICIENT_DATA', 'ALARM'),
+  };
+}
 
 /** Tasks of services, made from the real samples by giving them a service's group (and, to stop, desiredStatus). */
 function serviceTaskVariants(): Record<string, BusEvent> {
@@ -68,12 +119,13 @@ function serviceTaskVariants(): Record<string, BusEvent> {
   };
 }
 
-/** Every sample that is an EventBridge event: the real AWS ones, ours in events/, and the service variants. */
+/** Every sample that is an EventBridge event: the real AWS ones, ours in events/, and the variants above. */
 function loadSamples(): Record<string, BusEvent> {
   const names = [...eventNames('aws'), ...(existsSync(eventsDir) ? eventNames('repo') : [])];
   const candidates: [string, unknown][] = [
     ...names.map((name) => [name, loadEvent(name)] as [string, unknown]),
     ...Object.entries(serviceTaskVariants()),
+    ...Object.entries(alarmVariants()),
   ];
   const samples: Record<string, BusEvent> = {};
   const seen = new Set<string>();
@@ -150,9 +202,14 @@ describe('EventBridge rules: patterns match real events', () => {
     samples = loadSamples();
   });
 
-  it('finds the task-stopping rule among the rules of serverless.yml', () => {
+  it('finds every pattern rule of serverless.yml, and none for the reconciler schedule', () => {
     // Assess
-    expect(rules.map((rule) => rule.id)).toContain('function:taskStateChange#1');
+    expect(rules.map((rule) => rule.id).sort()).toEqual([
+      'function:alarmStateChange#1',
+      'function:serviceEvent#1',
+      'function:serviceEvent#2',
+      'function:taskStateChange#1',
+    ]);
   });
 
   it.each(rules.map((rule) => [rule.id, rule] as const))(
@@ -220,5 +277,60 @@ describe('EventBridge rules: patterns match real events', () => {
 
     // Assess
     expect(delivered.filter((name) => ignored.includes(name))).toEqual([]);
+  });
+
+  it('delivers alarms that enter ALARM or OK, and no INSUFFICIENT_DATA', async () => {
+    // Prepare
+    const rule = rules.find((candidate) => candidate.id === 'function:alarmStateChange#1');
+    if (rule === undefined) throw new Error('the alarmStateChange rule is missing from serverless.yml');
+
+    // Act
+    const delivered = await deliveredSamples(rule, samples);
+
+    // Assess
+    expect(delivered).toEqual(
+      expect.arrayContaining([
+        'alarm:ok-after-alarm',
+        'alarm:ok-after-insufficient-data',
+        'aws:cloudwatch-alarm-state-change-metric-math',
+        'aws:cloudwatch-alarm-state-change-single-metric',
+      ]),
+    );
+    expect(delivered.filter((name) => name.startsWith('alarm:insufficient-data'))).toEqual([]);
+    expect(delivered.filter((name) => !name.includes('alarm'))).toEqual([]);
+  });
+
+  it('delivers the failing service actions and deployments, and no steady state or routine progress', async () => {
+    // Prepare
+    const serviceRules = rules.filter((candidate) => candidate.functionName === 'serviceEvent');
+    expect(serviceRules).toHaveLength(2);
+
+    // Act: one rule after the other, or each would also receive the other's events.
+    const delivered: string[] = [];
+    for (const rule of serviceRules) delivered.push(...(await deliveredSamples(rule, samples)));
+
+    // Assess
+    expect(delivered).toEqual(
+      expect.arrayContaining([
+        'aws:ecs-deployment-state-change-failed-circuit-breaker',
+        'aws:ecs-service-action-service-task-start-impaired',
+        'deployment-failed',
+        'deployment-rollback-circuit-breaker',
+        'service-operation-throttled',
+        'service-task-configuration-failure',
+        'service-task-placement-failure',
+        'service-task-placement-failure-fargate',
+      ]),
+    );
+    expect(
+      delivered.filter((name) =>
+        [
+          'aws:ecs-service-action-service-steady-state',
+          'service-steady-state',
+          'deployment-in-progress',
+          'deployment-completed',
+        ].includes(name),
+      ),
+    ).toEqual([]);
   });
 });

@@ -49,7 +49,9 @@ function checkedPattern(id: string, pattern: unknown): Record<string, unknown> {
 /**
  * The event patterns of every EventBridge rule of a serverless.yml: the `eventBridge` (and legacy `cloudwatchEvent`)
  * events of its functions, and the `AWS::Events::Rule` resources of its `resources` section. Schedule-only rules,
- * which have no pattern, are left out.
+ * which have no pattern, are left out: a function's `schedule` events, `eventBridge` events with a `schedule` and no
+ * `pattern`, and rule resources with only a `ScheduleExpression`. Their rate may well hold a variable
+ * (`${self:custom.…}`), which is not read. Other event types (`sqs`, …) make no EventBridge rule at all.
  */
 export function declaredRules(path = join(repoRoot, 'serverless.yml')): DeclaredRule[] {
   const config = parse(readFileSync(path, 'utf8'), { customTags: cloudFormationTags }) as Yaml;
@@ -60,6 +62,8 @@ export function declaredRules(path = join(repoRoot, 'serverless.yml')): Declared
     const events = isObject(definition) && Array.isArray(definition.events) ? definition.events : [];
     events.forEach((event: unknown, index) => {
       if (!isObject(event)) return;
+      // A schedule fires on time and matches no event: there is no pattern to test.
+      if (event.schedule !== undefined) return;
       const id = `function:${functionName}#${index + 1}`;
       const eventBridge = event.eventBridge;
       if (isObject(eventBridge) && eventBridge.pattern !== undefined) {
