@@ -134,16 +134,6 @@ export const AutopilotConfigSchema = z
       .boolean()
       .default(false)
       .describe('Plan and report every action, mutate nothing. Alerts are still sent, marked as dry run.'),
-    notifications: z
-      .object({
-        topicArn: z
-          .string()
-          .regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/, 'an SNS topic ARN')
-          .optional()
-          .describe("Topic for alerts; defaults to the stack's own encrypted topic."),
-      })
-      .strict()
-      .default({}),
     events: z
       .object({
         maxAgeSeconds: z
