@@ -229,8 +229,8 @@ async function main(): Promise<void> {
     out(`${label('api')}${await membership(world, 'api')}`);
     useWorldEnvironment(world, writeConfig(CONFIG));
     const handlers = await loadHandlers('');
-    const [web0, web1, web2, web3] = world.services.web?.tasks as [WorldTask, WorldTask, WorldTask, WorldTask];
-    const [api0, api1, api2] = world.services.api?.tasks as [WorldTask, WorldTask, WorldTask];
+    const [web0, web1, web2, web3] = (world.services.web?.tasks ?? []) as [WorldTask, WorldTask, WorldTask, WorldTask];
+    const [api0, api1, api2] = (world.services.api?.tasks ?? []) as [WorldTask, WorldTask, WorldTask];
 
     // Events come from real stops: stop the task in moto as ECS would, then deliver the event.
     const ecs = new ECSClient({ endpoint: proxy.endpoint, region: world.region });
