@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { ConfigError, loadConfigFile } from '#shared/config/load.js';
 import { configJsonSchema } from '#shared/config/schema.js';
-import { lambdaContext, replayFunctions } from './replay.js';
+import { lambdaContext, type ReplayHandler, replayFunctions } from './replay.js';
 
 const program = new Command()
   .name('ecs-autopilot')
@@ -39,7 +39,7 @@ program
       if (options.endpoint) process.env.AWS_ENDPOINT_URL = options.endpoint;
       if (options.outboxUrl) process.env.ALERT_OUTBOX_URL = options.outboxUrl;
       const load = replayFunctions[options.function as keyof typeof replayFunctions];
-      const { handler } = await load();
+      const handler = (await load()).handler as ReplayHandler;
       const result = await handler(event as never, lambdaContext(options.function));
       process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     },

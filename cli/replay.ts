@@ -10,12 +10,12 @@ export type ReplayHandler = (event: never, context: Context) => Promise<unknown>
 export type ReplayFunction = 'task-state-change' | 'alarm-state-change' | 'service-event' | 'reconciler';
 
 /** The functions an event can be replayed through, loaded only when asked for (each reads its env at load). */
-export const replayFunctions: Record<ReplayFunction, () => Promise<{ handler: ReplayHandler }>> = {
+export const replayFunctions = {
   'task-state-change': () => import('#functions/task-state-change/handler.js'),
   'alarm-state-change': () => import('#functions/alarm-state-change/handler.js'),
   'service-event': () => import('#functions/service-event/handler.js'),
   reconciler: () => import('#functions/reconciler/handler.js'),
-};
+} satisfies Record<ReplayFunction, () => Promise<{ handler: unknown }>>;
 
 /** A Lambda context for running a handler outside Lambda. */
 export function lambdaContext(functionName: string): Context {

@@ -4,15 +4,14 @@ import {
   RegisterScalableTargetCommand,
 } from '@aws-sdk/client-application-auto-scaling';
 import { DescribeServicesCommand, DescribeTasksCommand, ECSClient } from '@aws-sdk/client-ecs';
-import type { Context } from 'aws-lambda';
-import { beforeEach, describe, expect, inject, it, vi } from 'vitest';
+import { beforeEach, describe, expect, inject, it } from 'vitest';
 import { alarmStateChangeEvent } from '#local/alarm-events.js';
 import { manualTaskTransitions } from '#local/moto-server.js';
-import { deliverOutbox, useWorldEnvironment, writeConfig } from '#local/pipeline.js';
+import { deliverOutbox } from '#local/pipeline.js';
 import { provisionWorld, receiveAlerts, targetsOf, type World } from '#local/world.js';
 import { ChatbotNotificationSchema } from '#shared/notify/chatbot.js';
+import { coldContainer } from '#test/support/functions.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
-import { lambdaContext } from '../../cli/replay.js';
 
 const endpoint = inject('motoEndpoint');
 const proxy = await useMotoProxy();
@@ -43,15 +42,6 @@ clusters:
       - name: api
 `;
 
-async function coldContainer(world: World, configYaml = CONFIG, env: Record<string, string> = {}) {
-  vi.resetModules();
-  useWorldEnvironment(world, writeConfig(configYaml), env);
-  const { handler } = await import('#functions/alarm-state-change/handler.js');
-  const { handler: notifier } = await import('#functions/notifier/handler.js');
-  const context: Context = lambdaContext('alarm-state-change');
-  return { react: (event: unknown) => handler(event as never, context), notifier };
-}
-
 describe('Function: alarm-state-change', () => {
   let world: World;
   let tg: string;
@@ -79,7 +69,7 @@ describe('Function: alarm-state-change', () => {
   it('deregisters an unhealthy target, then stops its task so ECS replaces it', async () => {
     // Prepare
     unhealthy(1);
-    const { react } = await coldContainer(world);
+    const { react } = await coldContainer(world, 'alarm-state-change', CONFIG);
 
     // Act
     const reaction = await react(unhealthyAlarm());
@@ -99,7 +89,11 @@ describe('Function: alarm-state-change', () => {
     // Prepare
     unhealthy(0);
     unhealthy(1);
-    const { react } = await coldContainer(world, CONFIG.replace('minHealthy: 1', 'minHealthy: 2'));
+    const { react } = await coldContainer(
+      world,
+      'alarm-state-change',
+      CONFIG.replace('minHealthy: 1', 'minHealthy: 2'),
+    );
 
     // Act
     const reaction = await react(unhealthyAlarm());
@@ -117,7 +111,11 @@ describe('Function: alarm-state-change', () => {
   it('deregisters nothing when every target is unhealthy (the ALB fails open), and alerts critical', async () => {
     // Prepare
     for (const i of [0, 1, 2]) unhealthy(i);
-    const { react, notifier } = await coldContainer(world, CONFIG.replace('minHealthy: 1', 'minHealthy: 0'));
+    const { react, notifier } = await coldContainer(
+      world,
+      'alarm-state-change',
+      CONFIG.replace('minHealthy: 1', 'minHealthy: 0'),
+    );
 
     // Act
     const reaction = await react(unhealthyAlarm());
@@ -139,11 +137,11 @@ describe('Function: alarm-state-change', () => {
     // Prepare
     const cpuHigh = (at: string) =>
       alarmStateChangeEvent(world, { alarmName: 'prod-web-cpu-high', subject: { service: 'web' }, at });
-    const first = await coldContainer(world);
+    const first = await coldContainer(world, 'alarm-state-change', CONFIG);
     await first.react(cpuHigh(new Date().toISOString()));
 
     // Act
-    const second = await coldContainer(world);
+    const second = await coldContainer(world, 'alarm-state-change', CONFIG);
     const again = await second.react(cpuHigh(new Date(Date.now() + 1000).toISOString()));
 
     // Assess
@@ -155,6 +153,7 @@ describe('Function: alarm-state-change', () => {
     // Prepare
     const { react } = await coldContainer(
       world,
+      'alarm-state-change',
       CONFIG.replace('maxCount: 6', 'maxCount: 4').replace('cooldownSeconds: 300', 'cooldownSeconds: 0'),
     );
 
@@ -180,7 +179,7 @@ describe('Function: alarm-state-change', () => {
         MaxCapacity: 4,
       }),
     );
-    const { react } = await coldContainer(world);
+    const { react } = await coldContainer(world, 'alarm-state-change', CONFIG);
 
     // Act
     const reaction = await react(
@@ -198,7 +197,7 @@ describe('Function: alarm-state-change', () => {
 
   it('reports the recovery in the same thread as the alarm', async () => {
     // Prepare
-    const { react, notifier } = await coldContainer(world);
+    const { react, notifier } = await coldContainer(world, 'alarm-state-change', CONFIG);
     const firedAt = new Date(Date.now() - 60_000).toISOString();
     await react(
       alarmStateChangeEvent(world, { alarmName: 'prod-web-notify', subject: { service: 'web' }, at: firedAt }),
@@ -225,7 +224,7 @@ describe('Function: alarm-state-change', () => {
   it('mutates nothing in dry-run', async () => {
     // Prepare
     unhealthy(1);
-    const { react } = await coldContainer(world, `${CONFIG}\ndryRun: true\n`);
+    const { react } = await coldContainer(world, 'alarm-state-change', `${CONFIG}\ndryRun: true\n`);
 
     // Act
     const reaction = await react(unhealthyAlarm());
@@ -242,7 +241,7 @@ describe('Function: alarm-state-change', () => {
     ['a service outside the config', 'prod-billing-cpu-high', /notify only: service billing is not in the config/],
   ])('takes no action for %s', async (_case, alarmName, why) => {
     // Prepare
-    const { react } = await coldContainer(world);
+    const { react } = await coldContainer(world, 'alarm-state-change', CONFIG);
     const service = alarmName.includes('billing') ? 'billing' : 'web';
 
     // Act

@@ -1,15 +1,14 @@
 import { ECSClient, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { DeregisterTargetsCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { Context } from 'aws-lambda';
-import { beforeEach, describe, expect, inject, it, vi } from 'vitest';
+import { beforeEach, describe, expect, inject, it } from 'vitest';
 import { stampStoppedTasks } from '#local/moto-proxy-rules.js';
 import { manualTaskTransitions } from '#local/moto-server.js';
-import { deliverOutbox, useWorldEnvironment, writeConfig } from '#local/pipeline.js';
+import { deliverOutbox } from '#local/pipeline.js';
 import { scheduledEvent } from '#local/scheduled-events.js';
 import { provisionWorld, receiveAlerts, targetsOf, type World } from '#local/world.js';
 import { ChatbotNotificationSchema } from '#shared/notify/chatbot.js';
+import { coldContainer } from '#test/support/functions.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
-import { lambdaContext } from '../../cli/replay.js';
 
 const endpoint = inject('motoEndpoint');
 const proxy = await useMotoProxy();
@@ -24,16 +23,6 @@ clusters:
       - name: web
       - name: api
 `;
-
-async function coldContainer(world: World, configYaml = CONFIG) {
-  vi.resetModules();
-  useWorldEnvironment(world, writeConfig(configYaml));
-  const { handler } = await import('#functions/reconciler/handler.js');
-  const { handler: notifier } = await import('#functions/notifier/handler.js');
-  const { awsCalls } = await import('#shared/aws/call-meter.js');
-  const context: Context = lambdaContext('reconciler');
-  return { sweep: (event: unknown) => handler(event as never, context), notifier, awsCalls };
-}
 
 async function membership(world: World) {
   const out: Record<string, string[]> = {};
@@ -77,7 +66,7 @@ describe('Function: reconciler', () => {
     await orphan('web', 1);
     stampStoppedTasks(proxy, new Date(Date.now() - 3_600_000));
     const before = await membership(world);
-    const { sweep, notifier } = await coldContainer(world);
+    const { react: sweep, notifier } = await coldContainer(world, 'reconciler', CONFIG);
 
     // Act
     const run = await sweep(scheduledEvent(world));
@@ -103,7 +92,7 @@ describe('Function: reconciler', () => {
     await orphan('web', 1);
     stampStoppedTasks(proxy, new Date(Date.now() - 60_000));
     const before = await membership(world);
-    const { sweep } = await coldContainer(world);
+    const { react: sweep } = await coldContainer(world, 'reconciler', CONFIG);
 
     // Act
     const run = await sweep(scheduledEvent(world));
@@ -121,7 +110,7 @@ describe('Function: reconciler', () => {
     await elbv2.send(
       new DeregisterTargetsCommand({ TargetGroupArn: tg, Targets: [{ Id: task('api', 0).ip, Port: 8080 }] }),
     );
-    const { sweep } = await coldContainer(world);
+    const { react: sweep } = await coldContainer(world, 'reconciler', CONFIG);
 
     // Act
     const run = await sweep(scheduledEvent(world));
@@ -142,7 +131,7 @@ describe('Function: reconciler', () => {
     // Prepare
     for (const i of [0, 1, 2]) await orphan('api', i);
     stampStoppedTasks(proxy, new Date(Date.now() - 3_600_000));
-    const { sweep } = await coldContainer(world);
+    const { react: sweep } = await coldContainer(world, 'reconciler', CONFIG);
 
     // Act
     const run = await sweep(scheduledEvent(world));
@@ -156,7 +145,7 @@ describe('Function: reconciler', () => {
   it('sends nothing and changes nothing when the world matches the config', async () => {
     // Prepare
     const before = await membership(world);
-    const { sweep, awsCalls } = await coldContainer(world);
+    const { react: sweep, awsCalls } = await coldContainer(world, 'reconciler', CONFIG);
 
     // Act
     const run = await sweep(scheduledEvent(world));
@@ -176,7 +165,7 @@ describe('Function: reconciler', () => {
     await orphan('web', 1);
     stampStoppedTasks(proxy, new Date(Date.now() - 3_600_000));
     const before = await membership(world);
-    const { sweep } = await coldContainer(world, `${CONFIG}\ndryRun: true\n`);
+    const { react: sweep } = await coldContainer(world, 'reconciler', `${CONFIG}\ndryRun: true\n`);
 
     // Act
     const run = await sweep(scheduledEvent(world));

@@ -1,10 +1,9 @@
-import type { Context } from 'aws-lambda';
-import { beforeEach, describe, expect, inject, it, vi } from 'vitest';
-import { deliverOutbox, useWorldEnvironment, writeConfig } from '#local/pipeline.js';
+import { beforeEach, describe, expect, inject, it } from 'vitest';
+import { deliverOutbox } from '#local/pipeline.js';
 import { provisionWorld, receiveAlerts, receiveOutbox, type World } from '#local/world.js';
 import { ChatbotNotificationSchema } from '#shared/notify/chatbot.js';
 import { loadEvent } from '#test/support/fixtures.js';
-import { lambdaContext } from '../../cli/replay.js';
+import { coldContainer } from '#test/support/functions.js';
 
 const endpoint = inject('motoEndpoint');
 
@@ -17,17 +16,6 @@ clusters:
 `;
 
 type ServiceEventSample = { account: string; resources: string[]; detail: Record<string, unknown> };
-
-/** A fresh Lambda container: module state (config, meter) starts empty. */
-async function coldContainer(world: World, configYaml = CONFIG) {
-  vi.resetModules();
-  useWorldEnvironment(world, writeConfig(configYaml));
-  const { handler } = await import('#functions/service-event/handler.js');
-  const { handler: notifier } = await import('#functions/notifier/handler.js');
-  const { awsCalls } = await import('#shared/aws/call-meter.js');
-  const context: Context = lambdaContext('service-event');
-  return { react: (event: unknown) => handler(event as never, context), notifier, awsCalls };
-}
 
 /** One of our samples, moved into the world: its account, its service's ARN and its cluster's ARN. */
 function worldEvent(world: World, name: string, service = 'web'): ServiceEventSample {
@@ -54,7 +42,7 @@ describe('Function: service-event', () => {
 
   it('sends a placement failure to the topic with severity, kind, cluster and service attributes', async () => {
     // Prepare
-    const { react, notifier, awsCalls } = await coldContainer(world);
+    const { react, notifier, awsCalls } = await coldContainer(world, 'service-event', CONFIG);
 
     // Act
     const reaction = await react(worldEvent(world, 'service-task-placement-failure'));
@@ -80,7 +68,7 @@ describe('Function: service-event', () => {
 
   it('sends a deployment failure and its circuit-breaker rollback as two alerts', async () => {
     // Prepare
-    const { react, notifier } = await coldContainer(world);
+    const { react, notifier } = await coldContainer(world, 'service-event', CONFIG);
 
     // Act
     await react(worldEvent(world, 'deployment-failed'));
@@ -113,7 +101,7 @@ describe('Function: service-event', () => {
     ],
   ])('sends nothing for %s', async (_case, name, configYaml, why) => {
     // Prepare
-    const { react, awsCalls } = await coldContainer(world, configYaml);
+    const { react, awsCalls } = await coldContainer(world, 'service-event', configYaml);
 
     // Act
     const reaction = await react(worldEvent(world, name));
@@ -127,12 +115,12 @@ describe('Function: service-event', () => {
   it('delivers a duplicate of the same event once, whichever container receives it', async () => {
     // Prepare
     const event = worldEvent(world, 'service-task-start-impaired');
-    const first = await coldContainer(world);
+    const first = await coldContainer(world, 'service-event', CONFIG);
     await first.react(event);
 
     // Act
     await first.react(structuredClone(event));
-    const second = await coldContainer(world);
+    const second = await coldContainer(world, 'service-event', CONFIG);
     const again = await second.react(structuredClone(event));
     const delivered = await deliverOutbox(world, second.notifier);
 
@@ -144,7 +132,7 @@ describe('Function: service-event', () => {
 
   it('rejects a malformed event with the path of the bad field, so Lambda retries it into the DLQ', async () => {
     // Prepare
-    const { react } = await coldContainer(world);
+    const { react } = await coldContainer(world, 'service-event', CONFIG);
     const event = worldEvent(world, 'deployment-failed');
     delete event.detail.deploymentId;
 

@@ -1,11 +1,10 @@
 import { ECSClient, TagResourceCommand } from '@aws-sdk/client-ecs';
-import type { Context } from 'aws-lambda';
-import { beforeEach, describe, expect, inject, it, vi } from 'vitest';
-import { deliverOutbox, useWorldEnvironment, writeConfig } from '#local/pipeline.js';
+import { beforeEach, describe, expect, inject, it } from 'vitest';
+import { deliverOutbox } from '#local/pipeline.js';
 import { taskStateChangeEvent } from '#local/task-events.js';
 import { provisionWorld, receiveAlerts, receiveOutbox, targetsOf, type World } from '#local/world.js';
 import { ChatbotNotificationSchema } from '#shared/notify/chatbot.js';
-import { lambdaContext } from '../../cli/replay.js';
+import { coldContainer } from '#test/support/functions.js';
 
 const endpoint = inject('motoEndpoint');
 
@@ -17,21 +16,6 @@ clusters:
       - name: web
       - name: api
 `;
-
-/** A fresh Lambda container: module state (caches, version memory, meter) starts empty. */
-async function coldContainer(world: World, configYaml = CONFIG, env: Record<string, string> = {}) {
-  vi.resetModules();
-  useWorldEnvironment(world, writeConfig(configYaml), env);
-  const { handler } = await import('#functions/task-state-change/handler.js');
-  const { handler: notifier } = await import('#functions/notifier/handler.js');
-  const { awsCalls } = await import('#shared/aws/call-meter.js');
-  const context: Context = lambdaContext('task-state-change');
-  return {
-    react: (event: unknown) => handler(event as never, context),
-    notifier,
-    awsCalls,
-  };
-}
 
 async function membership(world: World, service: string) {
   const out: Record<string, string[]> = {};
@@ -61,7 +45,7 @@ describe('Function: task-state-change', () => {
 
   it("deregisters the stopped task's targets from every target group of its service and touches nothing else", async () => {
     // Prepare
-    const { react } = await coldContainer(world);
+    const { react } = await coldContainer(world, 'task-state-change', CONFIG);
     const stopped = task('web', 0);
     const webBefore = await membership(world, 'web');
     const apiBefore = await membership(world, 'api');
@@ -81,7 +65,7 @@ describe('Function: task-state-change', () => {
 
   it('sends one alert to the topic with severity, kind, cluster and service attributes, in the custom notification format', async () => {
     // Prepare
-    const { react, notifier } = await coldContainer(world);
+    const { react, notifier } = await coldContainer(world, 'task-state-change', CONFIG);
 
     // Act
     await react(
@@ -110,7 +94,7 @@ describe('Function: task-state-change', () => {
 
   it('does nothing for a duplicate in the same container: no AWS call, no alert', async () => {
     // Prepare
-    const { react, awsCalls } = await coldContainer(world);
+    const { react, awsCalls } = await coldContainer(world, 'task-state-change', CONFIG);
     const event = taskStateChangeEvent(world, task('web', 0), { version: 5 });
     await react(event);
 
@@ -128,11 +112,11 @@ describe('Function: task-state-change', () => {
   it('does nothing for a duplicate that reaches another container: no second write, no second alert', async () => {
     // Prepare
     const event = taskStateChangeEvent(world, task('web', 0), { lastStatus: 'RUNNING', version: 3 });
-    const first = await coldContainer(world);
+    const first = await coldContainer(world, 'task-state-change', CONFIG);
     await first.react(event);
 
     // Act
-    const second = await coldContainer(world);
+    const second = await coldContainer(world, 'task-state-change', CONFIG);
     const reaction = await second.react(event);
     await deliverOutbox(world, second.notifier);
 
@@ -144,7 +128,7 @@ describe('Function: task-state-change', () => {
 
   it('mutates nothing in dry-run, and says what it would have done', async () => {
     // Prepare
-    const { react, notifier, awsCalls } = await coldContainer(world, `${CONFIG}\ndryRun: true\n`);
+    const { react, notifier, awsCalls } = await coldContainer(world, 'task-state-change', `${CONFIG}\ndryRun: true\n`);
     const before = await membership(world, 'web');
 
     // Act
@@ -161,7 +145,7 @@ describe('Function: task-state-change', () => {
 
   it('turns dry-run on from AUTOPILOT_DRY_RUN, the emergency brake', async () => {
     // Prepare
-    const { react } = await coldContainer(world, CONFIG, { AUTOPILOT_DRY_RUN: 'true' });
+    const { react } = await coldContainer(world, 'task-state-change', CONFIG, { AUTOPILOT_DRY_RUN: 'true' });
     const before = await membership(world, 'web');
 
     // Act
@@ -173,7 +157,7 @@ describe('Function: task-state-change', () => {
 
   it('makes at most 4 AWS calls for one stopped awsvpc task on a cold container and 3 on a warm one', async () => {
     // Prepare
-    const { react, awsCalls } = await coldContainer(world);
+    const { react, awsCalls } = await coldContainer(world, 'task-state-change', CONFIG);
 
     // Act
     await react(taskStateChangeEvent(world, task('api', 0)));
@@ -193,7 +177,7 @@ describe('Function: task-state-change', () => {
 
   it('keeps the last registered target of a target group, and alerts critical instead', async () => {
     // Prepare
-    const { react } = await coldContainer(world);
+    const { react } = await coldContainer(world, 'task-state-change', CONFIG);
     const [a, b, c] = [task('api', 0), task('api', 1), task('api', 2)];
     await react(taskStateChangeEvent(world, a));
     await react(taskStateChangeEvent(world, b));
@@ -217,7 +201,7 @@ describe('Function: task-state-change', () => {
         tags: [{ key: 'ecs-autopilot:disabled', value: 'true' }],
       }),
     );
-    const { react } = await coldContainer(world);
+    const { react } = await coldContainer(world, 'task-state-change', CONFIG);
     const before = await membership(world, 'web');
 
     // Act
@@ -243,7 +227,7 @@ describe('Function: task-state-change', () => {
     ],
   ])('takes no action for %s', async (_case, configYaml, service, overrides) => {
     // Prepare
-    const { react, awsCalls } = await coldContainer(world, configYaml);
+    const { react, awsCalls } = await coldContainer(world, 'task-state-change', configYaml);
     const before = await membership(world, service);
 
     // Act
@@ -258,7 +242,7 @@ describe('Function: task-state-change', () => {
 
   it('rejects a malformed event with the path of the bad field, so Lambda retries it into the DLQ', async () => {
     // Prepare
-    const { react } = await coldContainer(world);
+    const { react } = await coldContainer(world, 'task-state-change', CONFIG);
     const event = taskStateChangeEvent(world, task('web', 0)) as unknown as { detail: Record<string, unknown> };
     delete event.detail.version;
 
