@@ -39,9 +39,15 @@ program
       if (options.endpoint) process.env.AWS_ENDPOINT_URL = options.endpoint;
       if (options.outboxUrl) process.env.ALERT_OUTBOX_URL = options.outboxUrl;
       const load = replayFunctions[options.function as keyof typeof replayFunctions];
-      const handler = (await load()).handler as ReplayHandler;
-      const result = await handler(event as never, lambdaContext(options.function));
-      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      try {
+        const handler = (await load()).handler as ReplayHandler;
+        const result = await handler(event as never, lambdaContext(options.function));
+        process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      } catch (error) {
+        // The function's own errors (config, environment, event shape, AWS) are the message; the stack is noise here.
+        process.stderr.write(`replay through ${options.function} failed: ${(error as Error).message}\n`);
+        process.exitCode = 1;
+      }
     },
   );
 
