@@ -14,10 +14,10 @@ export function loadFunctionConfig(): AutopilotConfig {
 
 /** The alert outbox queue every reaction reports through. */
 export function outboxUrlFromEnv(): string {
-  return getStringFromEnv({
-    key: 'ALERT_OUTBOX_URL',
-    errorMessage: 'ALERT_OUTBOX_URL (the alert outbox queue) is required',
-  });
+  const message = 'ALERT_OUTBOX_URL (the alert outbox queue) is required';
+  const url = getStringFromEnv({ key: 'ALERT_OUTBOX_URL', errorMessage: message });
+  if (url === '') throw new Error(message);
+  return url;
 }
 
 const defaults = { meter: defaultMeter };
