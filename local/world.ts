@@ -524,3 +524,14 @@ function required<T>(value: T | undefined | null, what: string): T {
   if (value === undefined || value === null) throw new Error(`moto returned no ${what}`);
   return value;
 }
+
+/** The registered targets (`id:port`, sorted) of every target group of the named services, or of all of them. */
+export async function membership(world: World, services?: readonly string[]): Promise<Record<string, string[]>> {
+  const out: Record<string, string[]> = {};
+  for (const service of Object.values(world.services)) {
+    if (services && !services.includes(service.serviceName)) continue;
+    for (const tg of service.targetGroupArns)
+      out[tg] = (await targetsOf(world, tg)).map((t) => `${t.id}:${t.port}`).sort();
+  }
+  return out;
+}

@@ -5,7 +5,7 @@ import { stampStoppedTasks } from '#local/moto-proxy-rules.js';
 import { manualTaskTransitions } from '#local/moto-server.js';
 import { deliverOutbox } from '#local/pipeline.js';
 import { scheduledEvent } from '#local/scheduled-events.js';
-import { provisionWorld, receiveAlerts, targetsOf, type World } from '#local/world.js';
+import { membership, provisionWorld, receiveAlerts, targetsOf, type World } from '#local/world.js';
 import { ChatbotNotificationSchema } from '#shared/notify/chatbot.js';
 import { coldContainer } from '#test/support/functions.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
@@ -23,15 +23,6 @@ clusters:
       - name: web
       - name: api
 `;
-
-async function membership(world: World) {
-  const out: Record<string, string[]> = {};
-  for (const service of Object.values(world.services)) {
-    for (const tg of service.targetGroupArns)
-      out[tg] = (await targetsOf(world, tg)).map((t) => `${t.id}:${t.port}`).sort();
-  }
-  return out;
-}
 
 describe('Function: reconciler', () => {
   let world: World;

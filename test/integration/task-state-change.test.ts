@@ -2,7 +2,7 @@ import { ECSClient, TagResourceCommand } from '@aws-sdk/client-ecs';
 import { beforeEach, describe, expect, inject, it } from 'vitest';
 import { deliverOutbox } from '#local/pipeline.js';
 import { taskStateChangeEvent } from '#local/task-events.js';
-import { provisionWorld, receiveAlerts, receiveOutbox, targetsOf, type World } from '#local/world.js';
+import { membership, provisionWorld, receiveAlerts, receiveOutbox, targetsOf, type World } from '#local/world.js';
 import { ChatbotNotificationSchema } from '#shared/notify/chatbot.js';
 import { coldContainer } from '#test/support/functions.js';
 
@@ -16,14 +16,6 @@ clusters:
       - name: web
       - name: api
 `;
-
-async function membership(world: World, service: string) {
-  const out: Record<string, string[]> = {};
-  for (const tg of world.services[service]?.targetGroupArns ?? []) {
-    out[tg] = (await targetsOf(world, tg)).map((t) => `${t.id}:${t.port}`).sort();
-  }
-  return out;
-}
 
 describe('Function: task-state-change', () => {
   let world: World;
@@ -47,19 +39,19 @@ describe('Function: task-state-change', () => {
     // Prepare
     const { react } = await coldContainer(world, 'task-state-change', CONFIG);
     const stopped = task('web', 0);
-    const webBefore = await membership(world, 'web');
-    const apiBefore = await membership(world, 'api');
+    const webBefore = await membership(world, ['web']);
+    const apiBefore = await membership(world, ['api']);
 
     // Act
     const reaction = await react(taskStateChangeEvent(world, stopped));
 
     // Assess
-    const webAfter = await membership(world, 'web');
+    const webAfter = await membership(world, ['web']);
     for (const [tg, before] of Object.entries(webBefore)) {
       expect(webAfter[tg]).toEqual(before.filter((t) => t !== `${stopped.ip}:${stopped.port}`));
       expect(webAfter[tg]).toHaveLength(2);
     }
-    expect(await membership(world, 'api')).toEqual(apiBefore);
+    expect(await membership(world, ['api'])).toEqual(apiBefore);
     expect(reaction.audit.map((r) => r.outcome)).toEqual(['applied', 'applied']);
   });
 
@@ -129,7 +121,7 @@ describe('Function: task-state-change', () => {
   it('mutates nothing in dry-run, and says what it would have done', async () => {
     // Prepare
     const { react, notifier, awsCalls } = await coldContainer(world, 'task-state-change', `${CONFIG}\ndryRun: true\n`);
-    const before = await membership(world, 'web');
+    const before = await membership(world, ['web']);
 
     // Act
     const reaction = await react(taskStateChangeEvent(world, task('web', 2)));
@@ -137,7 +129,7 @@ describe('Function: task-state-change', () => {
     const alerts = await receiveAlerts(world);
 
     // Assess
-    expect(await membership(world, 'web')).toEqual(before);
+    expect(await membership(world, ['web'])).toEqual(before);
     expect(awsCalls.snapshot()['ELBv2.DeregisterTargets']).toBeUndefined();
     expect(reaction.audit.map((r) => r.outcome)).toEqual(['dry-run', 'dry-run']);
     expect(ChatbotNotificationSchema.parse(alerts[0]?.message).content.title).toContain('[dry run]');
@@ -146,13 +138,13 @@ describe('Function: task-state-change', () => {
   it('turns dry-run on from AUTOPILOT_DRY_RUN, the emergency brake', async () => {
     // Prepare
     const { react } = await coldContainer(world, 'task-state-change', CONFIG, { AUTOPILOT_DRY_RUN: 'true' });
-    const before = await membership(world, 'web');
+    const before = await membership(world, ['web']);
 
     // Act
     await react(taskStateChangeEvent(world, task('web', 2)));
 
     // Assess
-    expect(await membership(world, 'web')).toEqual(before);
+    expect(await membership(world, ['web'])).toEqual(before);
   });
 
   it('makes at most 4 AWS calls for one stopped awsvpc task on a cold container and 3 on a warm one', async () => {
@@ -202,14 +194,14 @@ describe('Function: task-state-change', () => {
       }),
     );
     const { react } = await coldContainer(world, 'task-state-change', CONFIG);
-    const before = await membership(world, 'web');
+    const before = await membership(world, ['web']);
 
     // Act
     const reaction = await react(taskStateChangeEvent(world, task('web', 0)));
 
     // Assess
     expect(reaction.ignored).toMatch(/ecs-autopilot:disabled/);
-    expect(await membership(world, 'web')).toEqual(before);
+    expect(await membership(world, ['web'])).toEqual(before);
   });
 
   it.each([
@@ -228,7 +220,7 @@ describe('Function: task-state-change', () => {
   ])('takes no action for %s', async (_case, configYaml, service, overrides) => {
     // Prepare
     const { react, awsCalls } = await coldContainer(world, 'task-state-change', configYaml);
-    const before = await membership(world, service);
+    const before = await membership(world, [service]);
 
     // Act
     const reaction = await react(taskStateChangeEvent(world, task(service, 0), overrides));
@@ -236,7 +228,7 @@ describe('Function: task-state-change', () => {
     // Assess
     expect(reaction.ignored).toBeDefined();
     expect(awsCalls.total()).toBe(0);
-    expect(await membership(world, service)).toEqual(before);
+    expect(await membership(world, [service])).toEqual(before);
     expect(await receiveOutbox(world)).toHaveLength(0);
   });
 
