@@ -16,7 +16,8 @@ import {
   type ServiceState,
 } from '../services/observe.js';
 import { targetLabel } from '../targets/membership.js';
-import { type ObservationCache, observeEc2InstanceId, observeTargetGroupHealth } from '../tasks/observe.js';
+import { observeTargetGroupHealth } from '../targets/observe.js';
+import { type ObservationCache, observeEc2InstanceId } from '../tasks/observe.js';
 import { isAwsvpc, taskTargets } from '../tasks/targets.js';
 import { describeScalableTarget } from './observe.js';
 import { type AlarmPlan, planDeregisterUnhealthy, planScaling } from './plan.js';

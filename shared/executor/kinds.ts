@@ -13,11 +13,11 @@ import {
 } from '@aws-sdk/client-ecs';
 import {
   DeregisterTargetsCommand,
-  DescribeTargetHealthCommand,
   type ElasticLoadBalancingV2Client,
   InvalidTargetException,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { isInService } from '../targets/membership.js';
+import { observeTargetGroupHealth } from '../targets/observe.js';
 import type { Target } from '../tasks/types.js';
 import type {
   Action,
@@ -62,20 +62,6 @@ export interface ActionKind<A extends Action> {
   verify(action: A, clients: ExecutorClients, mode: VerificationMode, applied: ApplyResult): Promise<VerifyResult>;
 }
 
-async function observedStates(elbv2: ElasticLoadBalancingV2Client, targetGroupArn: string, targets: Target[]) {
-  const out = await elbv2.send(
-    new DescribeTargetHealthCommand({
-      TargetGroupArn: targetGroupArn,
-      Targets: targets.map((t) => ({ Id: t.id, Port: t.port })),
-    }),
-  );
-  return (out.TargetHealthDescriptions ?? []).map((d) => ({
-    id: d.Target?.Id ?? '',
-    port: d.Target?.Port ?? 0,
-    state: d.TargetHealth?.Reason === 'Target.NotRegistered' ? 'not-registered' : (d.TargetHealth?.State ?? 'unknown'),
-  }));
-}
-
 const deregisterTargets: ActionKind<DeregisterTargetsAction> = {
   async apply(action, clients) {
     const elbv2 = need(clients, 'elbv2');
@@ -93,7 +79,9 @@ const deregisterTargets: ActionKind<DeregisterTargetsAction> = {
       // A target that left between observation and write (ECS deregistering it too) fails the whole call: retry with
       // what is still registered, so the write stays idempotent.
       if (!(error instanceof InvalidTargetException)) throw error;
-      const still = (await observedStates(elbv2, action.targetGroupArn, action.targets)).filter(isInService);
+      const still = (await observeTargetGroupHealth(elbv2, action.targetGroupArn, action.targets)).targets.filter(
+        isInService,
+      );
       if (still.length === 0) return { changed: false, evidence: 'every target had already left the target group' };
       await send(still);
       return { changed: true, evidence: `DeregisterTargets accepted ${still.length} target(s) still registered` };
@@ -101,7 +89,11 @@ const deregisterTargets: ActionKind<DeregisterTargetsAction> = {
   },
   async verify(action, clients, mode, applied) {
     if (mode === 'acknowledged') return { ok: true, evidence: applied.evidence };
-    const states = await observedStates(need(clients, 'elbv2'), action.targetGroupArn, action.targets);
+    const { targets: states } = await observeTargetGroupHealth(
+      need(clients, 'elbv2'),
+      action.targetGroupArn,
+      action.targets,
+    );
     const lingering = states.filter(isInService);
     const list = (xs: typeof states) => xs.map((s) => `${s.id}:${s.port} ${s.state}`).join(', ');
     return lingering.length === 0

@@ -1,11 +1,7 @@
 import { DescribeContainerInstancesCommand, DescribeServicesCommand, type ECSClient } from '@aws-sdk/client-ecs';
-import {
-  DescribeTargetHealthCommand,
-  type ElasticLoadBalancingV2Client,
-} from '@aws-sdk/client-elastic-load-balancing-v2';
 import { LRUCache } from 'lru-cache';
 import { serviceState } from '../services/observe.js';
-import type { ServiceTopology, TargetGroupHealth } from './types.js';
+import type { ServiceTopology } from './types.js';
 
 /** Thrown when an observation cannot be made; the event is retried and, failing that, lands in the DLQ. */
 export class ObservationError extends Error {
@@ -78,21 +74,4 @@ export async function observeEc2InstanceId(
   const id = await cache.ec2InstanceIds.fetch(`${clusterName}\u0000${containerInstanceArn}`, { context: ecs });
   if (!id) throw new ObservationError(`no EC2 instance id for ${containerInstanceArn}`);
   return id;
-}
-
-/** Every target of a target group with its health; one ELB call. */
-export async function observeTargetGroupHealth(
-  elbv2: ElasticLoadBalancingV2Client,
-  targetGroupArn: string,
-): Promise<TargetGroupHealth> {
-  const out = await elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn }));
-  return {
-    targetGroupArn,
-    targets: (out.TargetHealthDescriptions ?? []).map((d) => ({
-      id: d.Target?.Id ?? '',
-      port: d.Target?.Port ?? 0,
-      state: d.TargetHealth?.State ?? 'unknown',
-      reason: d.TargetHealth?.Reason,
-    })),
-  };
 }

@@ -7,14 +7,10 @@ import type { TaskStateChangeEvent } from '../events/task-state-change.js';
 import { type AuditRecord, Executor } from '../executor/executor.js';
 import type { Alert } from '../notify/alert.js';
 import { enqueueAlert } from '../notify/outbox.js';
+import { observeTargetGroupHealth } from '../targets/observe.js';
 import { classifyStop, type StopClassification } from './classify.js';
 import { rememberVersion, type TaskVersionMemory } from './memory.js';
-import {
-  type ObservationCache,
-  observeEc2InstanceId,
-  observeServiceTopology,
-  observeTargetGroupHealth,
-} from './observe.js';
+import { type ObservationCache, observeEc2InstanceId, observeServiceTopology } from './observe.js';
 import { planTaskStop, type TaskStopPlan } from './plan.js';
 import { taskStopAlert } from './report.js';
 import { screenTaskEvent, type TaskSubject } from './screen.js';
