@@ -9,12 +9,8 @@ import type { AlarmStateChangeEvent } from '../events/alarm-state-change.js';
 import { type AuditRecord, Executor } from '../executor/executor.js';
 import type { Alert } from '../notify/alert.js';
 import { enqueueAlert } from '../notify/outbox.js';
-import {
-  describeManagedServices,
-  describeService,
-  describeServiceTasks,
-  type ServiceState,
-} from '../services/observe.js';
+import { describeManagedServices, describeService, describeServiceTasks } from '../services/observe.js';
+import type { ServiceState } from '../services/types.js';
 import { targetLabel } from '../targets/membership.js';
 import { observeTargetGroupHealth } from '../targets/observe.js';
 import { type ObservationCache, observeEc2InstanceId } from '../tasks/observe.js';

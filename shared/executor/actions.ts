@@ -1,6 +1,6 @@
 import type { MembershipBasis } from '../targets/membership.js';
 import { targetLabel } from '../targets/membership.js';
-import type { Target } from '../tasks/types.js';
+import type { Target } from '../targets/types.js';
 
 /** What an action is about, for logs, audit and alerts. */
 export interface ActionSubject {

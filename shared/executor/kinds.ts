@@ -18,7 +18,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { isInService } from '../targets/membership.js';
 import { observeTargetGroupHealth } from '../targets/observe.js';
-import type { Target } from '../tasks/types.js';
+import type { Target } from '../targets/types.js';
 import type {
   Action,
   DeregisterTargetsAction,

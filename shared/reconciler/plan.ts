@@ -1,9 +1,9 @@
 import type { TaskDetail } from '../events/task-state-change.js';
 import type { DeregisterTargetsAction } from '../executor/actions.js';
-import type { ServiceState } from '../services/observe.js';
+import type { ServiceState } from '../services/types.js';
 import { isInService, membershipBasis, targetLabel } from '../targets/membership.js';
+import type { ObservedTarget, TargetGroupHealth } from '../targets/types.js';
 import { taskTargets } from '../tasks/targets.js';
-import type { ObservedTarget, TargetGroupHealth } from '../tasks/types.js';
 
 /** One managed service as the reconciler observed it. */
 export interface ObservedService {

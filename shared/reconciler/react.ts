@@ -9,9 +9,9 @@ import type { Alert } from '../notify/alert.js';
 import { enqueueAlert } from '../notify/outbox.js';
 import { describeManagedServices, describeServiceTasks } from '../services/observe.js';
 import { observeTargetGroupHealth } from '../targets/observe.js';
+import type { TargetGroupHealth } from '../targets/types.js';
 import { type ObservationCache, observeEc2InstanceId } from '../tasks/observe.js';
 import { isAwsvpc } from '../tasks/targets.js';
-import type { TargetGroupHealth } from '../tasks/types.js';
 import { type ObservedService, planReconcile, type ReconcileFindings } from './plan.js';
 import { reconcileAlert } from './report.js';
 

@@ -10,19 +10,7 @@ import {
 import { disabledByTag } from '../config/managed.js';
 import type { AutopilotConfig } from '../config/schema.js';
 import type { TaskDetail } from '../events/task-state-change.js';
-import type { LoadBalancerBinding } from '../tasks/types.js';
-
-/** A service as the alarm reactions and the reconciler see it: fresh, with its tags as a map. */
-export interface ServiceState {
-  serviceArn: string;
-  clusterName: string;
-  serviceName: string;
-  desiredCount: number;
-  runningCount: number;
-  loadBalancers: LoadBalancerBinding[];
-  tags: Record<string, string>;
-  disabledByTag: boolean;
-}
+import type { ServiceState } from './types.js';
 
 /** A DescribeServices Service as the product reads it. */
 export function serviceState(clusterName: string, s: Service): ServiceState {

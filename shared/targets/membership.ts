@@ -1,4 +1,4 @@
-import type { ObservedTarget, Target, TargetGroupHealth } from '../tasks/types.js';
+import type { ObservedTarget, Target, TargetGroupHealth } from './types.js';
 
 /** States in which a target is registered and may receive traffic: these count toward a target group's capacity. */
 const inServiceStates = new Set(['initial', 'healthy', 'unhealthy', 'unused', 'unavailable']);

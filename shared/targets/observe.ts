@@ -2,7 +2,7 @@ import {
   DescribeTargetHealthCommand,
   type ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { Target, TargetGroupHealth } from '../tasks/types.js';
+import type { Target, TargetGroupHealth } from './types.js';
 
 /**
  * A target group's targets with their health, in one ELB call: every target, or only those named. A named target that

@@ -1,7 +1,7 @@
 import { DescribeContainerInstancesCommand, DescribeServicesCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import { LRUCache } from 'lru-cache';
 import { serviceState } from '../services/observe.js';
-import type { ServiceTopology } from './types.js';
+import type { ServiceState } from '../services/types.js';
 
 /** Thrown when an observation cannot be made; the event is retried and, failing that, lands in the DLQ. */
 export class ObservationError extends Error {
@@ -12,18 +12,18 @@ export class ObservationError extends Error {
 }
 
 /** A service that does not exist is cached too, so a storm of its events costs one lookup. */
-type TopologyEntry = { found: true; topology: ServiceTopology } | { found: false };
+type ServiceEntry = { found: true; service: ServiceState } | { found: false };
 
 /** Describe* results that change rarely, shared by the invocations of one warm container for a short TTL. */
 export interface ObservationCache {
-  topology: LRUCache<string, TopologyEntry, ECSClient>;
+  services: LRUCache<string, ServiceEntry, ECSClient>;
   ec2InstanceIds: LRUCache<string, string, ECSClient>;
 }
 
 /** A cache whose entries live `ttlSeconds`; concurrent lookups of one key make a single AWS call. */
 export function createObservationCache(ttlSeconds = 60): ObservationCache {
   return {
-    topology: new LRUCache<string, TopologyEntry, ECSClient>({
+    services: new LRUCache<string, ServiceEntry, ECSClient>({
       max: 1000,
       ttl: ttlSeconds * 1000,
       fetchMethod: async (key, _stale, { context: ecs }) => {
@@ -33,7 +33,7 @@ export function createObservationCache(ttlSeconds = 60): ObservationCache {
         if (!found) return { found: false };
         return {
           found: true,
-          topology: serviceState(cluster, found),
+          service: serviceState(cluster, found),
         };
       },
     }),
@@ -54,14 +54,14 @@ export function createObservationCache(ttlSeconds = 60): ObservationCache {
 }
 
 /** The service's target groups, container ports and kill-switch tag; undefined when the service does not exist. */
-export async function observeServiceTopology(
+export async function observeServiceState(
   ecs: ECSClient,
   cache: ObservationCache,
   clusterName: string,
   serviceName: string,
-): Promise<ServiceTopology | undefined> {
-  const entry = await cache.topology.fetch(`${clusterName}\u0000${serviceName}`, { context: ecs });
-  return entry?.found ? entry.topology : undefined;
+): Promise<ServiceState | undefined> {
+  const entry = await cache.services.fetch(`${clusterName}\u0000${serviceName}`, { context: ecs });
+  return entry?.found ? entry.service : undefined;
 }
 
 /** The EC2 instance a bridge/host-mode task ran on. */

@@ -10,7 +10,7 @@ import { enqueueAlert } from '../notify/outbox.js';
 import { observeTargetGroupHealth } from '../targets/observe.js';
 import { classifyStop, type StopClassification } from './classify.js';
 import { rememberVersion, type TaskVersionMemory } from './memory.js';
-import { type ObservationCache, observeEc2InstanceId, observeServiceTopology } from './observe.js';
+import { type ObservationCache, observeEc2InstanceId, observeServiceState } from './observe.js';
 import { planTaskStop, type TaskStopPlan } from './plan.js';
 import { taskStopAlert } from './report.js';
 import { screenTaskEvent, type TaskSubject } from './screen.js';
@@ -66,15 +66,15 @@ export async function reactToTaskStateChange(
   }
 
   // observe
-  const topology = await observeServiceTopology(clients.ecs, cache, subject.clusterName, subject.serviceName);
-  if (!topology) return ignore(`service ${subject.serviceName} does not exist in cluster ${subject.clusterName}`);
-  if (topology.disabledByTag) return ignore(`service ${subject.serviceName} carries the ecs-autopilot:disabled tag`);
-  if (topology.loadBalancers.length === 0) return ignore(`service ${subject.serviceName} has no load balancer`);
+  const service = await observeServiceState(clients.ecs, cache, subject.clusterName, subject.serviceName);
+  if (!service) return ignore(`service ${subject.serviceName} does not exist in cluster ${subject.clusterName}`);
+  if (service.disabledByTag) return ignore(`service ${subject.serviceName} carries the ecs-autopilot:disabled tag`);
+  if (service.loadBalancers.length === 0) return ignore(`service ${subject.serviceName} has no load balancer`);
   const ec2InstanceId =
     !isAwsvpc(task) && task.containerInstanceArn
       ? await observeEc2InstanceId(clients.ecs, cache, subject.clusterName, task.containerInstanceArn)
       : undefined;
-  const targets = taskTargets(task, topology.loadBalancers, ec2InstanceId);
+  const targets = taskTargets(task, service.loadBalancers, ec2InstanceId);
   const health =
     policy.deregisterTargets && !classification.routine
       ? await Promise.all(

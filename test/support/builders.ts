@@ -1,7 +1,7 @@
 import { parseConfig } from '#shared/config/load.js';
 import type { AutopilotConfig } from '#shared/config/schema.js';
 import type { TaskDetail, TaskStateChangeEvent } from '#shared/events/task-state-change.js';
-import type { TargetGroupHealth } from '#shared/tasks/types.js';
+import type { TargetGroupHealth } from '#shared/targets/types.js';
 
 export const ACCOUNT = '111122223333';
 export const REGION = 'us-east-1';

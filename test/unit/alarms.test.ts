@@ -5,7 +5,7 @@ import { AlarmRuleSchema } from '#shared/config/schema.js';
 import { type AlarmStateChangeEvent, AlarmStateChangeEventSchema } from '#shared/events/alarm-state-change.js';
 import type { DeregisterTargetsAction, SetDesiredCountAction } from '#shared/executor/actions.js';
 import { guard } from '#shared/executor/guardrails.js';
-import type { ServiceState } from '#shared/services/observe.js';
+import type { ServiceState } from '#shared/services/types.js';
 import { health, TG_WEB } from '#test/support/builders.js';
 import { loadEvent } from '#test/support/fixtures.js';
 

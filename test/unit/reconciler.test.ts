@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { planReconcile } from '#shared/reconciler/plan.js';
-import type { ServiceState } from '#shared/services/observe.js';
+import type { ServiceState } from '#shared/services/types.js';
 import { health, TG_WEB, taskDetail } from '#test/support/builders.js';
 
 const now = new Date('2026-11-24T12:00:00Z');

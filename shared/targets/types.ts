@@ -1,19 +1,3 @@
-/** One entry of a service's `loadBalancers`: which container port feeds which target group. */
-export interface LoadBalancerBinding {
-  targetGroupArn: string;
-  containerName: string;
-  containerPort: number;
-}
-
-/** What the product needs to know about a service, read from DescribeServices. */
-export interface ServiceTopology {
-  serviceArn: string;
-  serviceName: string;
-  clusterName: string;
-  loadBalancers: LoadBalancerBinding[];
-  disabledByTag: boolean;
-}
-
 /** An ELB target: an IP address (awsvpc) or an EC2 instance id (bridge/host), and a port. */
 export interface Target {
   id: string;

@@ -1,0 +1,18 @@
+/** One entry of a service's `loadBalancers`: which container port feeds which target group. */
+export interface LoadBalancerBinding {
+  targetGroupArn: string;
+  containerName: string;
+  containerPort: number;
+}
+
+/** A service as every reaction sees it, read from DescribeServices: its target groups, counts and tags. */
+export interface ServiceState {
+  serviceArn: string;
+  clusterName: string;
+  serviceName: string;
+  desiredCount: number;
+  runningCount: number;
+  loadBalancers: LoadBalancerBinding[];
+  tags: Record<string, string>;
+  disabledByTag: boolean;
+}
