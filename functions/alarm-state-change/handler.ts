@@ -9,9 +9,9 @@ import { elbv2Client } from '#shared/aws/elbv2.js';
 import { sqsClient } from '#shared/aws/sqs.js';
 import { type AlarmStateChangeEvent, AlarmStateChangeEventSchema } from '#shared/events/alarm-state-change.js';
 import { requireParsed } from '#shared/events/errors.js';
-import { loadFunctionConfig, outboxUrlFromEnv, reactionLogging } from '#shared/lambda/runtime.js';
+import { loadFunctionConfig, logAwsCallsAndFailures, outboxUrlFromEnv } from '#shared/lambda/runtime.js';
 import { logger } from '#shared/logging/logger.js';
-import { createObservationCache } from '#shared/tasks/observe.js';
+import { createObservationCache } from '#shared/services/observation-cache.js';
 
 const config = loadFunctionConfig();
 const outboxUrl = outboxUrlFromEnv();
@@ -22,7 +22,7 @@ const clients = { ecs: ecsClient, elbv2: elbv2Client, autoScaling: autoScalingCl
 export const handler = middy<ParsedResult<unknown, AlarmStateChangeEvent>, AlarmReaction>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(parser({ schema: AlarmStateChangeEventSchema, safeParse: true }))
-  .use(reactionLogging(logger))
+  .use(logAwsCallsAndFailures(logger))
   .handler(async (parsed) => {
     const event = requireParsed(parsed, 'CloudWatch Alarm State Change');
     logger.appendKeys({ eventId: event.id, alarmName: event.detail.alarmName, state: event.detail.state.value });

@@ -7,10 +7,10 @@ import { elbv2Client } from '#shared/aws/elbv2.js';
 import { sqsClient } from '#shared/aws/sqs.js';
 import { requireParsed } from '#shared/events/errors.js';
 import { type ScheduledEvent, ScheduledEventSchema } from '#shared/events/scheduled.js';
-import { loadFunctionConfig, outboxUrlFromEnv, reactionLogging } from '#shared/lambda/runtime.js';
+import { loadFunctionConfig, logAwsCallsAndFailures, outboxUrlFromEnv } from '#shared/lambda/runtime.js';
 import { logger } from '#shared/logging/logger.js';
 import { type ReconcileRun, reconcile } from '#shared/reconciler/react.js';
-import { createObservationCache } from '#shared/tasks/observe.js';
+import { createObservationCache } from '#shared/services/observation-cache.js';
 
 const config = loadFunctionConfig();
 const outboxUrl = outboxUrlFromEnv();
@@ -21,7 +21,7 @@ const clients = { ecs: ecsClient, elbv2: elbv2Client, sqs: sqsClient };
 export const handler = middy<ParsedResult<unknown, ScheduledEvent>, ReconcileRun>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(parser({ schema: ScheduledEventSchema, safeParse: true }))
-  .use(reactionLogging(logger))
+  .use(logAwsCallsAndFailures(logger))
   .handler(async (parsed) => {
     const event = requireParsed(parsed, 'Scheduled Event');
     logger.appendKeys({ eventId: event.id, scheduledAt: event.time });

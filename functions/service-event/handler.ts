@@ -5,7 +5,7 @@ import middy from '@middy/core';
 import { sqsClient } from '#shared/aws/sqs.js';
 import { requireParsed } from '#shared/events/errors.js';
 import { type ServiceEvent, ServiceEventSchema } from '#shared/events/service-events.js';
-import { loadFunctionConfig, outboxUrlFromEnv, reactionLogging } from '#shared/lambda/runtime.js';
+import { loadFunctionConfig, logAwsCallsAndFailures, outboxUrlFromEnv } from '#shared/lambda/runtime.js';
 import { logger } from '#shared/logging/logger.js';
 import { reactToServiceEvent, type ServiceEventReaction } from '#shared/service-events/react.js';
 
@@ -16,7 +16,7 @@ const outboxUrl = outboxUrlFromEnv();
 export const handler = middy<ParsedResult<unknown, ServiceEvent>, ServiceEventReaction>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(parser({ schema: ServiceEventSchema, safeParse: true }))
-  .use(reactionLogging(logger))
+  .use(logAwsCallsAndFailures(logger))
   .handler(async (parsed) => {
     const event = requireParsed(parsed, 'ECS service');
     logger.appendKeys({ eventId: event.id, eventName: event.detail.eventName, serviceArn: event.resources[0] });

@@ -7,23 +7,23 @@ import { elbv2Client } from '#shared/aws/elbv2.js';
 import { sqsClient } from '#shared/aws/sqs.js';
 import { requireParsed } from '#shared/events/errors.js';
 import { type TaskStateChangeEvent, TaskStateChangeEventSchema } from '#shared/events/task-state-change.js';
-import { loadFunctionConfig, outboxUrlFromEnv, reactionLogging } from '#shared/lambda/runtime.js';
+import { loadFunctionConfig, logAwsCallsAndFailures, outboxUrlFromEnv } from '#shared/lambda/runtime.js';
 import { logger } from '#shared/logging/logger.js';
-import { createTaskVersionMemory } from '#shared/tasks/memory.js';
-import { createObservationCache } from '#shared/tasks/observe.js';
+import { createObservationCache } from '#shared/services/observation-cache.js';
+import { createHandledTaskVersions } from '#shared/tasks/handled-versions.js';
 import { reactToTaskStateChange, type TaskReaction } from '#shared/tasks/react.js';
 
 const config = loadFunctionConfig();
 const outboxUrl = outboxUrlFromEnv();
 const cache = createObservationCache();
-const seen = createTaskVersionMemory();
+const seen = createHandledTaskVersions();
 const clients = { ecs: ecsClient, elbv2: elbv2Client, sqs: sqsClient };
 
 /** Reacts to one ECS task state change; a thrown error is retried by Lambda and then lands in the DLQ. */
 export const handler = middy<ParsedResult<unknown, TaskStateChangeEvent>, TaskReaction>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(parser({ schema: TaskStateChangeEventSchema, safeParse: true }))
-  .use(reactionLogging(logger))
+  .use(logAwsCallsAndFailures(logger))
   .handler(async (parsed) => {
     const event = requireParsed(parsed, 'ECS Task State Change');
     logger.appendKeys({ eventId: event.id, taskArn: event.detail.taskArn, version: event.detail.version });

@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Action, actionKey, describeAction } from './actions.js';
+import { applyAndVerify, type ExecutorClients, type VerificationMode, verificationModeOf } from './apply-and-verify.js';
 import { guard } from './guardrails.js';
-import { applyAndVerify, type ExecutorClients, type VerificationMode, verificationModeOf } from './kinds.js';
 
 /** How an action ended. */
 export type Outcome = 'applied' | 'already-done' | 'dry-run' | 'blocked' | 'duplicate' | 'skipped' | 'failed';

@@ -26,17 +26,21 @@ const defaults = { meter: defaultMeter };
  * middy middleware for every reaction: counts the AWS calls of each invocation and logs them, and logs a failure
  * (which Lambda then retries, and finally sends to the DLQ) with its cause.
  */
-export function reactionLogging(logger: Logger, opts: Partial<typeof defaults> = {}): MiddlewareObj {
+export function logAwsCallsAndFailures(logger: Logger, opts: Partial<typeof defaults> = {}): MiddlewareObj {
   const { meter } = { ...defaults, ...opts } as { meter: CallMeter };
-  const reactionLoggingBefore = () => {
+  const logAwsCallsAndFailuresBefore = () => {
     meter.reset();
   };
-  const reactionLoggingAfter = () => {
+  const logAwsCallsAndFailuresAfter = () => {
     logger.info('aws calls', { awsCalls: meter.snapshot(), total: meter.total() });
   };
-  const reactionLoggingOnError = (request: { error: unknown }) => {
+  const logAwsCallsAndFailuresOnError = (request: { error: unknown }) => {
     logger.error('reaction failed; Lambda retries it, then sends the event to the DLQ', { error: request.error });
-    reactionLoggingAfter();
+    logAwsCallsAndFailuresAfter();
   };
-  return { before: reactionLoggingBefore, after: reactionLoggingAfter, onError: reactionLoggingOnError };
+  return {
+    before: logAwsCallsAndFailuresBefore,
+    after: logAwsCallsAndFailuresAfter,
+    onError: logAwsCallsAndFailuresOnError,
+  };
 }

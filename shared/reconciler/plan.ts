@@ -2,8 +2,8 @@ import type { TaskDetail } from '../events/task-state-change.js';
 import type { DeregisterTargetsAction } from '../executor/actions.js';
 import type { ServiceState } from '../services/types.js';
 import { isInService, membershipBasis, targetLabel } from '../targets/membership.js';
+import { taskTargets } from '../targets/task-targets.js';
 import type { ObservedTarget, TargetGroupHealth } from '../targets/types.js';
-import { taskTargets } from '../tasks/targets.js';
 
 /** One managed service as the reconciler observed it. */
 export interface ObservedService {

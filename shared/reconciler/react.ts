@@ -7,11 +7,11 @@ import type { ScheduledEvent } from '../events/scheduled.js';
 import { type AuditRecord, Executor } from '../executor/executor.js';
 import type { Alert } from '../notify/alert.js';
 import { enqueueAlert } from '../notify/outbox.js';
+import { type ObservationCache, observeEc2InstanceId } from '../services/observation-cache.js';
 import { describeManagedServices, describeServiceTasks } from '../services/observe.js';
 import { observeTargetGroupHealth } from '../targets/observe.js';
+import { isAwsvpc } from '../targets/task-targets.js';
 import type { TargetGroupHealth } from '../targets/types.js';
-import { type ObservationCache, observeEc2InstanceId } from '../tasks/observe.js';
-import { isAwsvpc } from '../tasks/targets.js';
 import { type ObservedService, planReconcile, type ReconcileFindings } from './plan.js';
 import { reconcileAlert } from './report.js';
 

@@ -2,10 +2,10 @@ import type { TaskFailurePolicy } from '../config/schema.js';
 import type { TaskDetail } from '../events/task-state-change.js';
 import type { DeregisterTargetsAction } from '../executor/actions.js';
 import { isInService, membershipBasis, sameTarget, targetLabel } from '../targets/membership.js';
+import type { TaskTargets } from '../targets/task-targets.js';
 import type { TargetGroupHealth } from '../targets/types.js';
 import type { StopClassification } from './classify.js';
 import type { TaskSubject } from './screen.js';
-import type { TaskTargets } from './targets.js';
 
 /** Everything the planner decides from, observed beforehand. */
 export interface TaskStopObservation {

@@ -7,14 +7,14 @@ import type { TaskStateChangeEvent } from '../events/task-state-change.js';
 import { type AuditRecord, Executor } from '../executor/executor.js';
 import type { Alert } from '../notify/alert.js';
 import { enqueueAlert } from '../notify/outbox.js';
+import { type ObservationCache, observeEc2InstanceId, observeServiceState } from '../services/observation-cache.js';
 import { observeTargetGroupHealth } from '../targets/observe.js';
+import { isAwsvpc, type TaskTargets, taskTargets } from '../targets/task-targets.js';
 import { classifyStop, type StopClassification } from './classify.js';
-import { rememberVersion, type TaskVersionMemory } from './memory.js';
-import { type ObservationCache, observeEc2InstanceId, observeServiceState } from './observe.js';
+import { type HandledTaskVersions, rememberHandledVersion } from './handled-versions.js';
 import { planTaskStop, type TaskStopPlan } from './plan.js';
 import { taskStopAlert } from './report.js';
 import { screenTaskEvent, type TaskSubject } from './screen.js';
-import { isAwsvpc, type TaskTargets, taskTargets } from './targets.js';
 
 /** What the task-stop reaction depends on; everything is passed in, so tests and replays wire their own. */
 export interface TaskReactionDeps {
@@ -22,7 +22,7 @@ export interface TaskReactionDeps {
   clients: { ecs: ECSClient; elbv2: ElasticLoadBalancingV2Client; sqs: SQSClient };
   outboxUrl: string;
   cache: ObservationCache;
-  seen: TaskVersionMemory;
+  seen: HandledTaskVersions;
   logger: Logger;
   now?: () => Date;
 }
@@ -55,7 +55,7 @@ export async function reactToTaskStateChange(
   const { subject, policy } = screening;
   const ignore = (why: string): TaskReaction => {
     logger.debug(`ignored: ${why}`, { eventId: event.id, subject });
-    rememberVersion(seen, task.taskArn, task.version);
+    rememberHandledVersion(seen, task.taskArn, task.version);
     return { eventId: event.id, subject, ignored: why, audit: [] };
   };
 
@@ -111,6 +111,6 @@ export async function reactToTaskStateChange(
     await enqueueAlert(clients.sqs, deps.outboxUrl, alert);
     logger.info(`alert queued: ${alert.title}`, { incidentId: alert.incidentId, severity: alert.severity });
   }
-  rememberVersion(seen, task.taskArn, task.version);
+  rememberHandledVersion(seen, task.taskArn, task.version);
   return { eventId: event.id, subject, classification, targets, plan, audit, alert };
 }

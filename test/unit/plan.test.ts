@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { taskTargets } from '#shared/targets/task-targets.js';
 import { classifyStop } from '#shared/tasks/classify.js';
 import { planTaskStop, type TaskStopObservation } from '#shared/tasks/plan.js';
-import { taskTargets } from '#shared/tasks/targets.js';
 import { config, health, TG_WEB, TG_WEB_CANARY, taskDetail } from '#test/support/builders.js';
 
 const subject = { clusterName: 'prod', serviceName: 'web', taskArn: taskDetail().taskArn };

@@ -1,7 +1,7 @@
 import { DescribeContainerInstancesCommand, DescribeServicesCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import { LRUCache } from 'lru-cache';
-import { serviceState } from '../services/observe.js';
-import type { ServiceState } from '../services/types.js';
+import { serviceState } from './observe.js';
+import type { ServiceState } from './types.js';
 
 /** Thrown when an observation cannot be made; the event is retried and, failing that, lands in the DLQ. */
 export class ObservationError extends Error {

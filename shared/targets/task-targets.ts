@@ -1,6 +1,6 @@
 import type { TaskDetail } from '../events/task-state-change.js';
 import type { LoadBalancerBinding } from '../services/types.js';
-import type { Target } from '../targets/types.js';
+import type { Target } from './types.js';
 
 /** A task's targets in one target group, or why none could be derived. */
 export interface TaskTargets {

@@ -4,14 +4,14 @@ import { LRUCache } from 'lru-cache';
  * The highest `detail.version` this container has handled per task: drops duplicates and out-of-order events without
  * an AWS call. Across containers, idempotent writes and the outbox's de-duplication cover the rest.
  */
-export type TaskVersionMemory = LRUCache<string, number>;
+export type HandledTaskVersions = LRUCache<string, number>;
 
-export function createTaskVersionMemory(max = 10_000): TaskVersionMemory {
+export function createHandledTaskVersions(max = 10_000): HandledTaskVersions {
   return new LRUCache<string, number>({ max, ttl: 30 * 60 * 1000 });
 }
 
 /** Remembers a handled version, never lowering what is already remembered. */
-export function rememberVersion(memory: TaskVersionMemory, taskArn: string, version: number): void {
+export function rememberHandledVersion(memory: HandledTaskVersions, taskArn: string, version: number): void {
   const seen = memory.get(taskArn);
   if (seen === undefined || version > seen) memory.set(taskArn, version);
 }
