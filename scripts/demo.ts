@@ -15,7 +15,7 @@ import { deliverOutbox, useWorldEnvironment, writeConfig } from '#local/pipeline
 import { scheduledEvent } from '#local/scheduled-events.js';
 import { type TaskEventOverrides, taskStateChangeEvent } from '#local/task-events.js';
 import { provisionWorld, receiveAlerts, targetsOf, type World, type WorldTask } from '#local/world.js';
-import type { AuditRecord } from '#shared/executor/executor.js';
+import type { AuditRecord } from '#shared/executor/audit.js';
 import { lambdaContext } from '../cli/replay.js';
 
 const INDENT = ' '.repeat(11);

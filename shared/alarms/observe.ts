@@ -2,13 +2,7 @@ import {
   type ApplicationAutoScalingClient,
   DescribeScalableTargetsCommand,
 } from '@aws-sdk/client-application-auto-scaling';
-
-/** An Application Auto Scaling scalable target's bounds. */
-export interface ScalableTarget {
-  resourceId: string;
-  min: number;
-  max: number;
-}
+import type { ScalableTarget } from '../services/types.js';
 
 /** The service's scalable target, if Application Auto Scaling manages its desired count. */
 export async function describeScalableTarget(

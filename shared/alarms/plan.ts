@@ -7,10 +7,9 @@ import {
   type SetScalableTargetBoundsAction,
   type StopTaskAction,
 } from '../executor/actions.js';
-import type { ServiceState } from '../services/types.js';
+import type { ScalableTarget, ServiceState } from '../services/types.js';
 import { isInService, membershipBasis, targetLabel } from '../targets/membership.js';
 import type { ObservedTarget, TargetGroupHealth } from '../targets/types.js';
-import type { ScalableTarget } from './observe.js';
 
 /** Tag keys the scaling reaction keeps its memory in, on the service itself. */
 export const SCALING_TAGS = {

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AlarmStateChangeEvent } from '../events/alarm-state-change.js';
-import { auditLine, troubled } from '../executor/audit-text.js';
-import type { AuditRecord } from '../executor/executor.js';
+import { type AuditRecord, auditLine, troubled } from '../executor/audit.js';
 import { type Alert, type AlertSeverity, boundedIncidentId, consoleLinks } from '../notify/alert.js';
 import { alarmEpisode } from './resolve.js';
 

@@ -27,6 +27,7 @@ import type {
   StopTaskAction,
   TagServiceAction,
 } from './actions.js';
+import type { VerificationMode } from './audit.js';
 
 /** The clients the executor mutates AWS through; a function passes those its actions need, so it bundles no other. */
 export interface ExecutorClients {
@@ -41,8 +42,6 @@ function need<K extends keyof ExecutorClients>(clients: ExecutorClients, name: K
   if (!client) throw new Error(`the executor was given no ${name} client, which this action needs`);
   return client as NonNullable<ExecutorClients[K]>;
 }
-
-export type VerificationMode = 'acknowledged' | 'read-back';
 
 /** What a write found. */
 export interface ApplyResult {

@@ -1,23 +1,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Action, actionKey, describeAction } from './actions.js';
-import { applyAndVerify, type ExecutorClients, type VerificationMode, verificationModeOf } from './apply-and-verify.js';
+import { applyAndVerify, type ExecutorClients, verificationModeOf } from './apply-and-verify.js';
+import type { AuditRecord, Outcome, VerificationMode } from './audit.js';
 import { guard } from './guardrails.js';
-
-/** How an action ended. */
-export type Outcome = 'applied' | 'already-done' | 'dry-run' | 'blocked' | 'duplicate' | 'skipped' | 'failed';
-
-/** What the executor did with one action and why: handed to reporting and logged. */
-export interface AuditRecord {
-  action: Action;
-  description: string;
-  outcome: Outcome;
-  why: string;
-  guard?: { rule: string; why: string };
-  verification?: { mode: VerificationMode; ok: boolean; evidence: string };
-  error?: string;
-  at: string;
-  durationMs: number;
-}
 
 export interface ExecutorOptions {
   clients: ExecutorClients;

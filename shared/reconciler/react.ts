@@ -4,7 +4,8 @@ import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { AutopilotConfig } from '../config/schema.js';
 import type { ScheduledEvent } from '../events/scheduled.js';
-import { type AuditRecord, Executor } from '../executor/executor.js';
+import type { AuditRecord } from '../executor/audit.js';
+import { Executor } from '../executor/executor.js';
 import type { Alert } from '../notify/alert.js';
 import { enqueueAlert } from '../notify/outbox.js';
 import { type ObservationCache, observeEc2InstanceId } from '../services/observation-cache.js';

@@ -1,6 +1,5 @@
 import type { ScheduledEvent } from '../events/scheduled.js';
-import { auditLine, troubled } from '../executor/audit-text.js';
-import type { AuditRecord } from '../executor/executor.js';
+import { type AuditRecord, auditLine, troubled } from '../executor/audit.js';
 import { type Alert, consoleLinks } from '../notify/alert.js';
 import type { ReconcileFindings } from './plan.js';
 

@@ -1,8 +1,7 @@
 import type { TaskFailurePolicy } from '../config/schema.js';
 import type { TaskStateChangeEvent } from '../events/task-state-change.js';
 import { shortName } from '../executor/actions.js';
-import { auditLine, troubled as isTroubled } from '../executor/audit-text.js';
-import type { AuditRecord } from '../executor/executor.js';
+import { type AuditRecord, auditLine, troubled as isTroubled } from '../executor/audit.js';
 import { type Alert, type AlertSeverity, boundedIncidentId, consoleLinks } from '../notify/alert.js';
 import type { StopClassification, StopKind } from './classify.js';
 import type { TaskStopPlan } from './plan.js';

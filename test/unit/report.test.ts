@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AuditRecord } from '#shared/executor/executor.js';
+import type { AuditRecord } from '#shared/executor/audit.js';
 import { ChatbotNotificationSchema, toChatbotNotification } from '#shared/notify/chatbot.js';
 import { alertAttributes } from '#shared/notify/publish.js';
 import { classifyStop } from '#shared/tasks/classify.js';

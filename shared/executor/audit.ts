@@ -1,4 +1,23 @@
-import type { AuditRecord } from './executor.js';
+import type { Action } from './actions.js';
+
+/** How the executor confirms a write: by AWS's acknowledgement, or by reading the state back. */
+export type VerificationMode = 'acknowledged' | 'read-back';
+
+/** How an action ended. */
+export type Outcome = 'applied' | 'already-done' | 'dry-run' | 'blocked' | 'duplicate' | 'skipped' | 'failed';
+
+/** What the executor did with one action and why: handed to reporting and logged. */
+export interface AuditRecord {
+  action: Action;
+  description: string;
+  outcome: Outcome;
+  why: string;
+  guard?: { rule: string; why: string };
+  verification?: { mode: VerificationMode; ok: boolean; evidence: string };
+  error?: string;
+  at: string;
+  durationMs: number;
+}
 
 /** What the executor did with one action, as one Markdown line of an alert. */
 export function auditLine(record: AuditRecord): string {
