@@ -1,5 +1,14 @@
 import type { World } from './world.js';
 
+/** The metric an alarm watches and how it compares: `greater` alarms above the threshold, `less` below it. */
+export interface AlarmMetric {
+  namespace: string;
+  name: string;
+  stat?: string;
+  threshold?: number;
+  comparison?: 'greater' | 'less';
+}
+
 /** What an alarm watches in a test world: one of its target groups, or one of its services. */
 export type AlarmSubject = { targetGroupArn: string } | { service: string };
 
@@ -13,11 +22,27 @@ export interface AlarmEventOptions {
   at?: string;
   /** When the previous state began, for a recovery that must thread with its alarm. */
   previousAt?: string;
-  metric?: { namespace: string; name: string; stat?: string; threshold?: number };
+  metric?: AlarmMetric;
   alarmTags?: Record<string, string>;
-  /** The state's reason; default a threshold-crossed text for a greater-than alarm. */
+  /** The state's reason; default CloudWatch's threshold-crossed text for the metric's comparison and threshold. */
   reason?: string;
   id?: string;
+}
+
+/**
+ * CloudWatch's reason for a threshold alarm's state, with a datapoint on the side of the threshold that state says:
+ * `… [85.0 (…)] was greater than the threshold (70.0) …` entering ALARM, `… was not greater than …` leaving it.
+ */
+function thresholdReason(metric: AlarmMetric, at: string) {
+  const threshold = metric.threshold ?? 0;
+  const comparison = metric.comparison ?? 'greater';
+  const breaching = comparison === 'greater' ? threshold + Math.max(1, threshold / 5) : threshold / 2;
+  const clear = comparison === 'greater' ? threshold / 2 : threshold * 2 + 1;
+  const value = (n: number) => n.toFixed(1);
+  return (state: string) =>
+    state === 'ALARM'
+      ? `Threshold Crossed: 1 out of the last 1 datapoints [${value(breaching)} (${at})] was ${comparison} than the threshold (${value(threshold)}) (minimum 1 datapoint for OK -> ALARM transition).`
+      : `Threshold Crossed: 1 out of the last 1 datapoints [${value(clear)} (${at})] was not ${comparison} than the threshold (${value(threshold)}) (minimum 1 datapoint for ALARM -> OK transition).`;
 }
 
 /** CloudWatch's own timestamp form: `2019-10-01T13:56:40.987+0000`. */
@@ -44,10 +69,7 @@ export function alarmStateChangeEvent(world: World, options: AlarmEventOptions) 
     ('targetGroupArn' in options.subject
       ? { namespace: 'AWS/ApplicationELB', name: 'UnHealthyHostCount', stat: 'Maximum', threshold: 0 }
       : { namespace: 'AWS/ECS', name: 'CPUUtilization', stat: 'Average', threshold: 70 });
-  const reason = (value: string) =>
-    value === 'ALARM'
-      ? `Threshold Crossed: 1 out of the last 1 datapoints [3.0 (${at})] was greater than the threshold (${metric.threshold ?? 0}.0) (minimum 1 datapoint for OK -> ALARM transition).`
-      : `Threshold Crossed: 1 out of the last 1 datapoints [0.0 (${at})] was not greater than the threshold (${metric.threshold ?? 0}.0) (minimum 1 datapoint for ALARM -> OK transition).`;
+  const reason = thresholdReason(metric, at);
   return {
     version: '0',
     id: options.id ?? crypto.randomUUID(),

@@ -3,7 +3,7 @@ import type { TaskEni, World, WorldService } from './world.js';
 
 /**
  * Builders of `ECS Task State Change` events for a provisioned {@link World}, shaped like the real capture
- * /work/shared/events/ecs-task-state-change-fargate-stopped-essential-container-exited.json (same fields, same
+ * events/aws-samples/ecs-task-state-change-fargate-stopped-essential-container-exited.json (same fields, same
  * formats), with the world's ids, ARNs, IPs, account and region, and one essential container named `app`.
  */
 

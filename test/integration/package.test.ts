@@ -5,6 +5,7 @@ import { delimiter, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { inflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventPatterns, manifestFunctions } from '#local/function-manifest.js';
 import { repoRoot } from '#test/support/fixtures.js';
 
 const run = promisify(execFile);
@@ -112,15 +113,9 @@ function identityStatements(template: Template): { where: string; statement: Sta
 }
 
 /** Each function: its name in serverless.yml, its bundle in the zip, its logical id in the template. */
-const functions = [
-  ['taskStateChange', 'functions/task-state-change/handler.mjs', 'TaskStateChangeLambdaFunction'],
-  ['alarmStateChange', 'functions/alarm-state-change/handler.mjs', 'AlarmStateChangeLambdaFunction'],
-  ['serviceEvent', 'functions/service-event/handler.mjs', 'ServiceEventLambdaFunction'],
-  ['reconciler', 'functions/reconciler/handler.mjs', 'ReconcilerLambdaFunction'],
-  ['notifier', 'functions/notifier/handler.mjs', 'NotifierLambdaFunction'],
-] as const;
+const functions = manifestFunctions().map(({ name, bundle, logicalId }) => [name, bundle, logicalId] as const);
 
-type FunctionName = (typeof functions)[number][0];
+type FunctionName = 'taskStateChange' | 'alarmStateChange' | 'serviceEvent' | 'reconciler' | 'notifier';
 
 /** `taskStateChange` → `TaskStateChange`: the prefix of the logical ids of the function's resources. */
 const pascal = (name: string) => `${name[0]?.toUpperCase()}${name.slice(1)}`;
@@ -129,7 +124,7 @@ const pascal = (name: string) => `${name[0]?.toUpperCase()}${name.slice(1)}`;
  * Every IAM action each function's role allows, and nothing else: what the function's code calls (see the AWS calls
  * of shared/ that its handler reaches), its logs, its queues. A new call must be added here and to its role.
  */
-const grantedActions: Record<FunctionName, string[]> = {
+const grantedActions: Record<string, string[]> & Record<FunctionName, string[]> = {
   taskStateChange: [
     'ecs:DescribeContainerInstances',
     'ecs:DescribeServices',
@@ -191,66 +186,34 @@ const asyncInvocation: Partial<Record<FunctionName, { retries: number; maxAgeSec
   reconciler: { retries: 0, maxAgeSeconds: 300 },
 };
 
-/** The EventBridge pattern rules, by name (stage `ci`), with their target's retry policy. */
-const patternRules = {
-  'ecs-autopilot-ci-task-stopping': {
+/** The EventBridge pattern rules (stage `ci`) with the function they invoke and their target's retry policy. */
+const ruleTargets = {
+  'task-stopping': {
     target: 'TaskStateChangeLambdaFunction',
     retryPolicy: { MaximumEventAgeInSeconds: 300, MaximumRetryAttempts: 3 },
-    pattern: {
-      source: ['aws.ecs'],
-      'detail-type': ['ECS Task State Change'],
-      detail: { desiredStatus: ['STOPPED'], group: [{ prefix: 'service:' }] },
-    },
   },
-  'ecs-autopilot-ci-alarm-state-change': {
+  'alarm-state-change': {
     target: 'AlarmStateChangeLambdaFunction',
     retryPolicy: { MaximumEventAgeInSeconds: 300, MaximumRetryAttempts: 3 },
-    pattern: {
-      source: ['aws.cloudwatch'],
-      'detail-type': ['CloudWatch Alarm State Change'],
-      detail: { state: { value: ['ALARM', 'OK'] } },
-    },
   },
-  'ecs-autopilot-ci-service-actions': {
+  'service-actions': {
     target: 'ServiceEventLambdaFunction',
     retryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 3 },
-    pattern: {
-      source: ['aws.ecs'],
-      'detail-type': ['ECS Service Action'],
-      detail: {
-        $or: [
-          {
-            eventName: [
-              'SERVICE_TASK_PLACEMENT_FAILURE',
-              'SERVICE_TASK_START_IMPAIRED',
-              'SERVICE_TASK_CONFIGURATION_FAILURE',
-              'ECS_OPERATION_THROTTLED',
-              'SERVICE_DISCOVERY_OPERATION_THROTTLED',
-            ],
-          },
-          { eventType: ['WARN', 'ERROR'] },
-        ],
-      },
-    },
   },
-  'ecs-autopilot-ci-deployment-failures': {
+  'deployment-failures': {
     target: 'ServiceEventLambdaFunction',
     retryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 3 },
-    pattern: {
-      source: ['aws.ecs'],
-      'detail-type': ['ECS Deployment State Change'],
-      detail: {
-        $or: [
-          { eventName: ['SERVICE_DEPLOYMENT_FAILED'] },
-          { eventType: ['WARN', 'ERROR'] },
-          {
-            reason: [{ wildcard: '*circuit breaker*' }, { wildcard: '*rolling back*' }, { wildcard: '*rolled back*' }],
-          },
-        ],
-      },
-    },
   },
 } as const;
+
+/** The rules by their name in the template, each with the pattern deploy/event-patterns.yml gives it. */
+const patterns = eventPatterns();
+const patternRules = Object.fromEntries(
+  Object.entries(ruleTargets).map(([rule, target]) => [
+    `ecs-autopilot-ci-${rule}`,
+    { ...target, pattern: patterns[rule] },
+  ]),
+);
 
 type RuleTarget = {
   Arn?: { 'Fn::GetAtt'?: string[] };
@@ -475,7 +438,7 @@ describe('Packaging: serverless package', { timeout: PACKAGING_TIMEOUT_MS }, () 
           functionName,
           {
             role: `${pascal(functionName)}Role`,
-            actions: [...grantedActions[functionName]].sort(),
+            actions: [...(grantedActions[functionName] ?? [`no grants written down for ${functionName}`])].sort(),
             logs: [{ 'Fn::GetAtt': [`${pascal(functionName)}LogGroup`, 'Arn'] }],
           },
         ]),
@@ -626,7 +589,8 @@ describe('Packaging: serverless package', { timeout: PACKAGING_TIMEOUT_MS }, () 
 
     // Assess
     expect(rules).toHaveLength(1);
-    expect(rules[0]?.Properties?.EventPattern).toEqual({
+    expect(rules[0]?.Properties?.EventPattern).toEqual(patterns['task-stopping']);
+    expect(patterns['task-stopping']).toEqual({
       source: ['aws.ecs'],
       'detail-type': ['ECS Task State Change'],
       detail: { desiredStatus: ['STOPPED'], group: [{ prefix: 'service:' }] },

@@ -48,19 +48,19 @@ function alarmState(event: BusEvent): unknown {
 
 /** What each rule is for, said in the domain's words: the rule must deliver these events and no other. */
 const intendedEvents: Record<string, (event: BusEvent) => boolean> = {
-  'function:taskStateChange#1': (event) =>
+  'task-stopping': (event) =>
     event.source === 'aws.ecs' &&
     event['detail-type'] === 'ECS Task State Change' &&
     event.detail.desiredStatus === 'STOPPED' &&
     String(event.detail.group).startsWith('service:'),
   // Alarms entering ALARM or OK; the handler itself ignores the transitions it does not react to
   // (INSUFFICIENT_DATA → OK is no recovery).
-  'function:alarmStateChange#1': (event) =>
+  'alarm-state-change': (event) =>
     event.source === 'aws.cloudwatch' &&
     event['detail-type'] === 'CloudWatch Alarm State Change' &&
     ['ALARM', 'OK'].includes(String(alarmState(event))),
-  'function:serviceEvent#1': alertsOn('ECS Service Action'),
-  'function:serviceEvent#2': alertsOn('ECS Deployment State Change'),
+  'service-actions': alertsOn('ECS Service Action'),
+  'deployment-failures': alertsOn('ECS Deployment State Change'),
 };
 
 /** Alarm state changes other than the real samples' (both fire), made from them by changing the states. */
@@ -202,13 +202,13 @@ describe('EventBridge rules: patterns match real events', () => {
     samples = loadSamples();
   });
 
-  it('finds every pattern rule of serverless.yml, and none for the reconciler schedule', () => {
+  it('finds every pattern rule of the stack, and none for the reconciler schedule', () => {
     // Assess
     expect(rules.map((rule) => rule.id).sort()).toEqual([
-      'function:alarmStateChange#1',
-      'function:serviceEvent#1',
-      'function:serviceEvent#2',
-      'function:taskStateChange#1',
+      'alarm-state-change',
+      'deployment-failures',
+      'service-actions',
+      'task-stopping',
     ]);
   });
 
@@ -234,8 +234,8 @@ describe('EventBridge rules: patterns match real events', () => {
 
   it('delivers the stopping tasks of services, Fargate and EC2, stopping or stopped', async () => {
     // Prepare
-    const rule = rules.find((candidate) => candidate.id === 'function:taskStateChange#1');
-    if (rule === undefined) throw new Error('the taskStateChange rule is missing from serverless.yml');
+    const rule = rules.find((candidate) => candidate.id === 'task-stopping');
+    if (rule === undefined) throw new Error('the taskStateChange rule is missing from deploy/functions.yml');
 
     // Act
     const delivered = await deliveredSamples(rule, samples);
@@ -252,8 +252,8 @@ describe('EventBridge rules: patterns match real events', () => {
 
   it('ignores running tasks, standalone family: tasks, container-instance, service, alarm and scheduled events', async () => {
     // Prepare
-    const rule = rules.find((candidate) => candidate.id === 'function:taskStateChange#1');
-    if (rule === undefined) throw new Error('the taskStateChange rule is missing from serverless.yml');
+    const rule = rules.find((candidate) => candidate.id === 'task-stopping');
+    if (rule === undefined) throw new Error('the taskStateChange rule is missing from deploy/functions.yml');
     const ignored = [
       'service:fargate-running',
       'aws:ecs-task-state-change-fargate-running-docs',
@@ -281,8 +281,8 @@ describe('EventBridge rules: patterns match real events', () => {
 
   it('delivers alarms that enter ALARM or OK, and no INSUFFICIENT_DATA', async () => {
     // Prepare
-    const rule = rules.find((candidate) => candidate.id === 'function:alarmStateChange#1');
-    if (rule === undefined) throw new Error('the alarmStateChange rule is missing from serverless.yml');
+    const rule = rules.find((candidate) => candidate.id === 'alarm-state-change');
+    if (rule === undefined) throw new Error('the alarmStateChange rule is missing from deploy/functions.yml');
 
     // Act
     const delivered = await deliveredSamples(rule, samples);

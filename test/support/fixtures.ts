@@ -7,8 +7,8 @@ export const repoRoot = resolve(import.meta.dirname, '..', '..');
 /** Our sample events, one per case (see events/README.md). */
 export const eventsDir = join(repoRoot, 'events');
 
-/** The untouched real AWS samples, kept next to the repository. */
-export const awsEventsDir = resolve(repoRoot, '..', 'shared', 'events');
+/** The untouched real AWS samples, copied into the repository (see events/aws-samples/README.md). */
+export const awsEventsDir = join(eventsDir, 'aws-samples');
 
 const awsPrefix = 'aws:';
 const cache = new Map<string, unknown>();

@@ -1,11 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, type Tags } from 'yaml';
+import { manifestFunctions } from '#local/function-manifest.js';
 import { repoRoot } from './fixtures.js';
 
-/** An EventBridge rule declared in serverless.yml, with the event pattern it is created with. */
+/** An EventBridge rule of the stack, with the event pattern it is created with. */
 export interface DeclaredRule {
-  /** `function:<name>#<n>` for a function's n-th event (1-based), `resource:<logicalId>` for a CloudFormation rule. */
+  /** The rule's name without `<service>-<stage>-` for a function's rule, `resource:<logicalId>` for a resource. */
   id: string;
   /** The function the rule invokes, when it is a function event. */
   functionName?: string;
@@ -37,54 +38,33 @@ function isObject(value: unknown): value is Yaml {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Fails on a pattern that still holds a Serverless variable: this helper resolves nothing. */
-function checkedPattern(id: string, pattern: unknown): Record<string, unknown> {
-  if (!isObject(pattern)) throw new Error(`${id}: the event pattern is not an object`);
-  if (JSON.stringify(pattern).includes('${')) {
-    throw new Error(`${id}: the event pattern holds a \${…} variable, which this test helper does not resolve`);
-  }
-  return pattern;
+/** The resource files serverless.yml merges: deploy/resources/*.yml and deploy/roles/*.yml. */
+function resourceFiles(): string[] {
+  return ['resources', 'roles'].flatMap((dir) =>
+    readdirSync(join(repoRoot, 'deploy', dir))
+      .filter((file) => file.endsWith('.yml'))
+      .map((file) => join(repoRoot, 'deploy', dir, file)),
+  );
 }
 
 /**
- * The event patterns of every EventBridge rule of a serverless.yml: the `eventBridge` (and legacy `cloudwatchEvent`)
- * events of its functions, and the `AWS::Events::Rule` resources of its `resources` section. Schedule-only rules,
- * which have no pattern, are left out: a function's `schedule` events, `eventBridge` events with a `schedule` and no
- * `pattern`, and rule resources with only a `ScheduleExpression`. Their rate may well hold a variable
- * (`${self:custom.…}`), which is not read. Other event types (`sqs`, …) make no EventBridge rule at all.
+ * The event patterns of every EventBridge rule of the stack: the `eventBridge` events of the functions (their
+ * patterns from deploy/event-patterns.yml) and the `AWS::Events::Rule` resources with an `EventPattern`. Schedule-only
+ * rules, which have no pattern, are left out; other event types (`sqs`, …) make no EventBridge rule at all.
  */
-export function declaredRules(path = join(repoRoot, 'serverless.yml')): DeclaredRule[] {
-  const config = parse(readFileSync(path, 'utf8'), { customTags: cloudFormationTags }) as Yaml;
-  const rules: DeclaredRule[] = [];
-
-  const functions = isObject(config.functions) ? config.functions : {};
-  for (const [functionName, definition] of Object.entries(functions)) {
-    const events = isObject(definition) && Array.isArray(definition.events) ? definition.events : [];
-    events.forEach((event: unknown, index) => {
-      if (!isObject(event)) return;
-      // A schedule fires on time and matches no event: there is no pattern to test.
-      if (event.schedule !== undefined) return;
-      const id = `function:${functionName}#${index + 1}`;
-      const eventBridge = event.eventBridge;
-      if (isObject(eventBridge) && eventBridge.pattern !== undefined) {
-        rules.push({ id, functionName, pattern: checkedPattern(id, eventBridge.pattern) });
-      }
-      const cloudwatchEvent = event.cloudwatchEvent;
-      if (isObject(cloudwatchEvent) && cloudwatchEvent.event !== undefined) {
-        rules.push({ id, functionName, pattern: checkedPattern(id, cloudwatchEvent.event) });
-      }
-    });
+export function declaredRules(): DeclaredRule[] {
+  const rules: DeclaredRule[] = manifestFunctions().flatMap(({ name, patternRules }) =>
+    patternRules.map(({ rule, pattern }) => ({ id: rule, functionName: name, pattern })),
+  );
+  for (const file of resourceFiles()) {
+    const config = parse(readFileSync(file, 'utf8'), { customTags: cloudFormationTags }) as Yaml;
+    const resources = isObject(config.Resources) ? config.Resources : {};
+    for (const [logicalId, resource] of Object.entries(resources)) {
+      if (!isObject(resource) || resource.Type !== 'AWS::Events::Rule') continue;
+      const properties = isObject(resource.Properties) ? resource.Properties : {};
+      if (!isObject(properties.EventPattern)) continue;
+      rules.push({ id: `resource:${logicalId}`, pattern: properties.EventPattern });
+    }
   }
-
-  const resources =
-    isObject(config.resources) && isObject(config.resources.Resources) ? config.resources.Resources : {};
-  for (const [logicalId, resource] of Object.entries(resources)) {
-    if (!isObject(resource) || resource.Type !== 'AWS::Events::Rule') continue;
-    const properties = isObject(resource.Properties) ? resource.Properties : {};
-    if (properties.EventPattern === undefined) continue;
-    const id = `resource:${logicalId}`;
-    rules.push({ id, pattern: checkedPattern(id, properties.EventPattern) });
-  }
-
   return rules;
 }

@@ -1,0 +1,136 @@
+import { type TaskEventOverrides, taskStateChangeEvent } from '#local/task-events.js';
+import type { WorldTask } from '#local/world.js';
+import { alerts, applied, changedNothing, dryRunOnly, ignoredBecause } from '../claims.js';
+import { say } from '../print.js';
+import { type Handlers, loadHandlers, type Played, type Scenario, type Stage } from '../stage.js';
+
+type TaskEvent = ReturnType<typeof taskStateChangeEvent>;
+
+/** Delivers a task event to the task-state-change handler and prints what it saw, classified and planned. */
+async function deliver(handlers: Handlers, event: TaskEvent): Promise<Played> {
+  const { version, lastStatus, desiredStatus, stopCode, stoppedReason } = event.detail;
+  const stop = `${stopCode ? `, ${stopCode}` : ''}${stoppedReason ? `: "${stoppedReason}"` : ''}`;
+  say('event', `ECS Task State Change v${version}: ${lastStatus} (desired ${desiredStatus})${stop}`);
+  const reaction = await handlers.taskStateChange(event);
+  if (reaction.classification) {
+    const { kind, severity, summary } = reaction.classification;
+    say('classified', `${kind} · ${severity}: ${summary}`);
+  }
+  if (reaction.plan?.notes.length) say('plan notes', reaction.plan.notes);
+  return { audit: reaction.audit, ignored: reaction.ignored, handlers };
+}
+
+const tasks = (stage: Stage, service: string) => (stage.world.services[service]?.tasks ?? []) as WorldTask[];
+
+/** The task-state-change reaction: stops of every kind, a redelivery, a standalone task and a dry run. */
+export function taskStateChangeScenarios(): Scenario[] {
+  let outOfMemory: TaskEvent | undefined;
+  const killedForMemory: TaskEventOverrides = {
+    exitCode: 137,
+    containerReason: 'OutOfMemoryError: Container killed due to memory usage',
+  };
+  const event = (stage: Stage, task: WorldTask | undefined, overrides: TaskEventOverrides) => {
+    if (task === undefined) throw new Error('the demo world has fewer tasks than its scenarios use');
+    return taskStateChangeEvent(stage.world, task, overrides);
+  };
+  return [
+    {
+      title: 'A web task is killed for memory: the first event of its stop deregisters its targets (cold container)',
+      service: 'web',
+      claims: [applied('deregister'), alerts(1)],
+      play: async (stage) => {
+        const [web0] = tasks(stage, 'web');
+        if (web0) await stage.stopInEcs(web0);
+        outOfMemory = event(stage, web0, { lastStatus: 'RUNNING', version: 3, ...killedForMemory });
+        return deliver(stage.handlers, outOfMemory);
+      },
+    },
+    {
+      title: 'EventBridge delivers the same event again: recognised as a duplicate, nothing done',
+      service: 'web',
+      claims: [ignoredBecause(/duplicate/), alerts(0)],
+      play: async (stage) => {
+        if (outOfMemory === undefined) throw new Error('the duplicate scenario needs the first one to run before it');
+        return deliver(stage.handlers, outOfMemory);
+      },
+    },
+    {
+      title: 'The same task reaches STOPPED (a later version): its targets are already gone, nothing to do',
+      service: 'web',
+      claims: [changedNothing, alerts(0)],
+      play: (stage) =>
+        deliver(
+          stage.handlers,
+          event(stage, tasks(stage, 'web')[0], { lastStatus: 'STOPPED', version: 6, ...killedForMemory }),
+        ),
+    },
+    {
+      title: 'An api task fails its ELB health checks: its target is deregistered (warm container)',
+      service: 'api',
+      claims: [applied('deregister'), alerts(1)],
+      play: async (stage) => {
+        const [api0] = tasks(stage, 'api');
+        if (api0) await stage.stopInEcs(api0);
+        const targetGroup = stage.world.services.api?.targetGroupArns[0];
+        return deliver(
+          stage.handlers,
+          event(stage, api0, {
+            lastStatus: 'RUNNING',
+            stopCode: 'ServiceSchedulerInitiated',
+            stoppedReason: `Task failed ELB health checks in (target-group ${targetGroup})`,
+            exitCode: null,
+          }),
+        );
+      },
+    },
+    {
+      title: 'An api task is stopped by a routine scale-in: left to ECS, no alert',
+      service: 'api',
+      claims: [ignoredBecause(/routine/), alerts(0)],
+      play: async (stage) => {
+        const api1 = tasks(stage, 'api')[1];
+        if (api1) {
+          await stage.stopInEcs(api1);
+          await stage.drainAsEcsWould(api1, 'api');
+        }
+        const deployment = stage.world.services.api?.deploymentId;
+        return deliver(
+          stage.handlers,
+          event(stage, api1, {
+            stopCode: 'ServiceSchedulerInitiated',
+            stoppedReason: `Scaling activity initiated by (deployment ${deployment})`,
+            exitCode: 0,
+          }),
+        );
+      },
+    },
+    {
+      title: 'A standalone task (not part of a service) stops: not ours, ignored',
+      claims: [ignoredBecause(/standalone/), alerts(0)],
+      play: (stage) =>
+        deliver(stage.handlers, event(stage, tasks(stage, 'api')[2], { group: 'family:nightly-report' })),
+    },
+    {
+      title: 'Dry run (AUTOPILOT_DRY_RUN=true): a web task cannot pull its image, the deregistration is only reported',
+      service: 'web',
+      claims: [dryRunOnly, alerts(1)],
+      play: async (stage) => {
+        process.env.AUTOPILOT_DRY_RUN = 'true';
+        try {
+          const dryRun = await loadHandlers('dry-run');
+          return await deliver(
+            dryRun,
+            event(stage, tasks(stage, 'web')[1], {
+              lastStatus: 'STOPPED',
+              stopCode: 'TaskFailedToStart',
+              stoppedReason: 'CannotPullContainerError: pull image manifest has been retried 5 time(s): not found',
+              exitCode: null,
+            }),
+          );
+        } finally {
+          delete process.env.AUTOPILOT_DRY_RUN;
+        }
+      },
+    },
+  ];
+}
