@@ -18,6 +18,9 @@
  * 'GetMetricData', rewrite: (call, answer) => ({ ...answer, body: edited }) })`; a reusable one becomes a control
  * method below built the same way (see {@link MotoProxy.setTargetHealth} and `TargetHealthModel`). Answers are
  * buffered only when a rewrite matched; rpc-v2-cbor bodies are passed as bytes (params `undefined`).
+ *
+ * DynamoDB calls are forwarded one at a time, so that conditional writes racing through the proxy are atomic as in
+ * AWS (moto checks a condition and writes in two steps, and concurrent requests interleave between them).
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -326,7 +329,8 @@ export async function startMotoProxy(upstream: string, options: MotoProxyOptions
       return;
     }
     const rewrites = matched.filter((rule) => rule.rewrite !== undefined);
-    const upstreamRes = await forward(req, call.body);
+    const upstreamRes =
+      call.service === 'dynamodb' ? await dynamodbInTurn(() => forward(req, call.body)) : await forward(req, call.body);
     if (rewrites.length === 0) {
       res.writeHead(upstreamRes.statusCode ?? 502, responseHeaders(upstreamRes.headers));
       upstreamRes.once('error', () => res.destroy());
@@ -343,6 +347,15 @@ export async function startMotoProxy(upstream: string, options: MotoProxyOptions
       }
     }
     writeWhole(res, response);
+  };
+
+  // moto checks a DynamoDB condition and then writes, with other requests' threads in between; AWS does both
+  // atomically per item. Sending DynamoDB calls to moto one at a time restores that (moto answers once it wrote).
+  let dynamodbQueue: Promise<unknown> = Promise.resolve();
+  const dynamodbInTurn = <T>(send: () => Promise<T>): Promise<T> => {
+    const turn = dynamodbQueue.then(send, send);
+    dynamodbQueue = turn.catch(() => undefined);
+    return turn;
   };
 
   const forward = (req: IncomingMessage, body: Buffer) =>

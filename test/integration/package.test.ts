@@ -232,10 +232,16 @@ function eventRules(template: Template) {
     });
 }
 
-/** The allow statements of one role's inline policies. */
+/** The allow statements of one role: its inline policies and the managed policies that attach themselves to it. */
 function roleStatements(template: Template, roleLogicalId: string): Statement[] {
+  const attachedPolicies = Object.entries(template.Resources)
+    .filter(([, resource]) => resource.Type === 'AWS::IAM::ManagedPolicy')
+    .filter(([, resource]) =>
+      asArray(resource.Properties?.Roles as { Ref?: string }[]).some((role) => role.Ref === roleLogicalId),
+    )
+    .map(([logicalId]) => `${logicalId}/`);
   return identityStatements(template)
-    .filter(({ where }) => where.startsWith(`${roleLogicalId}/`))
+    .filter(({ where }) => [`${roleLogicalId}/`, ...attachedPolicies].some((prefix) => where.startsWith(prefix)))
     .map(({ statement }) => statement);
 }
 
@@ -243,6 +249,7 @@ function roleStatements(template: Template, roleLogicalId: string): Statement[] 
 const referenceStandIns: Record<string, string> = {
   ALERT_OUTBOX_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/ecs-autopilot-ci-alert-outbox.fifo',
   ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:ecs-autopilot-ci-alerts',
+  STATE_TABLE_NAME: 'ecs-autopilot-ci-state',
 };
 
 describe('Packaging: serverless package', { timeout: PACKAGING_TIMEOUT_MS }, () => {
@@ -494,6 +501,56 @@ describe('Packaging: serverless package', { timeout: PACKAGING_TIMEOUT_MS }, () 
         Action: 'ecs:TagResource',
         Condition: { 'ForAnyValue:StringEquals': { 'aws:TagKeys': ['ecs-autopilot:disabled'] } },
       }),
+    ]);
+  });
+
+  it('keeps durable state in an on-demand, encrypted, recoverable table that expires records by expiresAt', () => {
+    // Prepare
+    const tables = Object.entries(template.Resources).filter(
+      ([, resource]) => resource.Type === 'AWS::DynamoDB::Table',
+    );
+    const table = template.Resources.StateTable as Resource & { DeletionPolicy?: string; UpdateReplacePolicy?: string };
+
+    // Act
+    const tableNames = functions.map(([, , logicalId]) => {
+      const environment = template.Resources[logicalId]?.Properties?.Environment as
+        | { Variables?: Record<string, unknown> }
+        | undefined;
+      return environment?.Variables?.STATE_TABLE_NAME;
+    });
+
+    // Assess
+    expect(tables.map(([logicalId]) => logicalId)).toEqual(['StateTable']);
+    expect(table).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    expect(table.Properties).toMatchObject({
+      TableName: 'ecs-autopilot-ci-state',
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      SSESpecification: { SSEEnabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+    expect(tableNames).toEqual(functions.map(() => ({ Ref: 'StateTable' })));
+  });
+
+  it('grants the state table only through StateTableAccess, item by item, on that table alone', () => {
+    // Prepare
+    const statements = identityStatements(template).filter(({ statement }) =>
+      asArray(statement.Action).some((action) => action.startsWith('dynamodb:')),
+    );
+
+    // Assess
+    expect(statements).toEqual([
+      {
+        where: 'StateTableAccess/PolicyDocument',
+        statement: expect.objectContaining({
+          Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+          Resource: { 'Fn::GetAtt': ['StateTable', 'Arn'] },
+        }),
+      },
     ]);
   });
 
