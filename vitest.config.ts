@@ -6,6 +6,8 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          // Property tests run hundreds of cases: give them room on a busy two-core machine.
+          testTimeout: 20_000,
           include: ['test/unit/**/*.test.ts'],
           environment: 'node',
         },
