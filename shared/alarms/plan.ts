@@ -1,3 +1,4 @@
+import { targetGroupNameOf } from '../aws/arn.js';
 import type { AlarmRule, CountOrPercent } from '../config/schema.js';
 import {
   type Action,
@@ -49,7 +50,7 @@ export function planDeregisterUnhealthy(input: {
   const inService = health.targets.filter(isInService);
   const unhealthy = inService.filter((t) => t.state === 'unhealthy');
   if (unhealthy.length === 0) {
-    return { actions: [], notes: [`no unhealthy target in ${health.targetGroupArn.split('/')[1]}`] };
+    return { actions: [], notes: [`no unhealthy target in ${targetGroupNameOf(health.targetGroupArn)}`] };
   }
   const limit = Math.max(1, resolveCount(rule.maxTargetsPerRun, inService.length));
   const chosen: ObservedTarget[] = unhealthy.slice(0, limit);

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { AlarmStateChangeEvent } from '../events/alarm-state-change.js';
 import { type AuditRecord, auditLine, troubled } from '../executor/audit.js';
-import { type Alert, type AlertSeverity, boundedIncidentId, consoleLinks } from '../notify/alert.js';
+import { type Alert, type AlertSeverity, boundedIncidentId } from '../notify/alert.js';
+import { buildAlert } from '../notify/build-alert.js';
 import { alarmEpisode } from './resolve.js';
 
 /** Everything an alarm alert is built from. */
@@ -25,15 +26,10 @@ function incidentId(event: AlarmStateChangeEvent): string {
   return boundedIncidentId(`cloudwatch-alarm/${alarmName}/${episode}`);
 }
 
-function alarmLink(event: AlarmStateChangeEvent): string {
-  const { region } = event;
-  return `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#alarmsV2:alarm/${encodeURIComponent(event.detail.alarmName)}`;
-}
-
 /** The alert for an alarm that fired and what was done about it, or for its recovery. Pure. */
 export function alarmAlert(report: AlarmReport): Alert {
   const { event, reaction, service, audit, notes, dryRun } = report;
-  const { detail, region, account } = event;
+  const { detail } = event;
   const recovered = detail.state.value === 'OK';
   const failed = troubled(audit);
   const severity: AlertSeverity = recovered ? 'info' : failed ? 'critical' : 'warning';
@@ -42,15 +38,16 @@ export function alarmAlert(report: AlarmReport): Alert {
     : `*Alarm:* ${detail.state.reason ?? 'the alarm fired'}`;
   const lines = [...audit.map(auditLine), ...notes.map((n) => `• ${n}`)];
   const did = recovered ? [] : [`*What ecs-autopilot did (${reaction}):*`, ...(lines.length ? lines : ['• nothing'])];
-  const where = service ? `${service.clusterName}/${service.serviceName}: ` : '';
   const id = incidentId(event);
-  return {
+  return buildAlert({
+    event,
     incidentId: id,
     dedupKey: `${id}/${detail.state.value}`,
     severity,
     kind: recovered ? 'alarm/recovered' : `alarm/${reaction}`,
-    title: `${where}${recovered ? 'recovered' : 'alarm'} ${detail.alarmName}`,
-    description: [what, ...did].join('\n'),
+    ...(service ? { service } : {}),
+    headline: `${recovered ? 'recovered' : 'alarm'} ${detail.alarmName}`,
+    description: [what, ...did],
     nextSteps: recovered
       ? []
       : failed
@@ -59,18 +56,9 @@ export function alarmAlert(report: AlarmReport): Alert {
           ? ['Open the alarm and the resource it watches; this alarm is configured to notify only.']
           : ['Watch the alarm: it should return to OK. If it does not, the cause is not the targets or the capacity.'],
     keywords: [reaction, detail.state.value],
-    cluster: service?.clusterName ?? 'none',
-    service: service?.serviceName ?? 'none',
-    region,
-    account,
-    links: [
-      { label: 'Alarm', url: alarmLink(event) },
-      ...(service
-        ? [{ label: 'Service', url: consoleLinks.service(region, service.clusterName, service.serviceName) }]
-        : []),
-    ],
+    links: [{ alarm: detail.alarmName }, ...(service ? [{ service }] : [])],
     relatedResources: [...event.resources, ...(service?.serviceArn ? [service.serviceArn] : [])],
     dryRun,
     occurredAt: new Date(Date.parse(event.time)).toISOString(),
-  };
+  });
 }

@@ -1,3 +1,4 @@
+import { targetGroupArnOfDimension } from '../aws/arn.js';
 import type { AlarmRule } from '../config/schema.js';
 import type { AlarmStateChangeEvent } from '../events/alarm-state-change.js';
 
@@ -7,19 +8,12 @@ export type AlarmResource =
   | { kind: 'service'; clusterName: string; serviceName: string }
   | { kind: 'none'; why: string };
 
-/** The partition of a region: `aws`, `aws-cn` or `aws-us-gov`. */
-function partitionOf(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  return 'aws';
-}
-
 function resourceOfDimensions(dims: Record<string, string>, event: AlarmStateChangeEvent): AlarmResource | undefined {
   if (dims.TargetGroup && dims.LoadBalancer) {
     return {
       kind: 'target-group',
       // The dimension is the ARN's resource part, `targetgroup/<name>/<id>`: the rest comes from the event.
-      targetGroupArn: `arn:${partitionOf(event.region)}:elasticloadbalancing:${event.region}:${event.account}:${dims.TargetGroup}`,
+      targetGroupArn: targetGroupArnOfDimension(dims.TargetGroup, event.region, event.account),
       loadBalancer: dims.LoadBalancer,
     };
   }

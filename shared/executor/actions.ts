@@ -1,3 +1,4 @@
+import { targetGroupNameOf, taskIdOf } from '../aws/arn.js';
 import type { MembershipBasis } from '../targets/membership.js';
 import { targetLabel } from '../targets/membership.js';
 import type { Target } from '../targets/types.js';
@@ -103,20 +104,13 @@ export function actionKey(action: Action): string {
   }
 }
 
-/** The short name of a resource ARN (`targetgroup/web/abc` → `web`). */
-export function shortName(arn: string): string {
-  const resource = arn.split(':').slice(5).join(':');
-  const parts = resource.split('/');
-  return parts.length >= 2 ? (parts[1] as string) : resource;
-}
-
 /** One line a person reads in a timeline or an alert. */
 export function describeAction(action: Action): string {
   switch (action.kind) {
     case 'deregister-targets':
-      return `deregister ${action.targets.map(targetLabel).join(', ')} from target group ${shortName(action.targetGroupArn)}`;
+      return `deregister ${action.targets.map(targetLabel).join(', ')} from target group ${targetGroupNameOf(action.targetGroupArn)}`;
     case 'stop-task':
-      return `stop task ${action.taskArn.split('/').pop()?.slice(0, 8)} so ECS replaces it`;
+      return `stop task ${taskIdOf(action.taskArn).slice(0, 8)} so ECS replaces it`;
     case 'set-desired-count':
       return `scale ${action.direction} ${action.serviceName} from ${action.from} to ${action.to} tasks`;
     case 'set-scalable-target-bounds':

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { taskIdOf } from '../aws/arn.js';
 
 /** The longest incident id the alert schema (and so the outbox and the chat thread) takes. */
 const MAX_INCIDENT_ID = 128;
@@ -34,11 +35,14 @@ export type AlertSeverity = Alert['severity'];
 /** Console links for the resources an alert is about. */
 export const consoleLinks = {
   task(region: string, cluster: string, taskArn: string) {
-    const id = taskArn.split('/').pop() ?? taskArn;
+    const id = taskIdOf(taskArn);
     return `https://${region}.console.aws.amazon.com/ecs/v2/clusters/${cluster}/tasks/${id}/configuration?region=${region}`;
   },
   service(region: string, cluster: string, service: string) {
     return `https://${region}.console.aws.amazon.com/ecs/v2/clusters/${cluster}/services/${service}/health?region=${region}`;
+  },
+  alarm(region: string, alarmName: string) {
+    return `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#alarmsV2:alarm/${encodeURIComponent(alarmName)}`;
   },
   targetGroup(region: string, targetGroupArn: string) {
     return `https://${region}.console.aws.amazon.com/ec2/home?region=${region}#TargetGroup:targetGroupArn=${encodeURIComponent(targetGroupArn)}`;

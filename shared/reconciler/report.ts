@@ -1,9 +1,9 @@
+import { targetGroupNameOf, taskIdOf } from '../aws/arn.js';
 import type { ScheduledEvent } from '../events/scheduled.js';
 import { type AuditRecord, auditLine, troubled } from '../executor/audit.js';
-import { type Alert, consoleLinks } from '../notify/alert.js';
+import type { Alert } from '../notify/alert.js';
+import { buildAlert } from '../notify/build-alert.js';
 import type { ReconcileFindings } from './plan.js';
-
-const tgName = (arn: string) => arn.split('/')[1] ?? arn;
 
 /** The run's summary alert, or undefined when it fixed and found nothing worth a person's time. Pure. */
 export function reconcileAlert(input: {
@@ -29,7 +29,7 @@ export function reconcileAlert(input: {
     ...(unknownTargets.length
       ? [
           '*Registered, but no task of a managed service owns them (left alone):*',
-          ...unknownTargets.map((u) => `• ${u.target} in ${tgName(u.targetGroupArn)} (${u.state})`),
+          ...unknownTargets.map((u) => `• ${u.target} in ${targetGroupNameOf(u.targetGroupArn)} (${u.state})`),
         ]
       : []),
     ...(missingTasks.length
@@ -37,21 +37,24 @@ export function reconcileAlert(input: {
           '*Running, but not registered in their target group:*',
           ...missingTasks.map(
             (m) =>
-              `• ${m.serviceName} task ${m.taskArn.split('/').pop()?.slice(0, 8)}: ${m.target} not in ${tgName(m.targetGroupArn)}`,
+              `• ${m.serviceName} task ${taskIdOf(m.taskArn).slice(0, 8)}: ${m.target} not in ${targetGroupNameOf(m.targetGroupArn)}`,
           ),
         ]
       : []),
   ];
   const day = event.time.slice(0, 10);
-  const touched = [...new Set(audit.map((r) => `${r.action.subject.clusterName}/${r.action.subject.serviceName}`))];
-  const only = touched.length === 1 ? touched[0]?.split('/') : undefined;
-  return {
+  const touched = [
+    ...new Map(audit.map(({ action: { subject: s } }) => [`${s.clusterName}/${s.serviceName}`, s])).values(),
+  ];
+  const only = touched.length === 1 ? touched[0] : undefined;
+  return buildAlert({
+    event,
     incidentId: `ecs-autopilot-reconciler/${event.region}/${day}`,
     dedupKey: `ecs-autopilot-reconciler/${event.id}`,
     severity: troubled(audit) ? 'critical' : 'warning',
     kind: 'reconciler/drift',
-    title: `reconciler: ${parts.join(', ')}`,
-    description: lines.join('\n'),
+    headline: `reconciler: ${parts.join(', ')}`,
+    description: lines,
     nextSteps: [
       ...(unknownTargets.length
         ? ['Check who registered the unknown targets; deregister them by hand if they are stale.']
@@ -61,18 +64,15 @@ export function reconcileAlert(input: {
         : []),
     ],
     keywords: ['reconciler', 'drift'],
-    cluster: only?.[0] ?? (services.length === 1 ? (services[0]?.clusterName ?? 'none') : 'multiple'),
-    service: only?.[1] ?? 'multiple',
-    region: event.region,
-    account: event.account,
-    links: touched.map((s) => {
-      const [cluster = '', service = ''] = s.split('/');
-      return { label: `Service ${s}`, url: consoleLinks.service(event.region, cluster, service) };
-    }),
+    scope: {
+      cluster: only?.clusterName ?? (services.length === 1 ? (services[0]?.clusterName ?? 'none') : 'multiple'),
+      service: only?.serviceName ?? 'multiple',
+    },
+    links: touched.map((s) => ({ service: s, label: `Service ${s.clusterName}/${s.serviceName}` })),
     relatedResources: [
       ...new Set(audit.flatMap((r) => (r.action.kind === 'deregister-targets' ? [r.action.targetGroupArn] : []))),
     ],
     dryRun,
     occurredAt: new Date(Date.parse(event.time)).toISOString(),
-  };
+  });
 }

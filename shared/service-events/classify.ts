@@ -1,3 +1,4 @@
+import { clusterNameOf, isServiceArn, serviceClusterNameOf, serviceNameOf } from '../aws/arn.js';
 import type { ServiceEvent } from '../events/service-events.js';
 import type { AlertSeverity } from '../notify/alert.js';
 
@@ -25,9 +26,6 @@ export type ServiceEventClassification =
 
 const steadyStates = new Set(['SERVICE_STEADY_STATE', 'TASKSET_STEADY_STATE', 'CAPACITY_PROVIDER_STEADY_STATE']);
 
-/** `arn:aws:ecs:region:account:service/<cluster>/<service>`, or the old `service/<service>` without the cluster. */
-const serviceArnPattern = /^arn:aws[a-z-]*:ecs:[a-z0-9-]*:\d*:service\/(?:([^/]+)\/)?([^/]+)$/;
-
 /** Placement failure reasons ECS reports in `detail.reason`, in the words of the person who must fix them. */
 const placementReasons: Record<string, string> = {
   'RESOURCE:CPU': 'no container instance has enough free CPU for the task',
@@ -47,13 +45,11 @@ function isRollback(reason: string): boolean {
 
 /** Reads the service from the event: the first service ARN of `resources`; its cluster from `detail.clusterArn` first. */
 export function serviceSubject(event: ServiceEvent): ServiceSubject | { why: string } {
-  for (const serviceArn of event.resources) {
-    const match = serviceArnPattern.exec(serviceArn);
-    if (!match?.[2]) continue;
+  for (const serviceArn of event.resources.filter(isServiceArn)) {
     const clusterArn = event['detail-type'] === 'ECS Service Action' ? event.detail.clusterArn : undefined;
-    const clusterName = clusterArn?.split('/').pop() || match[1];
+    const clusterName = (clusterArn ? clusterNameOf(clusterArn) : undefined) ?? serviceClusterNameOf(serviceArn);
     if (!clusterName) return { why: `the service ARN ${serviceArn} does not name its cluster, nor does the event` };
-    return { clusterName, serviceName: match[2], serviceArn };
+    return { clusterName, serviceName: serviceNameOf(serviceArn), serviceArn };
   }
   return { why: `no ECS service ARN in the event's resources (${event.resources.join(', ') || 'none'})` };
 }

@@ -1,5 +1,7 @@
+import { capacityProviderNameOf } from '../aws/arn.js';
 import type { ServiceEvent } from '../events/service-events.js';
-import { type Alert, boundedIncidentId as bounded, consoleLinks } from '../notify/alert.js';
+import { type Alert, boundedIncidentId as bounded } from '../notify/alert.js';
+import { buildAlert } from '../notify/build-alert.js';
 import type { ServiceEventClassification, ServiceSubject } from './classify.js';
 
 /** Everything reporting decides from. */
@@ -37,7 +39,6 @@ export function incidentIdOf(event: ServiceEvent, subject: ServiceSubject, kind:
 /** The alert for a service event that deserves one. Pure. */
 export function serviceEventAlert(report: ServiceEventReport): Alert {
   const { event, subject, classification } = report;
-  const { region, account } = event;
   const detail = event.detail;
   const deployment = event['detail-type'] === 'ECS Deployment State Change' ? event.detail.deploymentId : undefined;
   const capacityProviders =
@@ -47,26 +48,24 @@ export function serviceEventAlert(report: ServiceEventReport): Alert {
     `*Event:* \`${detail.eventName}\` (${detail.eventType}) for service \`${subject.serviceName}\` in cluster \`${subject.clusterName}\`${deployment ? `, deployment \`${deployment}\`` : ''}.`,
     ...(detail.reason ? [`*Reason given by ECS:* ${detail.reason}`] : []),
     ...(capacityProviders.length
-      ? [`*Capacity providers:* ${capacityProviders.map((arn) => `\`${arn.split('/').pop()}\``).join(', ')}`]
+      ? [`*Capacity providers:* ${capacityProviders.map((arn) => `\`${capacityProviderNameOf(arn)}\``).join(', ')}`]
       : []),
     '*What ecs-autopilot did:* reported it; nothing to change on its side (ECS keeps managing the service).',
-  ].join('\n');
-  return {
+  ];
+  return buildAlert({
+    event,
     incidentId: incidentIdOf(event, subject, classification.kind),
     severity: classification.severity,
     kind: `service-event/${classification.kind}`,
-    title: `${subject.clusterName}/${subject.serviceName}: ${classification.headline}`,
+    service: subject,
+    headline: classification.headline,
     description,
     nextSteps: classification.nextSteps,
     keywords: [detail.eventName, ...(detail.reason && /^[A-Z]+:[A-Z_]+$/.test(detail.reason) ? [detail.reason] : [])],
-    cluster: subject.clusterName,
-    service: subject.serviceName,
-    region,
-    account,
-    links: [{ label: 'Service', url: consoleLinks.service(region, subject.clusterName, subject.serviceName) }],
+    links: [{ service: subject }],
     relatedResources: [subject.serviceArn],
     // This reaction changes nothing, so there is nothing a dry run would have held back.
     dryRun: false,
     occurredAt: occurredAt(event),
-  };
+  });
 }

@@ -7,6 +7,7 @@ import {
   type Service,
   type Task,
 } from '@aws-sdk/client-ecs';
+import { serviceNameOf } from '../aws/arn.js';
 import { disabledByTag } from '../config/managed.js';
 import type { AutopilotConfig } from '../config/schema.js';
 import type { TaskDetail } from '../events/task-state-change.js';
@@ -67,7 +68,7 @@ export async function managedServiceNames(
   const all = new Set(named);
   for await (const page of paginateListServices({ client: ecs }, { cluster: clusterName })) {
     for (const arn of page.serviceArns ?? []) {
-      const name = arn.split('/').pop() ?? '';
+      const name = serviceNameOf(arn);
       if (!disabled.has(name)) all.add(name);
     }
   }

@@ -1,3 +1,4 @@
+import { taskIdOf } from '../aws/arn.js';
 import type { TaskFailurePolicy } from '../config/schema.js';
 import type { TaskDetail } from '../events/task-state-change.js';
 import type { DeregisterTargetsAction } from '../executor/actions.js';
@@ -54,7 +55,7 @@ export function planTaskStop(observation: TaskStopObservation, policy: TaskFailu
       subject,
       targetGroupArn,
       targets: registered,
-      why: `task ${subject.taskArn.split('/').pop()} of ${subject.serviceName} is stopping: ${classification.summary}`,
+      why: `task ${taskIdOf(subject.taskArn)} of ${subject.serviceName} is stopping: ${classification.summary}`,
       basis: membershipBasis(health, registered),
     });
   }

@@ -1,8 +1,9 @@
+import { taskDefinitionOf, taskIdOf } from '../aws/arn.js';
 import type { TaskFailurePolicy } from '../config/schema.js';
 import type { TaskStateChangeEvent } from '../events/task-state-change.js';
-import { shortName } from '../executor/actions.js';
 import { type AuditRecord, auditLine, troubled as isTroubled } from '../executor/audit.js';
-import { type Alert, type AlertSeverity, boundedIncidentId, consoleLinks } from '../notify/alert.js';
+import type { Alert, AlertSeverity } from '../notify/alert.js';
+import { buildAlert } from '../notify/build-alert.js';
 import type { StopClassification, StopKind } from './classify.js';
 import type { TaskStopPlan } from './plan.js';
 import type { TaskSubject } from './screen.js';
@@ -64,42 +65,32 @@ export function taskStopAlert(report: TaskStopReport): Alert | undefined {
   }
   const targetGroups = audit.flatMap((r) => (r.action.kind === 'deregister-targets' ? [r.action.targetGroupArn] : []));
   const severity: AlertSeverity = troubled ? 'critical' : classification.severity;
-  const taskId = subject.taskArn.split('/').pop() ?? subject.taskArn;
-  const { region, account } = event;
+  const taskId = taskIdOf(subject.taskArn);
   const did = audit.length ? audit.map(auditLine) : plan.notes.map((n) => `• nothing: ${n}`);
-  const family = task.taskDefinitionArn ? shortName(task.taskDefinitionArn) : 'unknown';
+  const family = task.taskDefinitionArn ? taskDefinitionOf(task.taskDefinitionArn) : 'unknown';
   const description = [
     `*What happened:* ${classification.summary.replace(/\.+$/, '')}.`,
     `*Task:* \`${taskId}\` (${task.launchType ?? 'unknown launch type'}, task definition \`${family}\`), last status ${task.lastStatus}${task.stopCode ? `, stop code ${task.stopCode}` : ''}.`,
     `*What ecs-autopilot did:*\n${did.join('\n') || '• nothing'}`,
-  ].join('\n');
+  ];
   const failedSteps = troubled
     ? [
         'The automation could not finish: check the target groups below by hand, and the function logs for the audit record.',
       ]
     : [];
-  return {
-    incidentId: boundedIncidentId(`ecs-task-stop/${subject.clusterName}/${taskId}`),
+  return buildAlert({
+    event,
+    incidentId: `ecs-task-stop/${subject.clusterName}/${taskId}`,
     severity,
     kind: `task-stopped/${classification.kind}`,
-    title: `${subject.clusterName}/${subject.serviceName}: task ${taskId.slice(0, 8)} stopped (${classification.kind.replaceAll('-', ' ')})`,
+    service: subject,
+    headline: `task ${taskId.slice(0, 8)} stopped (${classification.kind.replaceAll('-', ' ')})`,
     description,
     nextSteps: [...failedSteps, ...(nextStepsByKind[classification.kind] ?? [])],
     keywords: [classification.kind, ...(task.stopCode ? [task.stopCode] : [])],
-    cluster: subject.clusterName,
-    service: subject.serviceName,
-    region,
-    account,
-    links: [
-      { label: 'Task', url: consoleLinks.task(region, subject.clusterName, subject.taskArn) },
-      { label: 'Service', url: consoleLinks.service(region, subject.clusterName, subject.serviceName) },
-      ...targetGroups.map((arn) => ({
-        label: `Target group ${shortName(arn)}`,
-        url: consoleLinks.targetGroup(region, arn),
-      })),
-    ],
+    links: [{ task: subject }, { service: subject }, ...targetGroups.map((arn) => ({ targetGroup: arn }))],
     relatedResources: [subject.taskArn, ...targetGroups],
     dryRun,
     occurredAt: task.stoppingAt ?? task.stoppedAt ?? event.time,
-  };
+  });
 }

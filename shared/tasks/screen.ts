@@ -1,3 +1,4 @@
+import { clusterNameOf } from '../aws/arn.js';
 import { serviceManagement } from '../config/managed.js';
 import type { AutopilotConfig, TaskFailurePolicy } from '../config/schema.js';
 import type { TaskStateChangeEvent } from '../events/task-state-change.js';
@@ -14,11 +15,6 @@ export type Screening =
   | { act: true; subject: TaskSubject; policy: TaskFailurePolicy }
   | { act: false; why: string; subject?: Partial<TaskSubject> };
 
-/** The name in `arn:aws:ecs:region:account:cluster/NAME`. */
-export function clusterNameFromArn(clusterArn: string): string {
-  return clusterArn.split('/').pop() ?? clusterArn;
-}
-
 /**
  * Decides from the event alone whether to react. Pure: config, the event, the clock and what this container
  * has already seen (the highest version of the task) are all inputs.
@@ -30,7 +26,7 @@ export function screenTaskEvent(
   seenVersion: number | undefined,
 ): Screening {
   const task = event.detail;
-  const clusterName = clusterNameFromArn(task.clusterArn);
+  const clusterName = clusterNameOf(task.clusterArn);
   const base = { clusterName, taskArn: task.taskArn };
   if (task.desiredStatus !== 'STOPPED') {
     return { act: false, why: `the task is not stopping (desired ${task.desiredStatus})`, subject: base };
