@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
+import { AutopilotError } from '../errors.js';
 import { describeIssues } from '../validation/issues.js';
 import { type AutopilotConfig, AutopilotConfigSchema } from './schema.js';
 
 /** A config file that cannot be read, parsed or validated; `problems` lists each bad field with its path. */
-export class ConfigError extends Error {
+export class ConfigError extends AutopilotError {
   readonly problems: string[];
 
   constructor(source: string, problems: string[], options?: { cause?: unknown }) {

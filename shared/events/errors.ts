@@ -1,7 +1,8 @@
+import { AutopilotError } from '../errors.js';
 import { describeIssues, issuesOf } from '../validation/issues.js';
 
 /** An event that does not have the shape its rule promises; `problems` names each bad field by its path. */
-export class InvalidEventError extends Error {
+export class InvalidEventError extends AutopilotError {
   readonly problems: string[];
 
   constructor(what: string, problems: string[], options?: { cause?: unknown }) {

@@ -28,6 +28,7 @@ import type {
   TagServiceAction,
 } from './actions.js';
 import type { VerificationMode } from './audit.js';
+import { MissingClientError } from './errors.js';
 
 /** The clients the executor mutates AWS through; a function passes those its actions need, so it bundles no other. */
 export interface ExecutorClients {
@@ -39,7 +40,7 @@ export interface ExecutorClients {
 /** The client an action kind needs, or a clear error naming what the function forgot to pass. */
 function need<K extends keyof ExecutorClients>(clients: ExecutorClients, name: K): NonNullable<ExecutorClients[K]> {
   const client = clients[name];
-  if (!client) throw new Error(`the executor was given no ${name} client, which this action needs`);
+  if (!client) throw new MissingClientError(name);
   return client as NonNullable<ExecutorClients[K]>;
 }
 

@@ -1,3 +1,4 @@
+import { AutopilotError } from '../errors.js';
 import type { Action } from './actions.js';
 
 /** How the executor confirms a write: by AWS's acknowledgement, or by reading the state back. */
@@ -14,9 +15,39 @@ export interface AuditRecord {
   why: string;
   guard?: { rule: string; why: string };
   verification?: { mode: VerificationMode; ok: boolean; evidence: string };
-  error?: string;
+  /** Why the action was skipped or failed. */
+  error?: AuditError;
   at: string;
   durationMs: number;
+}
+
+/** Why an action did not complete, kept whole: the error's name and message, the AWS request id, the error itself. */
+export interface AuditError {
+  name: string;
+  message: string;
+  /** The request id of the AWS call that failed (`$metadata.requestId`): what AWS Support asks for. */
+  requestId?: string;
+  /** The error as thrown. Not enumerable: a record stays plain data when a reaction is returned or queued as JSON. */
+  readonly cause?: unknown;
+}
+
+/** An error as the audit record keeps it. */
+export function auditErrorOf(error: unknown): AuditError {
+  const thrown = error instanceof Error ? error : new Error(String(error));
+  const requestId = (error as { $metadata?: { requestId?: unknown } } | null)?.$metadata?.requestId;
+  const kept: AuditError = {
+    name: thrown.name,
+    message: thrown.message,
+    ...(typeof requestId === 'string' && requestId !== '' ? { requestId } : {}),
+  };
+  Object.defineProperty(kept, 'cause', { value: error, enumerable: false });
+  return kept;
+}
+
+/** An audit error in one line: our own say what happened in their message; others are named; AWS's request id last. */
+export function auditErrorText(error: AuditError): string {
+  const what = error.cause instanceof AutopilotError ? error.message : `${error.name}: ${error.message}`;
+  return error.requestId ? `${what} (request id ${error.requestId})` : what;
 }
 
 /** What the executor did with one action, as one Markdown line of an alert. */
@@ -33,9 +64,9 @@ export function auditLine(record: AuditRecord): string {
     case 'duplicate':
       return `• ${record.description}: already done in this run`;
     case 'skipped':
-      return `• did not ${record.description}: ${record.error}`;
+      return `• did not ${record.description}: ${record.error ? auditErrorText(record.error) : 'skipped'}`;
     case 'failed':
-      return `• FAILED to ${record.description}: ${record.error}`;
+      return `• FAILED to ${record.description}: ${record.error ? auditErrorText(record.error) : 'failed'}`;
   }
 }
 

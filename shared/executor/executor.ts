@@ -1,7 +1,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Action, actionKey, describeAction } from './actions.js';
 import { applyAndVerify, type ExecutorClients, verificationModeOf } from './apply-and-verify.js';
-import type { AuditRecord, Outcome, VerificationMode } from './audit.js';
+import { type AuditRecord, auditErrorOf, auditErrorText, type Outcome, type VerificationMode } from './audit.js';
+import { PrerequisiteNotMetError, VerificationFailedError } from './errors.js';
 import { guard } from './guardrails.js';
 
 export interface ExecutorOptions {
@@ -46,9 +47,11 @@ export class Executor {
         ...fields,
       };
       const level = audit.outcome === 'failed' ? 'error' : audit.outcome === 'blocked' ? 'warn' : 'info';
-      logger[level](`${audit.outcome}: ${description}`, {
+      const because = audit.error ? `: ${auditErrorText(audit.error)}` : '';
+      logger[level](`${audit.outcome}: ${description}${because}`, {
         audit: { ...audit, action: undefined },
         subject: action.subject,
+        ...(audit.error?.cause === undefined ? {} : { error: audit.error.cause }),
       });
       return audit;
     };
@@ -66,7 +69,7 @@ export class Executor {
         prerequisite === 'applied' || prerequisite === 'already-done' || (dryRun && prerequisite === 'dry-run');
       if (!satisfied) {
         return finish(
-          record({ outcome: 'skipped', error: `its prerequisite ended ${prerequisite ?? 'not run'}: ${action.after}` }),
+          record({ outcome: 'skipped', error: auditErrorOf(new PrerequisiteNotMetError(action.after, prerequisite)) }),
         );
       }
     }
@@ -89,11 +92,11 @@ export class Executor {
         record({
           outcome: verification.ok ? 'applied' : 'failed',
           verification: { mode, ...verification },
-          ...(verification.ok ? {} : { error: `verification failed: ${verification.evidence}` }),
+          ...(verification.ok ? {} : { error: auditErrorOf(new VerificationFailedError(verification.evidence)) }),
         }),
       );
     } catch (error) {
-      return finish(record({ outcome: 'failed', error: `${(error as Error).name}: ${(error as Error).message}` }));
+      return finish(record({ outcome: 'failed', error: auditErrorOf(error) }));
     }
   }
 }

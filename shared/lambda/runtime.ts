@@ -4,6 +4,15 @@ import type { MiddlewareObj } from '@middy/core';
 import { type CallMeter, awsCalls as defaultMeter } from '../aws/call-meter.js';
 import { applyEnvOverrides, loadConfigFile } from '../config/load.js';
 import type { AutopilotConfig } from '../config/schema.js';
+import { AutopilotError } from '../errors.js';
+
+/** A setting the function cannot start without is missing or empty: set it in the function's environment. */
+export class MissingSettingError extends AutopilotError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MissingSettingError';
+  }
+}
 
 /** The config every function loads at cold start: the file AUTOPILOT_CONFIG_FILE names, with operator overrides. */
 export function loadFunctionConfig(): AutopilotConfig {
@@ -16,7 +25,7 @@ export function loadFunctionConfig(): AutopilotConfig {
 export function outboxUrlFromEnv(): string {
   const message = 'ALERT_OUTBOX_URL (the alert outbox queue) is required';
   const url = getStringFromEnv({ key: 'ALERT_OUTBOX_URL', errorMessage: message });
-  if (url === '') throw new Error(message);
+  if (url === '') throw new MissingSettingError(message);
   return url;
 }
 

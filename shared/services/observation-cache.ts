@@ -1,10 +1,11 @@
 import { DescribeContainerInstancesCommand, DescribeServicesCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import { LRUCache } from 'lru-cache';
+import { AutopilotError } from '../errors.js';
 import { serviceState } from './observe.js';
 import type { ServiceState } from './types.js';
 
 /** Thrown when an observation cannot be made; the event is retried and, failing that, lands in the DLQ. */
-export class ObservationError extends Error {
+export class ObservationError extends AutopilotError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'ObservationError';

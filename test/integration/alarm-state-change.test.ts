@@ -100,7 +100,7 @@ describe('Function: alarm-state-change', () => {
 
     // Assess
     expect(await targetsOf(world, tg)).toHaveLength(3);
-    expect(reaction.audit.map((r) => [r.outcome, r.guard?.rule ?? r.error])).toEqual([
+    expect(reaction.audit.map((r) => [r.outcome, r.guard?.rule ?? r.error?.message])).toEqual([
       ['blocked', 'min-healthy'],
       ['skipped', expect.stringMatching(/prerequisite ended blocked/)],
       ['skipped', expect.stringMatching(/prerequisite ended blocked/)],

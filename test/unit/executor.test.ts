@@ -3,11 +3,13 @@ import {
   DeregisterTargetsCommand,
   DescribeTargetHealthCommand,
   ElasticLoadBalancingV2Client,
+  ElasticLoadBalancingV2ServiceException,
   InvalidTargetException,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { DeregisterTargetsAction } from '#shared/executor/actions.js';
+import { auditLine } from '#shared/executor/audit.js';
 import { Executor, type ExecutorOptions } from '#shared/executor/executor.js';
 import { guard } from '#shared/executor/guardrails.js';
 import { TG_WEB } from '#test/support/builders.js';
@@ -144,7 +146,7 @@ describe('Executor: run', () => {
 
     // Assess
     expect(record).toMatchObject({ outcome: 'failed', verification: { mode: 'read-back', ok: false } });
-    expect(record?.error).toMatch(/still in service after the write: 10.0.1.17:8080 healthy/);
+    expect(record?.error?.message).toMatch(/still in service after the write: 10.0.1.17:8080 healthy/);
   });
 
   it('records a write that AWS refused as failed and goes on with the next action', async () => {
@@ -156,5 +158,76 @@ describe('Executor: run', () => {
 
     // Assess
     expect(records.map((r) => r.outcome)).toEqual(['failed', 'applied']);
+  });
+
+  it('keeps the error of a refused write whole: its name, message, request id and the error itself', async () => {
+    // Prepare
+    const refused = new ElasticLoadBalancingV2ServiceException({
+      name: 'AccessDenied',
+      message: 'User is not authorized to perform: elasticloadbalancing:DeregisterTargets',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 403, requestId: 'c7a2f0e1-5b1d-4e0a-9f0e-1d2c3b4a5f60' },
+    });
+    elbv2Mock.on(DeregisterTargetsCommand).rejects(refused);
+
+    // Act
+    const [record] = await executor().run([action()]);
+
+    // Assess
+    expect(record?.outcome).toBe('failed');
+    expect(record?.error).toEqual({
+      name: 'AccessDenied',
+      message: 'User is not authorized to perform: elasticloadbalancing:DeregisterTargets',
+      requestId: 'c7a2f0e1-5b1d-4e0a-9f0e-1d2c3b4a5f60',
+    });
+    expect(record?.error?.cause).toBe(refused);
+    expect(JSON.parse(JSON.stringify(record?.error))).toEqual(record?.error);
+    expect(record && auditLine(record)).toBe(
+      '• FAILED to deregister 10.0.1.17:8080 from target group web-tg: AccessDenied: User is not authorized to perform: elasticloadbalancing:DeregisterTargets (request id c7a2f0e1-5b1d-4e0a-9f0e-1d2c3b4a5f60)',
+    );
+  });
+
+  it('names the request id in the audit log line and logs the error itself beside it', async () => {
+    // Prepare
+    const lines: Array<{ message: string; attributes: Record<string, unknown> }> = [];
+    const capture = (message: string, attributes: Record<string, unknown>) => lines.push({ message, attributes });
+    const capturing = { info: capture, warn: capture, error: capture, debug: capture } as unknown as Logger;
+    const refused = new ElasticLoadBalancingV2ServiceException({
+      name: 'Throttling',
+      message: 'Rate exceeded',
+      $fault: 'client',
+      $metadata: { requestId: 'req-42' },
+    });
+    elbv2Mock.on(DeregisterTargetsCommand).rejects(refused);
+
+    // Act
+    await executor({ logger: capturing }).run([action()]);
+
+    // Assess
+    const failed = lines.find((l) => l.message.startsWith('failed:'));
+    expect(failed?.message).toBe(
+      'failed: deregister 10.0.1.17:8080 from target group web-tg: Throttling: Rate exceeded (request id req-42)',
+    );
+    expect(failed?.attributes.error).toBe(refused);
+  });
+
+  it('says what its own refusals mean without a class name: a failed read-back, a prerequisite that did not hold', async () => {
+    // Prepare
+    elbv2Mock.on(DeregisterTargetsCommand).resolves({});
+    elbv2Mock.on(DescribeTargetHealthCommand).resolves({
+      TargetHealthDescriptions: [{ Target: { Id: '10.0.1.17', Port: 8080 }, TargetHealth: { State: 'healthy' } }],
+    });
+    const first = action();
+    const second = action({ targetGroupArn: `${TG_WEB.slice(0, -1)}0`, after: 'never-ran' });
+
+    // Act
+    const records = await executor({ verification: { deregistration: 'read-back' } }).run([first, second]);
+
+    // Assess
+    expect(records.map((r) => r.error?.name)).toEqual(['VerificationFailedError', 'PrerequisiteNotMetError']);
+    expect(records.map(auditLine)).toEqual([
+      '• FAILED to deregister 10.0.1.17:8080 from target group web-tg: verification failed: still in service after the write: 10.0.1.17:8080 healthy',
+      '• did not deregister 10.0.1.17:8080 from target group web-tg: its prerequisite ended not run: never-ran',
+    ]);
   });
 });

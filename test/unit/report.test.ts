@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AuditRecord } from '#shared/executor/audit.js';
+import { type AuditRecord, auditErrorOf } from '#shared/executor/audit.js';
 import { ChatbotNotificationSchema, toChatbotNotification } from '#shared/notify/chatbot.js';
 import { alertAttributes } from '#shared/notify/publish.js';
 import { classifyStop } from '#shared/tasks/classify.js';
@@ -105,6 +105,24 @@ describe('Reporting: taskStopAlert', () => {
     // Assess
     expect(alert?.severity).toBe('critical');
     expect(alert?.description).toContain('guardrail never-empty');
+  });
+
+  it('names the AWS error and its request id when a write failed, so the call can be traced', () => {
+    // Prepare
+    const refused = Object.assign(new Error('Rate exceeded'), {
+      name: 'Throttling',
+      $metadata: { requestId: '8d1a6b7e-0c4f-4b8e-9a55-1f2e3d4c5b6a' },
+    });
+    const failed = record('failed', { error: auditErrorOf(refused) });
+
+    // Act
+    const alert = taskStopAlert(report({ audit: [failed] }));
+
+    // Assess
+    expect(alert?.severity).toBe('critical');
+    expect(alert?.description).toContain(
+      '• FAILED to deregister 10.0.1.17:8080 from target group web-tg: Throttling: Rate exceeded (request id 8d1a6b7e-0c4f-4b8e-9a55-1f2e3d4c5b6a)',
+    );
   });
 
   it('marks dry-run alerts and says nothing changed', () => {
