@@ -2,25 +2,15 @@
  * The layers of the code and the one direction imports run in (README, "Layers"). `npm run lint` checks them.
  * Top to bottom; a module imports from its own layer or a lower one, never a higher one.
  */
-const lowerThanDomains = [
-  'executor',
-  'targets',
-  'services',
-  'config',
-  'events',
-  'notify',
-  'validation',
-  'logging',
-  'lambda',
-  'aws',
-  'errors',
-];
+/** Below the domains, beside one another: what every reaction builds on. */
+const foundations = ['config', 'events', 'notify', 'validation', 'logging', 'lambda', 'state'];
+const lowerThanDomains = ['executor', 'targets', 'services', ...foundations, 'aws', 'errors'];
 const layers = [
   { name: 'functions', path: '^functions/' },
   { name: 'domains', path: `^shared/(?!(${lowerThanDomains.join('|')})[./])[^/]+/` },
   { name: 'executor', path: '^shared/executor/' },
   { name: 'resources (targets, services)', path: '^shared/(targets|services)/' },
-  { name: 'foundations', path: '^shared/(config|events|notify|validation|logging|lambda)/' },
+  { name: 'foundations', path: `^shared/(${foundations.join('|')})/` },
   { name: 'aws', path: '^shared/aws/' },
   { name: 'errors', path: '^shared/errors\\.ts$' },
 ];

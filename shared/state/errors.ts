@@ -1,5 +1,7 @@
+import { AutopilotError } from '../errors.js';
+
 /** Base of every durable-state error. */
-export class StateError extends Error {
+export class StateError extends AutopilotError {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = 'StateError';
