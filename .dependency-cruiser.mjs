@@ -26,7 +26,8 @@ const upward = layers.flatMap((lower, i) =>
 );
 
 /** Planners, classifiers, resolvers and report builders: pure, so they are tested with plain data. */
-const planners = '^shared/.+/(plan|classify|screen|resolve|report)\\.ts$|^shared/notify/alert\\.ts$';
+const planners =
+  '^shared/.+/(plan|classify|screen|resolve|report)\\.ts$|^shared/notify/(alert|build-alert)\\.ts$|^shared/executor/(actions|audit|guardrails)\\.ts$';
 
 export default {
   forbidden: [
