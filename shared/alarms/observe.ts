@@ -2,7 +2,7 @@ import {
   type ApplicationAutoScalingClient,
   DescribeScalableTargetsCommand,
 } from '@aws-sdk/client-application-auto-scaling';
-import type { ScalableTarget } from '../services/types.js';
+import { ECS_DESIRED_COUNT, type ScalableTarget, scalableTargetResourceId } from '../services/scalable-target.js';
 
 /** The service's scalable target, if Application Auto Scaling manages its desired count. */
 export async function describeScalableTarget(
@@ -10,13 +10,9 @@ export async function describeScalableTarget(
   clusterName: string,
   serviceName: string,
 ): Promise<ScalableTarget | undefined> {
-  const resourceId = `service/${clusterName}/${serviceName}`;
+  const resourceId = scalableTargetResourceId(clusterName, serviceName);
   const out = await autoScaling.send(
-    new DescribeScalableTargetsCommand({
-      ServiceNamespace: 'ecs',
-      ResourceIds: [resourceId],
-      ScalableDimension: 'ecs:service:DesiredCount',
-    }),
+    new DescribeScalableTargetsCommand({ ...ECS_DESIRED_COUNT, ResourceIds: [resourceId] }),
   );
   const target = out.ScalableTargets?.[0];
   if (!target) return undefined;

@@ -8,7 +8,8 @@ import {
   type SetScalableTargetBoundsAction,
   type StopTaskAction,
 } from '../executor/actions.js';
-import type { ScalableTarget, ServiceState } from '../services/types.js';
+import type { ScalableTarget } from '../services/scalable-target.js';
+import type { ServiceState } from '../services/types.js';
 import { isInService, membershipBasis, targetLabel } from '../targets/membership.js';
 import type { ObservedTarget, TargetGroupHealth } from '../targets/types.js';
 

@@ -16,6 +16,7 @@ import {
   type ElasticLoadBalancingV2Client,
   InvalidTargetException,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { ECS_DESIRED_COUNT } from '../services/scalable-target.js';
 import { isInService } from '../targets/membership.js';
 import { observeTargetGroupHealth } from '../targets/observe.js';
 import type { Target } from '../targets/types.js';
@@ -141,9 +142,8 @@ const setScalableTargetBounds: ActionKind<SetScalableTargetBoundsAction> = {
     const autoScaling = need(clients, 'autoScaling');
     await autoScaling.send(
       new RegisterScalableTargetCommand({
-        ServiceNamespace: 'ecs',
+        ...ECS_DESIRED_COUNT,
         ResourceId: action.resourceId,
-        ScalableDimension: 'ecs:service:DesiredCount',
         MinCapacity: action.to.min,
         MaxCapacity: action.to.max,
       }),
@@ -153,11 +153,7 @@ const setScalableTargetBounds: ActionKind<SetScalableTargetBoundsAction> = {
   async verify(action, clients) {
     const autoScaling = need(clients, 'autoScaling');
     const out = await autoScaling.send(
-      new DescribeScalableTargetsCommand({
-        ServiceNamespace: 'ecs',
-        ResourceIds: [action.resourceId],
-        ScalableDimension: 'ecs:service:DesiredCount',
-      }),
+      new DescribeScalableTargetsCommand({ ...ECS_DESIRED_COUNT, ResourceIds: [action.resourceId] }),
     );
     const target = out.ScalableTargets?.[0];
     return {

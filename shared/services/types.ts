@@ -16,10 +16,3 @@ export interface ServiceState {
   tags: Record<string, string>;
   disabledByTag: boolean;
 }
-
-/** The Application Auto Scaling scalable target of a service's desired count: its bounds. */
-export interface ScalableTarget {
-  resourceId: string;
-  min: number;
-  max: number;
-}
