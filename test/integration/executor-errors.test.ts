@@ -1,0 +1,50 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { deliverOutbox } from '#local/pipeline.js';
+import { taskStateChangeEvent } from '#local/task-events.js';
+import { provisionWorld, receiveAlerts, type World } from '#local/world.js';
+import { ChatbotNotificationSchema } from '#shared/notify/chatbot.js';
+import { coldContainer } from '#test/support/functions.js';
+import { useMotoProxy } from '#test/support/moto-proxy-env.js';
+
+const proxy = await useMotoProxy();
+
+const CONFIG = `
+version: 1
+clusters:
+  - name: prod
+    services:
+      - name: web
+`;
+
+describe('Executor: a write AWS refuses', () => {
+  let world: World;
+
+  beforeEach(async () => {
+    world = await provisionWorld(proxy.endpoint, { services: [{ name: 'web', tasks: 3 }] });
+  });
+
+  it('keeps the AWS error and its request id in the audit record, and names the request id in the alert', async () => {
+    // Prepare
+    const { react, notifier } = await coldContainer(world, 'task-state-change', CONFIG);
+    const stopped = world.services.web?.tasks[0];
+    if (!stopped) throw new Error('no web task');
+    proxy.failWith5xx('DeregisterTargets', 100);
+
+    // Act
+    const reaction = await react(taskStateChangeEvent(world, stopped));
+    await deliverOutbox(world, notifier);
+    const alerts = await receiveAlerts(world);
+
+    // Assess
+    const [record] = reaction.audit;
+    expect(record?.outcome).toBe('failed');
+    expect(record?.error).toMatchObject({
+      name: 'InternalFailure',
+      requestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    });
+    expect(record?.error?.cause).toBeInstanceOf(Error);
+    const description = ChatbotNotificationSchema.parse(alerts[0]?.message).content.description;
+    expect(description).toContain(`FAILED to deregister ${stopped.ip}:${stopped.port}`);
+    expect(description).toContain(`(request id ${record?.error?.requestId})`);
+  });
+});
