@@ -8,3 +8,11 @@ export class AutopilotError extends Error {
     this.name = 'AutopilotError';
   }
 }
+
+/** A setting a function cannot start without is missing or empty; the message names the environment variable to set. */
+export class MissingSettingError extends AutopilotError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MissingSettingError';
+  }
+}

@@ -4,15 +4,7 @@ import type { MiddlewareObj } from '@middy/core';
 import { type CallMeter, awsCalls as defaultMeter } from '../aws/call-meter.js';
 import { applyEnvOverrides, loadConfigFile } from '../config/load.js';
 import type { AutopilotConfig } from '../config/schema.js';
-import { AutopilotError } from '../errors.js';
-
-/** A setting the function cannot start without is missing or empty: set it in the function's environment. */
-export class MissingSettingError extends AutopilotError {
-  constructor(message: string) {
-    super(message);
-    this.name = 'MissingSettingError';
-  }
-}
+import { MissingSettingError } from '../errors.js';
 
 /** The config every function loads at cold start: the file AUTOPILOT_CONFIG_FILE names, with operator overrides. */
 export function loadFunctionConfig(): AutopilotConfig {

@@ -7,13 +7,15 @@ import {
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
+import { MissingSettingError } from '../errors.js';
+import { StateError } from './errors.js';
 import { ATTR } from './records.js';
 
 /** The state table's name from `STATE_TABLE_NAME`; throws, naming the variable, when it is missing or empty. */
 export function stateTableNameFromEnv(): string {
   const message = 'STATE_TABLE_NAME (the durable state table) is required';
   const name = getStringFromEnv({ key: 'STATE_TABLE_NAME', errorMessage: message });
-  if (name === '') throw new Error(message);
+  if (name === '') throw new MissingSettingError(message);
   return name;
 }
 
@@ -43,7 +45,9 @@ export async function ensureStateTable(client: DynamoDBClient, name: string): Pr
   }
   await waitUntilTableExists({ client, maxWaitTime: 60 }, { TableName: name });
   const table = await client.send(new DescribeTableCommand({ TableName: name }));
-  if (table.Table?.TableStatus !== 'ACTIVE') throw new Error(`state table ${name} is ${table.Table?.TableStatus}`);
+  if (table.Table?.TableStatus !== 'ACTIVE') {
+    throw new StateError(`state table ${name} is ${table.Table?.TableStatus}: wait until it is ACTIVE, then retry`);
+  }
   await client.send(
     new UpdateTimeToLiveCommand({
       TableName: name,

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidArnError } from '#shared/aws/arn.js';
+import { ConfigError } from '#shared/config/load.js';
+import { AutopilotError, MissingSettingError } from '#shared/errors.js';
+import { InvalidEventError } from '#shared/events/errors.js';
+import { MissingClientError, PrerequisiteNotMetError, VerificationFailedError } from '#shared/executor/errors.js';
+import { ObservationError } from '#shared/services/observation-cache.js';
+import { StateConflictError } from '#shared/state/errors.js';
+
+describe('Errors', () => {
+  const cause = new Error('what went wrong underneath');
+  const errors: Array<[string, Error]> = [
+    ['ConfigError', new ConfigError('ecs-autopilot.yml', ['version: expected 1'], { cause })],
+    ['InvalidEventError', new InvalidEventError('ECS Task State Change', ['detail.version: required'], { cause })],
+    ['ObservationError', new ObservationError('no EC2 instance id for ci-1', { cause })],
+    ['InvalidArnError', new InvalidArnError('prod', 'an ECS cluster ARN', { cause })],
+    ['StateConflictError', new StateConflictError('the record changed since it was read', { cause })],
+    ['MissingSettingError', new MissingSettingError('ALERT_OUTBOX_URL (the alert outbox queue) is required')],
+    ['MissingClientError', new MissingClientError('ecs')],
+    ['VerificationFailedError', new VerificationFailedError('read back: desired count 3')],
+    ['PrerequisiteNotMetError', new PrerequisiteNotMetError('stop-task|arn', 'blocked')],
+  ];
+
+  it.each(errors)('%s derives from the one base error and names itself', (name, error) => {
+    expect(error).toBeInstanceOf(AutopilotError);
+    expect(error.name).toBe(name);
+    expect(error.message.length).toBeGreaterThan(0);
+  });
+
+  it('keeps the error it wraps as its cause', () => {
+    for (const [, error] of errors.slice(0, 5)) expect(error.cause).toBe(cause);
+  });
+
+  it('says what to do in the messages it writes itself', () => {
+    expect(new InvalidArnError('prod', 'an ECS cluster ARN').message).toBe(
+      '"prod" is not an ECS cluster ARN: check where it came from (the event, the config or an AWS answer)',
+    );
+    expect(new MissingClientError('ecs').message).toMatch(/pass it in the executor's clients$/);
+  });
+});
