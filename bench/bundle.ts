@@ -4,15 +4,17 @@
  * node_modules as it would be from the Lambda runtime's own copy. `npm run bench:bundle`.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { manifestFunctions } from '#local/function-manifest.js';
 
 const root = resolve(import.meta.dirname, '..');
 const runs = Number.parseInt(process.env.BENCH_RUNS ?? '7', 10);
-const functions = readdirSync(join(root, 'functions'));
+// The deployed functions, from the manifest serverless.yml includes.
+const functions = manifestFunctions().map((fn) => fn.directory);
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
 async function bundle(name: string, sdkExternal: boolean): Promise<{ file: string; bytes: number; gzip: number }> {

@@ -195,15 +195,26 @@ export function taskStateChangeEvent(
     version: overrides.version ?? 5,
   };
 
+  return taskStateChangeEnvelope(detail, { account: world.account, region: world.region, time, id: overrides.id });
+}
+
+/**
+ * The EventBridge envelope ECS puts around a task's detail, the one every task event of the tests and tools is built
+ * with (these world-based events and the plain-data ones of test/support/builders.ts).
+ */
+export function taskStateChangeEnvelope<Detail extends { taskArn: string }>(
+  detail: Detail,
+  where: { account: string; region: string; time: string; id?: string | undefined },
+) {
   return {
-    version: '0',
-    id: overrides.id ?? randomUUID(),
-    'detail-type': 'ECS Task State Change',
-    source: 'aws.ecs',
-    account: world.account,
-    time,
-    region: world.region,
-    resources: [task.taskArn],
+    version: '0' as const,
+    id: where.id ?? randomUUID(),
+    'detail-type': 'ECS Task State Change' as const,
+    source: 'aws.ecs' as const,
+    account: where.account,
+    time: where.time,
+    region: where.region,
+    resources: [detail.taskArn],
     detail,
   };
 }

@@ -1,3 +1,4 @@
+import { taskStateChangeEnvelope } from '#local/task-events.js';
 import { parseConfig } from '#shared/config/load.js';
 import type { AutopilotConfig } from '#shared/config/schema.js';
 import type { TaskDetail, TaskStateChangeEvent } from '#shared/events/task-state-change.js';
@@ -42,17 +43,12 @@ export function taskDetail(overrides: Partial<TaskDetail> = {}): TaskDetail {
 
 /** The EventBridge envelope around a task detail. */
 export function taskEvent(detail: TaskDetail = taskDetail(), time = '2026-11-24T12:00:00Z'): TaskStateChangeEvent {
-  return {
-    version: '0',
-    id: 'e0e0e0e0-0000-4000-8000-000000000001',
-    'detail-type': 'ECS Task State Change',
-    source: 'aws.ecs',
+  return taskStateChangeEnvelope(detail, {
     account: ACCOUNT,
-    time,
     region: REGION,
-    resources: [detail.taskArn],
-    detail,
-  };
+    time,
+    id: 'e0e0e0e0-0000-4000-8000-000000000001',
+  });
 }
 
 /** A target group's health as plain data: `[id, port, state]` triples. */

@@ -1,0 +1,224 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { manifestFunctions } from '#local/function-manifest.js';
+import { PACKAGING_TIMEOUT_MS, packageStackForTests } from '#test/support/packaging.js';
+import {
+  asArray,
+  identityStatements,
+  isReadOnlyOrLogging,
+  pascal,
+  roleStatements,
+  type Statement,
+  type Template,
+} from '#test/support/template.js';
+
+/** Each function: its name in serverless.yml, its bundle in the zip, its logical id in the template. */
+const functions = manifestFunctions().map(({ name, bundle, logicalId }) => [name, bundle, logicalId] as const);
+
+type FunctionName = 'taskStateChange' | 'alarmStateChange' | 'serviceEvent' | 'reconciler' | 'notifier';
+
+/**
+ * Every IAM action each function's role allows, and nothing else: what the function's code calls (see the AWS calls
+ * of shared/ that its handler reaches), its logs, its queues. A new call must be added here and to its role.
+ */
+const grantedActions: Record<string, string[]> & Record<FunctionName, string[]> = {
+  taskStateChange: [
+    'ecs:DescribeContainerInstances',
+    'ecs:DescribeServices',
+    'elasticloadbalancing:DeregisterTargets',
+    'elasticloadbalancing:DescribeTargetHealth',
+    'logs:CreateLogStream',
+    'logs:PutLogEvents',
+    'sqs:SendMessage',
+  ],
+  alarmStateChange: [
+    'application-autoscaling:DescribeScalableTargets',
+    'application-autoscaling:RegisterScalableTarget',
+    'ecs:DescribeContainerInstances',
+    'ecs:DescribeServices',
+    'ecs:DescribeTasks',
+    'ecs:ListServices',
+    'ecs:ListTasks',
+    'ecs:StopTask',
+    'ecs:TagResource',
+    'ecs:UpdateService',
+    'elasticloadbalancing:DeregisterTargets',
+    'elasticloadbalancing:DescribeTargetHealth',
+    'logs:CreateLogStream',
+    'logs:PutLogEvents',
+    'sqs:SendMessage',
+  ],
+  serviceEvent: ['logs:CreateLogStream', 'logs:PutLogEvents', 'sqs:SendMessage'],
+  reconciler: [
+    'ecs:DescribeContainerInstances',
+    'ecs:DescribeServices',
+    'ecs:DescribeTasks',
+    'ecs:ListServices',
+    'ecs:ListTasks',
+    'elasticloadbalancing:DeregisterTargets',
+    'elasticloadbalancing:DescribeTargetHealth',
+    'logs:CreateLogStream',
+    'logs:PutLogEvents',
+    'sqs:SendMessage',
+  ],
+  notifier: [
+    'kms:Decrypt',
+    'kms:GenerateDataKey*',
+    'logs:CreateLogStream',
+    'logs:PutLogEvents',
+    'sns:Publish',
+    'sqs:DeleteMessage',
+    'sqs:GetQueueAttributes',
+    'sqs:ReceiveMessage',
+  ],
+};
+
+describe('Packaging: IAM', { timeout: PACKAGING_TIMEOUT_MS }, () => {
+  const packaged = packageStackForTests();
+  let template: Template;
+  beforeAll(() => {
+    ({ template } = packaged);
+  });
+
+  it('grants no write action on every resource without a condition', () => {
+    // Prepare
+    const statements = identityStatements(template);
+
+    // Act
+    const tooBroad = statements.filter(({ statement }) => {
+      if (statement.NotAction !== undefined) return statement.Condition === undefined;
+      const writes = asArray(statement.Action).filter((action) => !isReadOnlyOrLogging(action));
+      const onEverything = asArray(statement.Resource).some((resource) => resource === '*');
+      return writes.length > 0 && onEverything && statement.Condition === undefined;
+    });
+
+    // Assess
+    expect(statements.length).toBeGreaterThan(0);
+    expect(tooBroad).toEqual([]);
+  });
+
+  it('lets AWS services use its resources only on behalf of this stack (no confused deputy)', () => {
+    // Prepare
+    const grants: { where: string; statement: Statement }[] = [];
+    for (const [logicalId, resource] of Object.entries(template.Resources)) {
+      const document =
+        resource.Type === 'AWS::KMS::Key'
+          ? resource.Properties?.KeyPolicy
+          : ['AWS::SQS::QueuePolicy', 'AWS::SNS::TopicPolicy'].includes(resource.Type)
+            ? resource.Properties?.PolicyDocument
+            : undefined;
+      for (const statement of asArray((document as { Statement?: Statement[] } | undefined)?.Statement)) {
+        const toService =
+          typeof statement.Principal === 'object' && statement.Principal !== null && 'Service' in statement.Principal;
+        if (statement.Effect === 'Allow' && toService) grants.push({ where: logicalId, statement });
+      }
+    }
+
+    // Assess
+    expect(grants.filter(({ statement }) => statement.Condition === undefined)).toEqual([]);
+  });
+
+  it('gives each function its own role, which grants only the actions that function calls', () => {
+    // Prepare
+    const roles = Object.entries(template.Resources)
+      .filter(([, resource]) => resource.Type === 'AWS::IAM::Role')
+      .map(([logicalId]) => logicalId)
+      .sort();
+
+    // Act
+    const granted = Object.fromEntries(
+      functions.map(([functionName, , logicalId]) => {
+        const role = template.Resources[logicalId]?.Properties?.Role as { 'Fn::Sub'?: string } | undefined;
+        const roleLogicalId =
+          /^\$\{(\w+)\.Arn\}$/.exec(role?.['Fn::Sub'] ?? '')?.[1] ?? `unreadable role ${JSON.stringify(role)}`;
+        const statements = roleStatements(template, roleLogicalId);
+        const actions = [...new Set(statements.flatMap((statement) => asArray(statement.Action)))].sort();
+        const logs = statements.filter((statement) => asArray(statement.Action).some((a) => a.startsWith('logs:')));
+        return [functionName, { role: roleLogicalId, actions, logs: logs.map((statement) => statement.Resource) }];
+      }),
+    );
+
+    // Assess: one role per function, no role left over (no default role from osls), each with exactly its actions
+    // and writing only its own log group.
+    expect(granted).toEqual(
+      Object.fromEntries(
+        functions.map(([functionName]) => [
+          functionName,
+          {
+            role: `${pascal(functionName)}Role`,
+            actions: [...(grantedActions[functionName] ?? [`no grants written down for ${functionName}`])].sort(),
+            logs: [{ 'Fn::GetAtt': [`${pascal(functionName)}LogGroup`, 'Arn'] }],
+          },
+        ]),
+      ),
+    );
+    expect(roles).toEqual(functions.map(([functionName]) => `${pascal(functionName)}Role`).sort());
+  });
+
+  it("holds the alarm reaction's writes to this account's services, tasks and ECS desired counts", () => {
+    // Prepare
+    const statements = roleStatements(template, 'AlarmStateChangeRole');
+    const granting = (action: string) => statements.filter((statement) => asArray(statement.Action).includes(action));
+    const arnOfThisAccount = (service: string, resource: string) => ({
+      'Fn::Sub': `arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${resource}`,
+    });
+    const ecsArn = (resource: string) => arnOfThisAccount('ecs', resource);
+    const inThisAccountsClusters = { ArnLike: { 'ecs:cluster': ecsArn('cluster/*') } };
+    const policies = asArray(
+      template.Resources.AlarmStateChangeRole?.Properties?.Policies as { PolicyDocument: { Statement: Statement[] } }[],
+    );
+    const denials = policies
+      .flatMap((policy) => policy.PolicyDocument.Statement)
+      .filter((statement) => statement.Effect === 'Deny');
+
+    // Assess
+    expect(granting('ecs:StopTask')).toEqual([
+      expect.objectContaining({ Resource: ecsArn('task/*'), Condition: inThisAccountsClusters }),
+    ]);
+    expect(granting('ecs:UpdateService')).toEqual([expect.objectContaining({ Resource: ecsArn('service/*/*') })]);
+    expect(granting('ecs:TagResource')).toEqual([
+      expect.objectContaining({
+        Resource: ecsArn('service/*/*'),
+        Condition: { 'ForAllValues:StringLike': { 'aws:TagKeys': ['ecs-autopilot:*'] } },
+      }),
+    ]);
+    expect(granting('application-autoscaling:RegisterScalableTarget')).toEqual([
+      expect.objectContaining({
+        Resource: arnOfThisAccount('application-autoscaling', 'scalable-target/*'),
+        Condition: {
+          StringEquals: {
+            'application-autoscaling:service-namespace': 'ecs',
+            'application-autoscaling:scalable-dimension': 'ecs:service:DesiredCount',
+          },
+        },
+      }),
+    ]);
+    expect(granting('ecs:ListTasks')).toEqual([
+      expect.objectContaining({ Resource: '*', Condition: inThisAccountsClusters }),
+    ]);
+    // The kill switch stays the operators': the role may never write it.
+    expect(denials).toEqual([
+      expect.objectContaining({
+        Action: 'ecs:TagResource',
+        Condition: { 'ForAnyValue:StringEquals': { 'aws:TagKeys': ['ecs-autopilot:disabled'] } },
+      }),
+    ]);
+  });
+
+  it('grants the state table only through StateTableAccess, item by item, on that table alone', () => {
+    // Prepare
+    const statements = identityStatements(template).filter(({ statement }) =>
+      asArray(statement.Action).some((action) => action.startsWith('dynamodb:')),
+    );
+
+    // Assess
+    expect(statements).toEqual([
+      {
+        where: 'StateTableAccess/PolicyDocument',
+        statement: expect.objectContaining({
+          Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+          Resource: { 'Fn::GetAtt': ['StateTable', 'Arn'] },
+        }),
+      },
+    ]);
+  });
+});

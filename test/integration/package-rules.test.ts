@@ -1,0 +1,141 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { eventPatterns } from '#local/function-manifest.js';
+import { PACKAGING_TIMEOUT_MS, packageStackForTests } from '#test/support/packaging.js';
+import { asArray, eventRules, type Statement, type Template } from '#test/support/template.js';
+
+/** The EventBridge pattern rules (stage `ci`) with the function they invoke and their target's retry policy. */
+const ruleTargets = {
+  'task-stopping': {
+    target: 'TaskStateChangeLambdaFunction',
+    retryPolicy: { MaximumEventAgeInSeconds: 300, MaximumRetryAttempts: 3 },
+  },
+  'alarm-state-change': {
+    target: 'AlarmStateChangeLambdaFunction',
+    retryPolicy: { MaximumEventAgeInSeconds: 300, MaximumRetryAttempts: 3 },
+  },
+  'service-actions': {
+    target: 'ServiceEventLambdaFunction',
+    retryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 3 },
+  },
+  'deployment-failures': {
+    target: 'ServiceEventLambdaFunction',
+    retryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 3 },
+  },
+} as const;
+
+/** The rules by their name in the template, each with the pattern deploy/event-patterns.yml gives it. */
+const patterns = eventPatterns();
+const patternRules = Object.fromEntries(
+  Object.entries(ruleTargets).map(([rule, target]) => [
+    `ecs-autopilot-ci-${rule}`,
+    { ...target, pattern: patterns[rule] },
+  ]),
+);
+
+describe('Packaging: EventBridge rules', { timeout: PACKAGING_TIMEOUT_MS }, () => {
+  const packaged = packageStackForTests();
+  let template: Template;
+  beforeAll(() => {
+    ({ template } = packaged);
+  });
+
+  it('gives each EventBridge rule its pattern, its target retries and the events DLQ', () => {
+    // Act
+    const rules = Object.fromEntries(
+      eventRules(template)
+        .filter(({ properties }) => properties.EventPattern !== undefined)
+        .map(({ properties, targets, invokes }) => [
+          properties.Name,
+          {
+            target: invokes,
+            retryPolicy: targets[0]?.RetryPolicy,
+            deadLetters: targets[0]?.DeadLetterConfig?.Arn,
+            pattern: properties.EventPattern,
+            targets: targets.length,
+          },
+        ]),
+    );
+
+    // Assess
+    expect(rules).toEqual(
+      Object.fromEntries(
+        Object.entries(patternRules).map(([name, rule]) => [
+          name,
+          { ...rule, deadLetters: { 'Fn::GetAtt': ['EventsDeadLetterQueue', 'Arn'] }, targets: 1 },
+        ]),
+      ),
+    );
+  });
+
+  it('lets exactly the rules that dead-letter to the events DLQ send to it', () => {
+    // Prepare
+    const statements = asArray(
+      (template.Resources.EventsDeadLetterQueuePolicy?.Properties?.PolicyDocument as { Statement?: Statement[] })
+        ?.Statement,
+    );
+
+    // Act
+    const dlqRules = eventRules(template)
+      .filter(({ targets }) => targets.some((target) => target.DeadLetterConfig !== undefined))
+      .map(({ properties }) => properties.Name as string)
+      .sort();
+    const allowed = statements
+      .flatMap((statement) =>
+        asArray(
+          (statement.Condition as { ArnEquals?: { 'aws:SourceArn'?: unknown } } | undefined)?.ArnEquals?.[
+            'aws:SourceArn'
+          ] as { 'Fn::Sub': string }[] | undefined,
+        ),
+      )
+      .map((arn) => arn['Fn::Sub'].split(':rule/')[1])
+      .sort();
+
+    // Assess
+    expect(dlqRules).toEqual(Object.keys(patternRules).sort());
+    expect(allowed).toEqual(dlqRules);
+  });
+
+  it('sweeps every 5 minutes by default, from a schedule rule without a pattern', () => {
+    // Act
+    const schedules = eventRules(template)
+      .filter(({ properties }) => properties.ScheduleExpression !== undefined)
+      .map(({ properties, targets, invokes }) => ({
+        name: properties.Name,
+        schedule: properties.ScheduleExpression,
+        pattern: properties.EventPattern,
+        invokes,
+        targets: targets.length,
+      }));
+
+    // Assess
+    expect(schedules).toEqual([
+      {
+        name: 'ecs-autopilot-ci-reconciler',
+        schedule: 'rate(5 minutes)',
+        pattern: undefined,
+        invokes: 'ReconcilerLambdaFunction',
+        targets: 1,
+      },
+    ]);
+  });
+
+  it("gives the taskStateChange rule the pattern of a service's stopping task", () => {
+    // Prepare
+    const rules = Object.values(template.Resources).filter((resource) => {
+      const targets = asArray(resource.Properties?.Targets as { Arn?: { 'Fn::GetAtt'?: string[] } }[]);
+      return (
+        resource.Type === 'AWS::Events::Rule' &&
+        targets.some((target) => target.Arn?.['Fn::GetAtt']?.[0] === 'TaskStateChangeLambdaFunction')
+      );
+    });
+
+    // Assess
+    expect(rules).toHaveLength(1);
+    expect(rules[0]?.Properties?.EventPattern).toEqual(patterns['task-stopping']);
+    expect(patterns['task-stopping']).toEqual({
+      source: ['aws.ecs'],
+      'detail-type': ['ECS Task State Change'],
+      detail: { desiredStatus: ['STOPPED'], group: [{ prefix: 'service:' }] },
+    });
+  });
+});
