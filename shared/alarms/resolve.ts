@@ -1,5 +1,6 @@
 import type { AlarmRule } from '../config/schema.js';
 import type { AlarmStateChangeEvent } from '../events/alarm-state-change.js';
+import { matchesPattern } from '../validation/strict.js';
 
 /** The resource an alarm is about, read from its metric dimensions, or why there is none. */
 export type AlarmResource =
@@ -57,7 +58,7 @@ export function resolveAlarmResource(event: AlarmStateChangeEvent): AlarmResourc
 export function matchAlarmRule(rules: readonly AlarmRule[], event: AlarmStateChangeEvent): AlarmRule | undefined {
   const { alarmName, alarmTags } = event.detail;
   return rules.find((rule) => {
-    if (rule.alarmName !== undefined && !new RegExp(rule.alarmName).test(alarmName)) return false;
+    if (rule.alarmName !== undefined && !matchesPattern(rule.alarmName, alarmName)) return false;
     if (rule.alarmTags) {
       if (!alarmTags) return false;
       return Object.entries(rule.alarmTags).every(([k, v]) => alarmTags[k] === v);

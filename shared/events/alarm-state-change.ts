@@ -28,7 +28,8 @@ const AlarmMetric = z.looseObject({
 
 /** The `detail` of a `CloudWatch Alarm State Change` event. Composite alarms carry `alarmRule` instead of metrics. */
 export const AlarmStateChangeDetailSchema = z.looseObject({
-  alarmName: z.string().min(1),
+  // CloudWatch's own limit: a longer name is not a real alarm, and it bounds the cost of matching rules.
+  alarmName: z.string().min(1).max(255),
   state: AlarmState,
   previousState: AlarmState,
   configuration: z
