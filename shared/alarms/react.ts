@@ -8,6 +8,7 @@ import type { AutopilotConfig } from '../config/schema.js';
 import type { AlarmStateChangeEvent } from '../events/alarm-state-change.js';
 import type { AuditRecord } from '../executor/audit.js';
 import { Executor } from '../executor/executor.js';
+import { currentTime } from '../lambda/clock.js';
 import type { Alert } from '../notify/alert.js';
 import { enqueueAlert } from '../notify/outbox.js';
 import { type ObservationCache, observeEc2InstanceId } from '../services/observation-cache.js';
@@ -16,10 +17,11 @@ import type { ServiceState } from '../services/types.js';
 import { targetLabel } from '../targets/membership.js';
 import { observeTargetGroupHealth } from '../targets/observe.js';
 import { isAwsvpc, taskTargets } from '../targets/task-targets.js';
+import { scalingDirection } from './direction.js';
 import { describeScalableTarget } from './observe.js';
 import { type AlarmPlan, planDeregisterUnhealthy, planScaling } from './plan.js';
 import { alarmAlert } from './report.js';
-import { matchAlarmRule, resolveAlarmResource } from './resolve.js';
+import { alarmStaleness, matchAlarmRule, resolveAlarmResource } from './resolve.js';
 
 export interface AlarmReactionDeps {
   config: AutopilotConfig;
@@ -83,7 +85,7 @@ export async function reactToAlarmStateChange(
   deps: AlarmReactionDeps,
 ): Promise<AlarmReaction> {
   const { config, clients, logger } = deps;
-  const now = deps.now ?? (() => new Date());
+  const now = deps.now ?? currentTime;
   const { alarmName, state, previousState } = event.detail;
   const base = { eventId: event.id, alarmName, audit: [] as AuditRecord[] };
   const ignore = (why: string): AlarmReaction => {
@@ -93,6 +95,8 @@ export async function reactToAlarmStateChange(
   const fired = state.value === 'ALARM' && previousState.value !== 'ALARM';
   const recovered = state.value === 'OK' && previousState.value === 'ALARM';
   if (!fired && !recovered) return ignore(`${previousState.value} → ${state.value} is not a transition to react to`);
+  const stale = alarmStaleness(event, now(), config.events.maxAgeSeconds);
+  if (stale) return ignore(stale);
   const rule = matchAlarmRule(config.alarms, event);
   if (!rule) return ignore(`no alarm rule matches ${alarmName}`);
 
@@ -100,9 +104,10 @@ export async function reactToAlarmStateChange(
     fields: Omit<AlarmReaction, 'eventId' | 'alarmName' | 'audit'> & { audit?: AuditRecord[]; serviceArn?: string },
   ) => {
     const audit = fields.audit ?? [];
+    const reaction = fields.reaction ?? rule.reaction;
     const alert = alarmAlert({
       event,
-      reaction: rule.reaction,
+      reaction,
       service: fields.service ? { ...fields.service, serviceArn: fields.serviceArn } : undefined,
       audit,
       notes: fields.plan?.notes ?? (fields.ignored ? [fields.ignored] : []),
@@ -112,7 +117,7 @@ export async function reactToAlarmStateChange(
     logger.info(`alert queued: ${alert.title}`, { incidentId: alert.incidentId, severity: alert.severity });
     return {
       ...base,
-      reaction: rule.reaction,
+      reaction,
       service: fields.service,
       plan: fields.plan,
       ignored: fields.ignored,
@@ -121,12 +126,20 @@ export async function reactToAlarmStateChange(
     };
   };
 
+  const { actionsSuppressedBy: suppressedBy, actionsSuppressedReason: suppressedWhy } = state;
+  if (fired && suppressedBy && rule.actionsSuppressed === 'respect') {
+    return report({
+      reaction: 'suppressed',
+      ignored: `CloudWatch suppressed this alarm's actions (${suppressedBy}${suppressedWhy ? `: ${suppressedWhy}` : ''}); nothing was changed, as the rule's actionsSuppressed: respect asks`,
+    });
+  }
+
   // observe: the resource, then the managed service behind it
   const resource = resolveAlarmResource(event);
   if (recovered || rule.reaction === 'notify-only' || resource.kind === 'none') {
     const why =
       resource.kind === 'none' && rule.reaction !== 'notify-only' ? `notify only: ${resource.why}` : undefined;
-    return report({ ignored: why });
+    return report({ ignored: why, reaction: recovered ? rule.reaction : 'notify-only' });
   }
   let service: ServiceState | undefined;
   if (resource.kind === 'target-group') {
@@ -145,6 +158,7 @@ export async function reactToAlarmStateChange(
 
   // plan
   let plan: AlarmPlan;
+  let reaction: string = rule.reaction;
   if (rule.reaction === 'deregister-unhealthy') {
     const groups =
       resource.kind === 'target-group'
@@ -159,16 +173,22 @@ export async function reactToAlarmStateChange(
       plan.notes.push(...part.notes);
     }
   } else {
+    const decided = scalingDirection(event.detail, rule.reaction);
+    if (decided.direction === undefined) {
+      return report({ service: subject, serviceArn: service.serviceArn, plan: { actions: [], notes: [decided.why] } });
+    }
     const management = serviceManagement(config, service.clusterName, service.serviceName);
     const scalable = await describeScalableTarget(clients.autoScaling, service.clusterName, service.serviceName);
     plan = planScaling({
-      rule,
+      rule: { ...rule, reaction: decided.direction === 'out' ? 'scale-out' : 'scale-in' },
       service,
       bounds: management.managed ? management.scaling : undefined,
       scalable,
       now: now(),
       why,
     });
+    if (decided.because) plan.notes.unshift(decided.because);
+    reaction = decided.direction === 'out' ? 'scale-out' : 'scale-in';
   }
   logger.info(`planned ${plan.actions.length} action(s) for alarm ${alarmName} (${rule.reaction})`, {
     subject,
@@ -186,5 +206,5 @@ export async function reactToAlarmStateChange(
   const audit = await executor.run(plan.actions);
 
   // report
-  return report({ service: subject, serviceArn: service.serviceArn, plan, audit });
+  return report({ service: subject, serviceArn: service.serviceArn, plan, audit, reaction });
 }

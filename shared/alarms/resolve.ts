@@ -72,3 +72,15 @@ export function alarmEpisode(event: AlarmStateChangeEvent): string {
   const { state, previousState } = event.detail;
   return state.value === 'ALARM' ? state.timestamp : previousState.timestamp;
 }
+
+/**
+ * Why an alarm state is too old to act on, or undefined. The state's own timestamp is the age (CloudWatch writes
+ * `+0000` offsets, which Date.parse reads); the event's time stands in when that cannot be read. Pure.
+ */
+export function alarmStaleness(event: AlarmStateChangeEvent, now: Date, maxAgeSeconds: number): string | undefined {
+  const stateAt = Date.parse(event.detail.state.timestamp);
+  const at = Number.isNaN(stateAt) ? Date.parse(event.time) : stateAt;
+  const ageSeconds = (now.getTime() - at) / 1000;
+  if (!Number.isNaN(ageSeconds) && ageSeconds <= maxAgeSeconds) return undefined;
+  return `stale: the alarm state is ${Number.isNaN(ageSeconds) ? 'of unknown age' : `${Math.round(ageSeconds)} s old`} (limit ${maxAgeSeconds} s); the alarm fires again if the condition holds`;
+}

@@ -71,6 +71,12 @@ const AlarmMatchFields = {
     .record(z.string(), z.string())
     .optional()
     .describe("Tags the alarm must carry (from the event's alarmTags); an event without tags does not match."),
+  actionsSuppressed: z
+    .enum(['respect', 'ignore'])
+    .default('respect')
+    .describe(
+      "respect: when CloudWatch suppressed a composite alarm's actions, do nothing and say so. ignore: act anyway.",
+    ),
 };
 
 /** Which alarms a rule applies to, and the reaction it asks for. The first matching rule wins. */

@@ -7,6 +7,9 @@ const AlarmState = z.looseObject({
   reasonData: z.string().optional(),
   // CloudWatch writes `2019-10-01T13:56:40.987+0000`, which is not ISO 8601 with a colon offset.
   timestamp: z.string(),
+  // Composite alarms whose actions CloudWatch held back: `Alarm`, `WaitPeriod` or `ExtensionPeriod`, and why.
+  actionsSuppressedBy: z.string().optional(),
+  actionsSuppressedReason: z.string().optional(),
 });
 
 const AlarmMetric = z.looseObject({
@@ -37,6 +40,8 @@ export const AlarmStateChangeDetailSchema = z.looseObject({
       description: z.string().optional(),
       metrics: z.array(AlarmMetric).optional(),
       alarmRule: z.string().optional(),
+      comparisonOperator: z.string().optional(),
+      thresholdMetricId: z.string().optional(),
     })
     .default({}),
   alarmTags: z.record(z.string(), z.string()).optional(),
