@@ -12,7 +12,12 @@ import { currentTime } from '../lambda/clock.js';
 import type { Alert } from '../notify/alert.js';
 import { enqueueAlert } from '../notify/outbox.js';
 import { type ObservationCache, observeEc2InstanceId } from '../services/observation-cache.js';
-import { describeManagedServices, describeService, describeServiceTasks } from '../services/observe.js';
+import {
+  ClusterNotFoundError,
+  describeService,
+  describeServiceTasks,
+  observeManagedServices,
+} from '../services/observe.js';
 import type { ServiceState } from '../services/types.js';
 import { targetLabel } from '../targets/membership.js';
 import { observeTargetGroupHealth } from '../targets/observe.js';
@@ -142,14 +147,30 @@ export async function reactToAlarmStateChange(
     return report({ ignored: why, reaction: recovered ? rule.reaction : 'notify-only' });
   }
   let service: ServiceState | undefined;
+  let disagreement: string | undefined;
   if (resource.kind === 'target-group') {
-    service = ownerOf(await describeManagedServices(clients.ecs, config), resource.targetGroupArn);
-    if (!service) return report({ ignored: 'notify only: no managed service uses the target group' });
+    const managed = await observeManagedServices(clients.ecs, config);
+    service = ownerOf(managed.services, resource.targetGroupArn);
+    disagreement = managed.missingClusters.map((e) => `the config and AWS disagree: ${e.message}`).join('; ');
+    if (!service) {
+      const why = `notify only: no managed service uses the target group${disagreement ? ` (${disagreement})` : ''}`;
+      return report({ ignored: why, reaction: 'notify-only' });
+    }
   } else {
     const management = serviceManagement(config, resource.clusterName, resource.serviceName);
-    if (!management.managed) return report({ ignored: `notify only: ${management.why}` });
-    service = await describeService(clients.ecs, resource.clusterName, resource.serviceName);
-    if (!service) return report({ ignored: `notify only: service ${resource.serviceName} does not exist` });
+    if (!management.managed) return report({ ignored: `notify only: ${management.why}`, reaction: 'notify-only' });
+    try {
+      service = await describeService(clients.ecs, resource.clusterName, resource.serviceName);
+    } catch (error) {
+      if (!(error instanceof ClusterNotFoundError)) throw error;
+      return report({ ignored: `notify only: the config and AWS disagree: ${error.message}`, reaction: 'notify-only' });
+    }
+    if (!service) {
+      return report({
+        ignored: `notify only: service ${resource.serviceName} does not exist`,
+        reaction: 'notify-only',
+      });
+    }
   }
   const subject = { clusterName: service.clusterName, serviceName: service.serviceName };
   if (service.disabledByTag)
@@ -190,6 +211,7 @@ export async function reactToAlarmStateChange(
     if (decided.because) plan.notes.unshift(decided.because);
     reaction = decided.direction === 'out' ? 'scale-out' : 'scale-in';
   }
+  if (disagreement) plan.notes.push(disagreement);
   logger.info(`planned ${plan.actions.length} action(s) for alarm ${alarmName} (${rule.reaction})`, {
     subject,
     notes: plan.notes,
