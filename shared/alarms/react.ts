@@ -10,6 +10,7 @@ import type { AuditRecord } from '../executor/audit.js';
 import { Executor } from '../executor/executor.js';
 import { currentTime } from '../lambda/clock.js';
 import type { Alert } from '../notify/alert.js';
+import { truncateText } from '../notify/bound.js';
 import { enqueueAlert } from '../notify/outbox.js';
 import { type ObservationCache, observeEc2InstanceId } from '../services/observation-cache.js';
 import {
@@ -175,7 +176,7 @@ export async function reactToAlarmStateChange(
   const subject = { clusterName: service.clusterName, serviceName: service.serviceName };
   if (service.disabledByTag)
     return report({ service: subject, ignored: 'notify only: the service carries ecs-autopilot:disabled' });
-  const why = `alarm ${alarmName} fired: ${state.reason ?? 'threshold crossed'}`;
+  const why = `alarm ${alarmName} fired: ${truncateText(state.reason ?? 'threshold crossed', 300)}`;
 
   // plan
   let plan: AlarmPlan;
@@ -206,6 +207,7 @@ export async function reactToAlarmStateChange(
       bounds: management.managed ? management.scaling : undefined,
       scalable,
       now: now(),
+      firedAt: new Date(Date.parse(state.timestamp)),
       why,
     });
     if (decided.because) plan.notes.unshift(decided.because);

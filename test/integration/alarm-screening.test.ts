@@ -1,7 +1,7 @@
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { beforeEach, describe, expect, inject, it } from 'vitest';
 import { alarmStateChangeEvent } from '#local/alarm-events.js';
-import { provisionWorld, type World } from '#local/world.js';
+import { provisionWorld, receiveOutbox, type World } from '#local/world.js';
 import { loadEvent } from '#test/support/fixtures.js';
 import { coldContainer } from '#test/support/functions.js';
 
@@ -89,5 +89,23 @@ describe('Function: alarm-state-change, before it acts', () => {
     expect(reaction.alert).toMatchObject({ kind: 'alarm/suppressed', severity: 'warning' });
     expect(reaction.alert?.description).toMatch(/CloudWatch suppressed this alarm's actions \(WaitPeriod: /);
     expect(reaction.audit).toEqual([]);
+  });
+
+  it('scales on an alarm with a megabyte reason and still queues its alert', async () => {
+    // Prepare
+    const { react } = await coldContainer(world, 'alarm-state-change', CONFIG);
+    const reason = `Threshold Crossed: ${'9'.repeat(1_048_576)} was greater than the threshold (70.0)`;
+    const event = alarmStateChangeEvent(world, { alarmName: 'prod-web-cpu-high', subject: { service: 'web' }, reason });
+
+    // Act
+    const reaction = await react(event);
+    const queued = await receiveOutbox(world);
+
+    // Assess
+    expect(await desiredCount()).toBe(4);
+    expect(queued).toHaveLength(1);
+    expect(queued[0]?.body).toMatch(/more characters truncated\]/);
+    expect(queued[0]?.body).toMatch(/from 3 to 4/);
+    expect(reaction.audit.map((r) => r.outcome)).toContain('applied');
   });
 });
