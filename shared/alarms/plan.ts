@@ -105,13 +105,20 @@ export function planScaling(input: {
   bounds: { minCount: number; maxCount: number } | undefined;
   scalable: ScalableTarget | undefined;
   now: Date;
+  /** When the alarm's state began: a change recorded after it is this alarm's own, made by an earlier attempt. */
+  firedAt?: Date;
   why: string;
 }): AlarmPlan {
-  const { rule, service, bounds, scalable, now, why } = input;
+  const { rule, service, bounds, scalable, now, firedAt, why } = input;
   if (!bounds) {
     return { actions: [], notes: [`${service.serviceName} has no scaling bounds in the config: it is never scaled`] };
   }
   const direction = rule.reaction === 'scale-out' ? 'out' : 'in';
+  const lastScaledAt = service.tags[direction === 'out' ? SCALING_TAGS.lastScaleOut : SCALING_TAGS.lastScaleIn];
+  if (lastScaledAt && firedAt && Date.parse(lastScaledAt) >= firedAt.getTime()) {
+    const note = `${service.serviceName} was scaled ${direction} at ${lastScaledAt}, after this alarm fired: it runs ${service.desiredCount} desired tasks now (reported, not changed twice)`;
+    return { actions: [], notes: [note] };
+  }
   const from = service.desiredCount;
   const step = Math.max(1, resolveCount(rule.step, from));
   const baselineTag = service.tags[SCALING_TAGS.minCapacityBaseline];
@@ -125,7 +132,6 @@ export function planScaling(input: {
   }
 
   const subject = { clusterName: service.clusterName, serviceName: service.serviceName };
-  const lastScaledAt = service.tags[direction === 'out' ? SCALING_TAGS.lastScaleOut : SCALING_TAGS.lastScaleIn];
   const cooldown = { direction, cooldownSeconds: rule.cooldownSeconds, lastScaledAt, now: now.toISOString() } as const;
   const actions: Action[] = [];
   const tags: Record<string, string> = {

@@ -8,18 +8,26 @@ import type { AutopilotConfig } from '../config/schema.js';
 import type { AlarmStateChangeEvent } from '../events/alarm-state-change.js';
 import type { AuditRecord } from '../executor/audit.js';
 import { Executor } from '../executor/executor.js';
+import { currentTime } from '../lambda/clock.js';
 import type { Alert } from '../notify/alert.js';
+import { truncateText } from '../notify/bound.js';
 import { enqueueAlert } from '../notify/outbox.js';
 import { type ObservationCache, observeEc2InstanceId } from '../services/observation-cache.js';
-import { describeManagedServices, describeService, describeServiceTasks } from '../services/observe.js';
+import {
+  ClusterNotFoundError,
+  describeService,
+  describeServiceTasks,
+  observeManagedServices,
+} from '../services/observe.js';
 import type { ServiceState } from '../services/types.js';
 import { targetLabel } from '../targets/membership.js';
 import { observeTargetGroupHealth } from '../targets/observe.js';
 import { isAwsvpc, taskTargets } from '../targets/task-targets.js';
+import { scalingDirection } from './direction.js';
 import { describeScalableTarget } from './observe.js';
 import { type AlarmPlan, planDeregisterUnhealthy, planScaling } from './plan.js';
 import { alarmAlert } from './report.js';
-import { matchAlarmRule, resolveAlarmResource } from './resolve.js';
+import { alarmStaleness, matchAlarmRule, resolveAlarmResource } from './resolve.js';
 
 export interface AlarmReactionDeps {
   config: AutopilotConfig;
@@ -83,7 +91,7 @@ export async function reactToAlarmStateChange(
   deps: AlarmReactionDeps,
 ): Promise<AlarmReaction> {
   const { config, clients, logger } = deps;
-  const now = deps.now ?? (() => new Date());
+  const now = deps.now ?? currentTime;
   const { alarmName, state, previousState } = event.detail;
   const base = { eventId: event.id, alarmName, audit: [] as AuditRecord[] };
   const ignore = (why: string): AlarmReaction => {
@@ -93,6 +101,8 @@ export async function reactToAlarmStateChange(
   const fired = state.value === 'ALARM' && previousState.value !== 'ALARM';
   const recovered = state.value === 'OK' && previousState.value === 'ALARM';
   if (!fired && !recovered) return ignore(`${previousState.value} → ${state.value} is not a transition to react to`);
+  const stale = alarmStaleness(event, now(), config.events.maxAgeSeconds);
+  if (stale) return ignore(stale);
   const rule = matchAlarmRule(config.alarms, event);
   if (!rule) return ignore(`no alarm rule matches ${alarmName}`);
 
@@ -100,9 +110,10 @@ export async function reactToAlarmStateChange(
     fields: Omit<AlarmReaction, 'eventId' | 'alarmName' | 'audit'> & { audit?: AuditRecord[]; serviceArn?: string },
   ) => {
     const audit = fields.audit ?? [];
+    const reaction = fields.reaction ?? rule.reaction;
     const alert = alarmAlert({
       event,
-      reaction: rule.reaction,
+      reaction,
       service: fields.service ? { ...fields.service, serviceArn: fields.serviceArn } : undefined,
       audit,
       notes: fields.plan?.notes ?? (fields.ignored ? [fields.ignored] : []),
@@ -112,7 +123,7 @@ export async function reactToAlarmStateChange(
     logger.info(`alert queued: ${alert.title}`, { incidentId: alert.incidentId, severity: alert.severity });
     return {
       ...base,
-      reaction: rule.reaction,
+      reaction,
       service: fields.service,
       plan: fields.plan,
       ignored: fields.ignored,
@@ -121,30 +132,55 @@ export async function reactToAlarmStateChange(
     };
   };
 
+  const { actionsSuppressedBy: suppressedBy, actionsSuppressedReason: suppressedWhy } = state;
+  if (fired && suppressedBy && rule.actionsSuppressed === 'respect') {
+    return report({
+      reaction: 'suppressed',
+      ignored: `CloudWatch suppressed this alarm's actions (${suppressedBy}${suppressedWhy ? `: ${suppressedWhy}` : ''}); nothing was changed, as the rule's actionsSuppressed: respect asks`,
+    });
+  }
+
   // observe: the resource, then the managed service behind it
   const resource = resolveAlarmResource(event);
   if (recovered || rule.reaction === 'notify-only' || resource.kind === 'none') {
     const why =
       resource.kind === 'none' && rule.reaction !== 'notify-only' ? `notify only: ${resource.why}` : undefined;
-    return report({ ignored: why });
+    return report({ ignored: why, reaction: recovered ? rule.reaction : 'notify-only' });
   }
   let service: ServiceState | undefined;
+  let disagreement: string | undefined;
   if (resource.kind === 'target-group') {
-    service = ownerOf(await describeManagedServices(clients.ecs, config), resource.targetGroupArn);
-    if (!service) return report({ ignored: 'notify only: no managed service uses the target group' });
+    const managed = await observeManagedServices(clients.ecs, config);
+    service = ownerOf(managed.services, resource.targetGroupArn);
+    disagreement = managed.missingClusters.map((e) => `the config and AWS disagree: ${e.message}`).join('; ');
+    if (!service) {
+      const why = `notify only: no managed service uses the target group${disagreement ? ` (${disagreement})` : ''}`;
+      return report({ ignored: why, reaction: 'notify-only' });
+    }
   } else {
     const management = serviceManagement(config, resource.clusterName, resource.serviceName);
-    if (!management.managed) return report({ ignored: `notify only: ${management.why}` });
-    service = await describeService(clients.ecs, resource.clusterName, resource.serviceName);
-    if (!service) return report({ ignored: `notify only: service ${resource.serviceName} does not exist` });
+    if (!management.managed) return report({ ignored: `notify only: ${management.why}`, reaction: 'notify-only' });
+    try {
+      service = await describeService(clients.ecs, resource.clusterName, resource.serviceName);
+    } catch (error) {
+      if (!(error instanceof ClusterNotFoundError)) throw error;
+      return report({ ignored: `notify only: the config and AWS disagree: ${error.message}`, reaction: 'notify-only' });
+    }
+    if (!service) {
+      return report({
+        ignored: `notify only: service ${resource.serviceName} does not exist`,
+        reaction: 'notify-only',
+      });
+    }
   }
   const subject = { clusterName: service.clusterName, serviceName: service.serviceName };
   if (service.disabledByTag)
     return report({ service: subject, ignored: 'notify only: the service carries ecs-autopilot:disabled' });
-  const why = `alarm ${alarmName} fired: ${state.reason ?? 'threshold crossed'}`;
+  const why = `alarm ${alarmName} fired: ${truncateText(state.reason ?? 'threshold crossed', 300)}`;
 
   // plan
   let plan: AlarmPlan;
+  let reaction: string = rule.reaction;
   if (rule.reaction === 'deregister-unhealthy') {
     const groups =
       resource.kind === 'target-group'
@@ -159,17 +195,25 @@ export async function reactToAlarmStateChange(
       plan.notes.push(...part.notes);
     }
   } else {
+    const decided = scalingDirection(event.detail, rule.reaction);
+    if (decided.direction === undefined) {
+      return report({ service: subject, serviceArn: service.serviceArn, plan: { actions: [], notes: [decided.why] } });
+    }
     const management = serviceManagement(config, service.clusterName, service.serviceName);
     const scalable = await describeScalableTarget(clients.autoScaling, service.clusterName, service.serviceName);
     plan = planScaling({
-      rule,
+      rule: { ...rule, reaction: decided.direction === 'out' ? 'scale-out' : 'scale-in' },
       service,
       bounds: management.managed ? management.scaling : undefined,
       scalable,
       now: now(),
+      firedAt: new Date(Date.parse(state.timestamp)),
       why,
     });
+    if (decided.because) plan.notes.unshift(decided.because);
+    reaction = decided.direction === 'out' ? 'scale-out' : 'scale-in';
   }
+  if (disagreement) plan.notes.push(disagreement);
   logger.info(`planned ${plan.actions.length} action(s) for alarm ${alarmName} (${rule.reaction})`, {
     subject,
     notes: plan.notes,
@@ -186,5 +230,5 @@ export async function reactToAlarmStateChange(
   const audit = await executor.run(plan.actions);
 
   // report
-  return report({ service: subject, serviceArn: service.serviceArn, plan, audit });
+  return report({ service: subject, serviceArn: service.serviceArn, plan, audit, reaction });
 }

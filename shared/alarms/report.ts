@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { AlarmStateChangeEvent } from '../events/alarm-state-change.js';
 import { type AuditRecord, auditLine, troubled } from '../executor/audit.js';
 import { type Alert, type AlertSeverity, boundedIncidentId } from '../notify/alert.js';
+import { truncateText } from '../notify/bound.js';
 import { buildAlert } from '../notify/build-alert.js';
 import { alarmEpisode } from './resolve.js';
 
@@ -33,9 +34,11 @@ export function alarmAlert(report: AlarmReport): Alert {
   const recovered = detail.state.value === 'OK';
   const failed = troubled(audit);
   const severity: AlertSeverity = recovered ? 'info' : failed ? 'critical' : 'warning';
+  // The reason is CloudWatch's free text, as long as the alarm's author made it: the facts below must stay in view.
+  const reason = detail.state.reason === undefined ? undefined : truncateText(detail.state.reason, 1_000);
   const what = recovered
-    ? `*Recovered:* ${detail.state.reason ?? 'the alarm is OK again'}`
-    : `*Alarm:* ${detail.state.reason ?? 'the alarm fired'}`;
+    ? `*Recovered:* ${reason ?? 'the alarm is OK again'}`
+    : `*Alarm:* ${reason ?? 'the alarm fired'}`;
   const lines = [...audit.map(auditLine), ...notes.map((n) => `• ${n}`)];
   const did = recovered ? [] : [`*What ecs-autopilot did (${reaction}):*`, ...(lines.length ? lines : ['• nothing'])];
   const id = incidentId(event);

@@ -1,6 +1,7 @@
 import { targetGroupArnOfDimension } from '../aws/arn.js';
 import type { AlarmRule } from '../config/schema.js';
 import type { AlarmStateChangeEvent } from '../events/alarm-state-change.js';
+import { matchesPattern } from '../validation/strict.js';
 
 /** The resource an alarm is about, read from its metric dimensions, or why there is none. */
 export type AlarmResource =
@@ -51,7 +52,7 @@ export function resolveAlarmResource(event: AlarmStateChangeEvent): AlarmResourc
 export function matchAlarmRule(rules: readonly AlarmRule[], event: AlarmStateChangeEvent): AlarmRule | undefined {
   const { alarmName, alarmTags } = event.detail;
   return rules.find((rule) => {
-    if (rule.alarmName !== undefined && !new RegExp(rule.alarmName).test(alarmName)) return false;
+    if (rule.alarmName !== undefined && !matchesPattern(rule.alarmName, alarmName)) return false;
     if (rule.alarmTags) {
       if (!alarmTags) return false;
       return Object.entries(rule.alarmTags).every(([k, v]) => alarmTags[k] === v);
@@ -64,4 +65,16 @@ export function matchAlarmRule(rules: readonly AlarmRule[], event: AlarmStateCha
 export function alarmEpisode(event: AlarmStateChangeEvent): string {
   const { state, previousState } = event.detail;
   return state.value === 'ALARM' ? state.timestamp : previousState.timestamp;
+}
+
+/**
+ * Why an alarm state is too old to act on, or undefined. The state's own timestamp is the age (CloudWatch writes
+ * `+0000` offsets, which Date.parse reads); the event's time stands in when that cannot be read. Pure.
+ */
+export function alarmStaleness(event: AlarmStateChangeEvent, now: Date, maxAgeSeconds: number): string | undefined {
+  const stateAt = Date.parse(event.detail.state.timestamp);
+  const at = Number.isNaN(stateAt) ? Date.parse(event.time) : stateAt;
+  const ageSeconds = (now.getTime() - at) / 1000;
+  if (!Number.isNaN(ageSeconds) && ageSeconds <= maxAgeSeconds) return undefined;
+  return `stale: the alarm state is ${Number.isNaN(ageSeconds) ? 'of unknown age' : `${Math.round(ageSeconds)} s old`} (limit ${maxAgeSeconds} s); the alarm fires again if the condition holds`;
 }

@@ -7,6 +7,9 @@ const AlarmState = z.looseObject({
   reasonData: z.string().optional(),
   // CloudWatch writes `2019-10-01T13:56:40.987+0000`, which is not ISO 8601 with a colon offset.
   timestamp: z.string(),
+  // Composite alarms whose actions CloudWatch held back: `Alarm`, `WaitPeriod` or `ExtensionPeriod`, and why.
+  actionsSuppressedBy: z.string().optional(),
+  actionsSuppressedReason: z.string().optional(),
 });
 
 const AlarmMetric = z.looseObject({
@@ -28,7 +31,8 @@ const AlarmMetric = z.looseObject({
 
 /** The `detail` of a `CloudWatch Alarm State Change` event. Composite alarms carry `alarmRule` instead of metrics. */
 export const AlarmStateChangeDetailSchema = z.looseObject({
-  alarmName: z.string().min(1),
+  // CloudWatch's own limit: a longer name is not a real alarm, and it bounds the cost of matching rules.
+  alarmName: z.string().min(1).max(255),
   state: AlarmState,
   previousState: AlarmState,
   configuration: z
@@ -36,6 +40,8 @@ export const AlarmStateChangeDetailSchema = z.looseObject({
       description: z.string().optional(),
       metrics: z.array(AlarmMetric).optional(),
       alarmRule: z.string().optional(),
+      comparisonOperator: z.string().optional(),
+      thresholdMetricId: z.string().optional(),
     })
     .default({}),
   alarmTags: z.record(z.string(), z.string()).optional(),

@@ -9,7 +9,7 @@ import { Executor } from '../executor/executor.js';
 import type { Alert } from '../notify/alert.js';
 import { enqueueAlert } from '../notify/outbox.js';
 import { type ObservationCache, observeEc2InstanceId } from '../services/observation-cache.js';
-import { describeManagedServices, describeServiceTasks } from '../services/observe.js';
+import { ClusterNotFoundError, describeServiceTasks, observeManagedServices } from '../services/observe.js';
 import { observeTargetGroupHealth } from '../targets/observe.js';
 import { isAwsvpc } from '../targets/task-targets.js';
 import type { TargetGroupHealth } from '../targets/types.js';
@@ -30,6 +30,8 @@ export interface ReconcileRun {
   targetGroups: number;
   audit: AuditRecord[];
   findings: ReconcileFindings;
+  /** What the sweep could not look at, each naming its cluster, service or target group: the rest went on. */
+  notSwept: string[];
   alert?: Alert;
 }
 
@@ -42,32 +44,46 @@ export async function reconcile(event: ScheduledEvent, deps: ReconcileDeps): Pro
   // The schedule's own time is the reference: a late or retried run judges the grace period conservatively.
   const now = new Date(Date.parse(event.time));
 
-  // observe
-  const services = (await describeManagedServices(clients.ecs, config)).filter((s) => {
-    if (s.disabledByTag) logger.debug(`skipped ${s.serviceName}: ecs-autopilot:disabled`);
-    return !s.disabledByTag && s.loadBalancers.length > 0;
-  });
+  // observe, one cluster, service and target group at a time: what cannot be read is named and the sweep goes on
+  const managed = await observeManagedServices(clients.ecs, config);
+  const notSwept = managed.missingClusters.map((e) => `${e.message}: the config lists it`);
   const observed: ObservedService[] = [];
   const ec2InstanceIds = new Map<string, string>();
-  for (const service of services) {
-    const [running, stopped] = await Promise.all([
-      describeServiceTasks(clients.ecs, service.clusterName, service.serviceName, 'RUNNING'),
-      describeServiceTasks(clients.ecs, service.clusterName, service.serviceName, 'STOPPED'),
-    ]);
-    for (const task of [...running, ...stopped]) {
-      if (!isAwsvpc(task) && task.containerInstanceArn && !ec2InstanceIds.has(task.containerInstanceArn)) {
-        ec2InstanceIds.set(
-          task.containerInstanceArn,
-          await observeEc2InstanceId(clients.ecs, cache, service.clusterName, task.containerInstanceArn),
-        );
+  const skipped = (what: string, error: unknown) => {
+    const why = error instanceof ClusterNotFoundError ? error.message : `${what}: ${(error as Error).message}`;
+    logger.warn(`reconciler skipped ${what}`, { error });
+    notSwept.push(why);
+  };
+  for (const service of managed.services) {
+    if (service.disabledByTag) logger.debug(`skipped ${service.serviceName}: ecs-autopilot:disabled`);
+    if (service.disabledByTag || service.loadBalancers.length === 0) continue;
+    try {
+      const [running, stopped] = await Promise.all([
+        describeServiceTasks(clients.ecs, service.clusterName, service.serviceName, 'RUNNING'),
+        describeServiceTasks(clients.ecs, service.clusterName, service.serviceName, 'STOPPED'),
+      ]);
+      for (const task of [...running, ...stopped]) {
+        if (!isAwsvpc(task) && task.containerInstanceArn && !ec2InstanceIds.has(task.containerInstanceArn)) {
+          ec2InstanceIds.set(
+            task.containerInstanceArn,
+            await observeEc2InstanceId(clients.ecs, cache, service.clusterName, task.containerInstanceArn),
+          );
+        }
       }
+      observed.push({ service, running, stopped });
+    } catch (error) {
+      skipped(`service ${service.clusterName}/${service.serviceName}`, error);
     }
-    observed.push({ service, running, stopped });
   }
   const health = new Map<string, TargetGroupHealth>();
-  for (const arn of new Set(services.flatMap((s) => s.loadBalancers.map((lb) => lb.targetGroupArn)))) {
-    health.set(arn, await observeTargetGroupHealth(clients.elbv2, arn));
+  for (const arn of new Set(observed.flatMap((o) => o.service.loadBalancers.map((lb) => lb.targetGroupArn)))) {
+    try {
+      health.set(arn, await observeTargetGroupHealth(clients.elbv2, arn));
+    } catch (error) {
+      skipped(`target group ${arn.split('/')[1] ?? arn}`, error);
+    }
   }
+  const services = observed.map((o) => o.service);
 
   // plan
   const plan = planReconcile({
@@ -89,7 +105,7 @@ export async function reconcile(event: ScheduledEvent, deps: ReconcileDeps): Pro
   const audit = await executor.run(plan.actions);
 
   // report
-  const alert = reconcileAlert({ event, audit, findings: plan.findings, services, dryRun: config.dryRun });
+  const alert = reconcileAlert({ event, audit, findings: plan.findings, notSwept, services, dryRun: config.dryRun });
   if (alert) await enqueueAlert(clients.sqs, deps.outboxUrl, alert);
   return {
     eventId: event.id,
@@ -102,6 +118,7 @@ export async function reconcile(event: ScheduledEvent, deps: ReconcileDeps): Pro
     targetGroups: health.size,
     audit,
     findings: plan.findings,
+    notSwept,
     alert,
   };
 }

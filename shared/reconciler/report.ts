@@ -10,12 +10,17 @@ export function reconcileAlert(input: {
   event: ScheduledEvent;
   audit: AuditRecord[];
   findings: ReconcileFindings;
+  /** What the sweep could not read (a configured cluster AWS does not have, a service that failed to read). */
+  notSwept?: string[];
   services: Array<{ clusterName: string; serviceName: string }>;
   dryRun: boolean;
 }): Alert | undefined {
   const { event, audit, findings, services, dryRun } = input;
+  const notSwept = input.notSwept ?? [];
   const { unknownTargets, missingTasks } = findings;
-  if (audit.length === 0 && unknownTargets.length === 0 && missingTasks.length === 0) return undefined;
+  if (audit.length === 0 && unknownTargets.length === 0 && missingTasks.length === 0 && notSwept.length === 0) {
+    return undefined;
+  }
   const fixed = audit.filter((r) => r.outcome === 'applied' || r.outcome === 'dry-run').length;
   const refused = audit.length - fixed;
   const parts = [
@@ -23,8 +28,12 @@ export function reconcileAlert(input: {
     refused ? `orphans left in ${refused} target group(s)` : '',
     unknownTargets.length ? `${unknownTargets.length} unknown target(s)` : '',
     missingTasks.length ? `${missingTasks.length} task(s) missing from their target group` : '',
+    notSwept.length ? `${notSwept.length} part(s) of the config not swept` : '',
   ].filter(Boolean);
   const lines = [
+    ...(notSwept.length
+      ? ['*Not swept: the config and AWS disagree, or AWS could not be read:*', ...notSwept.map((n) => `• ${n}`)]
+      : []),
     ...(audit.length ? ['*Orphan targets (their task stopped past the grace period):*', ...audit.map(auditLine)] : []),
     ...(unknownTargets.length
       ? [
@@ -56,6 +65,9 @@ export function reconcileAlert(input: {
     headline: `reconciler: ${parts.join(', ')}`,
     description: lines,
     nextSteps: [
+      ...(notSwept.length
+        ? ['Fix ecs-autopilot.yml (or the account and region it is deployed to) so that every listed cluster exists.']
+        : []),
       ...(unknownTargets.length
         ? ['Check who registered the unknown targets; deregister them by hand if they are stale.']
         : []),

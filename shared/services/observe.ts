@@ -13,6 +13,29 @@ import type { AutopilotConfig } from '../config/schema.js';
 import type { TaskDetail } from '../events/task-state-change.js';
 import type { ServiceState } from './types.js';
 
+/** A configured cluster that ECS does not know in this account and region: the config and AWS disagree. */
+export class ClusterNotFoundError extends Error {
+  readonly clusterName: string;
+
+  constructor(clusterName: string, options?: { cause?: unknown }) {
+    const said = (options?.cause as Error | undefined)?.message;
+    super(`cluster ${clusterName} does not exist in this account and region${said ? ` (ECS: ${said})` : ''}`, options);
+    this.name = 'ClusterNotFoundError';
+    this.clusterName = clusterName;
+  }
+}
+
+/** Runs an ECS read of one cluster, turning ECS's anonymous "Cluster not found." into an error that names it. */
+async function inCluster<T>(clusterName: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if ((error as Error).name === 'ClusterNotFoundException')
+      throw new ClusterNotFoundError(clusterName, { cause: error });
+    throw error;
+  }
+}
+
 /** A DescribeServices Service as the product reads it. */
 export function serviceState(clusterName: string, s: Service): ServiceState {
   return {
@@ -41,8 +64,10 @@ export async function describeServices(
 ): Promise<ServiceState[]> {
   const out: ServiceState[] = [];
   for (let i = 0; i < names.length; i += 10) {
-    const page = await ecs.send(
-      new DescribeServicesCommand({ cluster: clusterName, services: names.slice(i, i + 10), include: ['TAGS'] }),
+    const page = await inCluster(clusterName, () =>
+      ecs.send(
+        new DescribeServicesCommand({ cluster: clusterName, services: names.slice(i, i + 10), include: ['TAGS'] }),
+      ),
     );
     for (const s of page.services ?? []) if (s.status !== 'INACTIVE') out.push(serviceState(clusterName, s));
   }
@@ -66,21 +91,37 @@ export async function managedServiceNames(
   if (!cluster.services.some((s) => s.name === '*' && s.enabled)) return named;
   const disabled = new Set(cluster.services.filter((s) => !s.enabled).map((s) => s.name));
   const all = new Set(named);
-  for await (const page of paginateListServices({ client: ecs }, { cluster: clusterName })) {
-    for (const arn of page.serviceArns ?? []) {
-      const name = serviceNameOf(arn);
-      if (!disabled.has(name)) all.add(name);
+  await inCluster(clusterName, async () => {
+    for await (const page of paginateListServices({ client: ecs }, { cluster: clusterName })) {
+      for (const arn of page.serviceArns ?? []) {
+        const name = serviceNameOf(arn);
+        if (!disabled.has(name)) all.add(name);
+      }
     }
-  }
+  });
   return [...all];
 }
 
-/** Every managed, enabled service of every configured cluster, described. */
-export async function describeManagedServices(ecs: ECSClient, config: AutopilotConfig): Promise<ServiceState[]> {
-  const out: ServiceState[] = [];
+/** The managed services that could be read, and each configured cluster AWS does not have. */
+export interface ManagedServices {
+  services: ServiceState[];
+  missingClusters: ClusterNotFoundError[];
+}
+
+/**
+ * Every managed, enabled service of every configured cluster, described. A configured cluster that does not exist
+ * is set aside and named, so one stale config entry does not blind every reaction to the other clusters.
+ */
+export async function observeManagedServices(ecs: ECSClient, config: AutopilotConfig): Promise<ManagedServices> {
+  const out: ManagedServices = { services: [], missingClusters: [] };
   for (const cluster of config.clusters) {
-    const names = await managedServiceNames(ecs, config, cluster.name);
-    out.push(...(await describeServices(ecs, cluster.name, names)));
+    try {
+      const names = await managedServiceNames(ecs, config, cluster.name);
+      out.services.push(...(await describeServices(ecs, cluster.name, names)));
+    } catch (error) {
+      if (!(error instanceof ClusterNotFoundError)) throw error;
+      out.missingClusters.push(error);
+    }
   }
   return out;
 }
@@ -136,12 +177,16 @@ export async function describeServiceTasks(
   desiredStatus: 'RUNNING' | 'STOPPED',
 ): Promise<TaskDetail[]> {
   const arns: string[] = [];
-  for await (const page of paginateListTasks({ client: ecs }, { cluster: clusterName, serviceName, desiredStatus })) {
-    arns.push(...(page.taskArns ?? []));
-  }
+  await inCluster(clusterName, async () => {
+    for await (const page of paginateListTasks({ client: ecs }, { cluster: clusterName, serviceName, desiredStatus })) {
+      arns.push(...(page.taskArns ?? []));
+    }
+  });
   const out: TaskDetail[] = [];
   for (let i = 0; i < arns.length; i += 100) {
-    const page = await ecs.send(new DescribeTasksCommand({ cluster: clusterName, tasks: arns.slice(i, i + 100) }));
+    const page = await inCluster(clusterName, () =>
+      ecs.send(new DescribeTasksCommand({ cluster: clusterName, tasks: arns.slice(i, i + 100) })),
+    );
     for (const task of page.tasks ?? []) {
       if (task.group === `service:${serviceName}`) out.push(taskDetailOf(task));
     }

@@ -76,6 +76,12 @@ function culpritContainer(containers: TaskDetail['containers']): TaskDetail['con
   );
 }
 
+/** An essential container's exit told by the reason text, or, with no reason at all, by a failing exit code. */
+function essentialExitWithoutCode(task: TaskDetail): boolean {
+  if (/Essential container in task exited/i.test(task.stoppedReason ?? '')) return true;
+  return !task.stoppedReason && task.containers.some((c) => c.exitCode !== undefined && c.exitCode !== 0);
+}
+
 /**
  * Classifies a stop from `stopCode`, `stoppedReason` and the containers' exit codes and reasons.
  * Pure: the same task detail always gives the same answer.
@@ -106,7 +112,8 @@ export function classifyStop(task: TaskDetail): StopClassification {
   if (code === 'SpotInterruption' || code === 'TerminationNotice' || /Your Spot Task was interrupted/i.test(reason)) {
     return result('spot-interruption', `capacity was reclaimed (${code || 'spot'}): ${reason || 'interrupted'}`);
   }
-  if (code === 'EssentialContainerExited') {
+  // Older agents and archived events carry no stopCode: the reason text and the exit codes say the same thing.
+  if (code === 'EssentialContainerExited' || (code === '' && essentialExitWithoutCode(task))) {
     const culprit = culpritContainer(task.containers);
     if (culprit?.exitCode === 137) {
       return result(

@@ -6,6 +6,7 @@ import type { AutopilotConfig } from '../config/schema.js';
 import type { TaskStateChangeEvent } from '../events/task-state-change.js';
 import type { AuditRecord } from '../executor/audit.js';
 import { Executor } from '../executor/executor.js';
+import { currentTime } from '../lambda/clock.js';
 import type { Alert } from '../notify/alert.js';
 import { enqueueAlert } from '../notify/outbox.js';
 import { type ObservationCache, observeEc2InstanceId, observeServiceState } from '../services/observation-cache.js';
@@ -46,7 +47,7 @@ export async function reactToTaskStateChange(
   deps: TaskReactionDeps,
 ): Promise<TaskReaction> {
   const { config, clients, cache, seen, logger } = deps;
-  const now = deps.now ?? (() => new Date());
+  const now = deps.now ?? currentTime;
   const task = event.detail;
   const screening = screenTaskEvent(event, config, now(), seen.get(task.taskArn));
   if (!screening.act) {

@@ -1,0 +1,92 @@
+import { ECSClient, StopTaskCommand } from '@aws-sdk/client-ecs';
+import { beforeEach, describe, expect, inject, it } from 'vitest';
+import { alarmStateChangeEvent } from '#local/alarm-events.js';
+import { stampStoppedTasks } from '#local/moto-proxy-rules.js';
+import { manualTaskTransitions } from '#local/moto-server.js';
+import { scheduledEvent } from '#local/scheduled-events.js';
+import { provisionWorld, targetsOf, type World } from '#local/world.js';
+import { coldContainer } from '#test/support/functions.js';
+import { useMotoProxy } from '#test/support/moto-proxy-env.js';
+
+const endpoint = inject('motoEndpoint');
+const proxy = await useMotoProxy();
+
+/** A config whose first cluster does not exist in the account: a stale entry, or the wrong region. */
+const CONFIG = `
+version: 1
+alarms:
+  - alarmName: "-unhealthy-hosts$"
+    reaction: deregister-unhealthy
+  - alarmName: "-cpu-high$"
+    reaction: scale-out
+clusters:
+  - name: ghost
+    services:
+      - name: web
+        scaling: { minCount: 1, maxCount: 4 }
+  - name: prod
+    services:
+      - name: web
+`;
+
+describe('A configured cluster that does not exist', () => {
+  let world: World;
+  const ecs = new ECSClient({ endpoint, region: 'us-east-1' });
+
+  beforeEach(async () => {
+    await manualTaskTransitions(endpoint);
+    world = await provisionWorld(proxy.endpoint, { services: [{ name: 'web', tasks: 3 }] });
+  });
+
+  it('does not stop the reconciler sweeping the other clusters, and is named in one warning', async () => {
+    // Prepare: an orphan in prod, which the sweep must still reach
+    const web = world.services.web;
+    const orphan = web?.tasks[1] as { taskArn: string; ip: string };
+    await ecs.send(
+      new StopTaskCommand({ cluster: 'prod', task: orphan.taskArn, reason: 'Essential container in task exited' }),
+    );
+    stampStoppedTasks(proxy, new Date(Date.now() - 3_600_000));
+    const { react: sweep } = await coldContainer(world, 'reconciler', CONFIG);
+
+    // Act
+    const run = await sweep(scheduledEvent(world));
+
+    // Assess
+    expect(run.audit.map((r) => r.outcome)).toEqual(['applied']);
+    expect((await targetsOf(world, web?.targetGroupArns[0] as string)).map((t) => t.id)).not.toContain(orphan.ip);
+    expect(run.notSwept).toEqual([expect.stringMatching(/^cluster ghost does not exist in this account and region/)]);
+    expect(run.alert?.severity).toBe('warning');
+    expect(run.alert?.description).toMatch(/the config and AWS disagree.*\n• cluster ghost does not exist/);
+  });
+
+  it('makes an alarm on a target group of another cluster still act, and says the config and AWS disagree', async () => {
+    // Prepare
+    const tg = world.services.web?.targetGroupArns[0] as string;
+    const { react } = await coldContainer(world, 'alarm-state-change', CONFIG);
+
+    // Act
+    const reaction = await react(
+      alarmStateChangeEvent(world, { alarmName: 'prod-web-unhealthy-hosts', subject: { targetGroupArn: tg } }),
+    );
+
+    // Assess
+    expect(reaction.service).toEqual({ clusterName: 'prod', serviceName: 'web' });
+    expect(reaction.alert?.description).toMatch(/the config and AWS disagree: cluster ghost does not exist/);
+  });
+
+  it('turns an alarm on a service of that cluster into a notice that names it', async () => {
+    // Prepare
+    const { react } = await coldContainer(world, 'alarm-state-change', CONFIG);
+    const event = alarmStateChangeEvent(world, { alarmName: 'ghost-web-cpu-high', subject: { service: 'web' } });
+    Object.assign(event.detail.configuration.metrics[0]?.metricStat?.metric.dimensions ?? {}, { ClusterName: 'ghost' });
+
+    // Act
+    const reaction = await react(event);
+
+    // Assess
+    expect(reaction.ignored).toBe(
+      'notify only: the config and AWS disagree: cluster ghost does not exist in this account and region (ECS: Cluster not found.)',
+    );
+    expect(reaction.alert).toMatchObject({ kind: 'alarm/notify-only', severity: 'warning' });
+  });
+});

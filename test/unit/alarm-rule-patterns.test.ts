@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { matchAlarmRule } from '#shared/alarms/resolve.js';
+import { ConfigError, parseConfig } from '#shared/config/load.js';
+import { AlarmStateChangeEventSchema } from '#shared/events/alarm-state-change.js';
+import { loadEvent } from '#test/support/fixtures.js';
+
+const clusters = [{ name: 'prod', services: [{ name: 'web' }] }];
+
+function alarmNamed(alarmName: string) {
+  const event = loadEvent('alarm-service-cpu-high') as { detail: { alarmName: string } };
+  event.detail.alarmName = alarmName;
+  return AlarmStateChangeEventSchema.safeParse(event);
+}
+
+describe('Alarm rules: name patterns', () => {
+  it('matches a nested-quantifier pattern against a long adversarial name without backtracking', () => {
+    // Prepare: a backtracking engine needs 2^n steps for this name; RE2 needs n.
+    const config = parseConfig({ version: 1, alarms: [{ alarmName: '^(a+)+$', reaction: 'notify-only' }], clusters });
+    const parsed = alarmNamed(`${'a'.repeat(254)}!`);
+    if (!parsed.success) throw parsed.error;
+
+    // Act
+    const rule = matchAlarmRule(config.alarms, parsed.data);
+
+    // Assess
+    expect(rule).toBeUndefined();
+  });
+
+  it('refuses patterns that need backtracking, with the reason', () => {
+    // Act
+    const attempt = () =>
+      parseConfig({ version: 1, alarms: [{ alarmName: '^(a)\\1$', reaction: 'notify-only' }], clusters });
+
+    // Assess
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(/alarms\[0\]\.alarmName: a regular expression RE2 accepts .*invalid escape/);
+  });
+
+  it('refuses an alarm name longer than CloudWatch allows', () => {
+    expect(alarmNamed('a'.repeat(256)).success).toBe(false);
+    expect(alarmNamed('a'.repeat(255)).success).toBe(true);
+  });
+});
