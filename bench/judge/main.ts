@@ -7,7 +7,7 @@ import type { CanaryJudge } from '#shared/canary/judge.js';
 import { MannWhitneyJudge } from '#shared/canary/judges/mann-whitney.js';
 import { SequentialJudge } from '#shared/canary/judges/sequential.js';
 import { ThresholdChecksJudge } from '#shared/canary/judges/threshold.js';
-import { type Planner, standInSchedule } from './planner.js';
+import { type ControllerFactory, standInSchedule } from './planner.js';
 import { type JudgeColumn, sideBySide, targets } from './report.js';
 import { type CellSummary, defaultRollout, runCell } from './run.js';
 import { type ScenarioKey, scenarioKeys, scenarios } from './scenarios.js';
@@ -15,7 +15,7 @@ import { defaultNoise } from './world.js';
 
 const runs = Number.parseInt(process.env.BENCH_RUNS ?? '2000', 10);
 const seed = Number.parseInt(process.env.BENCH_SEED ?? '20261126', 10);
-const planner: Planner = standInSchedule;
+const planner: ControllerFactory = standInSchedule;
 const plannerName = 'stand-in schedule (the controller planner is not on main yet)';
 const out = (line = '') => process.stdout.write(`${line}\n`);
 const progress = (line: string) => process.stderr.write(`${line}\n`);

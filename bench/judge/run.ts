@@ -1,5 +1,5 @@
 import type { CanaryJudge, MinuteMetrics } from '#shared/canary/judge.js';
-import type { Planner, Rollout, RolloutPosition } from './planner.js';
+import type { ControllerFactory, Rollout } from './planner.js';
 import { type Noise, type Scenario, SimulatedService } from './world.js';
 
 export const defaultRollout: Rollout = { steps: [5, 10, 25, 50, 100], bakeMinutes: 10, maxHoldMinutes: 30 };
@@ -20,32 +20,33 @@ const isoAt = (minute: number): string => {
   return isoCache[minute] as string;
 };
 
-/** One canary from start to decision, minute by minute, through `planner` with `judge`. */
+/** One canary from start to decision, minute by minute, under the controller `controllerFor` starts with `judge`. */
 export function runCanary(
   scenario: Scenario,
   noise: Noise,
   seed: number,
   judge: CanaryJudge,
-  planner: Planner,
+  controllerFor: ControllerFactory,
   rollout: Rollout = defaultRollout,
 ): RunOutcome {
   const service = new SimulatedService(scenario, noise, seed);
+  const controller = controllerFor(judge, rollout, isoAt(0));
   const canary: MinuteMetrics[] = [];
   const stable: MinuteMetrics[] = [];
-  let position: RolloutPosition = { step: 0, stepStartedAt: isoAt(0) };
-  const limit = rollout.steps.length * (rollout.bakeMinutes + rollout.maxHoldMinutes + 1);
+  const limit = rollout.steps.length * (rollout.bakeMinutes + rollout.maxHoldMinutes + 2);
   for (let minute = 0; minute < limit; minute += 1) {
-    const sides = service.next(minute, isoAt(minute), rollout.steps[position.step] as number);
+    const sides = service.next(minute, isoAt(minute), controller.canaryPercent());
     canary.push(sides.canary);
     stable.push(sides.stable);
-    const tick = planner({ rollout, position, now: isoAt(minute + 1), canary, stable, judge });
-    const decided = { minutes: minute + 1, step: position.step + 1 };
-    if (tick.decision === 'roll-back') return { result: 'rolled-back', ...decided };
-    if (tick.decision === 'pause') return { result: 'paused', ...decided };
-    if (tick.decision === 'complete') return { result: 'completed', ...decided };
-    position = tick.position;
+    const step = controller.step();
+    const result = controller.tick(isoAt(minute + 1), canary, stable);
+    const decided = { minutes: minute + 1, step };
+    if (result === 'roll-back') return { result: 'rolled-back', ...decided };
+    if (result === 'pause') return { result: 'paused', ...decided };
+    if (result === 'complete') return { result: 'completed', ...decided };
   }
-  return { result: 'paused', minutes: limit, step: position.step + 1 };
+  // A canary still held when the run ends was never promoted: it counts as paused.
+  return { result: 'paused', minutes: limit, step: controller.step() };
 }
 
 /** A run's seed from the benchmark's seed, the scenario and the run: the same worlds for every judge. */
@@ -76,14 +77,14 @@ export function runCell(
   scenarioIndex: number,
   noise: Noise,
   judge: CanaryJudge,
-  planner: Planner,
+  controllerFor: ControllerFactory,
   runs: number,
   seed: number,
   rollout: Rollout = defaultRollout,
 ): CellSummary {
   const outcomes: RunOutcome[] = [];
   for (let run = 0; run < runs; run += 1) {
-    outcomes.push(runCanary(scenario, noise, runSeed(seed, scenarioIndex, run), judge, planner, rollout));
+    outcomes.push(runCanary(scenario, noise, runSeed(seed, scenarioIndex, run), judge, controllerFor, rollout));
   }
   const of = (result: RunOutcome['result']) => outcomes.filter((o) => o.result === result);
   const rolledBack = of('rolled-back');
