@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { standInSchedule } from '#bench/judge/planner.js';
-import { runCell } from '#bench/judge/run.js';
+import { runCanary, runCell } from '#bench/judge/run.js';
 import { scenarioKeys, scenarios } from '#bench/judge/scenarios.js';
 import { defaultNoise } from '#bench/judge/world.js';
+import type { CanaryJudge } from '#shared/canary/judge.js';
 import { SequentialJudge } from '#shared/canary/judges/sequential.js';
 import { minuteAt } from './minutes.js';
 
@@ -44,6 +45,31 @@ describe('Canary judge: sequential, deciding simulated canaries', () => {
     // Assess
     expect(thin.completed).toBe(0);
     expect(thin.paused).toBeGreaterThanOrEqual(0.99);
+  });
+
+  it('never promotes on inconclusive verdicts: the canary holds at its first step until it pauses', () => {
+    // Prepare
+    const undecided: CanaryJudge = {
+      name: 'undecided',
+      judge: () => ({ outcome: 'inconclusive', reason: 'not enough evidence', evidence: {} }),
+    };
+
+    // Act
+    const outcome = runCanary(scenarios.healthy, defaultNoise, SEED, undecided, standInSchedule);
+
+    // Assess
+    expect(outcome).toMatchObject({ result: 'paused', step: 1 });
+  });
+
+  it('decides the same way from the same seed', () => {
+    // Act
+    const first = runCell(scenarios.errors15, 2, defaultNoise, judge, standInSchedule, 20, SEED);
+    const again = runCell(scenarios.errors15, 2, defaultNoise, judge, standInSchedule, 20, SEED);
+    const other = runCell(scenarios.errors15, 2, defaultNoise, judge, standInSchedule, 20, SEED + 1);
+
+    // Assess
+    expect(again).toEqual(first);
+    expect(other).not.toEqual(first);
   });
 
   it('never passes a step with fewer canary requests than the minimum, whatever the minutes say', () => {
