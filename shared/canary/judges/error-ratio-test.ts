@@ -1,5 +1,5 @@
 import type { MinuteMetrics } from '../judge.js';
-import { logAddExp } from './minutes.js';
+import { forEachPairedMinute, logAddExp } from './minutes.js';
 
 /**
  * The alternatives the error test mixes over: canary-to-stable error-rate ratios as multiples of the tolerated ratio,
@@ -46,15 +46,12 @@ export function errorRatioTest(
   let stableRequests = 0;
   let stableErrors = 0;
   let informativeMinutes = 0;
-  const minutes = Math.min(canary.length, stable.length);
-  for (let i = 0; i < minutes; i += 1) {
-    const c = canary[i] as MinuteMetrics;
-    const s = stable[i] as MinuteMetrics;
+  forEachPairedMinute(canary, stable, (c, s) => {
     canaryRequests += c.requests;
     canaryErrors += c.errors;
     stableRequests += s.requests;
     stableErrors += s.errors;
-    if (c.requests <= 0 || s.requests <= 0 || c.errors + s.errors <= 0) continue;
+    if (c.requests <= 0 || s.requests <= 0 || c.errors + s.errors <= 0) return;
     informativeMinutes += 1;
     const odds = c.requests / s.requests;
     const nullShare = (nullRatio * odds) / (nullRatio * odds + 1);
@@ -65,7 +62,7 @@ export function errorRatioTest(
         c.errors * Math.log(share / nullShare) +
         s.errors * Math.log((1 - share) / (1 - nullShare));
     }
-  }
+  });
   let logBayesFactor = Number.NEGATIVE_INFINITY;
   ERROR_RATIO_ALTERNATIVES.forEach((a, k) => {
     logBayesFactor = logAddExp(logBayesFactor, Math.log(a.weight) + (logLikelihoodRatios[k] as number));

@@ -1,6 +1,7 @@
 import betainc from '@stdlib/math-base-special-betainc';
 import betaln from '@stdlib/math-base-special-betaln';
 import type { MinuteMetrics } from '../judge.js';
+import { forEachPairedMinute } from './minutes.js';
 
 /** Beta prior on the chance that a canary minute is slower than tolerated, restricted to (1/2, 1). */
 const PRIOR = { a: 1, b: 1 };
@@ -33,16 +34,11 @@ export function latencySignTest(
 ): LatencySignEvidence {
   let slowerMinutes = 0;
   let comparedMinutes = 0;
-  const minutes = Math.min(canary.length, stable.length);
-  for (let i = 0; i < minutes; i += 1) {
-    const c = canary[i] as MinuteMetrics;
-    const s = stable[i] as MinuteMetrics;
-    if (c.latencySeconds === undefined || s.latencySeconds === undefined || c.requests <= 0 || s.requests <= 0) {
-      continue;
-    }
+  forEachPairedMinute(canary, stable, (c, s) => {
+    if (c.latencySeconds === undefined || s.latencySeconds === undefined || c.requests <= 0 || s.requests <= 0) return;
     comparedMinutes += 1;
     if (c.latencySeconds > (1 + tolerance) * s.latencySeconds) slowerMinutes += 1;
-  }
+  });
   const logBayesFactor =
     logUpperHalfBeta(PRIOR.a + slowerMinutes, PRIOR.b + comparedMinutes - slowerMinutes) -
     logUpperHalfBeta(PRIOR.a, PRIOR.b) +

@@ -33,6 +33,28 @@ export function meanLatency(minutes: readonly MinuteMetrics[], from = 0): number
   return requests > 0 ? weighted / requests : undefined;
 }
 
+/**
+ * Calls `visit` with each canary minute and the stable minute that starts at the same time, oldest first; a minute one
+ * side lacks is skipped (the sides are aligned, but a pairing must not trust that).
+ */
+export function forEachPairedMinute(
+  canary: readonly MinuteMetrics[],
+  stable: readonly MinuteMetrics[],
+  visit: (canary: MinuteMetrics, stable: MinuteMetrics) => void,
+): void {
+  let i = 0;
+  let j = 0;
+  while (i < canary.length && j < stable.length) {
+    const c = canary[i] as MinuteMetrics;
+    const s = stable[j] as MinuteMetrics;
+    // Same ISO text is the same minute; only differently written times need parsing.
+    const order = c.at === s.at ? 0 : Date.parse(c.at) - Date.parse(s.at);
+    if (order === 0) visit(c, s);
+    if (order <= 0) i += 1;
+    if (order >= 0) j += 1;
+  }
+}
+
 /** log(exp(a) + exp(b)) without overflow. */
 export function logAddExp(a: number, b: number): number {
   if (a === Number.NEGATIVE_INFINITY) return b;

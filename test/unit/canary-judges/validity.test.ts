@@ -68,6 +68,18 @@ describe('Canary judge: the tests behind the sequential judge', () => {
     expect(expectation).toBeCloseTo(1, 9);
   });
 
+  it('pairs minutes by their start time, skipping a minute one side lacks', () => {
+    // Prepare: stable has a minute of an incident before the canary's first minute
+    const canary = side(10, { requests: 100, errors: 1 }, 1);
+    const stable = [...side(1, { requests: 900, errors: 500 }), ...side(10, { requests: 900, errors: 9 }, 1)];
+
+    // Act
+    const result = errorRatioTest(canary, stable, 0.1);
+
+    // Assess
+    expect(result).toMatchObject({ canaryErrors: 10, stableErrors: 90, informativeMinutes: 10 });
+  });
+
   it('skips minutes without a response time on either side', () => {
     // Prepare
     const canary = [
