@@ -59,7 +59,7 @@ export default {
       severity: 'error',
       from: { path: planners },
       to: {
-        path: '^node_modules/@aws-sdk/(client-|lib-)|^shared/aws/(?!arn\\.ts$)',
+        path: '(^|/)node_modules/@aws-sdk/(client-|lib-)|^shared/aws/(?!arn\\.ts$)',
         dependencyTypesNot: ['type-only'],
       },
     },
