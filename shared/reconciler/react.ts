@@ -2,9 +2,10 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import { targetGroupNameOf } from '../aws/arn.js';
 import type { AutopilotConfig } from '../config/schema.js';
 import type { ScheduledEvent } from '../events/scheduled.js';
-import type { AuditRecord } from '../executor/audit.js';
+import { type AuditRecord, auditErrorOf } from '../executor/audit.js';
 import { Executor } from '../executor/executor.js';
 import type { Alert } from '../notify/alert.js';
 import { enqueueAlert } from '../notify/outbox.js';
@@ -50,7 +51,9 @@ export async function reconcile(event: ScheduledEvent, deps: ReconcileDeps): Pro
   const observed: ObservedService[] = [];
   const ec2InstanceIds = new Map<string, string>();
   const skipped = (what: string, error: unknown) => {
-    const why = error instanceof ClusterNotFoundError ? error.message : `${what}: ${(error as Error).message}`;
+    const { message, requestId } = auditErrorOf(error);
+    const said = requestId ? `${message} (request id ${requestId})` : message;
+    const why = error instanceof ClusterNotFoundError ? error.message : `${what}: ${said}`;
     logger.warn(`reconciler skipped ${what}`, { error });
     notSwept.push(why);
   };
@@ -80,7 +83,7 @@ export async function reconcile(event: ScheduledEvent, deps: ReconcileDeps): Pro
     try {
       health.set(arn, await observeTargetGroupHealth(clients.elbv2, arn));
     } catch (error) {
-      skipped(`target group ${arn.split('/')[1] ?? arn}`, error);
+      skipped(`target group ${targetGroupNameOf(arn)}`, error);
     }
   }
   const services = observed.map((o) => o.service);

@@ -10,11 +10,12 @@ import {
 import { serviceNameOf } from '../aws/arn.js';
 import { disabledByTag } from '../config/managed.js';
 import type { AutopilotConfig } from '../config/schema.js';
+import { AutopilotError } from '../errors.js';
 import type { TaskDetail } from '../events/task-state-change.js';
 import type { ServiceState } from './types.js';
 
 /** A configured cluster that ECS does not know in this account and region: the config and AWS disagree. */
-export class ClusterNotFoundError extends Error {
+export class ClusterNotFoundError extends AutopilotError {
   readonly clusterName: string;
 
   constructor(clusterName: string, options?: { cause?: unknown }) {

@@ -5,6 +5,7 @@ import { AutopilotError, MissingSettingError } from '#shared/errors.js';
 import { InvalidEventError } from '#shared/events/errors.js';
 import { MissingClientError, PrerequisiteNotMetError, VerificationFailedError } from '#shared/executor/errors.js';
 import { ObservationError } from '#shared/services/observation-cache.js';
+import { ClusterNotFoundError } from '#shared/services/observe.js';
 import { StateConflictError } from '#shared/state/errors.js';
 
 describe('Errors', () => {
@@ -14,6 +15,7 @@ describe('Errors', () => {
     ['InvalidEventError', new InvalidEventError('ECS Task State Change', ['detail.version: required'], { cause })],
     ['ObservationError', new ObservationError('no EC2 instance id for ci-1', { cause })],
     ['InvalidArnError', new InvalidArnError('prod', 'an ECS cluster ARN', { cause })],
+    ['ClusterNotFoundError', new ClusterNotFoundError('ghost', { cause })],
     ['StateConflictError', new StateConflictError('the record changed since it was read', { cause })],
     ['MissingSettingError', new MissingSettingError('ALERT_OUTBOX_URL (the alert outbox queue) is required')],
     ['MissingClientError', new MissingClientError('ecs')],
@@ -28,7 +30,7 @@ describe('Errors', () => {
   });
 
   it('keeps the error it wraps as its cause', () => {
-    for (const [, error] of errors.slice(0, 5)) expect(error.cause).toBe(cause);
+    for (const [, error] of errors.slice(0, 6)) expect(error.cause).toBe(cause);
   });
 
   it('says what to do in the messages it writes itself', () => {
