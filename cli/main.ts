@@ -1,55 +1,44 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { Command, Option } from 'commander';
+import { Console } from 'node:console';
+import { existsSync, readFileSync } from 'node:fs';
+import { Command } from 'commander';
 import { ConfigError, loadConfigFile } from '#shared/config/load.js';
 import { configJsonSchema } from '#shared/config/schema.js';
-import { lambdaContext, type ReplayHandler, replayFunctions } from './replay.js';
+import { unknownCommandIn } from './commands.js';
+import { EXIT, exitCodeOf, RefusedError, reportError, UsageError } from './exit.js';
+import { type GlobalOptions, printResult } from './output.js';
+import { addReplayCommand } from './replay-command.js';
+
+// Results own stdout: the functions' logs (Powertools writes through the global console in dev mode) go to stderr.
+process.env.POWERTOOLS_DEV ??= 'true';
+process.env.POWERTOOLS_LOG_LEVEL ??= process.argv.includes('--debug') ? 'DEBUG' : 'WARN';
+globalThis.console = new Console({ stdout: process.stderr, stderr: process.stderr });
+
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
 
 const program = new Command()
   .name('ecs-autopilot')
   .description('Automation for Amazon ECS services behind Application Load Balancers.')
-  .showHelpAfterError();
-
-program
-  .command('replay')
-  .description("Replay an event file through a function's real handler, against AWS or a local emulator.")
-  .argument('<event-file>', 'JSON file holding one EventBridge event (see events/)')
-  .addOption(
-    new Option('-f, --function <name>', 'the function whose handler receives the event')
-      .choices(Object.keys(replayFunctions))
-      .default('task-state-change'),
+  .version(version, '-V, --version', 'print the version')
+  .option('--json', 'print results as JSON (machine-readable)')
+  .option('--region <region>', 'AWS region (sets AWS_REGION)')
+  .option('--profile <name>', 'AWS profile of the shared config and credentials files (sets AWS_PROFILE)')
+  .option('--debug', 'log at debug level and print stack traces of failures')
+  .showHelpAfterError()
+  .showSuggestionAfterError()
+  .exitOverride()
+  .addHelpText(
+    'after',
+    '\nExit codes: 0 done, 1 failure, 2 usage error, 3 refused (invalid config or event, event not acted on).',
   )
-  .option('--dry-run', 'plan and report, mutate nothing (sets AUTOPILOT_DRY_RUN=true)')
-  .option('-c, --config <file>', 'config file', 'ecs-autopilot.yml')
-  .option('--endpoint <url>', 'AWS endpoint, e.g. a local moto server (sets AWS_ENDPOINT_URL)')
-  .option('--outbox-url <url>', 'alert outbox queue URL (sets ALERT_OUTBOX_URL)')
-  .action(
-    async (
-      eventFile: string,
-      options: { function: string; dryRun?: boolean; config: string; endpoint?: string; outboxUrl?: string },
-    ) => {
-      let event: unknown;
-      try {
-        event = JSON.parse(readFileSync(eventFile, 'utf8'));
-      } catch (error) {
-        program.error(`cannot read ${eventFile}: ${(error as Error).message}`);
-      }
-      process.env.AUTOPILOT_CONFIG_FILE = resolve(options.config);
-      if (options.dryRun) process.env.AUTOPILOT_DRY_RUN = 'true';
-      if (options.endpoint) process.env.AWS_ENDPOINT_URL = options.endpoint;
-      if (options.outboxUrl) process.env.ALERT_OUTBOX_URL = options.outboxUrl;
-      const load = replayFunctions[options.function as keyof typeof replayFunctions];
-      try {
-        const handler = (await load()).handler as ReplayHandler;
-        const result = await handler(event as never, lambdaContext(options.function));
-        process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-      } catch (error) {
-        // The function's own errors (config, environment, event shape, AWS) are the message; the stack is noise here.
-        process.stderr.write(`replay through ${options.function} failed: ${(error as Error).message}\n`);
-        process.exitCode = 1;
-      }
-    },
-  );
+  .hook('preAction', (_root, action) => {
+    const { region, profile } = action.optsWithGlobals<GlobalOptions>();
+    if (region) process.env.AWS_REGION = region;
+    if (profile) process.env.AWS_PROFILE = profile;
+  });
+
+addReplayCommand(program);
 
 const config = program.command('config').description('Work with the config file.');
 
@@ -57,17 +46,23 @@ config
   .command('validate')
   .description('Check a config file against the schema; every bad field is listed with its path.')
   .argument('[file]', 'config file', 'ecs-autopilot.yml')
-  .action((file: string) => {
+  .action((file: string, _options: unknown, command: Command) => {
+    const globals = command.optsWithGlobals<GlobalOptions>();
+    if (!existsSync(file)) throw new UsageError(`no such config file: ${file}`);
     try {
       const parsed = loadConfigFile(file);
       const services = parsed.clusters.reduce((n, c) => n + c.services.length, 0);
-      process.stdout.write(
-        `${file}: valid (${parsed.clusters.length} cluster(s), ${services} service entr${services === 1 ? 'y' : 'ies'}${parsed.dryRun ? ', dry run' : ''})\n`,
+      const summary = { file, valid: true, clusters: parsed.clusters.length, serviceEntries: services };
+      printResult(
+        globals,
+        { ...summary, alarmRules: parsed.alarms.length, dryRun: parsed.dryRun },
+        () =>
+          `${file}: valid (${parsed.clusters.length} cluster(s), ${services} service entr${services === 1 ? 'y' : 'ies'}, ${parsed.alarms.length} alarm rule(s)${parsed.dryRun ? ', dry run' : ''})`,
       );
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
-      process.stderr.write(`${error.message}\n`);
-      process.exitCode = 1;
+      if (globals.json) printResult(globals, { file, valid: false, problems: error.problems }, () => '');
+      throw new RefusedError(error.message, { cause: error });
     }
   });
 
@@ -78,4 +73,17 @@ config
     process.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
   });
 
-await program.parseAsync();
+const args = process.argv.slice(2);
+try {
+  const unknown = unknownCommandIn(program, args);
+  if (unknown !== undefined) {
+    program.error(`error: unknown command '${unknown}' (see ecs-autopilot --help)`, {
+      exitCode: EXIT.usage,
+      code: 'commander.unknownCommand',
+    });
+  }
+  await program.parseAsync();
+} catch (error) {
+  reportError(error, args.includes('--debug'));
+  process.exitCode = exitCodeOf(error);
+}

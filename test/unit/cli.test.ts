@@ -1,17 +1,29 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const repo = join(import.meta.dirname, '..', '..');
+const oom = join(repo, 'events', 'task-stopped-out-of-memory.json');
 const cli = (...args: string[]) =>
   spawnSync(process.execPath, [join(repo, 'bin', 'ecs-autopilot.mjs'), ...args], {
     cwd: repo,
     encoding: 'utf8',
-    env: { ...process.env, ALERT_OUTBOX_URL: '', POWERTOOLS_LOG_LEVEL: 'SILENT' },
+    // Nothing may reach AWS from here: an endpoint that refuses at once, and one attempt.
+    env: {
+      ...process.env,
+      ALERT_OUTBOX_URL: '',
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:1',
+      AWS_MAX_ATTEMPTS: '1',
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      POWERTOOLS_LOG_LEVEL: '',
+    },
   });
 
 describe('CLI: ecs-autopilot', () => {
-  it('lists its commands, replay with --dry-run among them', () => {
+  it('lists its commands and documents its exit codes', () => {
     // Act
     const help = cli('--help');
     const replay = cli('replay', '--help');
@@ -19,32 +31,82 @@ describe('CLI: ecs-autopilot', () => {
     // Assess
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(/replay \[options\] <event-file>/);
-    expect(help.stdout).toMatch(/config/);
-    expect(replay.stdout).toMatch(/--dry-run/);
+    expect(help.stdout).toMatch(/--json.*--region <region>.*--profile <name>.*--debug/s);
+    expect(help.stdout).toMatch(/Exit codes: 0 done, 1 failure, 2 usage error, 3 refused/);
+    expect(replay.stdout).toMatch(/--dry-run.*--now <time>.*--ignore-age/s);
     expect(replay.stdout).toMatch(/task-state-change.*alarm-state-change.*service-event.*reconciler/s);
   });
 
-  it('validates a config file and names every bad field', () => {
+  it('prints the version of package.json', () => {
+    // Prepare
+    const { version } = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')) as { version: string };
+
+    // Act & Assess
+    expect(cli('--version')).toMatchObject({ status: 0, stdout: `${version}\n` });
+  });
+
+  it.each([
+    [['frobnicate', '--help']],
+    [['config', 'frobnicate', '--help']],
+    [['--region', 'eu-west-1', 'frobnicate']],
+  ])('calls an unknown command a usage error, with or without --help: %j', (args) => {
     // Act
-    const good = cli('config', 'validate', join(repo, 'ecs-autopilot.yml'));
-    const bad = cli('config', 'validate', join(repo, 'package.json'));
+    const result = cli(...args);
+
+    // Assess
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/^error: unknown command 'frobnicate'/);
+    expect(result.stdout).toBe('');
+  });
+
+  it('validates a config file, as JSON with --json, and refuses a bad one with exit 3', () => {
+    // Act
+    const good = cli('config', 'validate', join(repo, 'ecs-autopilot.yml'), '--json');
+    const bad = cli('--json', 'config', 'validate', join(repo, 'package.json'));
 
     // Assess
     expect(good.status).toBe(0);
-    expect(good.stdout).toMatch(/valid \(1 cluster\(s\), 2 service entries\)/);
-    expect(bad.status).toBe(1);
-    expect(bad.stderr).toMatch(/version: /);
+    expect(JSON.parse(good.stdout)).toMatchObject({ valid: true, clusters: 1, serviceEntries: 2, alarmRules: 4 });
+    expect(bad.status).toBe(3);
+    expect(JSON.parse(bad.stdout)).toMatchObject({
+      valid: false,
+      problems: expect.arrayContaining([expect.stringMatching(/^version: /)]),
+    });
   });
 
-  it('says in one line why a replay cannot run, and exits 1', () => {
+  it('asks for an outbox, as a usage error, only when the replay is not a dry run', () => {
     // Act
-    const result = cli('replay', join(repo, 'events', 'task-stopped-out-of-memory.json'), '--dry-run');
+    const result = cli('replay', oom);
 
-    // Assess: our line, whole, and no stack trace; Node may add its own warnings (e.g. the SDK's on an old Node).
-    expect(result.status).toBe(1);
-    expect(result.stderr.split('\n')).toContain(
-      'replay through task-state-change failed: ALERT_OUTBOX_URL (the alert outbox queue) is required',
+    // Assess
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(
+      'error: --outbox-url (or ALERT_OUTBOX_URL) is required to queue alerts; --dry-run prints them\n',
     );
-    expect(result.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('refuses a stale capture with exit 3 and says how to replay it on purpose', () => {
+    // Act
+    const result = cli('replay', oom, '--dry-run', '--json');
+
+    // Assess: the result is JSON on stdout; the refusal is one line on stderr
+    expect(result.status).toBe(3);
+    expect(JSON.parse(result.stdout)).toMatchObject({ function: 'task-state-change', dryRun: true, alerts: [] });
+    expect(result.stderr.trim().split('\n').at(-1)).toMatch(
+      /^error: not acted on: stale: the event is \d+ s old.*\(replay an old capture on purpose: --ignore-age or --now\)$/,
+    );
+  });
+
+  it('reports a failure in one line with exit 1, and the stack only with --debug', () => {
+    // Act: the capture is judged at its own time, so the reaction goes on to AWS, which cannot be reached
+    const plain = cli('replay', oom, '--dry-run', '--ignore-age');
+    const debug = cli('replay', oom, '--dry-run', '--ignore-age', '--debug');
+
+    // Assess
+    expect(plain.status).toBe(1);
+    expect(plain.stderr).toMatch(/^error: .+$/m);
+    expect(plain.stderr).not.toMatch(/^\s+at /m);
+    expect(debug.status).toBe(1);
+    expect(debug.stderr).toMatch(/^\s+at /m);
   });
 });

@@ -1,0 +1,123 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import type { AuditRecord } from '#shared/executor/audit.js';
+import { auditLine } from '#shared/executor/audit.js';
+import { setCurrentTime } from '#shared/lambda/clock.js';
+import type { Alert } from '#shared/notify/alert.js';
+import { captureOutbox } from './dry-run-outbox.js';
+import { RefusedError, UsageError } from './exit.js';
+import { type GlobalOptions, printResult } from './output.js';
+import { lambdaContext, type ReplayFunction, type ReplayHandler, replayFunctions } from './replay.js';
+
+interface ReplayOptions {
+  function: ReplayFunction;
+  dryRun?: boolean;
+  config: string;
+  endpoint?: string;
+  outboxUrl?: string;
+  now?: Date;
+  ignoreAge?: boolean;
+}
+
+/** What any reaction returns, as far as a replay reports it. */
+interface ReplayResult {
+  ignored?: string;
+  classification?: { kind: string; severity: string; summary: string };
+  audit?: AuditRecord[];
+  alert?: Alert;
+}
+
+function parseTime(value: string): Date {
+  const at = new Date(value);
+  if (Number.isNaN(at.getTime())) throw new InvalidArgumentError('expected a time such as 2025-06-03T13:03:00Z');
+  return at;
+}
+
+function readEvent(file: string): { time?: unknown } {
+  if (!existsSync(file)) throw new UsageError(`no such event file: ${file}`);
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as { time?: unknown };
+  } catch (cause) {
+    throw new RefusedError(`${file} is not a JSON event: ${(cause as Error).message}`, { cause });
+  }
+}
+
+/** The human account of a replay: what happened, what was done, and the alert (sent, or that a dry run would send). */
+function describeReplay(fn: string, dryRun: boolean, result: ReplayResult, alerts: Alert[]): string {
+  const lines = [`${fn}${dryRun ? ' (dry run: nothing changed, nothing sent)' : ''}`];
+  const { classification: c } = result;
+  if (c) lines.push(`  classified: ${c.kind} (${c.severity}): ${c.summary}`);
+  if (result.ignored) lines.push(`  not acted on: ${result.ignored}`);
+  if (!result.ignored && (result.audit ?? []).length === 0) lines.push('  nothing to change');
+  if (alerts.length === 0) lines.push('  no alert');
+  for (const record of result.audit ?? []) lines.push(`  ${auditLine(record)}`);
+  for (const alert of alerts) {
+    lines.push(dryRun ? '\nthe alert it would send:' : '\nalert queued:');
+    lines.push(`  [${alert.severity}] ${alert.title}  (${alert.kind})`);
+    lines.push(...alert.description.split('\n').map((l) => `  ${l}`));
+    lines.push(...alert.nextSteps.map((s) => `  next: ${s}`));
+  }
+  return lines.join('\n');
+}
+
+/** `replay`: one event file through a function's real handler, against AWS or a local emulator. */
+export function addReplayCommand(program: Command): void {
+  program
+    .command('replay')
+    .description("Replay an event file through a function's real handler, against AWS or a local emulator.")
+    .argument('<event-file>', 'JSON file holding one EventBridge event (see events/)')
+    .addOption(
+      new Option('-f, --function <name>', 'the function whose handler receives the event')
+        .choices(Object.keys(replayFunctions))
+        .default('task-state-change'),
+    )
+    .option('--dry-run', 'change nothing anywhere: no AWS write, no alert queued; print the alert instead')
+    .option('-c, --config <file>', 'config file', 'ecs-autopilot.yml')
+    .addOption(new Option('--endpoint <url>', 'AWS endpoint, e.g. a local moto server').env('AWS_ENDPOINT_URL'))
+    .addOption(
+      new Option('--outbox-url <url>', 'alert outbox queue URL (not needed with --dry-run)').env('ALERT_OUTBOX_URL'),
+    )
+    .addOption(new Option('--now <time>', 'judge the event as if it were this time (ISO 8601)').argParser(parseTime))
+    .addOption(
+      new Option(
+        '--ignore-age',
+        'judge the event as if it had just been sent: replay an old capture on purpose',
+      ).conflicts('now'),
+    )
+    .action(async (eventFile: string, options: ReplayOptions, command: Command) => {
+      const globals = command.optsWithGlobals<GlobalOptions>();
+      const event = readEvent(eventFile);
+      if (!options.dryRun && !options.outboxUrl) {
+        throw new UsageError('--outbox-url (or ALERT_OUTBOX_URL) is required to queue alerts; --dry-run prints them');
+      }
+      if (!existsSync(options.config)) throw new UsageError(`no such config file: ${options.config}`);
+      process.env.AUTOPILOT_CONFIG_FILE = resolve(options.config);
+      if (options.endpoint) process.env.AWS_ENDPOINT_URL = options.endpoint;
+      process.env.ALERT_OUTBOX_URL = options.dryRun ? 'dry-run: alerts are printed, never queued' : options.outboxUrl;
+      if (options.dryRun) process.env.AUTOPILOT_DRY_RUN = 'true';
+      if (options.now) setCurrentTime(options.now);
+      if (options.ignoreAge) {
+        const sent = typeof event.time === 'string' ? Date.parse(event.time) : Number.NaN;
+        if (Number.isNaN(sent)) throw new RefusedError(`${eventFile} has no "time" to replay it at`);
+        setCurrentTime(new Date(sent));
+      }
+
+      // The functions read their environment when they load: only now, after it is set.
+      const { sqsClient } = await import('#shared/aws/sqs.js');
+      const captured = options.dryRun ? captureOutbox(sqsClient) : [];
+      const handler = (await replayFunctions[options.function]()).handler as ReplayHandler;
+      const result = (await handler(event as never, lambdaContext(options.function))) as ReplayResult;
+      const alerts = options.dryRun ? captured : result.alert ? [result.alert] : [];
+
+      printResult(globals, { function: options.function, dryRun: !!options.dryRun, result, alerts }, () =>
+        describeReplay(options.function, !!options.dryRun, result, alerts),
+      );
+      if (result.ignored && alerts.length === 0) {
+        const hint = result.ignored.startsWith('stale')
+          ? ' (replay an old capture on purpose: --ignore-age or --now)'
+          : '';
+        throw new RefusedError(`not acted on: ${result.ignored}${hint}`);
+      }
+    });
+}
