@@ -9,6 +9,7 @@ import { elbv2Client } from '#shared/aws/elbv2.js';
 import { sqsClient } from '#shared/aws/sqs.js';
 import { type AlarmStateChangeEvent, AlarmStateChangeEventSchema } from '#shared/events/alarm-state-change.js';
 import { requireParsed } from '#shared/events/errors.js';
+import { awsCallDeadline } from '#shared/lambda/deadline.js';
 import { loadFunctionConfig, logAwsCallsAndFailures, outboxUrlFromEnv } from '#shared/lambda/runtime.js';
 import { logger } from '#shared/logging/logger.js';
 import { createObservationCache } from '#shared/services/observation-cache.js';
@@ -21,6 +22,7 @@ const clients = { ecs: ecsClient, elbv2: elbv2Client, autoScaling: autoScalingCl
 /** Reacts to one CloudWatch alarm state change; a thrown error is retried by Lambda and then lands in the DLQ. */
 export const handler = middy<ParsedResult<unknown, AlarmStateChangeEvent>, AlarmReaction>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(awsCallDeadline())
   .use(parser({ schema: AlarmStateChangeEventSchema, safeParse: true }))
   .use(logAwsCallsAndFailures(logger))
   .handler(async (parsed) => {

@@ -4,6 +4,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { snsClient } from '#shared/aws/sns.js';
+import { awsCallDeadline } from '#shared/lambda/deadline.js';
 import { logger } from '#shared/logging/logger.js';
 import { AlertSchema } from '#shared/notify/alert.js';
 import { publishAlert } from '#shared/notify/publish.js';
@@ -24,4 +25,5 @@ async function deliver(record: SQSRecord): Promise<void> {
 /** Delivers the alert outbox to SNS, reporting failed records so that only they are retried. */
 export const handler = middy<SQSEvent, SQSBatchResponse>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(awsCallDeadline())
   .handler((event, context) => processPartialResponse(event, deliver, processor, { context }));

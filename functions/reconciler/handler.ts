@@ -7,6 +7,7 @@ import { elbv2Client } from '#shared/aws/elbv2.js';
 import { sqsClient } from '#shared/aws/sqs.js';
 import { requireParsed } from '#shared/events/errors.js';
 import { type ScheduledEvent, ScheduledEventSchema } from '#shared/events/scheduled.js';
+import { awsCallDeadline } from '#shared/lambda/deadline.js';
 import { loadFunctionConfig, logAwsCallsAndFailures, outboxUrlFromEnv } from '#shared/lambda/runtime.js';
 import { logger } from '#shared/logging/logger.js';
 import { type ReconcileRun, reconcile } from '#shared/reconciler/react.js';
@@ -20,6 +21,7 @@ const clients = { ecs: ecsClient, elbv2: elbv2Client, sqs: sqsClient };
 /** One reconciliation sweep per scheduled event. */
 export const handler = middy<ParsedResult<unknown, ScheduledEvent>, ReconcileRun>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(awsCallDeadline())
   .use(parser({ schema: ScheduledEventSchema, safeParse: true }))
   .use(logAwsCallsAndFailures(logger))
   .handler(async (parsed) => {

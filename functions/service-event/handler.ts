@@ -5,6 +5,7 @@ import middy from '@middy/core';
 import { sqsClient } from '#shared/aws/sqs.js';
 import { requireParsed } from '#shared/events/errors.js';
 import { type ServiceEvent, ServiceEventSchema } from '#shared/events/service-events.js';
+import { awsCallDeadline } from '#shared/lambda/deadline.js';
 import { loadFunctionConfig, logAwsCallsAndFailures, outboxUrlFromEnv } from '#shared/lambda/runtime.js';
 import { logger } from '#shared/logging/logger.js';
 import { reactToServiceEvent, type ServiceEventReaction } from '#shared/service-events/react.js';
@@ -15,6 +16,7 @@ const outboxUrl = outboxUrlFromEnv();
 /** Alerts on one ECS service action or deployment state change; a thrown error is retried by Lambda, then DLQ'd. */
 export const handler = middy<ParsedResult<unknown, ServiceEvent>, ServiceEventReaction>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(awsCallDeadline())
   .use(parser({ schema: ServiceEventSchema, safeParse: true }))
   .use(logAwsCallsAndFailures(logger))
   .handler(async (parsed) => {

@@ -7,6 +7,7 @@ import { elbv2Client } from '#shared/aws/elbv2.js';
 import { sqsClient } from '#shared/aws/sqs.js';
 import { requireParsed } from '#shared/events/errors.js';
 import { type TaskStateChangeEvent, TaskStateChangeEventSchema } from '#shared/events/task-state-change.js';
+import { awsCallDeadline } from '#shared/lambda/deadline.js';
 import { loadFunctionConfig, logAwsCallsAndFailures, outboxUrlFromEnv } from '#shared/lambda/runtime.js';
 import { logger } from '#shared/logging/logger.js';
 import { createObservationCache } from '#shared/services/observation-cache.js';
@@ -22,6 +23,7 @@ const clients = { ecs: ecsClient, elbv2: elbv2Client, sqs: sqsClient };
 /** Reacts to one ECS task state change; a thrown error is retried by Lambda and then lands in the DLQ. */
 export const handler = middy<ParsedResult<unknown, TaskStateChangeEvent>, TaskReaction>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(awsCallDeadline())
   .use(parser({ schema: TaskStateChangeEventSchema, safeParse: true }))
   .use(logAwsCallsAndFailures(logger))
   .handler(async (parsed) => {
