@@ -1,9 +1,10 @@
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { HttpHandlerOptions, NodeHttpHandlerOptions } from '@smithy/types';
+import { AutopilotError } from '../errors.js';
 
 /** An AWS call was cut off because the invocation's deadline passed: the function fails before Lambda kills it. */
-export class DeadlineExceededError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
+export class DeadlineExceededError extends AutopilotError {
+  constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'DeadlineExceededError';
   }

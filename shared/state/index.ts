@@ -1,5 +1,6 @@
 export * from './errors.js';
+export type { Lease } from './lease.js';
 export { type WaitForLeaseOptions, waitForLease } from './lease-wait.js';
 export { describeKey, type StateKey, type Versioned } from './records.js';
-export { type Lease, StateStore, type StateStoreOptions } from './store.js';
+export { StateStore, type StateStoreOptions } from './store.js';
 export { ensureStateTable, stateTableNameFromEnv } from './table.js';

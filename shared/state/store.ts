@@ -1,5 +1,6 @@
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure, LeaseLostError, StateConflictError } from './errors.js';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailure, StateConflictError } from './errors.js';
+import { heldLease, type Lease } from './lease.js';
 import {
   ATTR,
   describeKey,
@@ -11,6 +12,9 @@ import {
   type Versioned,
 } from './records.js';
 
+import { FREE, LIVE, NAMES, NEXT_VERSION, type StateTable, writeConditionally } from './write.js';
+
+export type { Lease } from './lease.js';
 export type { StateKey, Versioned } from './records.js';
 
 /** Options of {@link StateStore}. */
@@ -21,33 +25,12 @@ export interface StateStoreOptions {
   now?: () => Date;
 }
 
-/** A lease held on a key until `expiresAt` (epoch seconds), unless released or renewed first. */
-export interface Lease {
-  key: StateKey;
-  owner: string;
-  expiresAt: number;
-  /** Frees the lease if this owner still holds it; a lease already taken over or released is left alone. */
-  release(): Promise<void>;
-  /** Extends the lease from now; {@link LeaseLostError} if it expired and someone else may hold it. */
-  renew(ttlSeconds: number): Promise<void>;
-}
-
-const NAMES = {
-  '#pk': ATTR.pk,
-  '#version': ATTR.version,
-  '#expiresAt': ATTR.expiresAt,
-  '#updatedAt': ATTR.updatedAt,
-};
-/** A record is free to (re)create when it does not exist or its stored expiry has passed (TTL deletes lazily). */
-const FREE = 'attribute_not_exists(#pk) OR #expiresAt <= :now';
-const LIVE = '(attribute_not_exists(#expiresAt) OR #expiresAt > :now)';
-const NEXT_VERSION = '#version = if_not_exists(#version, :zero) + :one';
-
 /**
  * Durable, concurrency-safe state in one DynamoDB table. Every write is conditional, so two copies of a function
  * acting at the same moment, or a retry after its write landed, cannot both win.
  */
 export class StateStore {
+  readonly #table: StateTable;
   readonly #client: DynamoDBDocumentClient;
   readonly #tableName: string;
   readonly #now: () => Date;
@@ -56,6 +39,7 @@ export class StateStore {
     this.#client = opts.client;
     this.#tableName = opts.tableName;
     this.#now = opts.now ?? (() => new Date());
+    this.#table = { client: opts.client, tableName: opts.tableName, now: this.#now };
   }
 
   /** The record under `key`, read strongly consistent; `undefined` when absent or expired. */
@@ -79,7 +63,7 @@ export class StateStore {
   async create<T>(key: StateKey, data: T, opts: { ttlSeconds?: number } = {}): Promise<Versioned<T>> {
     const now = this.#now();
     const expiresAt = opts.ttlSeconds === undefined ? undefined : expiryAfter(now, opts.ttlSeconds);
-    const version = await this.#write(key, {
+    const version = await writeConditionally(this.#table, key, {
       set: { [ATTR.data]: data, ...(expiresAt !== undefined && { [ATTR.expiresAt]: expiresAt }) },
       remove: expiresAt === undefined ? [ATTR.expiresAt] : [],
       condition: FREE,
@@ -96,7 +80,7 @@ export class StateStore {
   async replace<T>(current: Versioned<T>, data: T, opts: { ttlSeconds?: number } = {}): Promise<Versioned<T>> {
     const now = this.#now();
     const expiresAt = opts.ttlSeconds === undefined ? current.expiresAt : expiryAfter(now, opts.ttlSeconds);
-    const version = await this.#write(current.key, {
+    const version = await writeConditionally(this.#table, current.key, {
       set: { [ATTR.data]: data, ...(expiresAt !== undefined && { [ATTR.expiresAt]: expiresAt }) },
       remove: expiresAt === undefined ? [ATTR.expiresAt] : [],
       condition: `#version = :expected AND ${LIVE}`,
@@ -126,7 +110,7 @@ export class StateStore {
     const now = this.#now();
     const expiresAt = expiryAfter(now, ttlSeconds);
     try {
-      await this.#write(key, {
+      await writeConditionally(this.#table, key, {
         set: { [ATTR.owner]: owner, [ATTR.expiresAt]: expiresAt },
         remove: [],
         condition: `${FREE} OR #owner = :owner`,
@@ -139,7 +123,7 @@ export class StateStore {
       if (error instanceof StateConflictError) return undefined;
       throw error;
     }
-    return this.#lease(key, owner, expiresAt);
+    return heldLease(this.#table, key, owner, expiresAt);
   }
 
   /**
@@ -155,7 +139,7 @@ export class StateStore {
       if (added.count !== undefined) return added.count;
       if (added.current !== undefined && !isExpired(added.current.expiresAt, now)) return undefined;
       try {
-        await this.#write(key, {
+        await writeConditionally(this.#table, key, {
           set: { [ATTR.count]: by, [ATTR.expiresAt]: expiryAfter(now, opts.ttlSeconds) },
           remove: [],
           condition: FREE,
@@ -202,100 +186,6 @@ export class StateStore {
       if (item?.[ATTR.count] === undefined) return { current: undefined };
       const expiresAt = item[ATTR.expiresAt]?.N;
       return { current: { expiresAt: expiresAt === undefined ? undefined : Number(expiresAt) } };
-    }
-  }
-
-  #lease(key: StateKey, owner: string, expiresAt: number): Lease {
-    const lease: Lease = {
-      key,
-      owner,
-      expiresAt,
-      release: async () => {
-        try {
-          await this.#client.send(
-            new DeleteCommand({
-              TableName: this.#tableName,
-              Key: { pk: key.pk, sk: key.sk },
-              ConditionExpression: '#owner = :owner',
-              ExpressionAttributeNames: { '#owner': ATTR.owner },
-              ExpressionAttributeValues: { ':owner': owner },
-            }),
-          );
-        } catch (error) {
-          if (!isConditionFailure(error)) throw error;
-        }
-      },
-      renew: async (ttlSeconds: number) => {
-        const now = this.#now();
-        const renewed = expiryAfter(now, ttlSeconds);
-        try {
-          await this.#write(key, {
-            set: { [ATTR.expiresAt]: renewed },
-            remove: [],
-            condition: `#owner = :owner AND #expiresAt > :now`,
-            names: { '#owner': ATTR.owner },
-            values: { ':owner': owner },
-            now,
-            conflict: `lease ${describeKey(key)} is no longer held by ${owner}`,
-          });
-        } catch (error) {
-          if (error instanceof StateConflictError) throw new LeaseLostError(error.message, { cause: error });
-          throw error;
-        }
-        lease.expiresAt = renewed;
-      },
-    };
-    return lease;
-  }
-
-  /** One conditional update that also bumps the version; returns the new version. */
-  async #write(
-    key: StateKey,
-    write: {
-      set: Record<string, unknown>;
-      remove: string[];
-      condition: string;
-      names?: Record<string, string>;
-      values?: Record<string, unknown>;
-      now: Date;
-      conflict: string;
-    },
-  ): Promise<number> {
-    const names: Record<string, string> = { ...NAMES, ...write.names };
-    const values: Record<string, unknown> = {
-      ':zero': 0,
-      ':one': 1,
-      ':now': epochSeconds(write.now),
-      ':updatedAt': write.now.toISOString(),
-      ...write.values,
-    };
-    const sets = [NEXT_VERSION, '#updatedAt = :updatedAt'];
-    Object.entries(write.set).forEach(([attribute, value], index) => {
-      names[`#s${index}`] = attribute;
-      values[`:s${index}`] = value;
-      sets.push(`#s${index} = :s${index}`);
-    });
-    const removes = write.remove.map((attribute, index) => {
-      names[`#r${index}`] = attribute;
-      return `#r${index}`;
-    });
-    const update = `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`;
-    try {
-      const out = await this.#client.send(
-        new UpdateCommand({
-          TableName: this.#tableName,
-          Key: { pk: key.pk, sk: key.sk },
-          UpdateExpression: update,
-          ConditionExpression: write.condition,
-          ExpressionAttributeNames: usedBy([update, write.condition], names),
-          ExpressionAttributeValues: usedBy([update, write.condition], values),
-          ReturnValues: 'UPDATED_NEW',
-        }),
-      );
-      return Number(out.Attributes?.[ATTR.version]);
-    } catch (error) {
-      if (isConditionFailure(error)) throw new StateConflictError(write.conflict, { cause: error });
-      throw error;
     }
   }
 }
