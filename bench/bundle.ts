@@ -45,6 +45,7 @@ function coldImportMs(file: string): number {
     AUTOPILOT_CONFIG_FILE: join(root, 'ecs-autopilot.yml'),
     ALERT_OUTBOX_URL: 'http://127.0.0.1:1/queue',
     ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:bench',
+    STATE_TABLE_NAME: 'bench-state',
     AWS_REGION: 'us-east-1',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
   };

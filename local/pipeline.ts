@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DeleteMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { lambdaContext } from '../cli/replay.js';
-import { receiveOutbox, type World } from './world.js';
+import { type OutboxMessage, receiveOutbox, type World } from './world.js';
 
 /** Writes a config file for a test world and returns its path. */
 export function writeConfig(yaml: string): string {
@@ -13,11 +13,12 @@ export function writeConfig(yaml: string): string {
   return file;
 }
 
-/** Points the functions' environment at a world: config file, outbox, topic. Import the handlers after this. */
+/** Points the functions' environment at a world: config file, outbox, topic, state table. Import the handlers after this. */
 export function useWorldEnvironment(world: World, configFile: string, extra: Record<string, string> = {}): void {
   process.env.AUTOPILOT_CONFIG_FILE = configFile;
   process.env.ALERT_OUTBOX_URL = world.outboxQueueUrl ?? '';
   process.env.ALERT_TOPIC_ARN = world.topicArn ?? '';
+  process.env.STATE_TABLE_NAME = world.stateTableName;
   delete process.env.AUTOPILOT_DRY_RUN;
   Object.assign(process.env, extra);
 }
@@ -31,21 +32,7 @@ type NotifierHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchRe
 export async function deliverOutbox(world: World, notifier: NotifierHandler): Promise<number> {
   const messages = await receiveOutbox(world);
   if (messages.length === 0) return 0;
-  const queueArn = `arn:aws:sqs:${world.region}:${world.account}:ecs-autopilot-alert-outbox.fifo`;
-  const event: SQSEvent = {
-    Records: messages.map((m) => ({
-      messageId: m.messageId,
-      receiptHandle: m.receiptHandle,
-      body: m.body,
-      attributes: m.attributes as never,
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: queueArn,
-      awsRegion: world.region,
-    })),
-  };
-  const response = await notifier(event, lambdaContext('notifier'));
+  const response = await notifier(outboxEvent(world, messages), lambdaContext('notifier'));
   const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
   const done = messages.filter((m) => !failed.has(m.messageId));
   if (done.length > 0) {
@@ -58,4 +45,22 @@ export async function deliverOutbox(world: World, notifier: NotifierHandler): Pr
     );
   }
   return done.length;
+}
+
+/** The SQS event Lambda's event source hands the notifier for these outbox messages. */
+export function outboxEvent(world: World, messages: OutboxMessage[]): SQSEvent {
+  const queueArn = `arn:aws:sqs:${world.region}:${world.account}:ecs-autopilot-alert-outbox.fifo`;
+  return {
+    Records: messages.map((m) => ({
+      messageId: m.messageId,
+      receiptHandle: m.receiptHandle,
+      body: m.body,
+      attributes: m.attributes as never,
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: queueArn,
+      awsRegion: world.region,
+    })),
+  };
 }

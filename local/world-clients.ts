@@ -1,4 +1,5 @@
 /* The test world's region, names and its own (unmetered) SDK clients, shared by provisioning and reading. */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
@@ -10,6 +11,7 @@ export const ZONES = ['us-east-1a', 'us-east-1b'] as const;
 export const ALERTS_TOPIC = 'ecs-autopilot-alerts';
 export const ALERTS_QUEUE = 'alerts-subscriber';
 export const OUTBOX_QUEUE = 'ecs-autopilot-alert-outbox.fifo';
+export const STATE_TABLE = 'ecs-autopilot-state';
 
 export interface Clients {
   ec2: EC2Client;
@@ -17,6 +19,7 @@ export interface Clients {
   elbv2: ElasticLoadBalancingV2Client;
   sns: SNSClient;
   sqs: SQSClient;
+  dynamodb: DynamoDBClient;
 }
 
 const clientsByEndpoint = new Map<string, Clients>();
@@ -37,6 +40,7 @@ export function clients(endpoint: string): Clients {
       elbv2: new ElasticLoadBalancingV2Client(config),
       sns: new SNSClient(config),
       sqs: new SQSClient(config),
+      dynamodb: new DynamoDBClient(config),
     };
     clientsByEndpoint.set(endpoint, found);
   }

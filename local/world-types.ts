@@ -67,6 +67,8 @@ export interface World {
   topicArn?: string;
   alertsQueueUrl?: string;
   outboxQueueUrl?: string;
+  /** The durable state table (as `serverless.yml` declares it). */
+  stateTableName: string;
   services: Record<string, WorldService>;
 }
 

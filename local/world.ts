@@ -8,7 +8,17 @@ import { CreateClusterCommand } from '@aws-sdk/client-ecs';
 import { CreateListenerCommand, CreateLoadBalancerCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { ALERTS_QUEUE, ALERTS_TOPIC, clients, OUTBOX_QUEUE, REGION, required, ZONES } from './world-clients.js';
+import { ensureStateTable } from '#shared/state/table.js';
+import {
+  ALERTS_QUEUE,
+  ALERTS_TOPIC,
+  clients,
+  OUTBOX_QUEUE,
+  REGION,
+  required,
+  STATE_TABLE,
+  ZONES,
+} from './world-clients.js';
 import { provisionService } from './world-services.js';
 import type { World, WorldService, WorldSpec } from './world-types.js';
 
@@ -96,8 +106,10 @@ export async function provisionWorld(endpoint: string, spec: WorldSpec): Promise
     securityGroupId,
     loadBalancerArn,
     listenerArn,
+    stateTableName: STATE_TABLE,
     services,
   };
+  await ensureStateTable(clients(endpoint).dynamodb, STATE_TABLE);
   if (spec.alerts ?? true) Object.assign(world, await provisionAlerts(endpoint));
   return world;
 }

@@ -14,9 +14,12 @@ export async function enqueueAlert(sqs: SQSClient, outboxUrl: string, alert: Ale
       QueueUrl: outboxUrl,
       MessageBody: JSON.stringify(boundAlert(alert)),
       MessageGroupId: `${alert.cluster}/${alert.service}`.slice(0, 128),
-      MessageDeduplicationId: createHash('sha256')
-        .update(alert.dedupKey ?? alert.incidentId)
-        .digest('hex'),
+      MessageDeduplicationId: createHash('sha256').update(alertDeliveryKey(alert)).digest('hex'),
     }),
   );
+}
+
+/** What makes two alerts the same delivery: the outbox de-duplicates on it, and the notifier publishes it once. */
+export function alertDeliveryKey(alert: Alert): string {
+  return alert.dedupKey ?? alert.incidentId;
 }

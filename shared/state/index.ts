@@ -1,4 +1,5 @@
 export * from './errors.js';
+export { idempotencyRecords } from './idempotency.js';
 export type { Lease } from './lease.js';
 export { type WaitForLeaseOptions, waitForLease } from './lease-wait.js';
 export { describeKey, type StateKey, type Versioned } from './records.js';

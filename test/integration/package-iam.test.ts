@@ -61,6 +61,10 @@ const grantedActions: Record<string, string[]> & Record<FunctionName, string[]> 
     'sqs:SendMessage',
   ],
   notifier: [
+    'dynamodb:DeleteItem',
+    'dynamodb:GetItem',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
     'kms:Decrypt',
     'kms:GenerateDataKey*',
     'logs:CreateLogStream',

@@ -1,0 +1,114 @@
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { beforeEach, describe, expect, inject, it } from 'vitest';
+import { outboxEvent } from '#local/pipeline.js';
+import { provisionWorld, receiveAlerts, receiveOutbox, type World } from '#local/world.js';
+import type { Alert } from '#shared/notify/alert.js';
+import { enqueueAlert } from '#shared/notify/outbox.js';
+import { coldContainer } from '#test/support/functions.js';
+import { useMotoProxy } from '#test/support/moto-proxy-env.js';
+import { lambdaContext } from '../../cli/replay.js';
+
+const endpoint = inject('motoEndpoint');
+const proxy = await useMotoProxy();
+const CONFIG = 'version: 1\nclusters:\n  - name: prod\n    services:\n      - name: web\n';
+
+function alert(service: string, incident: string): Alert {
+  return {
+    incidentId: `ecs-task-stop/prod/${incident}`,
+    severity: 'warning',
+    kind: 'task-stopped/essential-exit',
+    title: `prod/${service}: task ${incident} stopped`,
+    description: 'The essential container exited.',
+    nextSteps: [],
+    keywords: [],
+    cluster: 'prod',
+    service,
+    region: 'us-east-1',
+    account: '123456789012',
+    links: [],
+    relatedResources: [],
+    dryRun: false,
+    occurredAt: '2026-11-26T10:00:00Z',
+  };
+}
+
+describe('Function: notifier', () => {
+  let world: World;
+  const sqs = new SQSClient({ endpoint, region: 'us-east-1' });
+
+  beforeEach(async () => {
+    world = await provisionWorld(proxy.endpoint, { services: [{ name: 'web', tasks: 1 }] });
+  });
+
+  const notifierFor = async () => (await coldContainer(world, 'service-event', CONFIG)).notifier;
+  /** The titles published to the topic, without the severity mark the chat schema puts first. */
+  const titles = async () =>
+    (await receiveAlerts(world))
+      .map((received) => (received.message as { content: { title: string } }).content.title)
+      .map((title) => title.replace(/^\p{Extended_Pictographic}\s*/u, ''))
+      .sort();
+
+  it('publishes each alert once when its batch is delivered again after the alerts were published', async () => {
+    // Prepare
+    for (const id of ['a', 'b', 'c']) await enqueueAlert(sqs, world.outboxQueueUrl as string, alert('web', id));
+    const batch = outboxEvent(world, await receiveOutbox(world));
+    const notifier = await notifierFor();
+
+    // Act: the second delivery is what SQS does when an invocation timed out after publishing.
+    const first = await notifier(batch, lambdaContext('notifier'));
+    const again = await (await notifierFor())(batch, lambdaContext('notifier'));
+
+    // Assess
+    expect(first.batchItemFailures).toEqual([]);
+    expect(again.batchItemFailures).toEqual([]);
+    expect(await titles()).toEqual([
+      'prod/web: task a stopped',
+      'prod/web: task b stopped',
+      'prod/web: task c stopped',
+    ]);
+  });
+
+  it('publishes again an alert whose publication failed, and only that one', async () => {
+    // Prepare
+    for (const id of ['a', 'b']) await enqueueAlert(sqs, world.outboxQueueUrl as string, alert('web', id));
+    const batch = outboxEvent(world, await receiveOutbox(world));
+    const notifier = await notifierFor();
+    let publishes = 0;
+    proxy.failWith5xx((call) => call.operation === 'Publish' && ++publishes >= 2, 2);
+
+    // Act
+    const first = await notifier(batch, lambdaContext('notifier'));
+    const retried = await notifier(batch, lambdaContext('notifier'));
+
+    // Assess
+    expect(first.batchItemFailures).toEqual([{ itemIdentifier: batch.Records[1]?.messageId }]);
+    expect(retried.batchItemFailures).toEqual([]);
+    expect(await titles()).toEqual(['prod/web: task a stopped', 'prod/web: task b stopped']);
+  });
+
+  it("fails a malformed record and the later ones of its service, and delivers the other services' alerts", async () => {
+    // Prepare
+    const outbox = world.outboxQueueUrl as string;
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: outbox,
+        MessageBody: '{"title": "not an alert"}',
+        MessageGroupId: 'prod/web',
+        MessageDeduplicationId: 'malformed',
+      }),
+    );
+    await enqueueAlert(sqs, outbox, alert('api', 'x'));
+    await enqueueAlert(sqs, outbox, alert('web', 'y'));
+    const messages = await receiveOutbox(world);
+    const notifier = await notifierFor();
+
+    // Act
+    const response = await notifier(outboxEvent(world, messages), lambdaContext('notifier'));
+
+    // Assess
+    const failed = response.batchItemFailures.map((failure) => failure.itemIdentifier);
+    const web = messages.filter((message) => message.groupId === 'prod/web').map((message) => message.messageId);
+    expect(failed.sort()).toEqual(web.sort());
+    expect(await titles()).toEqual(['prod/api: task x stopped']);
+  });
+});
