@@ -2,6 +2,7 @@ import { getStringFromEnv } from '@aws-lambda-powertools/commons/utils/env';
 import {
   CreateTableCommand,
   DescribeTableCommand,
+  DescribeTimeToLiveCommand,
   type DynamoDBClient,
   ResourceInUseException,
   UpdateTimeToLiveCommand,
@@ -48,6 +49,10 @@ export async function ensureStateTable(client: DynamoDBClient, name: string): Pr
   if (table.Table?.TableStatus !== 'ACTIVE') {
     throw new StateError(`state table ${name} is ${table.Table?.TableStatus}: wait until it is ACTIVE, then retry`);
   }
+  // DynamoDB refuses to enable TTL that is already enabled.
+  const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: name }));
+  const status = ttl.TimeToLiveDescription?.TimeToLiveStatus;
+  if (status === 'ENABLED' || status === 'ENABLING') return;
   await client.send(
     new UpdateTimeToLiveCommand({
       TableName: name,

@@ -80,12 +80,13 @@ describe('State store (DynamoDB on moto)', () => {
     expect(await store.get(key)).toBeUndefined();
   });
 
-  it('writes the TTL attribute in epoch seconds and the table expires records by it', async () => {
+  it('writes the TTL attribute in epoch seconds, and the table, ensured twice, expires records by it', async () => {
     // Prepare
     const { store } = storeAt(new Date('2026-11-26T10:00:00Z'));
     const key = { pk: 'alert#abc', sk: 'published' };
 
     // Act
+    await ensureStateTable(dynamodb, TABLE);
     await store.create(key, { messageId: 'm-1' }, { ttlSeconds: 3600 });
     const ttl = await dynamodb.send(new DescribeTimeToLiveCommand({ TableName: TABLE }));
 
