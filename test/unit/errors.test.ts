@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArnError } from '#shared/aws/arn.js';
+import { DeadlineExceededError } from '#shared/aws/deadline.js';
 import { ConfigError } from '#shared/config/load.js';
 import { AutopilotError, MissingSettingError } from '#shared/errors.js';
 import { InvalidEventError } from '#shared/events/errors.js';
 import { MissingClientError, PrerequisiteNotMetError, VerificationFailedError } from '#shared/executor/errors.js';
+import { MalformedAlertError } from '#shared/notify/deliver.js';
 import { ObservationError } from '#shared/services/observation-cache.js';
 import { ClusterNotFoundError } from '#shared/services/observe.js';
-import { StateConflictError } from '#shared/state/errors.js';
+import { LeaseLostError, LeaseUnavailableError, StateConflictError } from '#shared/state/errors.js';
 
 describe('Errors', () => {
   const cause = new Error('what went wrong underneath');
@@ -17,6 +19,10 @@ describe('Errors', () => {
     ['InvalidArnError', new InvalidArnError('prod', 'an ECS cluster ARN', { cause })],
     ['ClusterNotFoundError', new ClusterNotFoundError('ghost', { cause })],
     ['StateConflictError', new StateConflictError('the record changed since it was read', { cause })],
+    ['LeaseLostError', new LeaseLostError('lease targetgroup#tg-1/lease is no longer held by a', { cause })],
+    ['DeadlineExceededError', new DeadlineExceededError("call cut off by the invocation's deadline", { cause })],
+    ['MalformedAlertError', new MalformedAlertError('outbox message m-1 is not an alert', { cause })],
+    ['LeaseUnavailableError', new LeaseUnavailableError('lease targetgroup#tg-1/lease still held')],
     ['MissingSettingError', new MissingSettingError('ALERT_OUTBOX_URL (the alert outbox queue) is required')],
     ['MissingClientError', new MissingClientError('ecs')],
     ['VerificationFailedError', new VerificationFailedError('read back: desired count 3')],
@@ -30,7 +36,7 @@ describe('Errors', () => {
   });
 
   it('keeps the error it wraps as its cause', () => {
-    for (const [, error] of errors.slice(0, 6)) expect(error.cause).toBe(cause);
+    for (const [, error] of errors.slice(0, 9)) expect(error.cause).toBe(cause);
   });
 
   it('says what to do in the messages it writes itself', () => {
