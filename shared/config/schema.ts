@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CanariesSchema } from '../canary/config.js';
 import { integerInRange, linearRegexSchema, nearest, strictObject, unknownKeysMessage } from '../validation/strict.js';
 
 /** How stops of a managed service's tasks are handled. */
@@ -182,6 +183,7 @@ export const AutopilotConfigSchema = strictObject({
       ),
   }).default({ orphanGraceSeconds: 600 }),
   clusters: z.array(ClusterSchema).min(1).describe('Clusters and services under management.'),
+  canaries: CanariesSchema,
 }).superRefine((config, ctx) => {
   const clusterAt = new Map<string, number>();
   config.clusters.forEach((cluster, ci) => {

@@ -1,0 +1,126 @@
+import { percentCarriedBy } from './capacity.js';
+import type { JudgeVerdict } from './judge.js';
+import {
+  BY_PROMOTER,
+  fullCapacity,
+  hold,
+  secondsBetween,
+  type TickContext,
+  unverified,
+  weightIntent,
+} from './plan-parts.js';
+import { type CanaryRecord, transition } from './status.js';
+import type { CanaryIntent, CanaryTickPlan } from './types.js';
+import { canaryPercent, pairTotal, splitPair } from './weights.js';
+
+/** Enters rolling-back (allowed at any time, window or not) and takes its first step in the same tick. */
+export function startRollback(ctx: TickContext, reason: string, verdict?: JudgeVerdict): CanaryTickPlan {
+  const record = transition(ctx.record, 'rolling-back', {
+    at: ctx.obs.now,
+    by: BY_PROMOTER,
+    reason: `roll back: ${reason}`,
+    ...(verdict ? { evidence: verdict.evidence } : {}),
+  });
+  const plan = planRollback({ ...ctx, record });
+  return { ...plan, decision: 'roll-back', next: plan.next ?? record, ...(verdict ? { verdict } : {}) };
+}
+
+/**
+ * One rollback step: the stable side's full capacity first, then as much weight as its healthy targets carry — all
+ * of it at once, or one step down a tick when the rollback is gradual.
+ */
+export function planRollback(ctx: TickContext): CanaryTickPlan {
+  const { record, obs, config, pair } = ctx;
+  const full = fullCapacity(ctx);
+  const intents: CanaryIntent[] = [];
+  if (obs.stable.desiredCount < record.stableDesired) {
+    intents.push({
+      kind: 'set-desired-count',
+      service: obs.stable.service,
+      from: obs.stable.desiredCount,
+      to: record.stableDesired,
+      weightNow: pair.stable,
+      why: 'the stable side gets its full capacity back before it takes the traffic back',
+    });
+  }
+  const current = canaryPercent(pair);
+  const lower = [...config.steps].reverse().find((s) => s < current - 1e-9) ?? 0;
+  const wanted = record.gradual ? lower : 0;
+  const carried = percentCarriedBy(obs.stable.healthyTargets, full);
+  const target = Math.max(wanted, 100 - carried);
+  ctx.gates.push({
+    gate: 'capacity',
+    ok: carried >= 100 - wanted,
+    detail: `${obs.stable.healthyTargets} healthy stable targets of ${full}: they carry ${carried} %`,
+  });
+  if (pair.canary === 0) {
+    const reason = 'the canary has no weight: rolled back';
+    const next = transition(
+      record,
+      'rolled-back',
+      { at: obs.now, by: BY_PROMOTER, reason },
+      { idleSince: obs.now, step: -1 },
+    );
+    return { decision: 'roll-back', reason, intents, next, gates: ctx.gates };
+  }
+  if (target >= current - 1e-9) {
+    const reason = `waiting for healthy stable targets: ${obs.stable.healthyTargets} of ${full} carry ${carried} %`;
+    return { decision: 'roll-back', reason, intents, gates: ctx.gates };
+  }
+  const weights = target <= 0 ? { canary: 0, stable: pairTotal(pair) } : splitPair(pairTotal(pair), target);
+  const reason = `roll back to ${Math.round(target)} % (weights ${weights.canary}/${weights.stable})`;
+  const step = [...config.steps].map((s, i) => [s, i] as const).filter(([s]) => s <= target + 1e-9);
+  const next: CanaryRecord = {
+    ...record,
+    step: step.length ? (step.at(-1)?.[1] as number) : -1,
+    written: unverified(weights, obs.now),
+  };
+  intents.push(weightIntent(ctx, weights, reason));
+  return { decision: 'roll-back', reason, intents, next, gates: ctx.gates };
+}
+
+/**
+ * After completion or rollback: the idle side is scaled to zero once its weight 0 has been read back and both the
+ * configured delay and its target group's deregistration delay have passed.
+ */
+export function planCleanup(ctx: TickContext): CanaryTickPlan {
+  const { record, obs, config, pair } = ctx;
+  if (record.idleScaledDown) return { decision: 'idle', reason: record.reason, intents: [], gates: ctx.gates };
+  const done = record.phase === 'done';
+  const idle = done ? obs.stable : obs.canary;
+  const idleWeight = done ? pair.stable : pair.canary;
+  const verifiedZero = record.written?.verified !== false && idleWeight === 0;
+  if (!verifiedZero) {
+    return hold(ctx, `${idle.service} still has weight ${idleWeight}: it is not scaled in`, {
+      critical: idleWeight > 0,
+    });
+  }
+  if (idle.desiredCount === 0) {
+    const next = { ...record, idleScaledDown: true, reason: `${record.reason}; ${idle.service} has no tasks` };
+    return { decision: 'idle', reason: next.reason, intents: [], next, gates: ctx.gates };
+  }
+  const wait = Math.max(config.scaleDownDelaySeconds, idle.deregistrationDelaySeconds);
+  const since = record.idleSince ?? obs.now;
+  const waited = secondsBetween(since, obs.now);
+  if (waited < wait) {
+    return hold(ctx, `${idle.service} scales in ${Math.ceil(wait - waited)} s after its weight 0 (delay ${wait} s)`);
+  }
+  const reason = `${idle.service} has had weight 0 for ${Math.round(waited)} s: scale it in to 0 tasks`;
+  const next = { ...record, idleScaledDown: true, reason: `${record.reason}; ${idle.service} scaled in` };
+  return {
+    decision: 'scale-down',
+    reason,
+    intents: [
+      {
+        kind: 'set-desired-count',
+        service: idle.service,
+        from: idle.desiredCount,
+        to: 0,
+        weightNow: idleWeight,
+        why: reason,
+      },
+    ],
+    next,
+    gates: ctx.gates,
+  };
+}

@@ -1,0 +1,211 @@
+import { tasksForPercent } from './capacity.js';
+import type { JudgeVerdict } from './judge.js';
+import {
+  BY_PROMOTER,
+  confirmWeights,
+  fullCapacity,
+  hold,
+  overloadOf,
+  pausePlan,
+  secondsBetween,
+  type TickContext,
+  unverified,
+  weightIntent,
+} from './plan-parts.js';
+import { planCleanup, planRollback, startRollback } from './plan-rollback.js';
+import { activePhases, type CanaryRecord, transition } from './status.js';
+import type { CanaryIntent, CanaryTickInput, CanaryTickPlan } from './types.js';
+import { pairTotal, pairWeights, splitPair } from './weights.js';
+import { nextPromotionTime, promotionAllowed } from './window.js';
+
+const ecsOwnedStrategies = new Set(['BLUE_GREEN', 'LINEAR', 'CANARY']);
+
+/**
+ * One promoter tick for one canary: observed state in, a decision, the intents in order and the record to write out.
+ * Pure: a simulation can call it minute by minute with plain data.
+ */
+export function planCanaryTick(input: CanaryTickInput): CanaryTickPlan {
+  const { config, observation: obs } = input;
+  const record = input.record;
+  if (!config.enabled) return { decision: 'idle', reason: 'disabled in the config', intents: [], gates: [] };
+  if (record.phase === 'paused') {
+    return { decision: 'idle', reason: `paused: ${record.reason}`, intents: [], gates: [] };
+  }
+  const pair = obs.forward && pairWeights(obs.forward, record.canary.targetGroupArn, record.stable.targetGroupArn);
+  const ctx: TickContext = { config, record, obs, pair: pair ?? { canary: 0, stable: 0, others: 0 }, gates: [] };
+  const owned = [obs.canary, obs.stable].find((side) => side.ecsStrategy && ecsOwnedStrategies.has(side.ecsStrategy));
+  if (owned && activePhases.includes(record.phase)) {
+    return pausePlan(
+      ctx,
+      `service ${owned.service} uses ECS's own ${owned.ecsStrategy} strategy: ECS owns its weights`,
+    );
+  }
+  if (!pair) {
+    if (!activePhases.includes(record.phase)) return hold(ctx, 'the action no longer forwards to both target groups');
+    return pausePlan(ctx, 'the forward action no longer holds both target groups: check the rule or listener');
+  }
+
+  const reconciled = reconcileWritten(ctx);
+  if ('decision' in reconciled) return reconciled;
+  ctx.record = reconciled;
+  const changed = reconciled !== record ? reconciled : undefined;
+  if (changed && changed.phase !== record.phase) {
+    const decision = changed.phase === 'done' ? 'complete' : 'roll-back';
+    return { decision, reason: changed.reason, intents: [], next: changed, gates: ctx.gates };
+  }
+
+  const plan = planPhase(ctx, input.judge);
+  return plan.next || !changed ? plan : { ...plan, next: changed };
+}
+
+/** Brings the record in line with the weights read now: confirms a write that landed, or pauses on one that did not. */
+function reconcileWritten(ctx: TickContext): CanaryRecord | CanaryTickPlan {
+  const { record, pair, obs, config } = ctx;
+  if (record.acceptObserved) {
+    const written = { canary: pair.canary, stable: pair.stable, at: obs.now, verified: true, attempts: 0 };
+    return { ...record, written, acceptObserved: false };
+  }
+  const written = record.written;
+  if (!written) return record;
+  const same = written.canary === pair.canary && written.stable === pair.stable;
+  ctx.gates.push({
+    gate: 'weights',
+    ok: same,
+    detail: `read ${pair.canary}/${pair.stable} (canary/stable), last written ${written.canary}/${written.stable}`,
+  });
+  if (same) return written.verified ? record : confirmWeights(record, config, obs.now);
+  if (written.verified) {
+    return pausePlan(
+      ctx,
+      `the weights changed outside ecs-autopilot: ${pair.canary}/${pair.stable} instead of ${written.canary}/${written.stable}; resume to adopt them`,
+      { observedCanary: pair.canary, observedStable: pair.stable, writtenCanary: written.canary },
+    );
+  }
+  if (written.attempts >= config.writeAttempts) {
+    return pausePlan(
+      ctx,
+      `weights ${written.canary}/${written.stable} written ${written.attempts} times never read back (read ${pair.canary}/${pair.stable})`,
+    );
+  }
+  const next = { ...record, written: unverified(written, obs.now, written.attempts + 1) };
+  return {
+    decision: 'hold',
+    reason: `weights ${written.canary}/${written.stable} not read back yet: writing them again (attempt ${written.attempts + 1})`,
+    intents: [weightIntent(ctx, written, 'the last weight write did not read back as written')],
+    next,
+    gates: ctx.gates,
+  };
+}
+
+function planPhase(ctx: TickContext, judge: CanaryTickInput['judge']): CanaryTickPlan {
+  const { record, obs, config } = ctx;
+  if (record.phase === 'done' || record.phase === 'rolled-back') return planCleanup(ctx);
+  if (record.phase === 'rolling-back') return planRollback(ctx);
+
+  const firing = obs.alarms.filter((a) => a.state === 'ALARM').map((a) => a.name);
+  ctx.gates.push({ gate: 'alarms', ok: firing.length === 0, detail: firing.length ? firing.join(', ') : 'none' });
+  if (record.phase === 'pending') {
+    if (firing.length) return hold(ctx, `gate alarm in ALARM: ${firing.join(', ')}; the canary does not start`);
+    if (!windowGate(ctx) && !record.request) return hold(ctx, 'outside the promotion windows');
+    return promoteTo(ctx, record.request === 'promote-full' ? config.steps.length - 1 : 0, 'start');
+  }
+
+  if (firing.length) return startRollback(ctx, `gate alarm in ALARM: ${firing.join(', ')}`);
+  const verdict = judge.judge({
+    canary: obs.metrics.canary,
+    stable: obs.metrics.stable,
+    stepStartedAt: record.stepStartedAt ?? obs.now,
+    now: obs.now,
+  });
+  ctx.gates.push({ gate: 'judge', ok: verdict.outcome === 'pass', detail: `${verdict.outcome}: ${verdict.reason}` });
+  if (verdict.outcome === 'fail') return startRollback(ctx, `${judge.name} judge: ${verdict.reason}`, verdict);
+  const last = config.steps.length - 1;
+  if (record.step >= last) return hold(ctx, 'at the last step; waiting for its weights to read back', { verdict });
+  if (record.request) {
+    return promoteTo(ctx, record.request === 'promote-full' ? last : record.step + 1, 'promote', verdict);
+  }
+  const baked = secondsBetween(record.stepStartedAt ?? obs.now, obs.now) / 60;
+  const bakeOk = baked >= config.bakeMinutes;
+  ctx.gates.push({ gate: 'bake', ok: bakeOk, detail: `${Math.floor(baked)} of ${config.bakeMinutes} min` });
+  if (!bakeOk) return hold(ctx, `baking: ${Math.floor(baked)} of ${config.bakeMinutes} min`, { verdict });
+  if (!windowGate(ctx)) return hold(ctx, 'outside the promotion windows', { verdict });
+  if (verdict.outcome === 'inconclusive') return hold(ctx, `judge inconclusive: ${verdict.reason}`, { verdict });
+  return promoteTo(ctx, record.step + 1, 'promote', verdict);
+}
+
+function windowGate(ctx: TickContext): boolean {
+  const { config, obs } = ctx;
+  const ok = promotionAllowed(config.windows, obs.now);
+  const next = ok ? undefined : nextPromotionTime(config.windows, obs.now);
+  ctx.gates.push({ gate: 'window', ok, detail: ok ? 'open' : `closed; opens ${next ?? 'not within 8 days'}` });
+  return ok;
+}
+
+/** Capacity first, then weight: scale and wait for healthy canary targets, and only then write the step's weights. */
+function promoteTo(
+  ctx: TickContext,
+  target: number,
+  decision: 'start' | 'promote',
+  verdict?: JudgeVerdict,
+): CanaryTickPlan {
+  const { record, obs, config, pair } = ctx;
+  const percent = config.steps[target] as number;
+  const needed = tasksForPercent(fullCapacity(ctx), percent, config.minCanaryTasks);
+  const side = obs.canary;
+  const intents: CanaryIntent[] = [];
+  if (side.taskDefinition !== record.taskDefinition) {
+    intents.push({
+      kind: 'set-task-definition',
+      service: side.service,
+      from: side.taskDefinition,
+      to: record.taskDefinition,
+      why: `the canary side runs the release's task definition`,
+    });
+  }
+  if (side.desiredCount < needed) {
+    intents.push({
+      kind: 'set-desired-count',
+      service: side.service,
+      from: side.desiredCount,
+      to: needed,
+      weightNow: pair.canary,
+      why: `capacity before weight: ${percent} % of ${fullCapacity(ctx)} stable tasks needs ${needed} canary tasks`,
+    });
+  }
+  const ready = intents.length === 0 && !side.deploying && side.healthyTargets >= needed;
+  ctx.gates.push({
+    gate: 'capacity',
+    ok: ready,
+    detail: `${side.healthyTargets} healthy canary targets of ${needed} needed for ${percent} % (desired ${side.desiredCount}${side.deploying ? ', deploying' : ''})`,
+  });
+  if (!ready) {
+    const reason = intents.length
+      ? `capacity first: preparing ${side.service} (${needed} tasks of ${record.taskDefinition}) before ${percent} %`
+      : `waiting for ${needed} healthy canary targets before ${percent} % (have ${side.healthyTargets})`;
+    return { decision: 'hold', reason, intents, gates: ctx.gates, ...(verdict ? { verdict } : {}) };
+  }
+  const weights = splitPair(pairTotal(pair), percent);
+  const intent = weightIntent(ctx, weights, `step to ${percent} %`);
+  const overload = overloadOf(intent, pair);
+  if (overload) return hold(ctx, `not moving weight: ${overload}`, verdict ? { verdict } : {});
+  const reason = `${decision === 'start' ? 'start at' : 'promote to'} ${percent} % (weights ${weights.canary}/${weights.stable})${record.request ? ' by request' : ''}`;
+  const next = transition(
+    record,
+    'ramping',
+    {
+      at: obs.now,
+      by: record.request ? 'request' : BY_PROMOTER,
+      reason,
+      ...(verdict ? { evidence: verdict.evidence } : {}),
+    },
+    { step: target, stepStartedAt: obs.now, written: unverified(weights, obs.now), request: undefined },
+  );
+  return {
+    decision,
+    reason,
+    intents: [{ ...intent, why: reason }],
+    next,
+    gates: ctx.gates,
+    ...(verdict ? { verdict } : {}),
+  };
+}

@@ -1,0 +1,123 @@
+import type { Evidence } from './judge.js';
+import type { PairWeights } from './weights.js';
+
+/** Where a release stands. done and rolled-back are final for the release; a new start begins the next one. */
+export type CanaryPhase = 'pending' | 'ramping' | 'paused' | 'rolling-back' | 'rolled-back' | 'done';
+
+/** One change of phase or step: who or what made it, when, why, and the numbers behind it. */
+export interface CanaryTransition {
+  at: string;
+  /** `promoter`, `cli:<user>`, `alarm:<name>`. */
+  by: string;
+  from: CanaryPhase | 'none';
+  to: CanaryPhase;
+  /** The step index after the transition (-1: no canary weight yet). */
+  step: number;
+  reason: string;
+  evidence?: Evidence;
+}
+
+/** Weights the promoter wrote, and whether reading them back showed them. */
+export interface WrittenWeights extends PairWeights {
+  at: string;
+  verified: boolean;
+  /** Writes of these weights so far: more than the configured bound without a read-back match pauses the canary. */
+  attempts: number;
+}
+
+/** A canary's state, kept in the state table and changed only with a write conditional on the version read. */
+export interface CanaryRecord {
+  name: string;
+  /** Counts starts: each release alternates the roles of the two sides. */
+  release: number;
+  phase: CanaryPhase;
+  /** Index into the steps of the weight the canary has (-1 before the first step). */
+  step: number;
+  stepStartedAt?: string;
+  stable: { service: string; targetGroupArn: string };
+  canary: { service: string; targetGroupArn: string };
+  /** The task definition the canary side runs in this release. */
+  taskDefinition: string;
+  /** The stable side's desired count when the release started: its full capacity, restored before a rollback. */
+  stableDesired: number;
+  written?: WrittenWeights;
+  /** An operator's request the next tick carries out without bake, judge or window (never without capacity). */
+  request?: 'promote' | 'promote-full';
+  /** Roll back through the steps in reverse, one a tick, so the stable side warms up. */
+  gradual?: boolean;
+  /** The phase a paused canary resumes into. */
+  resumeTo?: CanaryPhase;
+  /** Set on resume: the next tick takes the weights it observes as the ones last written. */
+  acceptObserved?: boolean;
+  /** When the idle side's weight 0 was verified; its scale-down waits from here. */
+  idleSince?: string;
+  idleScaledDown?: boolean;
+  reason: string;
+  history: CanaryTransition[];
+}
+
+export class CanaryTransitionError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'CanaryTransitionError';
+  }
+}
+
+const allowedTransitions: Record<CanaryPhase, readonly CanaryPhase[]> = {
+  pending: ['ramping', 'paused', 'rolling-back', 'rolled-back'],
+  ramping: ['ramping', 'paused', 'rolling-back', 'done'],
+  paused: ['pending', 'ramping', 'rolling-back', 'paused'],
+  'rolling-back': ['rolling-back', 'rolled-back', 'paused'],
+  'rolled-back': ['pending'],
+  done: ['pending'],
+};
+
+/** The phases in which the promoter acts on its own. */
+export const activePhases: readonly CanaryPhase[] = ['pending', 'ramping', 'rolling-back'];
+
+/** The history a record keeps: the newest transitions, enough for any release (a table item holds 400 KB). */
+export const HISTORY_LIMIT = 200;
+
+/** Can the status go from one phase to another? */
+export function canTransition(from: CanaryPhase, to: CanaryPhase): boolean {
+  return allowedTransitions[from].includes(to);
+}
+
+/** The record after a transition, with the transition appended to its history. Throws when the move is not allowed. */
+export function transition(
+  record: CanaryRecord,
+  to: CanaryPhase,
+  change: { at: string; by: string; reason: string; evidence?: Evidence; step?: number },
+  fields: Partial<CanaryRecord> = {},
+): CanaryRecord {
+  if (!canTransition(record.phase, to)) {
+    throw new CanaryTransitionError(`canary ${record.name} cannot go from ${record.phase} to ${to}`);
+  }
+  const step = change.step ?? fields.step ?? record.step;
+  const entry: CanaryTransition = {
+    at: change.at,
+    by: change.by,
+    from: record.phase,
+    to,
+    step,
+    reason: change.reason,
+    ...(change.evidence ? { evidence: change.evidence } : {}),
+  };
+  return {
+    ...record,
+    ...fields,
+    phase: to,
+    step,
+    reason: change.reason,
+    history: [...record.history, entry].slice(-HISTORY_LIMIT),
+  };
+}
+
+/** The record of a paused canary, remembering where to resume. */
+export function pause(
+  record: CanaryRecord,
+  change: { at: string; by: string; reason: string; evidence?: Evidence },
+): CanaryRecord {
+  const resumeTo = record.phase === 'paused' ? record.resumeTo : record.phase;
+  return transition(record, 'paused', change, { resumeTo });
+}
