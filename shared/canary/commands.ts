@@ -1,7 +1,7 @@
-import type { CanaryConfig } from './config.js';
+import type { CanaryConfig } from '../config/canary.js';
+import { type ForwardSnapshot, pairWeights } from '../targets/forward.js';
 import { activePhases, type CanaryRecord, pause, transition } from './status.js';
 import type { AlarmObservation, SideObservation } from './types.js';
-import { type ForwardSnapshot, pairWeights } from './weights.js';
 
 /** An operator's command that the canary's state does not allow, with what to do instead. */
 export class CanaryCommandError extends Error {

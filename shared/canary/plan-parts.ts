@@ -1,9 +1,9 @@
+import type { CanaryConfig } from '../config/canary.js';
+import { canaryPercent, type PairWeights, withPairWeights } from '../targets/forward.js';
 import { tasksForPercent } from './capacity.js';
-import type { CanaryConfig } from './config.js';
 import type { Evidence } from './judge.js';
 import { type CanaryRecord, pause, transition } from './status.js';
 import type { CanaryIntent, CanaryObservation, CanaryTickPlan, GateResult } from './types.js';
-import { canaryPercent, type PairWeights, withPairWeights } from './weights.js';
 
 /** What every part of a tick plan shares. */
 export interface TickContext {

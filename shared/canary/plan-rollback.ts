@@ -1,3 +1,4 @@
+import { canaryPercent, pairTotal, splitPair } from '../targets/forward.js';
 import { percentCarriedBy } from './capacity.js';
 import type { JudgeVerdict } from './judge.js';
 import {
@@ -11,7 +12,6 @@ import {
 } from './plan-parts.js';
 import { type CanaryRecord, transition } from './status.js';
 import type { CanaryIntent, CanaryTickPlan } from './types.js';
-import { canaryPercent, pairTotal, splitPair } from './weights.js';
 
 /** Enters rolling-back (allowed at any time, window or not) and takes its first step in the same tick. */
 export function startRollback(ctx: TickContext, reason: string, verdict?: JudgeVerdict): CanaryTickPlan {

@@ -1,3 +1,4 @@
+import { pairTotal, pairWeights, splitPair } from '../targets/forward.js';
 import { tasksForPercent } from './capacity.js';
 import type { JudgeVerdict } from './judge.js';
 import {
@@ -15,7 +16,6 @@ import {
 import { planCleanup, planRollback, startRollback } from './plan-rollback.js';
 import { activePhases, type CanaryRecord, transition } from './status.js';
 import type { CanaryIntent, CanaryTickInput, CanaryTickPlan } from './types.js';
-import { pairTotal, pairWeights, splitPair } from './weights.js';
 import { nextPromotionTime, promotionAllowed } from './window.js';
 
 const ecsOwnedStrategies = new Set(['BLUE_GREEN', 'LINEAR', 'CANARY']);

@@ -1,5 +1,5 @@
+import type { PairWeights } from '../targets/forward.js';
 import type { Evidence } from './judge.js';
-import type { PairWeights } from './weights.js';
 
 /** Where a release stands. done and rolled-back are final for the release; a new start begins the next one. */
 export type CanaryPhase = 'pending' | 'ramping' | 'paused' | 'rolling-back' | 'rolled-back' | 'done';

@@ -1,7 +1,7 @@
-import type { CanaryConfig } from './config.js';
+import type { CanaryConfig } from '../config/canary.js';
+import type { ForwardSnapshot, PairWeights, WeightedTargetGroup } from '../targets/forward.js';
 import type { CanaryJudge, JudgeVerdict, MinuteMetrics } from './judge.js';
 import type { CanaryRecord } from './status.js';
-import type { ForwardSnapshot, PairWeights, WeightedTargetGroup } from './weights.js';
 
 /** One side as observed: its service and its target group. */
 export interface SideObservation {

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { type PromotionWindow, weekdays } from './config.js';
+import { type PromotionWindow, weekdays } from '../config/canary.js';
 
 const minutesOf = (hhmm: string): number => {
   const [h, m] = hhmm.split(':').map(Number);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { CanariesSchema } from '../canary/config.js';
 import { integerInRange, linearRegexSchema, nearest, strictObject, unknownKeysMessage } from '../validation/strict.js';
+import { CanariesSchema } from './canary.js';
 
 /** How stops of a managed service's tasks are handled. */
 export const TaskFailurePolicySchema = strictObject({

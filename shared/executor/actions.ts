@@ -1,4 +1,5 @@
 import { targetGroupNameOf, taskIdOf } from '../aws/arn.js';
+import type { ForwardSnapshot } from '../targets/forward.js';
 import type { MembershipBasis } from '../targets/membership.js';
 import { targetLabel } from '../targets/membership.js';
 import type { Target } from '../targets/types.js';
@@ -60,7 +61,34 @@ export interface SetDesiredCountAction extends ActionBase {
   basis: CooldownBasis & {
     /** Bounds from the config, narrowed by the scalable target's when there is one. */
     bounds: { min: number; max: number };
+    /** The weight of the service's target group in a canary's forward action: a side with weight is never scaled in. */
+    trafficWeight?: number;
   };
+}
+
+/** Set the weights of target groups in a listener's default action or a rule's forward action. */
+export interface SetForwardWeightsAction extends ActionBase {
+  kind: 'set-forward-weights';
+  /** A listener ARN (its default actions) or a listener rule ARN. */
+  actionArn: string;
+  /** New weights by target group ARN; every other target group keeps its weight. */
+  weights: Record<string, number>;
+  /** The forward action as planned from: a different one read before writing means someone else edits it. */
+  expected: ForwardSnapshot;
+  /** Healthy targets each target group has and needs for the weight it is given, for those whose weight rises. */
+  basis: { targetGroupArn: string; healthy: number; needed: number }[];
+  /** Writes tried before the action fails when the weights do not read back as written. */
+  attempts: number;
+}
+
+/** Point a service at a task definition (ECS replaces its tasks). */
+export interface SetTaskDefinitionAction extends ActionBase {
+  kind: 'set-task-definition';
+  clusterName: string;
+  serviceName: string;
+  taskDefinition: string;
+  /** The service's deployment strategy as observed: ECS's own blue/green, linear and canary ones are refused. */
+  strategy?: string;
 }
 
 /** Move an Application Auto Scaling scalable target's min/max capacity. */
@@ -86,7 +114,9 @@ export type Action =
   | StopTaskAction
   | SetDesiredCountAction
   | SetScalableTargetBoundsAction
-  | TagServiceAction;
+  | TagServiceAction
+  | SetForwardWeightsAction
+  | SetTaskDefinitionAction;
 
 /** A stable key: the same intended change always has the same key, whatever order its parts came in. */
 export function actionKey(action: Action): string {
@@ -101,6 +131,13 @@ export function actionKey(action: Action): string {
       return `set-scalable-target-bounds|${action.resourceId}|${action.to.min}-${action.to.max}`;
     case 'tag-service':
       return `tag-service|${action.serviceArn}|${Object.keys(action.tags).sort().join(',')}`;
+    case 'set-forward-weights':
+      return `set-forward-weights|${action.actionArn}|${Object.entries(action.weights)
+        .map(([tg, w]) => `${tg}=${w}`)
+        .sort()
+        .join(',')}`;
+    case 'set-task-definition':
+      return `set-task-definition|${action.clusterName}/${action.serviceName}|${action.taskDefinition}`;
   }
 }
 
@@ -119,5 +156,13 @@ export function describeAction(action: Action): string {
       return `tag service ${action.subject.serviceName} with ${Object.entries(action.tags)
         .map(([k, v]) => `${k}=${v}`)
         .join(', ')}`;
+    case 'set-forward-weights':
+      return `set weights ${Object.entries(action.weights)
+        .map(([tg, w]) => `${targetGroupNameOf(tg)}=${w}`)
+        .join(
+          ', ',
+        )} on ${action.actionArn.includes(':listener-rule/') ? 'rule' : 'listener'} ${action.actionArn.split('/').pop()}`;
+    case 'set-task-definition':
+      return `deploy ${action.taskDefinition.split('/').pop()} to ${action.serviceName}`;
   }
 }

@@ -30,6 +30,7 @@ import type {
 } from './actions.js';
 import type { VerificationMode } from './audit.js';
 import { MissingClientError } from './errors.js';
+import { setForwardWeights, setTaskDefinition } from './forward-kinds.js';
 
 /** The clients the executor mutates AWS through; a function passes those its actions need, so it bundles no other. */
 export interface ExecutorClients {
@@ -186,6 +187,8 @@ export const actionKinds: { [K in Action['kind']]: ActionKind<Extract<Action, { 
   'set-desired-count': setDesiredCount,
   'set-scalable-target-bounds': setScalableTargetBounds,
   'tag-service': tagService,
+  'set-forward-weights': setForwardWeights,
+  'set-task-definition': setTaskDefinition,
 };
 
 /** The verification a kind gets: deregistration as configured, every other write read back (tags acknowledged). */

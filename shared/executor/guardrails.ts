@@ -1,4 +1,6 @@
-import type { Action, CooldownBasis } from './actions.js';
+import { targetGroupNameOf } from '../aws/arn.js';
+import { weightProblem } from '../targets/forward.js';
+import type { Action, CooldownBasis, SetForwardWeightsAction } from './actions.js';
 
 /** A guardrail's verdict on one action. */
 export type GuardVerdict = { allowed: true } | { allowed: false; rule: string; why: string };
@@ -17,6 +19,33 @@ function cooldownVerdict({ direction, cooldownSeconds, lastScaledAt, now }: Cool
     : allowed;
 }
 
+const ecsOwnedStrategies = new Set(['BLUE_GREEN', 'LINEAR', 'CANARY']);
+
+/** weights: integers 0–999, at most 5 target groups, never all zero; never more weight onto a side short of healthy targets. */
+function forwardWeightsVerdict(action: SetForwardWeightsAction): GuardVerdict {
+  const after = action.expected.targetGroups.map((tg) => ({
+    ...tg,
+    weight: action.weights[tg.targetGroupArn] ?? tg.weight,
+  }));
+  const missing = Object.keys(action.weights).filter(
+    (arn) => !action.expected.targetGroups.some((tg) => tg.targetGroupArn === arn),
+  );
+  if (missing.length) return refuse('weights', `not in the forward action: ${missing.join(', ')}`);
+  const problem = weightProblem(after);
+  if (problem) return refuse('weights', problem);
+  for (const tg of after) {
+    const before = action.expected.targetGroups.find((b) => b.targetGroupArn === tg.targetGroupArn)?.weight ?? 0;
+    const basis = action.basis.find((b) => b.targetGroupArn === tg.targetGroupArn);
+    if (tg.weight > before && (!basis || basis.healthy < basis.needed)) {
+      return refuse(
+        'healthy-capacity',
+        `${targetGroupNameOf(tg.targetGroupArn)} would get weight ${tg.weight} with ${basis?.healthy ?? 'unknown'} healthy targets, ${basis?.needed ?? '?'} needed`,
+      );
+    }
+  }
+  return allowed;
+}
+
 /**
  * Judges an action against the product's guardrails, from the state observed when it was planned. Pure.
  * - never-empty: a target group that takes traffic is never left with no registered target.
@@ -24,6 +53,7 @@ function cooldownVerdict({ direction, cooldownSeconds, lastScaledAt, now }: Cool
  * - min-healthy: fewer healthy targets than asked for means a systemic fault; removing more would only hurt.
  * - min-max: a desired count stays within its bounds. cooldown: no second change in one direction too soon.
  * - scalable-target-bounds: a scalable target's min never passes its max, and its max is never raised.
+ * - weights, healthy-capacity, weighted-scale-in, ecs-owned-weights: see the canary's forward-weight rules.
  */
 export function guard(action: Action): GuardVerdict {
   switch (action.kind) {
@@ -59,6 +89,12 @@ export function guard(action: Action): GuardVerdict {
       if ((action.direction === 'out') !== action.to > action.from) {
         return refuse('min-max', `scaling ${action.direction} from ${action.from} to ${action.to} goes the wrong way`);
       }
+      if (action.direction === 'in' && (action.basis.trafficWeight ?? 0) > 0) {
+        return refuse(
+          'weighted-scale-in',
+          `its target group has weight ${action.basis.trafficWeight} in the forward action: a side with traffic is never scaled in`,
+        );
+      }
       return cooldownVerdict(action.basis);
     }
     case 'set-scalable-target-bounds': {
@@ -71,6 +107,15 @@ export function guard(action: Action): GuardVerdict {
       }
       return action.cooldown ? cooldownVerdict(action.cooldown) : allowed;
     }
+    case 'set-forward-weights':
+      return forwardWeightsVerdict(action);
+    case 'set-task-definition':
+      return action.strategy && ecsOwnedStrategies.has(action.strategy)
+        ? refuse(
+            'ecs-owned-weights',
+            `${action.serviceName} uses ECS's own ${action.strategy} deployment strategy: ECS owns those weights`,
+          )
+        : allowed;
     case 'stop-task':
     case 'tag-service':
       return allowed;

@@ -1,10 +1,10 @@
-import { type CanaryConfig, type CanaryConfigInput, CanarySchema } from '#shared/canary/config.js';
 import type { MinuteMetrics } from '#shared/canary/judge.js';
 import { planCanaryTick } from '#shared/canary/plan.js';
 import { confirmWeights } from '#shared/canary/plan-parts.js';
 import type { CanaryRecord } from '#shared/canary/status.js';
 import { ThresholdJudge } from '#shared/canary/threshold-judge.js';
 import type { CanaryObservation, CanaryTickPlan, SideObservation } from '#shared/canary/types.js';
+import { type CanaryConfig, type CanaryConfigInput, CanarySchema } from '#shared/config/canary.js';
 import { ACCOUNT, REGION } from './builders.js';
 
 export const TG_BLUE = `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:targetgroup/web-blue/0123456789abcdef`;

@@ -8,10 +8,10 @@ import {
   resumeRelease,
   startRelease,
 } from '#shared/canary/commands.js';
-import { PromotionWindowSchema } from '#shared/canary/config.js';
 import { CanaryTransitionError, transition } from '#shared/canary/status.js';
 import { ThresholdJudge } from '#shared/canary/threshold-judge.js';
 import { insideWindow, nextPromotionTime } from '#shared/canary/window.js';
+import { PromotionWindowSchema } from '#shared/config/canary.js';
 import { config as autopilotConfig } from '#test/support/builders.js';
 import {
   canaryConfig,

@@ -9,7 +9,7 @@ import {
   rewriteForwardWeights,
   splitPair,
   weightProblem,
-} from '#shared/canary/weights.js';
+} from '#shared/targets/forward.js';
 import {
   canaryConfig,
   judge,

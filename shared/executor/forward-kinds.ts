@@ -1,0 +1,146 @@
+import { DescribeServicesCommand, type ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import {
+  DescribeListenersCommand,
+  DescribeRulesCommand,
+  type ElasticLoadBalancingV2Client,
+  type Action as ElbAction,
+  ModifyListenerCommand,
+  ModifyRuleCommand,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import {
+  type ForwardSnapshot,
+  forwardSnapshotOf,
+  rewriteForwardWeights,
+  type WeightedTargetGroup,
+  weightProblem,
+} from '../targets/forward.js';
+import type { SetForwardWeightsAction, SetTaskDefinitionAction } from './actions.js';
+
+/** The forward action changed between planning and writing: someone else edits it, and we do not fight them. */
+export class ForwardActionChangedError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ForwardActionChangedError';
+  }
+}
+
+/** The clients these kinds write through (the executor's own client set, by shape). */
+interface Clients {
+  elbv2?: ElasticLoadBalancingV2Client;
+  ecs?: ECSClient;
+}
+
+/** How an action kind is applied and verified, by the shape the executor's kind table expects. */
+interface Kind<A> {
+  apply(action: A, clients: Clients): Promise<{ changed: boolean; evidence: string }>;
+  verify(action: A, clients: Clients): Promise<{ ok: boolean; evidence: string }>;
+}
+
+function client<K extends 'elbv2' | 'ecs'>(clients: Clients, name: K) {
+  const found = clients[name];
+  if (!found) throw new Error(`the executor was given no ${name} client, which this action needs`);
+  return found as K extends 'elbv2' ? ElasticLoadBalancingV2Client : ECSClient;
+}
+
+const isRule = (arn: string) => arn.includes(':listener-rule/');
+
+/** The whole action list of a rule or of a listener's default action, read fresh. */
+export async function readActionList(elbv2: ElasticLoadBalancingV2Client, actionArn: string): Promise<ElbAction[]> {
+  if (isRule(actionArn)) {
+    const out = await elbv2.send(new DescribeRulesCommand({ RuleArns: [actionArn] }));
+    return out.Rules?.[0]?.Actions ?? [];
+  }
+  const out = await elbv2.send(new DescribeListenersCommand({ ListenerArns: [actionArn] }));
+  return out.Listeners?.[0]?.DefaultActions ?? [];
+}
+
+async function writeActionList(elbv2: ElasticLoadBalancingV2Client, actionArn: string, actions: ElbAction[]) {
+  if (isRule(actionArn)) await elbv2.send(new ModifyRuleCommand({ RuleArn: actionArn, Actions: actions }));
+  else await elbv2.send(new ModifyListenerCommand({ ListenerArn: actionArn, DefaultActions: actions }));
+}
+
+const weightsText = (tgs: readonly WeightedTargetGroup[]) =>
+  tgs.map((tg) => `${tg.targetGroupArn.split('/')[1]}=${tg.weight}`).join(', ');
+const sameWeights = (a: readonly WeightedTargetGroup[], b: readonly WeightedTargetGroup[]) =>
+  a.length === b.length && a.every((tg, i) => tg.targetGroupArn === b[i]?.targetGroupArn && tg.weight === b[i]?.weight);
+const sameSticky = (a: ForwardSnapshot, b: ForwardSnapshot) =>
+  (a.stickiness?.enabled ?? false) === (b.stickiness?.enabled ?? false) &&
+  (!a.stickiness?.enabled || a.stickiness.durationSeconds === b.stickiness?.durationSeconds);
+const intended = (action: SetForwardWeightsAction, snapshot: ForwardSnapshot) =>
+  snapshot.targetGroups.map((tg) => ({ ...tg, weight: action.weights[tg.targetGroupArn] ?? tg.weight }));
+
+/** Milliseconds to wait before re-reading a write that did not show yet (ALB rule changes are not instant everywhere). */
+export const readBackPauseMs = { value: 500 };
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Read the whole action list, change two weights, write everything back; refuse when someone else changed it. */
+export const setForwardWeights: Kind<SetForwardWeightsAction> = {
+  async apply(action, clients) {
+    const elbv2 = client(clients, 'elbv2');
+    const actions = await readActionList(elbv2, action.actionArn);
+    const snapshot = forwardSnapshotOf(actions);
+    if (!snapshot) throw new ForwardActionChangedError(`${action.actionArn} no longer forwards`);
+    const target = intended(action, snapshot);
+    if (sameWeights(snapshot.targetGroups, target)) {
+      return { changed: false, evidence: `read: ${weightsText(snapshot.targetGroups)} (already as intended)` };
+    }
+    if (!sameWeights(snapshot.targetGroups, action.expected.targetGroups) || !sameSticky(snapshot, action.expected)) {
+      throw new ForwardActionChangedError(
+        `the forward action changed since it was read: ${weightsText(snapshot.targetGroups)} instead of ${weightsText(action.expected.targetGroups)}`,
+      );
+    }
+    const problem = weightProblem(target);
+    if (problem) throw new Error(`refusing to write weights: ${problem}`);
+    await writeActionList(elbv2, action.actionArn, rewriteForwardWeights(actions, action.weights));
+    return { changed: true, evidence: `wrote ${weightsText(target)}` };
+  },
+  async verify(action, clients) {
+    const elbv2 = client(clients, 'elbv2');
+    let evidence = '';
+    for (let attempt = 1; attempt <= action.attempts; attempt += 1) {
+      if (attempt > 1) await sleep(readBackPauseMs.value * (attempt - 1));
+      const actions = await readActionList(elbv2, action.actionArn);
+      const snapshot = forwardSnapshotOf(actions);
+      if (!snapshot) return { ok: false, evidence: 'read back: the action no longer forwards' };
+      const target = intended(action, snapshot);
+      if (!sameSticky(snapshot, action.expected)) {
+        return {
+          ok: false,
+          evidence: `read back: stickiness ${JSON.stringify(snapshot.stickiness ?? 'none')} changed`,
+        };
+      }
+      if (sameWeights(snapshot.targetGroups, target)) {
+        return { ok: true, evidence: `read back ${weightsText(snapshot.targetGroups)} after ${attempt} write(s)` };
+      }
+      evidence = `read back ${weightsText(snapshot.targetGroups)}, wanted ${weightsText(target)}`;
+      // A write that did not land (throttled, overtaken) is written again, from a fresh read, within the bound.
+      if (attempt < action.attempts)
+        await writeActionList(elbv2, action.actionArn, rewriteForwardWeights(actions, action.weights));
+    }
+    return { ok: false, evidence: `${evidence} after ${action.attempts} write(s)` };
+  },
+};
+
+/** UpdateService with a task definition, refused by the guardrail when ECS owns the service's weights. */
+export const setTaskDefinition: Kind<SetTaskDefinitionAction> = {
+  async apply(action, clients) {
+    const ecs = client(clients, 'ecs');
+    await ecs.send(
+      new UpdateServiceCommand({
+        cluster: action.clusterName,
+        service: action.serviceName,
+        taskDefinition: action.taskDefinition,
+      }),
+    );
+    return { changed: true, evidence: 'UpdateService accepted' };
+  },
+  async verify(action, clients) {
+    const ecs = client(clients, 'ecs');
+    const out = await ecs.send(
+      new DescribeServicesCommand({ cluster: action.clusterName, services: [action.serviceName] }),
+    );
+    const current = out.services?.[0]?.taskDefinition ?? 'unknown';
+    const ok = current === action.taskDefinition || current.endsWith(`/${action.taskDefinition}`);
+    return { ok, evidence: `read back: task definition ${current}` };
+  },
+};
