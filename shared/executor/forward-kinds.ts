@@ -1,7 +1,5 @@
 import { DescribeServicesCommand, type ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import {
-  DescribeListenersCommand,
-  DescribeRulesCommand,
   type ElasticLoadBalancingV2Client,
   type Action as ElbAction,
   ModifyListenerCommand,
@@ -14,6 +12,7 @@ import {
   type WeightedTargetGroup,
   weightProblem,
 } from '../targets/forward.js';
+import { isRuleArn, readActionList } from '../targets/forward-read.js';
 import type { SetForwardWeightsAction, SetTaskDefinitionAction } from './actions.js';
 
 /** The forward action changed between planning and writing: someone else edits it, and we do not fight them. */
@@ -42,20 +41,8 @@ function client<K extends 'elbv2' | 'ecs'>(clients: Clients, name: K) {
   return found as K extends 'elbv2' ? ElasticLoadBalancingV2Client : ECSClient;
 }
 
-const isRule = (arn: string) => arn.includes(':listener-rule/');
-
-/** The whole action list of a rule or of a listener's default action, read fresh. */
-export async function readActionList(elbv2: ElasticLoadBalancingV2Client, actionArn: string): Promise<ElbAction[]> {
-  if (isRule(actionArn)) {
-    const out = await elbv2.send(new DescribeRulesCommand({ RuleArns: [actionArn] }));
-    return out.Rules?.[0]?.Actions ?? [];
-  }
-  const out = await elbv2.send(new DescribeListenersCommand({ ListenerArns: [actionArn] }));
-  return out.Listeners?.[0]?.DefaultActions ?? [];
-}
-
 async function writeActionList(elbv2: ElasticLoadBalancingV2Client, actionArn: string, actions: ElbAction[]) {
-  if (isRule(actionArn)) await elbv2.send(new ModifyRuleCommand({ RuleArn: actionArn, Actions: actions }));
+  if (isRuleArn(actionArn)) await elbv2.send(new ModifyRuleCommand({ RuleArn: actionArn, Actions: actions }));
   else await elbv2.send(new ModifyListenerCommand({ ListenerArn: actionArn, DefaultActions: actions }));
 }
 
