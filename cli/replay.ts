@@ -7,7 +7,12 @@ import type { Context } from 'aws-lambda';
  */
 export type ReplayHandler = (event: never, context: Context) => Promise<unknown>;
 
-export type ReplayFunction = 'task-state-change' | 'alarm-state-change' | 'service-event' | 'reconciler';
+export type ReplayFunction =
+  | 'task-state-change'
+  | 'alarm-state-change'
+  | 'service-event'
+  | 'reconciler'
+  | 'canary-promoter';
 
 /** The functions an event can be replayed through, loaded only when asked for (each reads its env at load). */
 export const replayFunctions = {
@@ -15,6 +20,7 @@ export const replayFunctions = {
   'alarm-state-change': () => import('#functions/alarm-state-change/handler.js'),
   'service-event': () => import('#functions/service-event/handler.js'),
   reconciler: () => import('#functions/reconciler/handler.js'),
+  'canary-promoter': () => import('#functions/canary-promoter/handler.js'),
 } satisfies Record<ReplayFunction, () => Promise<{ handler: unknown }>>;
 
 /** A Lambda context for running a handler outside Lambda. */

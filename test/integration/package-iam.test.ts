@@ -14,7 +14,13 @@ import {
 /** Each function: its name in serverless.yml, its bundle in the zip, its logical id in the template. */
 const functions = manifestFunctions().map(({ name, bundle, logicalId }) => [name, bundle, logicalId] as const);
 
-type FunctionName = 'taskStateChange' | 'alarmStateChange' | 'serviceEvent' | 'reconciler' | 'notifier';
+type FunctionName =
+  | 'taskStateChange'
+  | 'alarmStateChange'
+  | 'serviceEvent'
+  | 'reconciler'
+  | 'notifier'
+  | 'canaryPromoter';
 
 /**
  * Every IAM action each function's role allows, and nothing else: what the function's code calls (see the AWS calls
@@ -73,6 +79,23 @@ const grantedActions: Record<string, string[]> & Record<FunctionName, string[]> 
     'sqs:DeleteMessage',
     'sqs:GetQueueAttributes',
     'sqs:ReceiveMessage',
+  ],
+  // The shipped config names no canary: no weight write and no UpdateService is granted (see canary-iam.test.ts).
+  canaryPromoter: [
+    'cloudwatch:DescribeAlarms',
+    'cloudwatch:GetMetricData',
+    'dynamodb:DeleteItem',
+    'dynamodb:GetItem',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'ecs:DescribeServices',
+    'elasticloadbalancing:DescribeListeners',
+    'elasticloadbalancing:DescribeRules',
+    'elasticloadbalancing:DescribeTargetGroupAttributes',
+    'elasticloadbalancing:DescribeTargetHealth',
+    'logs:CreateLogStream',
+    'logs:PutLogEvents',
+    'sqs:SendMessage',
   ],
 };
 

@@ -95,7 +95,7 @@ describe('Packaging: EventBridge rules', { timeout: PACKAGING_TIMEOUT_MS }, () =
     expect(allowed).toEqual(dlqRules);
   });
 
-  it('sweeps every 5 minutes by default, from a schedule rule without a pattern', () => {
+  it('sweeps every 5 minutes by default and promotes canaries every minute, from schedule rules without a pattern', () => {
     // Act
     const schedules = eventRules(template)
       .filter(({ properties }) => properties.ScheduleExpression !== undefined)
@@ -114,6 +114,13 @@ describe('Packaging: EventBridge rules', { timeout: PACKAGING_TIMEOUT_MS }, () =
         schedule: 'rate(5 minutes)',
         pattern: undefined,
         invokes: 'ReconcilerLambdaFunction',
+        targets: 1,
+      },
+      {
+        name: 'ecs-autopilot-ci-canary-promoter',
+        schedule: 'rate(1 minute)',
+        pattern: undefined,
+        invokes: 'CanaryPromoterLambdaFunction',
         targets: 1,
       },
     ]);

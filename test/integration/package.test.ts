@@ -6,7 +6,13 @@ import { pascal, type Resource, type Template } from '#test/support/template.js'
 /** Each function: its name in serverless.yml, its bundle in the zip, its logical id in the template. */
 const functions = manifestFunctions().map(({ name, bundle, logicalId }) => [name, bundle, logicalId] as const);
 
-type FunctionName = 'taskStateChange' | 'alarmStateChange' | 'serviceEvent' | 'reconciler' | 'notifier';
+type FunctionName =
+  | 'taskStateChange'
+  | 'alarmStateChange'
+  | 'serviceEvent'
+  | 'reconciler'
+  | 'notifier'
+  | 'canaryPromoter';
 
 /** Lambda's async invocation of the event-driven functions: its retries and the oldest event it still hands over. */
 const asyncInvocation: Partial<Record<FunctionName, { retries: number; maxAgeSeconds: number }>> = {
@@ -16,6 +22,8 @@ const asyncInvocation: Partial<Record<FunctionName, { retries: number; maxAgeSec
   serviceEvent: { retries: 2, maxAgeSeconds: 3600 },
   // The next sweep is the retry.
   reconciler: { retries: 0, maxAgeSeconds: 300 },
+  // The next minute's pass is the retry.
+  canaryPromoter: { retries: 0, maxAgeSeconds: 60 },
 };
 
 describe('Packaging: serverless package', { timeout: PACKAGING_TIMEOUT_MS }, () => {
@@ -82,6 +90,7 @@ describe('Packaging: serverless package', { timeout: PACKAGING_TIMEOUT_MS }, () 
       serviceEvent: { reserved: undefined, timeout: 30 },
       reconciler: { reserved: 1, timeout: 120 },
       notifier: { reserved: undefined, timeout: 15 },
+      canaryPromoter: { reserved: 1, timeout: 50 },
     });
   });
 

@@ -1,0 +1,85 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders, not JavaScript templates
+// The canary promoter's IAM statements, derived from the config file that ships with the functions: it may write
+// weights only on the listeners and rules its canaries name, and scale or redeploy only their services.
+const { readFileSync } = require('node:fs');
+const { join } = require('node:path');
+const { parse } = require('yaml');
+
+const configFile = join(__dirname, '..', '..', process.env.AUTOPILOT_CONFIG_FILE_FOR_PACKAGE || 'ecs-autopilot.yml');
+
+function canaries() {
+  const config = parse(readFileSync(configFile, 'utf8')) || {};
+  return Array.isArray(config.canaries) ? config.canaries : [];
+}
+
+const sub = (value) => ({ 'Fn::Sub': value });
+
+module.exports = () => {
+  const list = canaries();
+  const weightTargets = [...new Set(list.map((c) => c.ruleArn || c.listenerArn).filter(Boolean))];
+  const services = [
+    ...new Set(
+      list.flatMap((c) =>
+        (c.sides || []).map(
+          (s) => `arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${AWS::AccountId}:service/${c.cluster}/${s.service}`,
+        ),
+      ),
+    ),
+  ];
+  const statements = [
+    {
+      Sid: 'WriteOwnLogs',
+      Effect: 'Allow',
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: { 'Fn::GetAtt': ['CanaryPromoterLogGroup', 'Arn'] },
+    },
+    {
+      // ELB Describe* calls and CloudWatch GetMetricData support no resource scoping.
+      Sid: 'ReadLoadBalancingAndMetrics',
+      Effect: 'Allow',
+      Action: [
+        'elasticloadbalancing:DescribeListeners',
+        'elasticloadbalancing:DescribeRules',
+        'elasticloadbalancing:DescribeTargetHealth',
+        'elasticloadbalancing:DescribeTargetGroupAttributes',
+        'cloudwatch:GetMetricData',
+      ],
+      Resource: '*',
+    },
+    {
+      Sid: 'ReadGateAlarms',
+      Effect: 'Allow',
+      Action: 'cloudwatch:DescribeAlarms',
+      Resource: sub('arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:*'),
+    },
+    {
+      Sid: 'ReadEcsServices',
+      Effect: 'Allow',
+      Action: 'ecs:DescribeServices',
+      Resource: sub('arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:service/*'),
+    },
+    {
+      Sid: 'QueueAlerts',
+      Effect: 'Allow',
+      Action: 'sqs:SendMessage',
+      Resource: [{ 'Fn::GetAtt': ['AlertOutboxQueue', 'Arn'] }, { 'Fn::GetAtt': ['EventsDeadLetterQueue', 'Arn'] }],
+    },
+  ];
+  if (weightTargets.length) {
+    statements.push({
+      Sid: 'WriteCanaryWeights',
+      Effect: 'Allow',
+      Action: ['elasticloadbalancing:ModifyListener', 'elasticloadbalancing:ModifyRule'],
+      Resource: weightTargets,
+    });
+  }
+  if (services.length) {
+    statements.push({
+      Sid: 'ScaleAndDeployCanarySides',
+      Effect: 'Allow',
+      Action: 'ecs:UpdateService',
+      Resource: services.map(sub),
+    });
+  }
+  return statements;
+};

@@ -1,0 +1,179 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { CanaryConfig } from '../config/canary.js';
+import type { AutopilotConfig } from '../config/schema.js';
+import { AutopilotError } from '../errors.js';
+import type { AuditRecord } from '../executor/audit.js';
+import { Executor } from '../executor/executor.js';
+import type { Alert } from '../notify/alert.js';
+import { enqueueAlert } from '../notify/outbox.js';
+import { StateConflictError, type StateStore } from '../state/index.js';
+import { executorActions } from './intents.js';
+import type { CanaryJudge } from './judge.js';
+import { type CanaryClients, observeCanary } from './observe.js';
+import { planCanaryTick } from './plan.js';
+import { BY_PROMOTER, confirmWeights } from './plan-parts.js';
+import { canaryAlert } from './report.js';
+import { type CanaryRecord, pause } from './status.js';
+import { readCanary, type StoredCanary } from './store.js';
+import { ThresholdJudge } from './threshold-judge.js';
+import type { CanaryTickPlan, GateResult } from './types.js';
+
+/** A tick that could not finish for at least one canary; the others ran. */
+export class CanaryTickError extends AutopilotError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'CanaryTickError';
+  }
+}
+
+export interface CanaryTickDeps {
+  config: AutopilotConfig;
+  clients: CanaryClients & { sqs?: SQSClient };
+  store: StateStore;
+  /** Alerts go to the outbox when given (the function); the CLI prints them instead. */
+  outboxUrl?: string;
+  logger: Logger;
+  region: string;
+  judgeFor?: (canary: CanaryConfig) => CanaryJudge;
+}
+
+/** What one tick did for one canary. */
+export interface CanaryTickResult {
+  name: string;
+  decision: CanaryTickPlan['decision'] | 'not-started' | 'conflict';
+  reason: string;
+  phase?: CanaryRecord['phase'];
+  step?: number;
+  gates: GateResult[];
+  verdict?: CanaryTickPlan['verdict'];
+  audit: AuditRecord[];
+  alert?: Alert;
+}
+
+/** One promoter pass over every configured canary, exactly as the scheduled function runs it. */
+export async function tickCanaries(deps: CanaryTickDeps, now: string): Promise<CanaryTickResult[]> {
+  const results: CanaryTickResult[] = [];
+  const failures: Error[] = [];
+  for (const canary of deps.config.canaries) {
+    try {
+      results.push(await tickCanary(deps, canary, now));
+    } catch (error) {
+      // One canary's failure (an AWS error, a missing service) must not keep the others from their tick.
+      deps.logger.error(`canary ${canary.name}: tick failed`, { error });
+      failures.push(error as Error);
+    }
+  }
+  if (failures.length) {
+    throw new CanaryTickError(
+      `${failures.length} canary tick(s) failed: ${failures.map((e) => e.message).join('; ')}`,
+      {
+        cause: failures[0],
+      },
+    );
+  }
+  return results;
+}
+
+/**
+ * observe → plan → claim (a write conditional on the version read: of two concurrent ticks one acts) → guard, apply,
+ * verify through the executor → record what the read-back showed → report.
+ */
+export async function tickCanary(deps: CanaryTickDeps, canary: CanaryConfig, now: string): Promise<CanaryTickResult> {
+  const { store, logger, config } = deps;
+  const stored = await readCanary(store, canary.name);
+  const base = { name: canary.name, gates: [], audit: [] };
+  if (!stored) return { ...base, decision: 'not-started', reason: `not started: canary start ${canary.name}` };
+  const record = stored.data;
+  if (record.phase === 'paused' || (!canary.enabled && record.phase !== 'done')) {
+    return {
+      ...base,
+      decision: 'idle',
+      reason: canary.enabled ? `paused: ${record.reason}` : 'disabled in the config',
+      phase: record.phase,
+      step: record.step,
+    };
+  }
+  if ((record.phase === 'done' || record.phase === 'rolled-back') && record.idleScaledDown) {
+    return { ...base, decision: 'idle', reason: record.reason, phase: record.phase, step: record.step };
+  }
+
+  // observe, plan
+  const observation = await observeCanary(deps.clients, canary, record, now);
+  if (observation.killSwitch) {
+    return {
+      ...base,
+      decision: 'idle',
+      reason: 'a side carries the ecs-autopilot:disabled tag',
+      phase: record.phase,
+      step: record.step,
+    };
+  }
+  const judge = deps.judgeFor?.(canary) ?? new ThresholdJudge(canary.judge);
+  const plan = planCanaryTick({ config: canary, record, observation, judge });
+  logger.info(`canary ${canary.name}: ${plan.decision}: ${plan.reason}`, { gates: plan.gates, verdict: plan.verdict });
+
+  // claim: the planned record, or the same one at a new version when only AWS changes
+  let held: StoredCanary = stored;
+  if (!config.dryRun && (plan.next || plan.intents.length)) {
+    try {
+      held = await store.replace(stored, plan.next ?? record);
+    } catch (error) {
+      if (!(error instanceof StateConflictError)) throw error;
+      logger.info(`canary ${canary.name}: another tick or command changed it first; this tick does nothing`);
+      return {
+        ...base,
+        decision: 'conflict',
+        reason: 'another tick or command changed the canary first',
+        phase: record.phase,
+        step: record.step,
+      };
+    }
+  }
+
+  // guard, apply, verify
+  const executor = new Executor({
+    clients: { elbv2: deps.clients.elbv2, ecs: deps.clients.ecs },
+    logger,
+    dryRun: config.dryRun,
+    verification: config.verification,
+  });
+  const audit = await executor.run(executorActions(canary, held.data, observation, plan.intents));
+  const weightWrite = audit.find((r) => r.action.kind === 'set-forward-weights');
+  let finalPlan = plan;
+  if (weightWrite && !config.dryRun) {
+    const landed = weightWrite.outcome === 'applied' || weightWrite.outcome === 'already-done';
+    const reason = `weight write ${weightWrite.outcome}: ${weightWrite.error ?? weightWrite.guard?.why ?? ''}`.trim();
+    const next = landed
+      ? confirmWeights(held.data, canary, now)
+      : pause(held.data, { at: now, by: BY_PROMOTER, reason });
+    held = await store.replace(held, next);
+    if (!landed) finalPlan = { ...plan, decision: 'pause', reason, critical: true };
+    else if (next.phase === 'done' && plan.next?.phase !== 'done') {
+      finalPlan = { ...plan, decision: 'complete', reason: next.reason };
+    }
+  }
+
+  // report
+  const alert = canaryAlert({
+    config: canary,
+    record: held.data,
+    plan: finalPlan,
+    audit,
+    region: deps.region,
+    dryRun: config.dryRun,
+    now,
+  });
+  if (alert && deps.outboxUrl && deps.clients.sqs) await enqueueAlert(deps.clients.sqs, deps.outboxUrl, alert);
+  return {
+    name: canary.name,
+    decision: finalPlan.decision,
+    reason: finalPlan.reason,
+    phase: held.data.phase,
+    step: held.data.step,
+    gates: finalPlan.gates,
+    ...(finalPlan.verdict ? { verdict: finalPlan.verdict } : {}),
+    audit,
+    ...(alert ? { alert } : {}),
+  };
+}
