@@ -1,4 +1,5 @@
-import { type MotoProxy, selector } from './moto-proxy.js';
+import { randomUUID } from 'node:crypto';
+import { type AwsCall, awsErrorResponse, type MotoProxy, selector } from './moto-proxy.js';
 
 /**
  * moto does not record when a task stopped (`stoppedAt`, `stoppingAt`); real ECS always does. This rule stamps the
@@ -21,5 +22,57 @@ export function stampStoppedTasks(proxy: MotoProxy, stoppedAt: Date): () => void
       }
       return { ...upstream, body: Buffer.from(JSON.stringify(answer)) };
     },
+  });
+}
+
+const isWeightWrite = (call: AwsCall) =>
+  call.service === 'elasticloadbalancing' && (call.operation === 'ModifyRule' || call.operation === 'ModifyListener');
+
+/** The weights of a ModifyRule/ModifyListener request's forward actions, from its query parameters. */
+function forwardWeights(call: AwsCall): number[][] {
+  const params = (call.params ?? {}) as Record<string, string>;
+  const byAction = new Map<string, number[]>();
+  for (const [name, value] of Object.entries(params)) {
+    const match = /^(?:Actions|DefaultActions)\.member\.(\d+)\.ForwardConfig\.TargetGroups\.member\.\d+\.Weight$/.exec(
+      name,
+    );
+    if (match?.[1]) byAction.set(match[1], [...(byAction.get(match[1]) ?? []), Number(value)]);
+  }
+  return [...byAction.values()];
+}
+
+/**
+ * moto stores weights above 999, more than 5 target groups and an all-zero forward action; AWS refuses each with a
+ * ValidationError. This rule answers as AWS does.
+ */
+export function refuseInvalidWeights(proxy: MotoProxy): () => void {
+  return proxy.addRule({
+    name: 'refuse forward weights AWS refuses',
+    match: isWeightWrite,
+    respond: (call) => {
+      const invalid = forwardWeights(call).some(
+        (weights) => weights.length > 5 || weights.some((w) => w > 999 || w < 0) || weights.every((w) => w === 0),
+      );
+      return invalid
+        ? awsErrorResponse(call, { status: 400, code: 'ValidationError', message: 'Invalid forward action weights' })
+        : undefined;
+    },
+  });
+}
+
+/**
+ * Acknowledges the next `times` weight writes without passing them to moto: a write that did not land (overtaken by
+ * another writer, or not yet visible where it is read), which only reading it back can find.
+ */
+export function loseWeightWrites(proxy: MotoProxy, times: number): () => void {
+  return proxy.addRule({
+    name: 'acknowledge weight writes without applying them',
+    match: isWeightWrite,
+    times,
+    respond: (call) => ({
+      status: 200,
+      headers: { 'content-type': 'text/xml' },
+      body: `<${call.operation}Response><${call.operation}Result><${call.operation === 'ModifyRule' ? 'Rules' : 'Listeners'}/></${call.operation}Result><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></${call.operation}Response>`,
+    }),
   });
 }
