@@ -1,10 +1,11 @@
 import type { CanaryConfig } from '../config/canary.js';
+import { AutopilotError } from '../errors.js';
 import { type ForwardSnapshot, pairWeights } from '../targets/forward.js';
 import { activePhases, type CanaryRecord, pause, transition } from './status.js';
 import type { AlarmObservation, SideObservation } from './types.js';
 
 /** An operator's command that the canary's state does not allow, with what to do instead. */
-export class CanaryCommandError extends Error {
+export class CanaryCommandError extends AutopilotError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'CanaryCommandError';

@@ -1,19 +1,12 @@
 import { type CloudWatchClient, GetMetricDataCommand, type MetricDataQuery } from '@aws-sdk/client-cloudwatch';
+import { loadBalancerDimension, targetGroupDimension } from '../aws/arn.js';
 import type { MinuteMetrics } from './judge.js';
 
-/** `app/<name>/<id>` of the load balancer a listener or listener rule ARN belongs to. */
-export function loadBalancerDimension(listenerOrRuleArn: string): string {
-  const resource = listenerOrRuleArn.split(':').slice(5).join(':');
-  const [, type, name, id] = resource.split('/');
-  if (!type || !name || !id) throw new Error(`not a listener or listener rule ARN: ${listenerOrRuleArn}`);
-  return `${type}/${name}/${id}`;
-}
-
-/** `targetgroup/<name>/<id>` of a target group ARN. */
-export function targetGroupDimension(targetGroupArn: string): string {
-  const resource = targetGroupArn.split(':').slice(5).join(':');
-  if (!resource.startsWith('targetgroup/')) throw new Error(`not a target group ARN: ${targetGroupArn}`);
-  return resource;
+/** The `app/<name>/<id>` dimension of the load balancer a listener or listener rule ARN belongs to. */
+export function loadBalancerDimensionOfAction(listenerOrRuleArn: string): string {
+  const [prefix, resource = ''] = listenerOrRuleArn.split(/:listener(?:-rule)?\//);
+  const [type, name, id] = resource.split('/');
+  return loadBalancerDimension(`${prefix}:loadbalancer/${type}/${name}/${id}`);
 }
 
 const metrics = [
@@ -49,7 +42,7 @@ export async function readSideMinutes(
   cloudwatch: CloudWatchClient,
   input: { actionArn: string; canaryTargetGroupArn: string; stableTargetGroupArn: string; from: string; now: string },
 ): Promise<{ canary: MinuteMetrics[]; stable: MinuteMetrics[] }> {
-  const lb = loadBalancerDimension(input.actionArn);
+  const lb = loadBalancerDimensionOfAction(input.actionArn);
   const start = Math.floor(Date.parse(input.from) / 60_000) * 60_000;
   const end = Math.floor(Date.parse(input.now) / 60_000) * 60_000;
   if (end <= start) return { canary: [], stable: [] };

@@ -3,7 +3,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { CanaryConfig } from '../config/canary.js';
 import type { AutopilotConfig } from '../config/schema.js';
 import { AutopilotError } from '../errors.js';
-import type { AuditRecord } from '../executor/audit.js';
+import { type AuditRecord, auditErrorText } from '../executor/audit.js';
 import { Executor } from '../executor/executor.js';
 import type { Alert } from '../notify/alert.js';
 import { enqueueAlert } from '../notify/outbox.js';
@@ -143,7 +143,8 @@ export async function tickCanary(deps: CanaryTickDeps, canary: CanaryConfig, now
   let finalPlan = plan;
   if (weightWrite && !config.dryRun) {
     const landed = weightWrite.outcome === 'applied' || weightWrite.outcome === 'already-done';
-    const reason = `weight write ${weightWrite.outcome}: ${weightWrite.error ?? weightWrite.guard?.why ?? ''}`.trim();
+    const why = weightWrite.error ? auditErrorText(weightWrite.error) : (weightWrite.guard?.why ?? '');
+    const reason = `weight write ${weightWrite.outcome}: ${why}`.trim();
     const next = landed
       ? confirmWeights(held.data, canary, now)
       : pause(held.data, { at: now, by: BY_PROMOTER, reason });

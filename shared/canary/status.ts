@@ -1,3 +1,4 @@
+import { AutopilotError } from '../errors.js';
 import type { PairWeights } from '../targets/forward.js';
 import type { Evidence } from './judge.js';
 
@@ -56,7 +57,7 @@ export interface CanaryRecord {
   history: CanaryTransition[];
 }
 
-export class CanaryTransitionError extends Error {
+export class CanaryTransitionError extends AutopilotError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'CanaryTransitionError';

@@ -5,6 +5,7 @@ import {
   ModifyListenerCommand,
   ModifyRuleCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { AutopilotError } from '../errors.js';
 import {
   type ForwardSnapshot,
   forwardSnapshotOf,
@@ -16,7 +17,7 @@ import { isRuleArn, readActionList } from '../targets/forward-read.js';
 import type { SetForwardWeightsAction, SetTaskDefinitionAction } from './actions.js';
 
 /** The forward action changed between planning and writing: someone else edits it, and we do not fight them. */
-export class ForwardActionChangedError extends Error {
+export class ForwardActionChangedError extends AutopilotError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'ForwardActionChangedError';

@@ -181,3 +181,20 @@ describe('Module: canary config', () => {
     ).toThrow(/exactly one of listenerArn and ruleArn/);
   });
 });
+
+describe('Module: canary metrics dimensions', () => {
+  it('derives the LoadBalancer dimension from a rule or a listener ARN', async () => {
+    // Prepare
+    const { loadBalancerDimensionOfAction } = await import('#shared/canary/metrics.js');
+
+    // Act
+    const fromRule = loadBalancerDimensionOfAction(RULE);
+    const fromListener = loadBalancerDimensionOfAction(
+      RULE.replace('listener-rule/', 'listener/').replace(/\/[^/]+$/, ''),
+    );
+
+    // Assess
+    expect(fromRule).toBe('app/web/50dc6c495c0c9188');
+    expect(fromListener).toBe('app/web/50dc6c495c0c9188');
+  });
+});
