@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { ConfigError, loadConfigFile } from '#shared/config/load.js';
 import { configJsonSchema } from '#shared/config/schema.js';
+import { registerCanaryCommands } from './canary.js';
 import { unknownCommandIn } from './commands.js';
 import { EXIT, exitCodeOf, RefusedError, reportError, UsageError } from './exit.js';
 import { type GlobalOptions, printResult } from './output.js';
@@ -39,6 +40,7 @@ const program = new Command()
   });
 
 addReplayCommand(program);
+registerCanaryCommands(program);
 
 const config = program.command('config').description('Work with the config file.');
 

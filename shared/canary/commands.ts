@@ -61,7 +61,7 @@ export function startRelease(
     );
   }
   const [stable, canary] = pair.canary > 0 ? [a, b] : [b, a];
-  const taskDefinition = request.taskDefinition ?? stable.taskDefinition;
+  const taskDefinition = request.taskDefinition ?? canary.taskDefinition;
   const release = (previous?.release ?? 0) + 1;
   const reason = `release ${release}: ${canary.service} gets ${taskDefinition}`;
   return {

@@ -1,0 +1,76 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { awsClientOptions } from '#shared/aws/options.js';
+import { CanaryCommandError } from '#shared/canary/commands.js';
+import type { CanaryConfig } from '#shared/config/canary.js';
+import { loadConfigFile } from '#shared/config/load.js';
+import type { AutopilotConfig } from '#shared/config/schema.js';
+import { StateStore } from '#shared/state/index.js';
+
+/** Options every canary command takes. */
+export interface CanaryCliOptions {
+  config: string;
+  endpoint?: string;
+  table?: string;
+  json?: boolean;
+}
+
+/** The default name of the state table: the deployed stack's for stage dev. */
+export const DEFAULT_TABLE = 'ecs-autopilot-dev-state';
+
+/** What a canary command works with: the config, AWS clients (real AWS or AWS_ENDPOINT_URL) and the state store. */
+export function canaryContext(options: CanaryCliOptions) {
+  let config: AutopilotConfig | undefined;
+  const endpoint = options.endpoint ?? process.env.AWS_ENDPOINT_URL;
+  const settings = { ...awsClientOptions(), ...(endpoint ? { endpoint } : {}) };
+  const dynamodb = new DynamoDBClient(settings);
+  const tableName = options.table ?? process.env.STATE_TABLE_NAME ?? DEFAULT_TABLE;
+  return {
+    /** Read on first use: `state-table create` needs none. */
+    get config(): AutopilotConfig {
+      config ??= loadConfigFile(options.config);
+      return config;
+    },
+    tableName,
+    region: settings.region ?? 'us-east-1',
+    clients: {
+      ecs: new ECSClient(settings),
+      elbv2: new ElasticLoadBalancingV2Client(settings),
+      cloudwatch: new CloudWatchClient(settings),
+    },
+    dynamodb,
+    store: new StateStore({
+      client: DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } }),
+      tableName,
+    }),
+  };
+}
+
+export type CanaryContext = ReturnType<typeof canaryContext>;
+
+/** The configured canary of that name, or a clear error listing the configured ones. */
+export function canaryNamed(config: AutopilotConfig, name: string): CanaryConfig {
+  const found = config.canaries.find((c) => c.name === name);
+  if (!found) {
+    const names = config.canaries.map((c) => c.name).join(', ') || 'none';
+    throw new CanaryCommandError(`no canary named "${name}" in the config (configured: ${names})`);
+  }
+  return found;
+}
+
+/** A task definition ARN from an ARN or `family:revision` (or a family, for its latest ACTIVE revision). */
+export async function resolveTaskDefinition(ecs: ECSClient, value: string): Promise<string> {
+  if (value.startsWith('arn:')) return value;
+  const out = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: value }));
+  const arn = out.taskDefinition?.taskDefinitionArn;
+  if (!arn) throw new CanaryCommandError(`task definition ${value} not found`);
+  return arn;
+}
+
+/** Who runs a command, for the canary's history. */
+export function operator(): string {
+  return `cli:${process.env.USER ?? process.env.USERNAME ?? 'unknown'}`;
+}
