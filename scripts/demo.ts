@@ -78,6 +78,9 @@ async function main(): Promise<void> {
       out(bold(act));
       for (const scenario of scenarios()) await runScenario(stage, ++number, scenario);
     }
+    // Loaded here: its modules make the product's logger, which must see the demo's log level.
+    const { canaryStories } = await import('./demo/canaries.js');
+    number += await canaryStories(moto.endpoint, proxy, number + 1);
     out();
     out(bold(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${number} scenarios, each as its title says.`));
   } finally {

@@ -1,9 +1,9 @@
 import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
+import { canaryDriver, healthy } from '#local/canary-driver.js';
 import { canaryClients, gateAlarm, provisionCanaryWorld } from '#local/canary-world.js';
 import { refuseInvalidWeights } from '#local/moto-proxy-rules.js';
 import { readCanary } from '#shared/canary/store.js';
-import { canaryDriver, healthy } from '#test/support/canary-harness.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
 
 const proxy = await useMotoProxy();

@@ -1,10 +1,10 @@
 import { ModifyRuleCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { describe, expect, it } from 'vitest';
+import { canaryDriver, healthy } from '#local/canary-driver.js';
 import { canaryClients, gateAlarm, provisionCanaryWorld, settleServices } from '#local/canary-world.js';
 import { loseWeightWrites, refuseInvalidWeights } from '#local/moto-proxy-rules.js';
 import { readCanary } from '#shared/canary/store.js';
 import { readBackPauseMs } from '#shared/executor/forward-kinds.js';
-import { canaryDriver, healthy } from '#test/support/canary-harness.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
 
 const proxy = await useMotoProxy();
