@@ -7,9 +7,9 @@ import { documentClient } from '#shared/aws/dynamodb.js';
 import { ecsClient } from '#shared/aws/ecs.js';
 import { elbv2Client } from '#shared/aws/elbv2.js';
 import { sqsClient } from '#shared/aws/sqs.js';
-import { type CanaryTickResult, tickCanaries } from '#shared/canary/react.js';
+import { type CanaryTickResult, tickCanaries, tickCanariesGatedBy } from '#shared/canary/react.js';
+import { type PromoterEvent, PromoterEventSchema } from '#shared/events/canary-promoter.js';
 import { requireParsed } from '#shared/events/errors.js';
-import { type ScheduledEvent, ScheduledEventSchema } from '#shared/events/scheduled.js';
 import { loadFunctionConfig, logAwsCallsAndFailures, outboxUrlFromEnv } from '#shared/lambda/runtime.js';
 import { logger } from '#shared/logging/logger.js';
 import { StateStore, stateTableNameFromEnv } from '#shared/state/index.js';
@@ -19,13 +19,15 @@ const outboxUrl = outboxUrlFromEnv();
 const store = new StateStore({ client: documentClient, tableName: stateTableNameFromEnv() });
 const clients = { elbv2: elbv2Client, ecs: ecsClient, cloudwatch: cloudWatchClient, sqs: sqsClient };
 
-/** One promoter pass over every canary per scheduled event, at the event's time. */
-export const handler = middy<ParsedResult<unknown, ScheduledEvent>, CanaryTickResult[]>()
+/** A promoter pass per minute; a gate alarm entering ALARM runs one at once for the canaries it gates. */
+export const handler = middy<ParsedResult<unknown, PromoterEvent>, CanaryTickResult[]>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(parser({ schema: ScheduledEventSchema, safeParse: true }))
+  .use(parser({ schema: PromoterEventSchema, safeParse: true }))
   .use(logAwsCallsAndFailures(logger))
   .handler(async (parsed) => {
-    const event = requireParsed(parsed, 'Scheduled Event');
-    logger.appendKeys({ eventId: event.id, scheduledAt: event.time });
-    return tickCanaries({ config, clients, store, outboxUrl, logger, region: event.region }, event.time);
+    const event = requireParsed(parsed, 'Scheduled Event or CloudWatch Alarm State Change');
+    logger.appendKeys({ eventId: event.id, eventTime: event.time });
+    const deps = { config, clients, store, outboxUrl, logger, region: event.region };
+    if (event['detail-type'] === 'Scheduled Event') return tickCanaries(deps, event.time);
+    return tickCanariesGatedBy(deps, event.detail.alarmName, event.time);
   });

@@ -55,9 +55,11 @@ export interface CanaryTickResult {
 export async function tickCanaries(deps: CanaryTickDeps, now: string): Promise<CanaryTickResult[]> {
   const results: CanaryTickResult[] = [];
   const failures: Error[] = [];
+  // One form of time in every record, whatever the event wrote (EventBridge drops the milliseconds).
+  const at = new Date(now).toISOString();
   for (const canary of deps.config.canaries) {
     try {
-      results.push(await tickCanary(deps, canary, now));
+      results.push(await tickCanary(deps, canary, at));
     } catch (error) {
       // One canary's failure (an AWS error, a missing service) must not keep the others from their tick.
       deps.logger.error(`canary ${canary.name}: tick failed`, { error });
@@ -73,6 +75,20 @@ export async function tickCanaries(deps: CanaryTickDeps, now: string): Promise<C
     );
   }
   return results;
+}
+
+/**
+ * The pass an alarm entering ALARM triggers: only the canaries that name it as a gate alarm, at the alarm's time, so
+ * the rollback happens within seconds instead of at the next scheduled pass. Other alarms do nothing.
+ */
+export async function tickCanariesGatedBy(
+  deps: CanaryTickDeps,
+  alarmName: string,
+  now: string,
+): Promise<CanaryTickResult[]> {
+  const gated = deps.config.canaries.filter((c) => c.gateAlarms.includes(alarmName));
+  if (gated.length === 0) deps.logger.debug(`alarm ${alarmName} gates no canary`);
+  return tickCanaries({ ...deps, config: { ...deps.config, canaries: gated } }, now);
 }
 
 /**

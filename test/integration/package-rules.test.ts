@@ -21,6 +21,10 @@ const ruleTargets = {
     target: 'ServiceEventLambdaFunction',
     retryPolicy: { MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 3 },
   },
+  'canary-gate-alarms': {
+    target: 'CanaryPromoterLambdaFunction',
+    retryPolicy: { MaximumEventAgeInSeconds: 60, MaximumRetryAttempts: 2 },
+  },
 } as const;
 
 /** The rules by their name in the template, each with the pattern deploy/event-patterns.yml gives it. */

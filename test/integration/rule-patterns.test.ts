@@ -28,6 +28,11 @@ const intendedEvents: Record<string, (event: BusEvent) => boolean> = {
     event.source === 'aws.cloudwatch' &&
     event['detail-type'] === 'CloudWatch Alarm State Change' &&
     ['ALARM', 'OK'].includes(String(alarmState(event))),
+  // Alarms entering ALARM only: the promoter rolls back the canaries such an alarm gates.
+  'canary-gate-alarms': (event) =>
+    event.source === 'aws.cloudwatch' &&
+    event['detail-type'] === 'CloudWatch Alarm State Change' &&
+    alarmState(event) === 'ALARM',
   'service-actions': alertsOn('ECS Service Action'),
   'deployment-failures': alertsOn('ECS Deployment State Change'),
 };
@@ -44,6 +49,7 @@ describe('EventBridge rules: patterns match real events', () => {
     // Assess
     expect(rules.map((rule) => rule.id).sort()).toEqual([
       'alarm-state-change',
+      'canary-gate-alarms',
       'deployment-failures',
       'service-actions',
       'task-stopping',

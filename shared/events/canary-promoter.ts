@@ -1,0 +1,11 @@
+import { z } from 'zod';
+import { AlarmStateChangeEventSchema } from './alarm-state-change.js';
+import { ScheduledEventSchema } from './scheduled.js';
+
+/** What the canary promoter is invoked with: its minute's schedule, or a gate alarm entering ALARM. */
+export const PromoterEventSchema = z.discriminatedUnion('detail-type', [
+  ScheduledEventSchema,
+  AlarmStateChangeEventSchema,
+]);
+
+export type PromoterEvent = z.output<typeof PromoterEventSchema>;
