@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { SequentialJudgeSchema } from '../judges/sequential.js';
+
+/** The key of `hookDetails` under which the hook carries its own state between invocations of one execution. */
+export const CARRIED_KEY = 'ecsAutopilot';
+
+/**
+ * What a service's hook configuration may set in `hookDetails` (ECS passes it on every invocation), so one function
+ * serves many services. Unknown keys are the user's own and are passed back untouched.
+ */
+export const HookSettingsSchema = z.looseObject({
+  alarmNames: z
+    .array(z.string().min(1))
+    .default([])
+    .describe('Gate alarms besides the service’s deployment alarms: one already in ALARM fails the stage.'),
+  maxHoldMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(1440)
+    .default(60)
+    .describe('How long a production step may be held on inconclusive evidence before it fails.'),
+  callBackDelaySeconds: z
+    .number()
+    .int()
+    .min(30)
+    .max(900)
+    .default(60)
+    .describe('When ECS asks again while the judge needs more data: one CloudWatch minute at least.'),
+  judge: SequentialJudgeSchema.optional().describe('Settings of the sequential judge (README, "Canary judge").'),
+});
+export type HookSettings = z.output<typeof HookSettingsSchema>;
+
+/** What the hook remembers between invocations of one execution (one stage of one deployment). */
+export const CarriedStateSchema = z.object({
+  executionId: z.string(),
+  startedAt: z.iso.datetime(),
+  greenTargetGroupArn: z.string().optional(),
+  blueTargetGroupArn: z.string().optional(),
+  greenWeight: z.number().optional(),
+  judgements: z.number().int().nonnegative().default(0),
+  lastVerdict: z.string().optional(),
+  lastReason: z.string().optional(),
+});
+export type CarriedState = z.output<typeof CarriedStateSchema>;
+
+/** The state carried from the last invocation of this same execution, or undefined (first call, or another one's). */
+export function carriedStateOf(hookDetails: Record<string, unknown>, executionId: string): CarriedState | undefined {
+  const parsed = CarriedStateSchema.safeParse(hookDetails[CARRIED_KEY]);
+  return parsed.success && parsed.data.executionId === executionId ? parsed.data : undefined;
+}
+
+/** The user's own `hookDetails`, without the state this hook carries. */
+export function userDetailsOf(hookDetails: Record<string, unknown>): Record<string, unknown> {
+  const { [CARRIED_KEY]: _carried, ...user } = hookDetails;
+  return user;
+}
