@@ -129,7 +129,15 @@ function planPhase(ctx: TickContext, judge: CanaryTickInput['judge']): CanaryTic
   ctx.gates.push({ gate: 'bake', ok: bakeOk, detail: `${Math.floor(baked)} of ${config.bakeMinutes} min` });
   if (!bakeOk) return hold(ctx, `baking: ${Math.floor(baked)} of ${config.bakeMinutes} min`, { verdict });
   if (!windowGate(ctx)) return hold(ctx, 'outside the promotion windows', { verdict });
-  if (verdict.outcome === 'inconclusive') return hold(ctx, `judge inconclusive: ${verdict.reason}`, { verdict });
+  if (verdict.outcome === 'inconclusive') {
+    if (baked >= config.bakeMinutes + config.maxHoldMinutes) {
+      return {
+        ...pausePlan(ctx, `held ${Math.floor(baked)} min without a verdict: ${verdict.reason}`, verdict.evidence),
+        verdict,
+      };
+    }
+    return hold(ctx, `judge inconclusive: ${verdict.reason}`, { verdict });
+  }
   return promoteTo(ctx, record.step + 1, 'promote', verdict);
 }
 

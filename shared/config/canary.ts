@@ -122,6 +122,15 @@ export const CanarySchema = z
       .default([])
       .describe('CloudWatch alarm names: one in ALARM blocks a start and rolls back a running canary.'),
     judge: ThresholdJudgeSchema.default(ThresholdJudgeSchema.parse({})).describe('Thresholds of the canary judge.'),
+    maxHoldMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(10_080)
+      .default(120)
+      .describe(
+        'A step held this long past its bake time on an inconclusive judge (thin traffic) pauses the canary with an alert.',
+      ),
     minCanaryTasks: z
       .number()
       .int()

@@ -128,6 +128,20 @@ describe('Planner: planCanaryTick', () => {
     expect(result.verdict?.outcome).toBe('inconclusive');
   });
 
+  it('pauses with an alert once a step has held past its bake time plus the maximum hold', () => {
+    // Prepare: 2 h 5 min into a 1-minute bake with thin traffic
+    const obs = atWeights(10, 90, 3, '2026-11-24T12:06:00.000Z');
+    obs.metrics.canary = minutes(obs.now, 5, 1, 0);
+
+    // Act
+    const result = plan(ramping(1, [10, 90]), obs);
+
+    // Assess
+    expect(result).toMatchObject({ decision: 'pause', critical: true, intents: [] });
+    expect(result.reason).toMatch(/^held 126 min without a verdict: only \d+ canary requests/);
+    expect(result.next).toMatchObject({ phase: 'paused', resumeTo: 'ramping' });
+  });
+
   it('holds outside the promotion windows', () => {
     // Prepare: Saturday in Berlin
     const cfg = canaryConfig({ windows: [{ timeZone: 'Europe/Berlin', days: ['mon', 'tue', 'wed', 'thu', 'fri'] }] });
