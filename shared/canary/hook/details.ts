@@ -41,6 +41,7 @@ export const CarriedStateSchema = z.object({
   judgements: z.number().int().nonnegative().default(0),
   lastVerdict: z.string().optional(),
   lastReason: z.string().optional(),
+  lastEvidence: z.record(z.string(), z.number()).optional(),
 });
 export type CarriedState = z.output<typeof CarriedStateSchema>;
 

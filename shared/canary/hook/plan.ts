@@ -108,7 +108,9 @@ export function planStage(o: StageObservation, judge: CanaryJudge): StageDecisio
   if (o.stage === 'PRODUCTION_TRAFFIC_SHIFT') {
     const problem = forwardingProblem(o.productionRule, wiring.productionListenerRule, wiring);
     if (problem !== undefined) return done('FAILED', problem);
-    return judgeProductionShift(o, wiring, carried, judge);
+    const judged = judgeProductionShift(o, wiring, carried, judge);
+    const evidence = judged.evidence ? { lastEvidence: judged.evidence } : {};
+    return { ...judged, carried: { ...judged.carried, lastReason: judged.reason, ...evidence } };
   }
   return done('SUCCEEDED', `${o.stage}: no gate alarm in ALARM`);
 }
