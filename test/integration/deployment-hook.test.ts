@@ -66,7 +66,10 @@ describe('Function: deployment-hook', () => {
   const carriedSince = (event: HookEvent, minutesAgo: number, more: Record<string, unknown> = {}) => ({
     ...more,
     ecsAutopilot: {
+      deploymentArn: event.resourceArn,
+      stage: 'PRODUCTION_TRAFFIC_SHIFT',
       executionId: event.executionId,
+      greenWeight: 10,
       startedAt: new Date(Math.floor(Date.now() / 60_000) * 60_000 - minutesAgo * 60_000).toISOString(),
       judgements: 1,
     },
@@ -253,7 +256,7 @@ describe('Function: deployment-hook', () => {
     // Assess
     expect(answer.hookStatus).toBe('FAILED');
     expect(answer.hookDetails?.ecsAutopilot).toMatchObject({
-      lastReason: expect.stringMatching(/^still inconclusive after 31 minutes \(longest hold 30\)/),
+      lastReason: expect.stringMatching(/^still inconclusive after 31 minutes at 10 % \(longest hold 30\)/),
     });
   });
 

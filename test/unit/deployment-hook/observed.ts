@@ -1,5 +1,5 @@
 /** The planner's inputs for the deployment hook's unit tests: the guide's payloads as observed stages. */
-import { HookSettingsSchema } from '#shared/canary/hook/details.js';
+import { type CarriedState, HookSettingsSchema } from '#shared/canary/hook/details.js';
 import type { ForwardRule, StageObservation } from '#shared/canary/hook/types.js';
 import { SequentialJudge } from '#shared/canary/judges/sequential.js';
 import { LifecycleHookEventSchema } from '#shared/events/lifecycle-hook.js';
@@ -32,6 +32,7 @@ export function observed(sample: string, change: Partial<StageObservation> = {})
   const event = LifecycleHookEventSchema.parse(loadEvent(`ecs-lifecycle-hook/${sample}`));
   return {
     stage: event.lifecycleStage,
+    deploymentArn: event.resourceArn,
     executionId: event.executionId,
     targetRevisionArn: event.executionDetails.targetServiceRevisionArn,
     now: minuteAt(20),
@@ -53,6 +54,18 @@ export function observed(sample: string, change: Partial<StageObservation> = {})
   };
 }
 
+/** What an earlier call of the production shift of the guide's deployment carried, begun at `startedAt`. */
+export function carriedFrom(startedAt: string, more: Partial<CarriedState> = {}): CarriedState {
+  return {
+    deploymentArn: 'arn:aws:ecs:us-west-2:123456789012:service-deployment/my-cluster/my-service/EZe5RNVLH6PPzHXINuP28',
+    stage: 'PRODUCTION_TRAFFIC_SHIFT',
+    executionId: 'f4fcae0f-9bec-41c6-ba87-0eaa0cef8af5',
+    startedAt,
+    judgements: 0,
+    ...more,
+  };
+}
+
 /** A LINEAR step of 10 % to green, begun at minute 0, with both sides' minutes since then. */
 export function tenPercentStep(green: { errors: number; requests: number }, minutes = 20): StageObservation {
   return observed('production-traffic-shift', {
@@ -62,7 +75,7 @@ export function tenPercentStep(green: { errors: number; requests: number }, minu
       [TG_GREEN, 10],
     ]),
     revisionTargetGroupArn: TG_GREEN,
-    carried: { executionId: 'f4fcae0f-9bec-41c6-ba87-0eaa0cef8af5', startedAt: minuteAt(0), judgements: 3 },
+    carried: carriedFrom(minuteAt(0), { judgements: 3, greenWeight: 10 }),
     now: minuteAt(minutes),
     minutes: {
       green: side(minutes, { ...green, latencySeconds: 0.1 }),

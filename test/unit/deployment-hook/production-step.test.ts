@@ -2,7 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { planStage } from '#shared/canary/hook/plan.js';
 import type { CanaryJudge, JudgeVerdict } from '#shared/canary/judge.js';
 import { minuteAt } from '../canary-judges/minutes.js';
-import { BLUE, GREEN, judge, observed, PROD_RULE, rule, TG_BLUE, TG_GREEN, tenPercentStep } from './observed.js';
+import {
+  BLUE,
+  carriedFrom,
+  GREEN,
+  judge,
+  observed,
+  PROD_RULE,
+  rule,
+  TG_BLUE,
+  TG_GREEN,
+  tenPercentStep,
+} from './observed.js';
 
 describe('Deployment hook planner: a production step judged', () => {
   it('succeeds a production step whose green is healthy with enough traffic', () => {
@@ -40,7 +51,9 @@ describe('Deployment hook planner: a production step judged', () => {
 
     // Assess
     expect(decision.hookStatus).toBe('FAILED');
-    expect(decision.reason).toMatch(/^still inconclusive after 61 minutes \(longest hold 60\): too little traffic/);
+    expect(decision.reason).toMatch(
+      /^still inconclusive after 61 minutes at 10 % \(longest hold 60\): too little traffic/,
+    );
   });
 
   it('never succeeds a production step on inconclusive evidence, however long it is held', () => {
@@ -101,5 +114,20 @@ describe('Deployment hook planner: a production step judged', () => {
     // Assess
     expect(held).toMatchObject({ hookStatus: 'IN_PROGRESS', reason: expect.stringContaining('cannot tell') });
     expect(judged).toMatchObject({ hookStatus: 'SUCCEEDED', carried: { greenTargetGroupArn: TG_GREEN } });
+  });
+
+  it('starts the hold anew when green moves to the next step, still judging from the first call of the stage', () => {
+    // Prepare: the 5 % step began at minute 0; at minute 61 ECS reports the 10 % step.
+    const o = tenPercentStep({ requests: 3, errors: 0 }, 61);
+    o.carried = carriedFrom(minuteAt(0), { judgements: 40, greenWeight: 5, stepStartedAt: minuteAt(0) });
+
+    // Act
+    const decision = planStage(o, judge);
+
+    // Assess
+    expect(decision).toMatchObject({
+      hookStatus: 'IN_PROGRESS',
+      carried: { startedAt: minuteAt(0), stepStartedAt: minuteAt(61), greenWeight: 10 },
+    });
   });
 });

@@ -3,6 +3,7 @@ import { planStage } from '#shared/canary/hook/plan.js';
 import { minuteAt } from '../canary-judges/minutes.js';
 import {
   BLUE,
+  carriedFrom,
   elb,
   firing,
   GREEN,
@@ -149,7 +150,7 @@ describe('Deployment hook planner: stages, gates, listener rules and rollbacks',
   it('recognises a shift toward blue by a weight lower than the one this execution saw', () => {
     // Prepare
     const o = tenPercentStep({ requests: 100, errors: 30 });
-    o.carried = { executionId: o.executionId, startedAt: minuteAt(0), judgements: 2, greenWeight: 30 };
+    o.carried = carriedFrom(minuteAt(0), { judgements: 2, greenWeight: 30 });
 
     // Act
     const decision = planStage(o, judge);
