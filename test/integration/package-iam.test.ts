@@ -20,7 +20,8 @@ type FunctionName =
   | 'serviceEvent'
   | 'reconciler'
   | 'notifier'
-  | 'canaryPromoter';
+  | 'canaryPromoter'
+  | 'deploymentHook';
 
 /**
  * Every IAM action each function's role allows, and nothing else: what the function's code calls (see the AWS calls
@@ -97,7 +98,20 @@ const grantedActions: Record<string, string[]> & Record<FunctionName, string[]> 
     'logs:PutLogEvents',
     'sqs:SendMessage',
   ],
+  // Reads only: the hook answers ECS, and ECS shifts or rolls back.
+  deploymentHook: [
+    'cloudwatch:DescribeAlarms',
+    'cloudwatch:GetMetricData',
+    'ecs:DescribeServiceRevisions',
+    'ecs:DescribeServices',
+    'elasticloadbalancing:DescribeRules',
+    'logs:CreateLogStream',
+    'logs:PutLogEvents',
+  ],
 };
+
+/** Roles that no function runs with: the one ECS assumes to invoke the deployment hook. */
+const rolesForAwsServices = ['DeploymentHookInvokeRole'];
 
 describe('Packaging: IAM', { timeout: PACKAGING_TIMEOUT_MS }, () => {
   const packaged = packageStackForTests();
@@ -178,7 +192,9 @@ describe('Packaging: IAM', { timeout: PACKAGING_TIMEOUT_MS }, () => {
         ]),
       ),
     );
-    expect(roles).toEqual(functions.map(([functionName]) => `${pascal(functionName)}Role`).sort());
+    expect(roles).toEqual(
+      [...functions.map(([functionName]) => `${pascal(functionName)}Role`), ...rolesForAwsServices].sort(),
+    );
   });
 
   it("holds the alarm reaction's writes to this account's services, tasks and ECS desired counts", () => {
@@ -247,5 +263,39 @@ describe('Packaging: IAM', { timeout: PACKAGING_TIMEOUT_MS }, () => {
         }),
       },
     ]);
+  });
+
+  it('lets ECS, for this account only, invoke the deployment hook and nothing else, and exports that role', () => {
+    // Prepare
+    const role = template.Resources.DeploymentHookInvokeRole;
+    const trust = (role?.Properties?.AssumeRolePolicyDocument as { Statement?: Statement[] } | undefined)?.Statement;
+    const outputs = (template as Template & { Outputs?: Record<string, { Value: unknown; Export?: unknown }> }).Outputs;
+
+    // Act
+    const statements = roleStatements(template, 'DeploymentHookInvokeRole');
+
+    // Assess
+    expect(trust).toEqual([
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'ecs.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      },
+    ]);
+    expect(statements).toEqual([
+      expect.objectContaining({
+        Action: 'lambda:InvokeFunction',
+        Resource: { 'Fn::GetAtt': ['DeploymentHookLambdaFunction', 'Arn'] },
+      }),
+    ]);
+    expect(outputs?.DeploymentHookInvokeRoleArn).toMatchObject({
+      Value: { 'Fn::GetAtt': ['DeploymentHookInvokeRole', 'Arn'] },
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub, as in the template
+      Export: { Name: { 'Fn::Sub': '${AWS::StackName}-DeploymentHookInvokeRoleArn' } },
+    });
+    expect(outputs?.DeploymentHookFunctionArn).toMatchObject({
+      Value: { 'Fn::GetAtt': ['DeploymentHookLambdaFunction', 'Arn'] },
+    });
   });
 });

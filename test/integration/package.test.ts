@@ -12,7 +12,8 @@ type FunctionName =
   | 'serviceEvent'
   | 'reconciler'
   | 'notifier'
-  | 'canaryPromoter';
+  | 'canaryPromoter'
+  | 'deploymentHook';
 
 /** Lambda's async invocation of the event-driven functions: its retries and the oldest event it still hands over. */
 const asyncInvocation: Partial<Record<FunctionName, { retries: number; maxAgeSeconds: number }>> = {
@@ -91,6 +92,8 @@ describe('Packaging: serverless package', { timeout: PACKAGING_TIMEOUT_MS }, () 
       reconciler: { reserved: 1, timeout: 120 },
       notifier: { reserved: undefined, timeout: 15 },
       canaryPromoter: { reserved: 1, timeout: 50 },
+      // ECS calls it again while it answers IN_PROGRESS: each call is a few reads.
+      deploymentHook: { reserved: undefined, timeout: 30 },
     });
   });
 

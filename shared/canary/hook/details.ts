@@ -31,23 +31,36 @@ export const HookSettingsSchema = z.looseObject({
 });
 export type HookSettings = z.output<typeof HookSettingsSchema>;
 
-/** What the hook remembers between invocations of one execution (one stage of one deployment). */
+/**
+ * What the hook remembers between invocations of one stage of one service deployment. ECS passes `hookDetails` back
+ * between invocations of the same hook in a deployment, so a production shift's state may reach its later steps.
+ */
 export const CarriedStateSchema = z.object({
+  deploymentArn: z.string(),
+  stage: z.string(),
   executionId: z.string(),
+  /** When the stage's first invocation came: the judged minutes start here. */
   startedAt: z.iso.datetime(),
+  /** When green's current weight was first seen: holds and the requests a step needs count from here. */
+  stepStartedAt: z.iso.datetime().optional(),
   greenTargetGroupArn: z.string().optional(),
   blueTargetGroupArn: z.string().optional(),
   greenWeight: z.number().optional(),
   judgements: z.number().int().nonnegative().default(0),
   lastVerdict: z.string().optional(),
   lastReason: z.string().optional(),
+  lastEvidence: z.record(z.string(), z.number()).optional(),
 });
 export type CarriedState = z.output<typeof CarriedStateSchema>;
 
-/** The state carried from the last invocation of this same execution, or undefined (first call, or another one's). */
-export function carriedStateOf(hookDetails: Record<string, unknown>, executionId: string): CarriedState | undefined {
+/** The state carried from an earlier invocation of this stage of this deployment, or undefined (the first call). */
+export function carriedStateOf(
+  hookDetails: Record<string, unknown>,
+  at: { deploymentArn: string; stage: string },
+): CarriedState | undefined {
   const parsed = CarriedStateSchema.safeParse(hookDetails[CARRIED_KEY]);
-  return parsed.success && parsed.data.executionId === executionId ? parsed.data : undefined;
+  if (!parsed.success) return undefined;
+  return parsed.data.deploymentArn === at.deploymentArn && parsed.data.stage === at.stage ? parsed.data : undefined;
 }
 
 /** The user's own `hookDetails`, without the state this hook carries. */

@@ -58,7 +58,9 @@ export async function observeRevisionTargetGroup(
     const resolved = out.serviceRevisions?.[0]?.resolvedConfiguration?.loadBalancers ?? [];
     return resolved.map((lb) => lb.targetGroupArn).find((arn) => arn !== undefined && candidates.includes(arn));
   } catch (error) {
-    if (['UnknownOperationException', 'InvalidAction', 'NotImplemented'].includes((error as Error).name)) {
+    // Unanswered is not fatal: green is then told by the weights, and the rule check still runs.
+    const unanswered = ['UnknownOperationException', 'InvalidAction', 'NotImplemented', 'AccessDeniedException'];
+    if (unanswered.includes((error as Error).name)) {
       return undefined;
     }
     throw error;

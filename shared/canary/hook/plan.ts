@@ -22,12 +22,14 @@ function judgeProductionShift(
 ): StageDecision {
   const { green: weight } = greenPercent(o.productionWeights, o.targetRevisionArn);
   const sides = sidesOf(wiring, o.revisionTargetGroupArn, o.productionRule, weight);
-  const held = (Date.parse(o.now) - Date.parse(carried.startedAt)) / 60_000;
-  const next = { ...carried, ...(weight !== undefined ? { greenWeight: weight } : {}) };
+  const newStep = weight !== undefined && carried.greenWeight !== undefined && weight !== carried.greenWeight;
+  const stepStartedAt = newStep ? o.now : (carried.stepStartedAt ?? carried.startedAt);
+  const held = (Date.parse(o.now) - Date.parse(stepStartedAt)) / 60_000;
+  const next = { ...carried, stepStartedAt, ...(weight !== undefined ? { greenWeight: weight } : {}) };
   const holdOrFail = (reason: string, evidence?: StageDecision['evidence']): StageDecision => {
     const state = { ...next, lastVerdict: 'inconclusive', lastReason: reason };
     if (held >= o.settings.maxHoldMinutes) {
-      const failed = `still inconclusive after ${Math.floor(held)} minutes (longest hold ${o.settings.maxHoldMinutes}): ${reason}`;
+      const failed = `still inconclusive after ${Math.floor(held)} minutes at ${weight ?? '?'} % (longest hold ${o.settings.maxHoldMinutes}): ${reason}`;
       return { hookStatus: 'FAILED', reason: failed, carried: state, ...(evidence ? { evidence } : {}) };
     }
     return {
@@ -51,7 +53,7 @@ function judgeProductionShift(
   const verdict = judge.judge({
     canary: o.minutes.green,
     stable: o.minutes.blue,
-    stepStartedAt: carried.startedAt,
+    stepStartedAt,
     now: o.now,
   });
   const state = {
@@ -75,7 +77,9 @@ function judgeProductionShift(
  * (IN_PROGRESS) until the longest hold, then FAILED. Never SUCCEEDED on inconclusive evidence.
  */
 export function planStage(o: StageObservation, judge: CanaryJudge): StageDecision {
-  const carried: CarriedState = o.carried ?? { executionId: o.executionId, startedAt: o.now, judgements: 0 };
+  const carried: CarriedState = o.carried
+    ? { ...o.carried, executionId: o.executionId }
+    : { deploymentArn: o.deploymentArn, stage: o.stage, executionId: o.executionId, startedAt: o.now, judgements: 0 };
   const done = (hookStatus: 'SUCCEEDED' | 'FAILED', reason: string): StageDecision => ({
     hookStatus,
     reason,
@@ -108,7 +112,9 @@ export function planStage(o: StageObservation, judge: CanaryJudge): StageDecisio
   if (o.stage === 'PRODUCTION_TRAFFIC_SHIFT') {
     const problem = forwardingProblem(o.productionRule, wiring.productionListenerRule, wiring);
     if (problem !== undefined) return done('FAILED', problem);
-    return judgeProductionShift(o, wiring, carried, judge);
+    const judged = judgeProductionShift(o, wiring, carried, judge);
+    const evidence = judged.evidence ? { lastEvidence: judged.evidence } : {};
+    return { ...judged, carried: { ...judged.carried, lastReason: judged.reason, ...evidence } };
   }
   return done('SUCCEEDED', `${o.stage}: no gate alarm in ALARM`);
 }

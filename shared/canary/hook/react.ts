@@ -37,7 +37,7 @@ export async function answerLifecycleHook(
   const target = event.executionDetails.targetServiceRevisionArn;
   const production = event.executionDetails.productionTrafficWeights;
   const test = event.executionDetails.testTrafficWeights;
-  const carried = carriedStateOf(details, event.executionId);
+  const carried = carriedStateOf(details, { deploymentArn: event.resourceArn, stage });
   const settingsResult = HookSettingsSchema.safeParse(user);
   const rollback = isShiftBackToBlue(stage, shiftedWeights(stage, { production, test }), target, carried);
   if (!rollback && !settingsResult.success) {
@@ -48,6 +48,7 @@ export async function answerLifecycleHook(
   const settings = settingsResult.success ? settingsResult.data : HookSettingsSchema.parse({});
   const observation: StageObservation = {
     stage,
+    deploymentArn: event.resourceArn,
     executionId: event.executionId,
     targetRevisionArn: target,
     now,

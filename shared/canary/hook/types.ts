@@ -34,6 +34,8 @@ export interface Sides {
 /** Everything the planner decides a stage from: the payload, the carried state and what AWS says now. */
 export interface StageObservation {
   stage: LifecycleStage;
+  /** The service deployment (the payload's `resourceArn`). */
+  deploymentArn: string;
   executionId: string;
   targetRevisionArn: string;
   now: string;

@@ -1,0 +1,290 @@
+import { PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+import { ModifyRuleCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { LifecycleHookAnswer } from '#shared/events/lifecycle-hook.js';
+import { type BlueGreenWorld, provisionBlueGreen, putAlbMinutes } from '#test/support/blue-green-world.js';
+import { loadEvent } from '#test/support/fixtures.js';
+import { useMotoProxy } from '#test/support/moto-proxy-env.js';
+import { lambdaContext } from '../../cli/replay.js';
+
+// ECS's DescribeServiceRevisions is not in moto: the proxy answers it as ECS does, naming green's target group.
+const proxy = await useMotoProxy();
+const { handler } = await import('#functions/deployment-hook/handler.js');
+
+type HookEvent = {
+  executionId: string;
+  resourceArn: string;
+  executionDetails: {
+    serviceArn: string;
+    targetServiceRevisionArn: string;
+    testTrafficWeights: Record<string, number>;
+    productionTrafficWeights: Record<string, number>;
+  };
+  hookDetails?: Record<string, unknown>;
+};
+
+const healthy = { requests: 100, errors: 1, latencySeconds: 0.1 };
+const blueTraffic = { requests: 900, errors: 9, latencySeconds: 0.1 };
+
+describe('Function: deployment-hook', () => {
+  let world: BlueGreenWorld;
+  let green: string;
+  let blue: string;
+
+  /** One of the guide's payloads, moved to the world's service, with production weights green/blue if given. */
+  function payload(sample: string, greenPercent?: number, hookDetails?: Record<string, unknown>): HookEvent {
+    const event = loadEvent(`ecs-lifecycle-hook/${sample}`) as HookEvent;
+    const details = event.executionDetails;
+    const moved = (arn: string) =>
+      arn.replace(
+        /^arn:aws:ecs:us-west-2:123456789012:service-revision\/my-cluster\/my-service/,
+        `arn:aws:ecs:us-east-1:123456789012:service-revision/${world.clusterName}/web`,
+      );
+    green = moved(details.targetServiceRevisionArn);
+    blue = moved('arn:aws:ecs:us-west-2:123456789012:service-revision/my-cluster/my-service/1920498462936580504');
+    const move = (weights: Record<string, number>) =>
+      Object.fromEntries(Object.entries(weights).map(([arn, weight]) => [moved(arn), weight]));
+    event.resourceArn = event.resourceArn.replace('us-west-2', 'us-east-1');
+    details.serviceArn = world.serviceArn;
+    details.targetServiceRevisionArn = green;
+    details.testTrafficWeights = move(details.testTrafficWeights);
+    details.productionTrafficWeights =
+      greenPercent === undefined
+        ? move(details.productionTrafficWeights)
+        : { [green]: greenPercent, [blue]: 100 - greenPercent };
+    if (hookDetails !== undefined) event.hookDetails = hookDetails;
+    return event;
+  }
+
+  const invoke = (event: HookEvent) =>
+    (handler as unknown as (e: unknown, c: unknown) => Promise<LifecycleHookAnswer>)(
+      event,
+      lambdaContext('deployment-hook'),
+    );
+
+  /** hookDetails as an earlier call of this execution returned them, begun `minutesAgo` minutes ago. */
+  const carriedSince = (event: HookEvent, minutesAgo: number, more: Record<string, unknown> = {}) => ({
+    ...more,
+    ecsAutopilot: {
+      deploymentArn: event.resourceArn,
+      stage: 'PRODUCTION_TRAFFIC_SHIFT',
+      executionId: event.executionId,
+      greenWeight: 10,
+      startedAt: new Date(Math.floor(Date.now() / 60_000) * 60_000 - minutesAgo * 60_000).toISOString(),
+      judgements: 1,
+    },
+  });
+
+  beforeEach(async () => {
+    world = await provisionBlueGreen(proxy.endpoint);
+    proxy.addRule({
+      name: 'DescribeServiceRevisions as ECS answers it',
+      match: (call) => call.operation === 'DescribeServiceRevisions',
+      respond: () => ({
+        status: 200,
+        headers: { 'content-type': 'application/x-amz-json-1.1' },
+        body: JSON.stringify({
+          serviceRevisions: [
+            {
+              serviceRevisionArn: green,
+              serviceArn: world.serviceArn,
+              resolvedConfiguration: {
+                loadBalancers: [
+                  { targetGroupArn: world.greenTargetGroupArn, productionListenerRule: world.productionRuleArn },
+                ],
+              },
+            },
+          ],
+          failures: [],
+        }),
+      }),
+    });
+  });
+
+  it('lets the production shift proceed when the rule forwards to both target groups', async () => {
+    // Prepare: before the first step, everything on blue.
+    await world.clients.elb.send(
+      new ModifyRuleCommand({
+        RuleArn: world.productionRuleArn,
+        Actions: [
+          {
+            Type: 'forward',
+            ForwardConfig: {
+              TargetGroups: [
+                { TargetGroupArn: world.blueTargetGroupArn, Weight: 100 },
+                { TargetGroupArn: world.greenTargetGroupArn, Weight: 0 },
+              ],
+            },
+          },
+        ],
+      }),
+    );
+
+    // Act
+    const answer = await invoke(payload('pre-production-traffic-shift'));
+
+    // Assess
+    expect(answer.hookStatus).toBe('SUCCEEDED');
+  });
+
+  it('fails before the production shift when the rule forwards to blue only', async () => {
+    // Prepare
+    await world.clients.elb.send(
+      new ModifyRuleCommand({
+        RuleArn: world.productionRuleArn,
+        Actions: [{ Type: 'forward', TargetGroupArn: world.blueTargetGroupArn }],
+      }),
+    );
+
+    // Act
+    const answer = await invoke(payload('pre-production-traffic-shift'));
+
+    // Assess
+    expect(answer.hookStatus).toBe('FAILED');
+    expect(answer.hookDetails?.ecsAutopilot).toMatchObject({
+      lastReason: expect.stringContaining(`does not forward to ${world.greenTargetGroupArn}`),
+    });
+  });
+
+  it('fails at once on a gate alarm that is already in ALARM', async () => {
+    // Prepare
+    const cloudwatch = world.clients.cloudwatch;
+    await cloudwatch.send(
+      new PutMetricAlarmCommand({
+        AlarmName: 'shop-web-5xx',
+        Namespace: 'AWS/ApplicationELB',
+        MetricName: 'HTTPCode_Target_5XX_Count',
+        Statistic: 'Sum',
+        Period: 60,
+        EvaluationPeriods: 1,
+        Threshold: 5,
+        ComparisonOperator: 'GreaterThanThreshold',
+      }),
+    );
+    await cloudwatch.send(
+      new SetAlarmStateCommand({ AlarmName: 'shop-web-5xx', StateValue: 'ALARM', StateReason: '12 errors > 5' }),
+    );
+
+    // Act
+    const answer = await invoke(payload('post-scale-up', undefined, { alarmNames: ['shop-web-5xx'] }));
+
+    // Assess
+    expect(answer.hookStatus).toBe('FAILED');
+    expect(answer.hookDetails).toMatchObject({
+      alarmNames: ['shop-web-5xx'],
+      ecsAutopilot: { lastReason: 'gate alarm shop-web-5xx is in ALARM (12 errors > 5)' },
+    });
+  });
+
+  it('succeeds a production step whose green is healthy with enough traffic', async () => {
+    // Prepare
+    const event = payload('production-traffic-shift', 10);
+    event.hookDetails = carriedSince(event, 20);
+    await putAlbMinutes(world, new Date(), 20, { green: healthy, blue: blueTraffic });
+
+    // Act
+    const answer = await invoke(event);
+
+    // Assess
+    expect(answer.hookStatus).toBe('SUCCEEDED');
+    expect(answer.hookDetails?.ecsAutopilot).toMatchObject({
+      greenTargetGroupArn: world.greenTargetGroupArn,
+      lastVerdict: 'pass',
+      judgements: 2,
+    });
+  });
+
+  it('fails a production step whose green has three times the 5xx rate, with the evidence', async () => {
+    // Prepare
+    const event = payload('production-traffic-shift', 10);
+    event.hookDetails = carriedSince(event, 20);
+    await putAlbMinutes(world, new Date(), 20, { green: { ...healthy, errors: 3 }, blue: blueTraffic });
+
+    // Act
+    const answer = await invoke(event);
+
+    // Assess
+    expect(answer.hookStatus).toBe('FAILED');
+    expect(answer.hookDetails?.ecsAutopilot).toMatchObject({
+      lastVerdict: 'fail',
+      lastReason: expect.stringMatching(
+        /^green is worse than blue: canary 5xx 60\/2000 \(3\.00 %\) vs stable 180\/18000/,
+      ),
+      lastEvidence: expect.objectContaining({ canaryErrors: 60, canaryRequests: 2000, stableErrors: 180 }),
+    });
+  });
+
+  it('holds a thin production step with a callback delay, carrying its start and settings in hookDetails', async () => {
+    // Prepare
+    const event = payload('production-traffic-shift', 10);
+    event.hookDetails = carriedSince(event, 5, { maxHoldMinutes: 30, callBackDelaySeconds: 120 });
+    await putAlbMinutes(world, new Date(), 5, {
+      green: { ...healthy, requests: 4 },
+      blue: { ...blueTraffic, requests: 36 },
+    });
+
+    // Act
+    const answer = await invoke(event);
+
+    // Assess
+    expect(answer).toMatchObject({ hookStatus: 'IN_PROGRESS', callBackDelay: 120 });
+    expect(answer.hookDetails).toMatchObject({
+      maxHoldMinutes: 30,
+      callBackDelaySeconds: 120,
+      ecsAutopilot: {
+        executionId: event.executionId,
+        startedAt: (event.hookDetails.ecsAutopilot as { startedAt: string }).startedAt,
+        greenWeight: 10,
+        lastVerdict: 'inconclusive',
+        lastReason: expect.stringContaining('too little traffic'),
+      },
+    });
+  });
+
+  it('never answers SUCCEEDED on inconclusive data: a thin step held past the longest hold fails', async () => {
+    // Prepare
+    const event = payload('production-traffic-shift', 10);
+    event.hookDetails = carriedSince(event, 31, { maxHoldMinutes: 30 });
+    await putAlbMinutes(world, new Date(), 31, {
+      green: { ...healthy, requests: 2 },
+      blue: { ...blueTraffic, requests: 18 },
+    });
+
+    // Act
+    const answer = await invoke(event);
+
+    // Assess
+    expect(answer.hookStatus).toBe('FAILED');
+    expect(answer.hookDetails?.ecsAutopilot).toMatchObject({
+      lastReason: expect.stringMatching(/^still inconclusive after 31 minutes at 10 % \(longest hold 30\)/),
+    });
+  });
+
+  it('succeeds the shift back to blue during a rollback, even with its gate alarm in ALARM and no AWS call', async () => {
+    // Prepare
+    const event = payload('production-traffic-shift-rollback', undefined, { alarmNames: ['shop-web-5xx'] });
+    proxy.reset();
+
+    // Act
+    const answer = await invoke(event);
+
+    // Assess
+    expect(answer.hookStatus).toBe('SUCCEEDED');
+    expect(proxy.calls()).toEqual([]);
+  });
+
+  it('throws on a payload it cannot read, which ECS treats as FAILED, naming the bad field', async () => {
+    // Prepare
+    const event = payload('production-traffic-shift', 10) as unknown as Record<string, unknown>;
+    event.lifecycleStage = 'PRODUCTION_TRAFIC_SHIFT';
+
+    // Act
+    const answering = invoke(event as unknown as HookEvent);
+
+    // Assess
+    await expect(answering).rejects.toMatchObject({
+      name: 'InvalidEventError',
+      problems: [expect.stringContaining('lifecycleStage')],
+    });
+  });
+});
