@@ -107,7 +107,10 @@ export function addReplayCommand(program: Command): void {
       const { sqsClient } = await import('#shared/aws/sqs.js');
       const captured = options.dryRun ? captureOutbox(sqsClient) : [];
       const handler = (await replayFunctions[options.function]()).handler as ReplayHandler;
-      const result = (await handler(event as never, lambdaContext(options.function))) as ReplayResult;
+      // A replay acts where the operator points it, so it runs as if deployed in the event's own account and region.
+      const { account, region } = event as { account?: unknown; region?: unknown };
+      const home = typeof account === 'string' && typeof region === 'string' ? { account, region } : undefined;
+      const result = (await handler(event as never, lambdaContext(options.function, home))) as ReplayResult;
       const alerts = options.dryRun ? captured : result.alert ? [result.alert] : [];
 
       printResult(globals, { function: options.function, dryRun: !!options.dryRun, result, alerts }, () =>

@@ -23,13 +23,16 @@ export const replayFunctions = {
   'canary-promoter': () => import('#functions/canary-promoter/handler.js'),
 } satisfies Record<ReplayFunction, () => Promise<{ handler: unknown }>>;
 
-/** A Lambda context for running a handler outside Lambda. */
-export function lambdaContext(functionName: string): Context {
+/** A Lambda context for running a handler outside Lambda, as if deployed in `home` (the product's account/region). */
+export function lambdaContext(
+  functionName: string,
+  home: { account: string; region: string } = { account: '000000000000', region: 'local' },
+): Context {
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName: `ecs-autopilot-${functionName}`,
     functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:ecs-autopilot-${functionName}`,
+    invokedFunctionArn: `arn:aws:lambda:${home.region}:${home.account}:function:ecs-autopilot-${functionName}`,
     memoryLimitInMB: '256',
     awsRequestId: randomUUID(),
     logGroupName: `/aws/lambda/ecs-autopilot-${functionName}`,

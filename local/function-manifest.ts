@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { alarmNameFilter } from '#shared/config/alarm-names.js';
+import { loadConfigFile } from '#shared/config/load.js';
 
 /** The repository root: this file lives in local/. */
 const repoRoot = resolve(import.meta.dirname, '..');
@@ -13,6 +15,12 @@ export const eventPatternsFile = join(repoRoot, 'deploy', 'event-patterns.yml');
 
 /** How deploy/functions.yml gives a rule its pattern: `${file(./deploy/event-patterns.yml):<rule>}`. */
 const patternReference = /^\$\{file\(\.\/deploy\/event-patterns\.yml\):([\w-]+)\}$/;
+
+/** …or, for the alarm rule, the pattern narrowed to the config's alarm names: `${file(./deploy/alarm-pattern.cjs)}`. */
+const alarmPatternReference = /^\$\{file\(\.\/deploy\/alarm-pattern\.cjs\)\}$/;
+
+/** The config file every function ships with and loads; the alarm rule's pattern is narrowed to its rules. */
+export const shippedConfigFile = join(repoRoot, 'ecs-autopilot.yml');
 
 /** The rule name's prefix in deploy/functions.yml, before the rule's own name. */
 // biome-ignore lint/suspicious/noTemplateCurlyInString: a Serverless variable, written as in deploy/functions.yml
@@ -63,13 +71,28 @@ export function eventPatterns(): Record<string, Record<string, unknown>> {
   );
 }
 
+/**
+ * The alarm rule's pattern: `alarm-state-change` of deploy/event-patterns.yml (the states), narrowed to the alarm
+ * names some rule of the config can act on or report, so that no other alarm of the account queues behind the
+ * alarm function. Every name passes when a rule's pattern is more than EventBridge can say (the handler still
+ * decides); no name passes when there is no rule.
+ */
+export function alarmRulePattern(configFile = shippedConfigFile): Record<string, unknown> {
+  const base = eventPatterns()['alarm-state-change'];
+  if (base === undefined) throw new Error(`${eventPatternsFile} has no alarm-state-change pattern`);
+  const names = alarmNameFilter(loadConfigFile(configFile).alarms);
+  if (names.filter === undefined) return base;
+  return { ...base, detail: { ...(base.detail as Yaml), alarmName: names.filter } };
+}
+
 function patternRulesOf(name: string, definition: Yaml, patterns: Record<string, Record<string, unknown>>) {
   const events = Array.isArray(definition.events) ? definition.events : [];
   return events.flatMap((event: unknown): PatternRule[] => {
     const eventBridge = isObject(event) ? event.eventBridge : undefined;
     if (!isObject(eventBridge) || eventBridge.pattern === undefined) return [];
-    const reference = patternReference.exec(String(eventBridge.pattern))?.[1];
-    const pattern = reference === undefined ? undefined : patterns[reference];
+    const narrowed = alarmPatternReference.test(String(eventBridge.pattern));
+    const reference = narrowed ? 'alarm-state-change' : patternReference.exec(String(eventBridge.pattern))?.[1];
+    const pattern = narrowed ? alarmRulePattern() : reference === undefined ? undefined : patterns[reference];
     if (reference === undefined || pattern === undefined) {
       throw new Error(
         `${name}: a rule's pattern must be one of deploy/event-patterns.yml, given ${eventBridge.pattern}`,

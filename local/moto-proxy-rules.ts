@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { type AwsCall, awsErrorResponse, type MotoProxy, selector } from './moto-proxy.js';
+import {
+  type AwsCall,
+  awsErrorResponse,
+  type CallSelector,
+  type MotoProxy,
+  selector,
+  serverError,
+} from './moto-proxy.js';
 
 /**
  * moto does not record when a task stopped (`stoppedAt`, `stoppingAt`); real ECS always does. This rule stamps the
@@ -74,5 +81,19 @@ export function loseWeightWrites(proxy: MotoProxy, times: number): () => void {
       headers: { 'content-type': 'text/xml' },
       body: `<${call.operation}Response><${call.operation}Result><${call.operation === 'ModifyRule' ? 'Rules' : 'Listeners'}/></${call.operation}Result><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></${call.operation}Response>`,
     }),
+  });
+}
+
+/**
+ * The write reaches moto and lands, but its caller gets a server error instead of the answer (a 5xx, or a timeout,
+ * after the write): for the next `times` matching calls. What the caller does next (retry, give up, be redelivered)
+ * must not change anything twice.
+ */
+export function loseAnswersAfterWrite(proxy: MotoProxy, operation: CallSelector, times: number, status = 500) {
+  return proxy.addRule({
+    name: `${status} after ${String(operation)} landed`,
+    match: selector(operation),
+    times,
+    rewrite: (call) => serverError(call, status),
   });
 }

@@ -4,20 +4,23 @@ import type { ParsedResult } from '@aws-lambda-powertools/parser/types';
 import middy from '@middy/core';
 import { type AlarmReaction, reactToAlarmStateChange } from '#shared/alarms/react.js';
 import { autoScalingClient } from '#shared/aws/application-auto-scaling.js';
+import { documentClient } from '#shared/aws/dynamodb.js';
 import { ecsClient } from '#shared/aws/ecs.js';
 import { elbv2Client } from '#shared/aws/elbv2.js';
 import { sqsClient } from '#shared/aws/sqs.js';
 import { type AlarmStateChangeEvent, AlarmStateChangeEventSchema } from '#shared/events/alarm-state-change.js';
 import { requireParsed } from '#shared/events/errors.js';
 import { awsCallDeadline } from '#shared/lambda/deadline.js';
-import { loadFunctionConfig, logAwsCallsAndFailures, outboxUrlFromEnv } from '#shared/lambda/runtime.js';
+import { homeOf, loadFunctionConfig, logAwsCallsAndFailures, outboxUrlFromEnv } from '#shared/lambda/runtime.js';
 import { logger } from '#shared/logging/logger.js';
 import { createObservationCache } from '#shared/services/observation-cache.js';
+import { StateStore, stateTableNameFromEnv } from '#shared/state/index.js';
 
 const config = loadFunctionConfig();
 const outboxUrl = outboxUrlFromEnv();
 const cache = createObservationCache();
 const clients = { ecs: ecsClient, elbv2: elbv2Client, autoScaling: autoScalingClient, sqs: sqsClient };
+const state = new StateStore({ client: documentClient, tableName: stateTableNameFromEnv() });
 
 /** Reacts to one CloudWatch alarm state change; a thrown error is retried by Lambda and then lands in the DLQ. */
 export const handler = middy<ParsedResult<unknown, AlarmStateChangeEvent>, AlarmReaction>()
@@ -25,8 +28,9 @@ export const handler = middy<ParsedResult<unknown, AlarmStateChangeEvent>, Alarm
   .use(awsCallDeadline())
   .use(parser({ schema: AlarmStateChangeEventSchema, safeParse: true }))
   .use(logAwsCallsAndFailures(logger))
-  .handler(async (parsed) => {
+  .handler(async (parsed, context) => {
     const event = requireParsed(parsed, 'CloudWatch Alarm State Change');
     logger.appendKeys({ eventId: event.id, alarmName: event.detail.alarmName, state: event.detail.state.value });
-    return reactToAlarmStateChange(event, { config, clients, outboxUrl, cache, logger });
+    const home = homeOf(context);
+    return reactToAlarmStateChange(event, { config, clients, outboxUrl, cache, state, home, logger });
   });

@@ -8,7 +8,7 @@ import { sqsClient } from '#shared/aws/sqs.js';
 import { requireParsed } from '#shared/events/errors.js';
 import { type ScheduledEvent, ScheduledEventSchema } from '#shared/events/scheduled.js';
 import { awsCallDeadline } from '#shared/lambda/deadline.js';
-import { loadFunctionConfig, logAwsCallsAndFailures, outboxUrlFromEnv } from '#shared/lambda/runtime.js';
+import { homeOf, loadFunctionConfig, logAwsCallsAndFailures, outboxUrlFromEnv } from '#shared/lambda/runtime.js';
 import { logger } from '#shared/logging/logger.js';
 import { type ReconcileRun, reconcile } from '#shared/reconciler/react.js';
 import { createObservationCache } from '#shared/services/observation-cache.js';
@@ -24,8 +24,8 @@ export const handler = middy<ParsedResult<unknown, ScheduledEvent>, ReconcileRun
   .use(awsCallDeadline())
   .use(parser({ schema: ScheduledEventSchema, safeParse: true }))
   .use(logAwsCallsAndFailures(logger))
-  .handler(async (parsed) => {
+  .handler(async (parsed, context) => {
     const event = requireParsed(parsed, 'Scheduled Event');
     logger.appendKeys({ eventId: event.id, scheduledAt: event.time });
-    return reconcile(event, { config, clients, outboxUrl, cache, logger });
+    return reconcile(event, { config, clients, outboxUrl, cache, logger, home: homeOf(context) });
   });

@@ -6,7 +6,7 @@ import { sqsClient } from '#shared/aws/sqs.js';
 import { requireParsed } from '#shared/events/errors.js';
 import { type ServiceEvent, ServiceEventSchema } from '#shared/events/service-events.js';
 import { awsCallDeadline } from '#shared/lambda/deadline.js';
-import { loadFunctionConfig, logAwsCallsAndFailures, outboxUrlFromEnv } from '#shared/lambda/runtime.js';
+import { homeOf, loadFunctionConfig, logAwsCallsAndFailures, outboxUrlFromEnv } from '#shared/lambda/runtime.js';
 import { logger } from '#shared/logging/logger.js';
 import { reactToServiceEvent, type ServiceEventReaction } from '#shared/service-events/react.js';
 
@@ -19,8 +19,8 @@ export const handler = middy<ParsedResult<unknown, ServiceEvent>, ServiceEventRe
   .use(awsCallDeadline())
   .use(parser({ schema: ServiceEventSchema, safeParse: true }))
   .use(logAwsCallsAndFailures(logger))
-  .handler(async (parsed) => {
+  .handler(async (parsed, context) => {
     const event = requireParsed(parsed, 'ECS service');
     logger.appendKeys({ eventId: event.id, eventName: event.detail.eventName, serviceArn: event.resources[0] });
-    return reactToServiceEvent(event, { config, sqs: sqsClient, outboxUrl, logger });
+    return reactToServiceEvent(event, { config, sqs: sqsClient, outboxUrl, logger, home: homeOf(context) });
   });

@@ -7,16 +7,15 @@ import {
   type SetDesiredCountAction,
   type SetScalableTargetBoundsAction,
   type StopTaskAction,
+  type TagServiceAction,
 } from '../executor/actions.js';
 import type { ScalableTarget } from '../services/scalable-target.js';
 import type { ServiceState } from '../services/types.js';
 import { isInService, membershipBasis, targetLabel } from '../targets/membership.js';
 import type { ObservedTarget, TargetGroupHealth } from '../targets/types.js';
 
-/** Tag keys the scaling reaction keeps its memory in, on the service itself. */
+/** Tag keys the scaling reaction keeps on the service itself (cooldowns and episodes live in the state table). */
 export const SCALING_TAGS = {
-  lastScaleOut: 'ecs-autopilot:last-scale-out',
-  lastScaleIn: 'ecs-autopilot:last-scale-in',
   /** The scalable target's own min before a scale-out raised it: the floor a scale-in returns to. */
   minCapacityBaseline: 'ecs-autopilot:aas-min-baseline',
 } as const;
@@ -36,8 +35,10 @@ type DeregisterRule = Extract<AlarmRule, { reaction: 'deregister-unhealthy' }>;
 type ScalingRule = Extract<AlarmRule, { reaction: 'scale-out' | 'scale-in' }>;
 
 /**
- * Deregisters the unhealthy targets of a target group (at most `maxTargetsPerRun`), and optionally stops their tasks
- * once they are out. The guardrails travel with the action: min-healthy, all-unhealthy, never-empty. Pure.
+ * Deregisters the unhealthy targets of a target group, at most `maxTargetsPerRun` per alarm episode, and optionally
+ * stops their tasks once they are out. The targets are the episode's: chosen once, recorded, and on a retry or a
+ * duplicate delivery only those of them still in service and unhealthy are taken again, never new ones. The
+ * guardrails travel with the action: min-healthy, all-unhealthy, never-empty. Pure.
  */
 export function planDeregisterUnhealthy(input: {
   rule: DeregisterRule;
@@ -45,22 +46,32 @@ export function planDeregisterUnhealthy(input: {
   health: TargetGroupHealth;
   /** Running tasks by target (`ip:port` or `instance:port`), for stopping them. */
   taskByTarget: ReadonlyMap<string, string>;
+  /** The targets (`id:port`) this alarm episode already chose in this target group, when it chose any. */
+  episodeTargets?: readonly string[];
   why: string;
 }): AlarmPlan {
-  const { rule, service, health, taskByTarget, why } = input;
+  const { rule, service, health, taskByTarget, episodeTargets, why } = input;
   const inService = health.targets.filter(isInService);
   const unhealthy = inService.filter((t) => t.state === 'unhealthy');
-  if (unhealthy.length === 0) {
-    return { actions: [], notes: [`no unhealthy target in ${targetGroupNameOf(health.targetGroupArn)}`] };
-  }
   const limit = Math.max(1, resolveCount(rule.maxTargetsPerRun, inService.length));
-  const chosen: ObservedTarget[] = unhealthy.slice(0, limit);
-  const notes =
-    unhealthy.length > chosen.length
-      ? [
-          `${unhealthy.length - chosen.length} more unhealthy target(s) wait for the next alarm (maxTargetsPerRun ${limit})`,
-        ]
-      : [];
+  const group = targetGroupNameOf(health.targetGroupArn);
+  if (!episodeTargets && unhealthy.length === 0) return { actions: [], notes: [`no unhealthy target in ${group}`] };
+  const recorded = new Set(episodeTargets);
+  const chosen: ObservedTarget[] = episodeTargets
+    ? unhealthy.filter((t) => recorded.has(targetLabel(t)))
+    : unhealthy.slice(0, limit);
+  const notes: string[] = [];
+  if (episodeTargets && chosen.length === 0) {
+    notes.push(
+      `this alarm episode already took its ${episodeTargets.length} target(s) out of ${group} (${episodeTargets.join(', ')}): nothing more until the alarm fires again`,
+    );
+  }
+  if (unhealthy.length > chosen.length) {
+    notes.push(
+      `${unhealthy.length - chosen.length} more unhealthy target(s) wait for the next alarm (maxTargetsPerRun ${limit})`,
+    );
+  }
+  if (chosen.length === 0) return { actions: [], notes };
   const subject = { clusterName: service.clusterName, serviceName: service.serviceName };
   const deregister: DeregisterTargetsAction = {
     kind: 'deregister-targets',
@@ -94,10 +105,20 @@ export function planDeregisterUnhealthy(input: {
   return { actions, notes };
 }
 
+/** The step an alarm episode decided, recorded durably before the change: its retries apply it, never a new one. */
+export interface ScalingStep {
+  direction: 'out' | 'in';
+  from: number;
+  to: number;
+  decidedAt: string;
+}
+
 /**
- * Changes a service's desired count by a step, within the config's bounds and the scalable target's, and records the
- * time on the service for the cooldown. With a scalable target, a scale-out raises its min so that Application Auto
- * Scaling keeps the new capacity rather than undoing it, and a scale-in lowers it back, never below its baseline. Pure.
+ * Changes a service's desired count within the config's bounds and the scalable target's. The step is the alarm
+ * episode's: decided once from the desired count observed then (`episode` absent), and afterwards the recorded
+ * target count, so that a retry or a duplicate delivery of the same alarm finds the change made rather than making
+ * another. With a scalable target, a scale-out raises its min so that Application Auto Scaling keeps the new
+ * capacity rather than undoing it, and a scale-in lowers it back, never below its baseline. Pure.
  */
 export function planScaling(input: {
   rule: ScalingRule;
@@ -105,39 +126,47 @@ export function planScaling(input: {
   bounds: { minCount: number; maxCount: number } | undefined;
   scalable: ScalableTarget | undefined;
   now: Date;
-  /** When the alarm's state began: a change recorded after it is this alarm's own, made by an earlier attempt. */
-  firedAt?: Date;
+  /** The step this alarm episode already decided (by an earlier attempt or a duplicate delivery). */
+  episode?: ScalingStep;
+  /** When another alarm episode last scaled the service in this direction, while its cooldown lasts. */
+  lastScaledAt?: string;
   why: string;
 }): AlarmPlan {
-  const { rule, service, bounds, scalable, now, firedAt, why } = input;
+  const { rule, service, bounds, scalable, now, episode, lastScaledAt, why } = input;
   if (!bounds) {
     return { actions: [], notes: [`${service.serviceName} has no scaling bounds in the config: it is never scaled`] };
   }
   const direction = rule.reaction === 'scale-out' ? 'out' : 'in';
-  const lastScaledAt = service.tags[direction === 'out' ? SCALING_TAGS.lastScaleOut : SCALING_TAGS.lastScaleIn];
-  if (lastScaledAt && firedAt && Date.parse(lastScaledAt) >= firedAt.getTime()) {
-    const note = `${service.serviceName} was scaled ${direction} at ${lastScaledAt}, after this alarm fired: it runs ${service.desiredCount} desired tasks now (reported, not changed twice)`;
-    return { actions: [], notes: [note] };
-  }
   const from = service.desiredCount;
+  if (episode) {
+    const done = direction === 'out' ? from >= episode.to : from <= episode.to;
+    if (done) {
+      const note = `this alarm episode scaled ${service.serviceName} ${direction} from ${episode.from} to ${episode.to} tasks (decided ${episode.decidedAt}); it runs ${from} desired tasks now (reported, not changed twice)`;
+      return { actions: [], notes: [note] };
+    }
+  }
   const step = Math.max(1, resolveCount(rule.step, from));
   const baselineTag = service.tags[SCALING_TAGS.minCapacityBaseline];
   const ownMin = scalable ? (baselineTag !== undefined ? Number(baselineTag) : scalable.min) : 0;
   const lower = Math.max(bounds.minCount, ownMin);
   const upper = scalable ? Math.min(bounds.maxCount, scalable.max) : bounds.maxCount;
-  const to = direction === 'out' ? Math.min(from + step, upper) : Math.max(from - step, lower);
+  const stepped = direction === 'out' ? Math.min(from + step, upper) : Math.max(from - step, lower);
+  const to = episode ? episode.to : stepped;
   if ((direction === 'out' && to <= from) || (direction === 'in' && to >= from)) {
     const edge = direction === 'out' ? `the upper bound ${upper}` : `the lower bound ${lower}`;
     return { actions: [], notes: [`${service.serviceName} is at ${from} tasks, already at ${edge}`] };
   }
+  const notes = episode
+    ? [
+        `an earlier attempt of this alarm episode decided ${episode.from} → ${episode.to} tasks at ${episode.decidedAt}; the change is made now`,
+      ]
+    : [];
 
   const subject = { clusterName: service.clusterName, serviceName: service.serviceName };
   const cooldown = { direction, cooldownSeconds: rule.cooldownSeconds, lastScaledAt, now: now.toISOString() } as const;
   const actions: Action[] = [];
-  const tags: Record<string, string> = {
-    [direction === 'out' ? SCALING_TAGS.lastScaleOut : SCALING_TAGS.lastScaleIn]: now.toISOString(),
-  };
   let after: string | undefined;
+  let baseline: string | undefined;
   if (scalable) {
     const newMin = direction === 'out' ? Math.max(scalable.min, to) : Math.max(ownMin, Math.min(scalable.min, to));
     if (newMin !== scalable.min) {
@@ -150,9 +179,21 @@ export function planScaling(input: {
         why: `so that Application Auto Scaling keeps ${to} tasks rather than undoing the change`,
         cooldown,
       };
+      if (baselineTag === undefined) baseline = String(scalable.min);
+      // The baseline is written before the min moves: a lost tag write must not make the raised min the floor.
+      if (baseline !== undefined) {
+        const remember: TagServiceAction = {
+          kind: 'tag-service',
+          subject,
+          serviceArn: service.serviceArn,
+          tags: { [SCALING_TAGS.minCapacityBaseline]: baseline },
+          why: "the scalable target's own min is kept on the service, the floor a scale-in returns to",
+        };
+        actions.push(remember);
+        move.after = actionKey(remember);
+      }
       actions.push(move);
       after = actionKey(move);
-      if (baselineTag === undefined) tags[SCALING_TAGS.minCapacityBaseline] = String(scalable.min);
     }
   }
   const scale: SetDesiredCountAction = {
@@ -167,13 +208,6 @@ export function planScaling(input: {
     basis: { bounds: { min: lower, max: upper }, ...cooldown },
     ...(after ? { after } : {}),
   };
-  actions.push(scale, {
-    kind: 'tag-service',
-    subject,
-    serviceArn: service.serviceArn,
-    tags,
-    why: 'the cooldown and the scalable target baseline are kept on the service',
-    after: actionKey(scale),
-  });
-  return { actions, notes: [] };
+  actions.push(scale);
+  return { actions, notes };
 }

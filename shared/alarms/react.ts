@@ -6,28 +6,25 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { serviceManagement } from '../config/managed.js';
 import type { AutopilotConfig } from '../config/schema.js';
 import type { AlarmStateChangeEvent } from '../events/alarm-state-change.js';
+import { foreignOrigin, type Home } from '../events/origin.js';
 import type { AuditRecord } from '../executor/audit.js';
 import { Executor } from '../executor/executor.js';
 import { currentTime } from '../lambda/clock.js';
+import { type EventMetrics, eventMetrics, type IgnoredReason } from '../logging/metrics.js';
 import type { Alert } from '../notify/alert.js';
 import { truncateText } from '../notify/bound.js';
 import { enqueueAlert } from '../notify/outbox.js';
-import { type ObservationCache, observeEc2InstanceId } from '../services/observation-cache.js';
-import {
-  ClusterNotFoundError,
-  describeService,
-  describeServiceTasks,
-  observeManagedServices,
-} from '../services/observe.js';
+import type { ObservationCache } from '../services/observation-cache.js';
+import { ClusterNotFoundError, describeService, observeManagedServices } from '../services/observe.js';
 import type { ServiceState } from '../services/types.js';
-import { targetLabel } from '../targets/membership.js';
-import { observeTargetGroupHealth } from '../targets/observe.js';
-import { isAwsvpc, taskTargets } from '../targets/task-targets.js';
+import type { StateStore } from '../state/index.js';
+import { planEpisodeDeregistrations } from './deregister.js';
 import { scalingDirection } from './direction.js';
-import { describeScalableTarget } from './observe.js';
-import { type AlarmPlan, planDeregisterUnhealthy, planScaling } from './plan.js';
+import { episodeOf } from './episode.js';
+import type { AlarmPlan } from './plan.js';
 import { alarmAlert } from './report.js';
 import { alarmStaleness, matchAlarmRule, resolveAlarmResource } from './resolve.js';
+import { planEpisodeScaling } from './scale.js';
 
 export interface AlarmReactionDeps {
   config: AutopilotConfig;
@@ -39,7 +36,12 @@ export interface AlarmReactionDeps {
   };
   outboxUrl: string;
   cache: ObservationCache;
+  /** Where alarm episodes and cooldowns are recorded, conditionally, before any change. */
+  state: Pick<StateStore, 'get' | 'create'>;
+  /** The account and region this deployment manages; events of others are not acted on. */
+  home?: Home;
   logger: Logger;
+  metrics?: EventMetrics;
   now?: () => Date;
 }
 
@@ -60,31 +62,6 @@ function ownerOf(services: readonly ServiceState[], targetGroupArn: string): Ser
   return services.find((s) => s.loadBalancers.some((lb) => lb.targetGroupArn === targetGroupArn));
 }
 
-/** Running tasks of the service by the target each stands for in the target group: whom to stop. */
-async function tasksByTarget(
-  deps: AlarmReactionDeps,
-  service: ServiceState,
-  targetGroupArn: string,
-): Promise<Map<string, string>> {
-  const bindings = service.loadBalancers.filter((lb) => lb.targetGroupArn === targetGroupArn);
-  const map = new Map<string, string>();
-  for (const task of await describeServiceTasks(
-    deps.clients.ecs,
-    service.clusterName,
-    service.serviceName,
-    'RUNNING',
-  )) {
-    const instance =
-      !isAwsvpc(task) && task.containerInstanceArn
-        ? await observeEc2InstanceId(deps.clients.ecs, deps.cache, service.clusterName, task.containerInstanceArn)
-        : undefined;
-    for (const { targets } of taskTargets(task, bindings, instance)) {
-      for (const target of targets) map.set(targetLabel(target), task.taskArn);
-    }
-  }
-  return map;
-}
-
 /** observe → plan → guard → apply → verify → report, for one `CloudWatch Alarm State Change` event. */
 export async function reactToAlarmStateChange(
   event: AlarmStateChangeEvent,
@@ -94,17 +71,24 @@ export async function reactToAlarmStateChange(
   const now = deps.now ?? currentTime;
   const { alarmName, state, previousState } = event.detail;
   const base = { eventId: event.id, alarmName, audit: [] as AuditRecord[] };
-  const ignore = (why: string): AlarmReaction => {
-    logger.debug(`ignored: ${why}`, { alarmName });
+  const metrics = deps.metrics ?? eventMetrics('alarm-state-change');
+  // Dropped without an alert, so never silently: an info line and a count an operator can alarm on.
+  const ignore = (reason: IgnoredReason, why: string): AlarmReaction => {
+    logger.info(`ignored: ${why}`, { alarmName, reason });
+    metrics.ignored(reason);
     return { ...base, ignored: why };
   };
+  const foreign = deps.home && foreignOrigin(event, deps.home, event.resources);
+  if (foreign) return ignore('foreign', foreign);
   const fired = state.value === 'ALARM' && previousState.value !== 'ALARM';
   const recovered = state.value === 'OK' && previousState.value === 'ALARM';
-  if (!fired && !recovered) return ignore(`${previousState.value} → ${state.value} is not a transition to react to`);
+  if (!fired && !recovered) {
+    return ignore('not-a-transition', `${previousState.value} → ${state.value} is not a transition to react to`);
+  }
   const stale = alarmStaleness(event, now(), config.events.maxAgeSeconds);
-  if (stale) return ignore(stale);
+  if (stale) return ignore(stale.startsWith('stale') ? 'stale' : 'future-dated', stale);
   const rule = matchAlarmRule(config.alarms, event);
-  if (!rule) return ignore(`no alarm rule matches ${alarmName}`);
+  if (!rule) return ignore('no-matching-rule', `no alarm rule matches ${alarmName}`);
 
   const report = async (
     fields: Omit<AlarmReaction, 'eventId' | 'alarmName' | 'audit'> & { audit?: AuditRecord[]; serviceArn?: string },
@@ -178,40 +162,30 @@ export async function reactToAlarmStateChange(
     return report({ service: subject, ignored: 'notify only: the service carries ecs-autopilot:disabled' });
   const why = `alarm ${alarmName} fired: ${truncateText(state.reason ?? 'threshold crossed', 300)}`;
 
-  // plan
+  // plan: the episode's decision, recorded before any change
+  const episode = episodeOf(event);
   let plan: AlarmPlan;
   let reaction: string = rule.reaction;
   if (rule.reaction === 'deregister-unhealthy') {
-    const groups =
+    const targetGroupArns =
       resource.kind === 'target-group'
         ? [resource.targetGroupArn]
         : service.loadBalancers.map((lb) => lb.targetGroupArn);
-    plan = { actions: [], notes: [] };
-    for (const targetGroupArn of new Set(groups)) {
-      const health = await observeTargetGroupHealth(clients.elbv2, targetGroupArn);
-      const owners = rule.stopTasks ? await tasksByTarget(deps, service, targetGroupArn) : new Map<string, string>();
-      const part = planDeregisterUnhealthy({ rule, service, health, taskByTarget: owners, why });
-      plan.actions.push(...part.actions);
-      plan.notes.push(...part.notes);
-    }
+    plan = await planEpisodeDeregistrations(
+      { clients, cache: deps.cache, state: deps.state, dryRun: config.dryRun },
+      { rule, service, targetGroupArns, episode, why },
+    );
   } else {
     const decided = scalingDirection(event.detail, rule.reaction);
     if (decided.direction === undefined) {
       return report({ service: subject, serviceArn: service.serviceArn, plan: { actions: [], notes: [decided.why] } });
     }
-    const management = serviceManagement(config, service.clusterName, service.serviceName);
-    const scalable = await describeScalableTarget(clients.autoScaling, service.clusterName, service.serviceName);
-    plan = planScaling({
-      rule: { ...rule, reaction: decided.direction === 'out' ? 'scale-out' : 'scale-in' },
-      service,
-      bounds: management.managed ? management.scaling : undefined,
-      scalable,
-      now: now(),
-      firedAt: new Date(Date.parse(state.timestamp)),
-      why,
-    });
-    if (decided.because) plan.notes.unshift(decided.because);
     reaction = decided.direction === 'out' ? 'scale-out' : 'scale-in';
+    plan = await planEpisodeScaling(
+      { config, autoScaling: clients.autoScaling, state: deps.state, now },
+      { rule: { ...rule, reaction: reaction as 'scale-out' | 'scale-in' }, service, episode, why },
+    );
+    if (decided.because) plan.notes.unshift(decided.because);
   }
   if (disagreement) plan.notes.push(disagreement);
   logger.info(`planned ${plan.actions.length} action(s) for alarm ${alarmName} (${rule.reaction})`, {

@@ -4,6 +4,7 @@ import { type AuditRecord, auditLine, troubled } from '../executor/audit.js';
 import { type Alert, type AlertSeverity, boundedIncidentId } from '../notify/alert.js';
 import { truncateText } from '../notify/bound.js';
 import { buildAlert } from '../notify/build-alert.js';
+import { inert } from '../notify/markdown.js';
 import { alarmEpisode } from './resolve.js';
 
 /** Everything an alarm alert is built from. */
@@ -35,11 +36,12 @@ export function alarmAlert(report: AlarmReport): Alert {
   const failed = troubled(audit);
   const severity: AlertSeverity = recovered ? 'info' : failed ? 'critical' : 'warning';
   // The reason is CloudWatch's free text, as long as the alarm's author made it: the facts below must stay in view.
-  const reason = detail.state.reason === undefined ? undefined : truncateText(detail.state.reason, 1_000);
+  const reason = detail.state.reason === undefined ? undefined : truncateText(inert(detail.state.reason), 1_000);
   const what = recovered
     ? `*Recovered:* ${reason ?? 'the alarm is OK again'}`
     : `*Alarm:* ${reason ?? 'the alarm fired'}`;
-  const lines = [...audit.map(auditLine), ...notes.map((n) => `• ${n}`)];
+  // Audit lines and notes quote AWS's error messages and CloudWatch's text: inert, like the reason.
+  const lines = [...audit.map((r) => inert(auditLine(r))), ...notes.map((n) => `• ${inert(n)}`)];
   const did = recovered ? [] : [`*What ecs-autopilot did (${reaction}):*`, ...(lines.length ? lines : ['• nothing'])];
   const id = incidentId(event);
   return buildAlert({

@@ -1,6 +1,7 @@
 import { targetGroupArnOfDimension } from '../aws/arn.js';
 import type { AlarmRule } from '../config/schema.js';
 import type { AlarmStateChangeEvent } from '../events/alarm-state-change.js';
+import { untrustedTime } from '../events/origin.js';
 import { matchesPattern } from '../validation/strict.js';
 
 /** The resource an alarm is about, read from its metric dimensions, or why there is none. */
@@ -68,13 +69,17 @@ export function alarmEpisode(event: AlarmStateChangeEvent): string {
 }
 
 /**
- * Why an alarm state is too old to act on, or undefined. The state's own timestamp is the age (CloudWatch writes
- * `+0000` offsets, which Date.parse reads); the event's time stands in when that cannot be read. Pure.
+ * Why an alarm state is too old to act on, or cannot be dated, or undefined. The state's own timestamp is the age
+ * (CloudWatch writes `+0000` offsets, which Date.parse reads); the event's time stands in when that cannot be read.
+ * A state dated further ahead than clock skew explains is refused too: it would otherwise count as fresh for ever.
+ * Pure.
  */
 export function alarmStaleness(event: AlarmStateChangeEvent, now: Date, maxAgeSeconds: number): string | undefined {
   const stateAt = Date.parse(event.detail.state.timestamp);
-  const at = Number.isNaN(stateAt) ? Date.parse(event.time) : stateAt;
-  const ageSeconds = (now.getTime() - at) / 1000;
-  if (!Number.isNaN(ageSeconds) && ageSeconds <= maxAgeSeconds) return undefined;
-  return `stale: the alarm state is ${Number.isNaN(ageSeconds) ? 'of unknown age' : `${Math.round(ageSeconds)} s old`} (limit ${maxAgeSeconds} s); the alarm fires again if the condition holds`;
+  const at = Number.isNaN(stateAt) ? event.time : event.detail.state.timestamp;
+  const untrusted = untrustedTime(at, now);
+  if (untrusted) return `future-dated: the alarm state is ${untrusted}`;
+  const ageSeconds = (now.getTime() - Date.parse(at)) / 1000;
+  if (ageSeconds <= maxAgeSeconds) return undefined;
+  return `stale: the alarm state is ${Math.round(ageSeconds)} s old (limit ${maxAgeSeconds} s); the alarm fires again if the condition holds`;
 }

@@ -13,6 +13,12 @@ export function loadFunctionConfig(): AutopilotConfig {
   );
 }
 
+/** The account (from the function's own ARN) and region this deployment manages. */
+export function homeOf(context: { invokedFunctionArn: string }): { account: string; region: string } {
+  const [, , , region, account] = context.invokedFunctionArn.split(':');
+  return { account: account ?? '', region: process.env.AWS_REGION ?? region ?? '' };
+}
+
 /** The alert outbox queue every reaction reports through. */
 export function outboxUrlFromEnv(): string {
   const message = 'ALERT_OUTBOX_URL (the alert outbox queue) is required';

@@ -4,9 +4,12 @@ import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { targetGroupNameOf } from '../aws/arn.js';
 import type { AutopilotConfig } from '../config/schema.js';
+import { foreignOrigin, type Home, untrustedTime } from '../events/origin.js';
 import type { ScheduledEvent } from '../events/scheduled.js';
 import { type AuditRecord, auditErrorOf } from '../executor/audit.js';
 import { Executor } from '../executor/executor.js';
+import { currentTime } from '../lambda/clock.js';
+import { type EventMetrics, eventMetrics } from '../logging/metrics.js';
 import type { Alert } from '../notify/alert.js';
 import { enqueueAlert } from '../notify/outbox.js';
 import { type ObservationCache, observeEc2InstanceId } from '../services/observation-cache.js';
@@ -23,10 +26,16 @@ export interface ReconcileDeps {
   outboxUrl: string;
   cache: ObservationCache;
   logger: Logger;
+  /** The account and region this deployment manages; schedules of others are not acted on. */
+  home?: Home;
+  metrics?: EventMetrics;
+  now?: () => Date;
 }
 
 export interface ReconcileRun {
   eventId: string;
+  /** Why the sweep did not run at all. */
+  ignored?: string;
   services: Array<{ clusterName: string; serviceName: string; running: number; stopped: number }>;
   targetGroups: number;
   audit: AuditRecord[];
@@ -42,6 +51,16 @@ export interface ReconcileRun {
  */
 export async function reconcile(event: ScheduledEvent, deps: ReconcileDeps): Promise<ReconcileRun> {
   const { config, clients, cache, logger } = deps;
+  // A schedule of elsewhere, or dated ahead of our clock, would judge grace periods against a time that is not ours.
+  const refused =
+    (deps.home && foreignOrigin(event, deps.home, event.resources)) ||
+    untrustedTime(event.time, (deps.now ?? currentTime)());
+  if (refused) {
+    logger.info(`ignored: ${refused}`, { eventId: event.id });
+    (deps.metrics ?? eventMetrics('reconciler')).ignored(refused.startsWith('dated') ? 'future-dated' : 'foreign');
+    const findings = { unknownTargets: [], youngOrphans: [], missingTasks: [] };
+    return { eventId: event.id, ignored: refused, services: [], targetGroups: 0, audit: [], findings, notSwept: [] };
+  }
   // The schedule's own time is the reference: a late or retried run judges the grace period conservatively.
   const now = new Date(Date.parse(event.time));
 

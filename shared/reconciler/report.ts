@@ -3,6 +3,7 @@ import type { ScheduledEvent } from '../events/scheduled.js';
 import { type AuditRecord, auditLine, troubled } from '../executor/audit.js';
 import type { Alert } from '../notify/alert.js';
 import { buildAlert } from '../notify/build-alert.js';
+import { inert } from '../notify/markdown.js';
 import type { ReconcileFindings } from './plan.js';
 
 /** The run's summary alert, or undefined when it fixed and found nothing worth a person's time. Pure. */
@@ -34,7 +35,9 @@ export function reconcileAlert(input: {
     ...(notSwept.length
       ? ['*Not swept: the config and AWS disagree, or AWS could not be read:*', ...notSwept.map((n) => `• ${n}`)]
       : []),
-    ...(audit.length ? ['*Orphan targets (their task stopped past the grace period):*', ...audit.map(auditLine)] : []),
+    ...(audit.length
+      ? ['*Orphan targets (their task stopped past the grace period):*', ...audit.map((r) => inert(auditLine(r)))]
+      : []),
     ...(unknownTargets.length
       ? [
           '*Registered, but no task of a managed service owns them (left alone):*',

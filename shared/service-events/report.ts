@@ -2,6 +2,7 @@ import { capacityProviderNameOf } from '../aws/arn.js';
 import type { ServiceEvent } from '../events/service-events.js';
 import { type Alert, boundedIncidentId as bounded } from '../notify/alert.js';
 import { buildAlert } from '../notify/build-alert.js';
+import { inert } from '../notify/markdown.js';
 import type { ServiceEventClassification, ServiceSubject } from './classify.js';
 
 /** Everything reporting decides from. */
@@ -44,9 +45,9 @@ export function serviceEventAlert(report: ServiceEventReport): Alert {
   const capacityProviders =
     event['detail-type'] === 'ECS Service Action' ? (event.detail.capacityProviderArns ?? []) : [];
   const description = [
-    `*What happened:* ${classification.summary.replace(/\.+$/, '')}.`,
+    `*What happened:* ${inert(classification.summary.replace(/\.+$/, ''))}.`,
     `*Event:* \`${detail.eventName}\` (${detail.eventType}) for service \`${subject.serviceName}\` in cluster \`${subject.clusterName}\`${deployment ? `, deployment \`${deployment}\`` : ''}.`,
-    ...(detail.reason ? [`*Reason given by ECS:* ${detail.reason}`] : []),
+    ...(detail.reason ? [`*Reason given by ECS:* ${inert(detail.reason)}`] : []),
     ...(capacityProviders.length
       ? [`*Capacity providers:* ${capacityProviders.map((arn) => `\`${capacityProviderNameOf(arn)}\``).join(', ')}`]
       : []),

@@ -4,6 +4,7 @@ import type { TaskStateChangeEvent } from '../events/task-state-change.js';
 import { type AuditRecord, auditLine, troubled as isTroubled } from '../executor/audit.js';
 import type { Alert, AlertSeverity } from '../notify/alert.js';
 import { buildAlert } from '../notify/build-alert.js';
+import { inert } from '../notify/markdown.js';
 import type { StopClassification, StopKind } from './classify.js';
 import type { TaskStopPlan } from './plan.js';
 import type { TaskSubject } from './screen.js';
@@ -66,10 +67,11 @@ export function taskStopAlert(report: TaskStopReport): Alert | undefined {
   const targetGroups = audit.flatMap((r) => (r.action.kind === 'deregister-targets' ? [r.action.targetGroupArn] : []));
   const severity: AlertSeverity = troubled ? 'critical' : classification.severity;
   const taskId = taskIdOf(subject.taskArn);
-  const did = audit.length ? audit.map(auditLine) : plan.notes.map((n) => `• nothing: ${n}`);
+  const did = audit.length ? audit.map((r) => inert(auditLine(r))) : plan.notes.map((n) => `• nothing: ${inert(n)}`);
   const family = task.taskDefinitionArn ? taskDefinitionOf(task.taskDefinitionArn) : 'unknown';
   const description = [
-    `*What happened:* ${classification.summary.replace(/\.+$/, '')}.`,
+    // The summary quotes the task's stop reason and its containers' reasons, which anyone who can stop a task writes.
+    `*What happened:* ${inert(classification.summary.replace(/\.+$/, ''))}.`,
     `*Task:* \`${taskId}\` (${task.launchType ?? 'unknown launch type'}, task definition \`${family}\`), last status ${task.lastStatus}${task.stopCode ? `, stop code ${task.stopCode}` : ''}.`,
     `*What ecs-autopilot did:*\n${did.join('\n') || '• nothing'}`,
   ];

@@ -76,6 +76,9 @@ describe('Function: alarm-state-change, before it acts', () => {
     const { react } = await coldContainer(world, 'alarm-state-change', CONFIG);
     const event = loadEvent('alarm-composite') as ReturnType<typeof alarmStateChangeEvent>;
     const now = new Date().toISOString().replace('Z', '+0000');
+    // The published sample, as an alarm of this deployment's own account.
+    event.account = world.account;
+    event.resources = event.resources.map((arn) => arn.replace(':111122223333:', `:${world.account}:`));
     Object.assign(event.detail.state, {
       timestamp: now,
       actionsSuppressedBy: 'WaitPeriod',

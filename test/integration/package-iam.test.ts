@@ -40,6 +40,10 @@ const grantedActions: Record<string, string[]> & Record<FunctionName, string[]> 
   alarmStateChange: [
     'application-autoscaling:DescribeScalableTargets',
     'application-autoscaling:RegisterScalableTarget',
+    'dynamodb:DeleteItem',
+    'dynamodb:GetItem',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
     'ecs:DescribeContainerInstances',
     'ecs:DescribeServices',
     'ecs:DescribeTasks',
@@ -197,15 +201,16 @@ describe('Packaging: IAM', { timeout: PACKAGING_TIMEOUT_MS }, () => {
     );
   });
 
-  it("holds the alarm reaction's writes to this account's services, tasks and ECS desired counts", () => {
-    // Prepare
+  it("holds the alarm reaction's writes to the managed clusters' services, tasks and ECS desired counts", () => {
+    // Prepare: the shipped config manages the cluster prod
     const statements = roleStatements(template, 'AlarmStateChangeRole');
-    const granting = (action: string) => statements.filter((statement) => asArray(statement.Action).includes(action));
+    const granting = (action: string) =>
+      statements.filter((statement) => statement.Effect === 'Allow' && asArray(statement.Action).includes(action));
     const arnOfThisAccount = (service: string, resource: string) => ({
       'Fn::Sub': `arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${resource}`,
     });
     const ecsArn = (resource: string) => arnOfThisAccount('ecs', resource);
-    const inThisAccountsClusters = { ArnLike: { 'ecs:cluster': ecsArn('cluster/*') } };
+    const inManagedClusters = { ArnEquals: { 'ecs:cluster': [ecsArn('cluster/prod')] } };
     const policies = asArray(
       template.Resources.AlarmStateChangeRole?.Properties?.Policies as { PolicyDocument: { Statement: Statement[] } }[],
     );
@@ -215,12 +220,12 @@ describe('Packaging: IAM', { timeout: PACKAGING_TIMEOUT_MS }, () => {
 
     // Assess
     expect(granting('ecs:StopTask')).toEqual([
-      expect.objectContaining({ Resource: ecsArn('task/*'), Condition: inThisAccountsClusters }),
+      expect.objectContaining({ Resource: [ecsArn('task/prod/*')], Condition: inManagedClusters }),
     ]);
-    expect(granting('ecs:UpdateService')).toEqual([expect.objectContaining({ Resource: ecsArn('service/*/*') })]);
+    expect(granting('ecs:UpdateService')).toEqual([expect.objectContaining({ Resource: [ecsArn('service/prod/*')] })]);
     expect(granting('ecs:TagResource')).toEqual([
       expect.objectContaining({
-        Resource: ecsArn('service/*/*'),
+        Resource: [ecsArn('service/prod/*')],
         Condition: { 'ForAllValues:StringLike': { 'aws:TagKeys': ['ecs-autopilot:*'] } },
       }),
     ]);
@@ -236,15 +241,39 @@ describe('Packaging: IAM', { timeout: PACKAGING_TIMEOUT_MS }, () => {
       }),
     ]);
     expect(granting('ecs:ListTasks')).toEqual([
-      expect.objectContaining({ Resource: '*', Condition: inThisAccountsClusters }),
+      expect.objectContaining({ Resource: '*', Condition: inManagedClusters }),
     ]);
-    // The kill switch stays the operators': the role may never write it.
-    expect(denials).toEqual([
-      expect.objectContaining({
-        Action: 'ecs:TagResource',
-        Condition: { 'ForAnyValue:StringEquals': { 'aws:TagKeys': ['ecs-autopilot:disabled'] } },
-      }),
-    ]);
+    // Only the desired count may change: a task definition, ECS Exec or subnets in the request are refused, each on
+    // its own (a Null condition per statement), and the kill switch stays the operators'.
+    expect(denials).toEqual(
+      expect.arrayContaining([
+        ...['ecs:task-definition', 'ecs:enable-execute-command', 'ecs:subnet'].map((key) =>
+          expect.objectContaining({
+            Action: 'ecs:UpdateService',
+            Resource: '*',
+            Condition: { Null: { [key]: 'false' } },
+          }),
+        ),
+        expect.objectContaining({
+          Action: 'ecs:TagResource',
+          Condition: { 'ForAnyValue:StringEquals': { 'aws:TagKeys': ['ecs-autopilot:disabled'] } },
+        }),
+      ]),
+    );
+    expect(denials).toHaveLength(4);
+  });
+
+  it('deregisters targets only from target groups tagged ecs-autopilot:managed=true, in every role', () => {
+    // Prepare
+    const deregistering = identityStatements(template).filter(({ statement }) =>
+      asArray(statement.Action).includes('elasticloadbalancing:DeregisterTargets'),
+    );
+
+    // Assess
+    expect(deregistering.length).toBeGreaterThanOrEqual(3);
+    for (const { statement } of deregistering) {
+      expect(statement.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/ecs-autopilot:managed': 'true' } });
+    }
   });
 
   it('grants the state table only through StateTableAccess, item by item, on that table alone', () => {

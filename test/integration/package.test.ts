@@ -141,4 +141,17 @@ describe('Packaging: serverless package', { timeout: PACKAGING_TIMEOUT_MS }, () 
     });
     expect(tableNames).toEqual(functions.map(() => ({ Ref: 'StateTable' })));
   });
+
+  it("sends the automation's own alarms to the operations topic, never through the alert topic they report on", () => {
+    // Prepare
+    const alarms = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm');
+
+    // Act
+    const actions = Object.fromEntries(alarms.map(([logicalId, r]) => [logicalId, r.Properties?.AlarmActions]));
+
+    // Assess
+    expect(alarms.length).toBeGreaterThanOrEqual(2);
+    expect(actions).toEqual(Object.fromEntries(alarms.map(([logicalId]) => [logicalId, [{ Ref: 'OperationsTopic' }]])));
+    expect(template.Resources.OperationsTopic?.Type).toBe('AWS::SNS::Topic');
+  });
 });

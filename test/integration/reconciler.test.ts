@@ -165,4 +165,27 @@ describe('Function: reconciler', () => {
     expect(await membership(world)).toEqual(before);
     expect(run.audit.map((r) => r.outcome)).toEqual(['dry-run', 'dry-run']);
   });
+
+  it('does not sweep on a schedule of another account or region, nor on one dated ahead of the clock', async () => {
+    // Prepare
+    await orphan('web', 1);
+    stampStoppedTasks(proxy, new Date(Date.now() - 3_600_000));
+    const before = await membership(world);
+    const { react: sweep, awsCalls } = await coldContainer(world, 'reconciler', CONFIG);
+    const foreign = { ...scheduledEvent(world), account: '999988887777' };
+    const elsewhere = { ...scheduledEvent(world), region: 'eu-west-1' };
+    const ahead = scheduledEvent(world, new Date(Date.now() + 3_600_000));
+
+    // Act
+    const runs = [await sweep(foreign), await sweep(elsewhere), await sweep(ahead)];
+
+    // Assess: an hour ahead would make every stopped task look past its grace period
+    expect(runs.map((r) => r.ignored)).toEqual([
+      expect.stringMatching(/account 999988887777 is not ours/),
+      expect.stringMatching(/region eu-west-1 is not ours/),
+      expect.stringMatching(/^dated 3[56]\d\d s in the future/),
+    ]);
+    expect(awsCalls.total()).toBe(0);
+    expect(await membership(world)).toEqual(before);
+  });
 });

@@ -139,4 +139,23 @@ describe('Function: service-event', () => {
     // Act & Assess
     await expect(react(event)).rejects.toThrow(/detail\.deploymentId: Invalid input: expected string/);
   });
+
+  it('reports nothing for an event of another account or region, nor for one dated in the future', async () => {
+    // Prepare
+    const { react } = await coldContainer(world, 'service-event', CONFIG);
+    const foreign = { ...worldEvent(world, 'service-task-placement-failure'), account: '999988887777' };
+    const elsewhere = { ...worldEvent(world, 'service-task-placement-failure'), region: 'eu-west-1' };
+    const ahead = { ...worldEvent(world, 'service-task-placement-failure'), time: '2099-01-01T00:00:00Z' };
+
+    // Act
+    const reactions = [await react(foreign), await react(elsewhere), await react(ahead)];
+
+    // Assess
+    expect(reactions.map((r) => r.ignored)).toEqual([
+      expect.stringMatching(/account 999988887777 is not ours/),
+      expect.stringMatching(/region eu-west-1 is not ours/),
+      expect.stringMatching(/in the future/),
+    ]);
+    expect(await receiveOutbox(world)).toEqual([]);
+  });
 });

@@ -24,7 +24,10 @@ export function alarmState(event: BusEvent): unknown {
   return typeof state === 'object' && state !== null ? (state as Record<string, unknown>).value : undefined;
 }
 
-/** Alarm state changes other than the real samples' (both fire), made from them by changing the states. */
+/**
+ * Alarm state changes other than the real samples' (both fire), made from them by changing the states, and named as
+ * the shipped config's CPU rule expects (`prod-web-cpu-high`), the real samples' names matching no rule of it.
+ */
 export function alarmVariants(): Record<string, BusEvent> {
   const variant = (state: string, previousState: string): BusEvent => {
     const event = loadEvent('aws:cloudwatch-alarm-state-change-single-metric') as BusEvent;
@@ -33,6 +36,7 @@ export function alarmVariants(): Record<string, BusEvent> {
       ...event,
       detail: {
         ...detail,
+        alarmName: 'prod-web-cpu-high',
         state: { ...detail.state, value: state },
         previousState: { ...detail.previousState, value: previousState },
       },

@@ -21,7 +21,7 @@ export async function coldContainer<F extends ReplayFunction>(
   const { handler } = await replayFunctions[fn]();
   const { handler: notifier } = await import('#functions/notifier/handler.js');
   const { awsCalls } = await import('#shared/aws/call-meter.js');
-  const context = lambdaContext(fn);
+  const context = lambdaContext(fn, { account: world.account, region: world.region });
   const invoke = handler as unknown as (event: never, context: ReturnType<typeof lambdaContext>) => Promise<Result<F>>;
   return { react: (event: unknown) => invoke(event as never, context), notifier, awsCalls };
 }

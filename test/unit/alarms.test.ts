@@ -3,7 +3,12 @@ import { planDeregisterUnhealthy, planScaling, resolveCount, SCALING_TAGS } from
 import { alarmEpisode, matchAlarmRule, resolveAlarmResource } from '#shared/alarms/resolve.js';
 import { AlarmRuleSchema } from '#shared/config/schema.js';
 import { type AlarmStateChangeEvent, AlarmStateChangeEventSchema } from '#shared/events/alarm-state-change.js';
-import type { DeregisterTargetsAction, SetDesiredCountAction } from '#shared/executor/actions.js';
+import {
+  type Action,
+  actionKey,
+  type DeregisterTargetsAction,
+  type SetDesiredCountAction,
+} from '#shared/executor/actions.js';
 import { guard } from '#shared/executor/guardrails.js';
 import type { ServiceState } from '#shared/services/types.js';
 import { health, TG_WEB } from '#test/support/builders.js';
@@ -193,6 +198,51 @@ describe('Alarms: planDeregisterUnhealthy', () => {
     expect(plan.notes.join('\n')).toMatch(/1 more unhealthy target\(s\) wait/);
   });
 
+  it("takes again only the episode's own targets on a retry, never new ones", () => {
+    // Prepare: the first delivery chose 10.0.1.2; it is gone now and 10.0.1.3 turned unhealthy since
+    const now = health(TG_WEB, [
+      ['10.0.1.1', 8080, 'healthy'],
+      ['10.0.1.3', 8080, 'unhealthy'],
+      ['10.0.1.4', 8080, 'healthy'],
+    ]);
+
+    // Act
+    const plan = planDeregisterUnhealthy({
+      rule,
+      service,
+      health: now,
+      taskByTarget: new Map(),
+      episodeTargets: ['10.0.1.2:8080'],
+      why: 'alarm',
+    });
+
+    // Assess
+    expect(plan.actions).toEqual([]);
+    expect(plan.notes).toEqual([
+      'this alarm episode already took its 1 target(s) out of web-tg (10.0.1.2:8080): nothing more until the alarm fires again',
+      '1 more unhealthy target(s) wait for the next alarm (maxTargetsPerRun 1)',
+    ]);
+  });
+
+  it("deregisters the episode's recorded target again while it is still in service", () => {
+    // Act
+    const plan = planDeregisterUnhealthy({
+      rule,
+      service,
+      health: health(TG_WEB, [
+        ['10.0.1.1', 8080, 'healthy'],
+        ['10.0.1.2', 8080, 'unhealthy'],
+        ['10.0.1.3', 8080, 'unhealthy'],
+      ]),
+      taskByTarget: new Map(),
+      episodeTargets: ['10.0.1.3:8080'],
+      why: 'alarm',
+    });
+
+    // Assess
+    expect((plan.actions[0] as DeregisterTargetsAction).targets).toEqual([{ id: '10.0.1.3', port: 8080 }]);
+  });
+
   it('leaves initial and draining targets alone', () => {
     const plan = planDeregisterUnhealthy({
       rule,
@@ -217,7 +267,7 @@ describe('Alarms: planScaling', () => {
   const now = new Date('2026-11-24T12:00:00Z');
   const bounds = { minCount: 2, maxCount: 5 };
 
-  it('scales out by a percent step, clamped to the configured maximum, and records the time for the cooldown', () => {
+  it('scales out by a percent step, clamped to the configured maximum', () => {
     // Act
     const plan = planScaling({ rule: out, service, bounds, scalable: undefined, now, why: 'cpu' });
 
@@ -228,10 +278,7 @@ describe('Alarms: planScaling', () => {
       to: 5,
       basis: { bounds: { min: 2, max: 5 } },
     });
-    expect(plan.actions[1]).toMatchObject({
-      kind: 'tag-service',
-      tags: { [SCALING_TAGS.lastScaleOut]: now.toISOString() },
-    });
+    expect(plan.actions).toHaveLength(1);
   });
 
   it('does nothing at the bound, and says so', () => {
@@ -264,10 +311,10 @@ describe('Alarms: planScaling', () => {
     });
 
     // Assess
-    expect(plan.actions.map((a) => a.kind)).toEqual(['set-scalable-target-bounds', 'set-desired-count', 'tag-service']);
-    expect(plan.actions[0]).toMatchObject({ to: { min: 5, max: 5 } });
-    expect(plan.actions[1]).toMatchObject({ to: 5 });
-    expect(plan.actions[2]).toMatchObject({ tags: { [SCALING_TAGS.minCapacityBaseline]: '2' } });
+    expect(plan.actions.map((a) => a.kind)).toEqual(['tag-service', 'set-scalable-target-bounds', 'set-desired-count']);
+    expect(plan.actions[0]).toMatchObject({ tags: { [SCALING_TAGS.minCapacityBaseline]: '2' } });
+    expect(plan.actions[1]).toMatchObject({ to: { min: 5, max: 5 }, after: actionKey(plan.actions[0] as Action) });
+    expect(plan.actions[2]).toMatchObject({ to: 5 });
   });
 
   it('scales in no lower than the scalable target baseline, lowering the min it raised', () => {
@@ -286,11 +333,41 @@ describe('Alarms: planScaling', () => {
     expect(plan.actions[1]).toMatchObject({ kind: 'set-desired-count', from: 5, to: 4, basis: { bounds: { min: 2 } } });
   });
 
-  it('carries the last scale time, so the cooldown can be judged', () => {
+  it("applies the episode's recorded target count, not a new step from the count observed now", () => {
+    // Act: the first attempt decided 4 → 5 and failed before UpdateService landed; a retry observes 4 again
+    const retried = planScaling({
+      rule: out,
+      service,
+      bounds: { minCount: 1, maxCount: 10 },
+      scalable: undefined,
+      now,
+      episode: { direction: 'out', from: 4, to: 5, decidedAt: '2026-11-24T11:59:00.000Z' },
+      why: 'cpu',
+    });
+    const landed = planScaling({
+      rule: out,
+      service: { ...service, desiredCount: 5 },
+      bounds: { minCount: 1, maxCount: 10 },
+      scalable: undefined,
+      now,
+      episode: { direction: 'out', from: 4, to: 5, decidedAt: '2026-11-24T11:59:00.000Z' },
+      why: 'cpu',
+    });
+
+    // Assess: the 50 % step would make 6 (from 4) or 8 (from 5); the episode says 5
+    expect(retried.actions).toEqual([expect.objectContaining({ kind: 'set-desired-count', from: 4, to: 5 })]);
+    expect(landed.actions).toEqual([]);
+    expect(landed.notes[0]).toMatch(
+      /this alarm episode scaled web out from 4 to 5 tasks .* \(reported, not changed twice\)/,
+    );
+  });
+
+  it("carries another episode's last scale time, so the cooldown can be judged", () => {
     const last = '2026-11-24T11:58:00.000Z';
     const plan = planScaling({
       rule: out,
-      service: { ...service, tags: { [SCALING_TAGS.lastScaleOut]: last } },
+      service,
+      lastScaledAt: last,
       bounds,
       scalable: undefined,
       now,

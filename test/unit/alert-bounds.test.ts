@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planScaling, SCALING_TAGS } from '#shared/alarms/plan.js';
+import { planScaling } from '#shared/alarms/plan.js';
 import { alarmAlert } from '#shared/alarms/report.js';
 import { AlarmRuleSchema } from '#shared/config/schema.js';
 import { AlarmStateChangeEventSchema } from '#shared/events/alarm-state-change.js';
@@ -75,11 +75,11 @@ describe('Alerts: bounded by construction', () => {
 });
 
 describe('Alarms: a retried scaling alarm', () => {
-  it('reports the change its earlier attempt made instead of meeting its own cooldown', () => {
-    // Prepare: the first attempt scaled at 12:00:05 and then failed to queue its alert
+  it('reports the change its earlier attempt made instead of making another', () => {
+    // Prepare: the first attempt recorded 4 → 5 at 12:00:05, scaled, and then failed to queue its alert
     const rule = AlarmRuleSchema.parse({ reaction: 'scale-out', step: 1 });
     if (rule.reaction !== 'scale-out' && rule.reaction !== 'scale-in') throw new Error('unreachable');
-    const scaled = { ...service, tags: { [SCALING_TAGS.lastScaleOut]: '2026-11-24T12:00:05.000Z' } };
+    const scaled = { ...service, desiredCount: 5 };
 
     // Act
     const plan = planScaling({
@@ -88,14 +88,14 @@ describe('Alarms: a retried scaling alarm', () => {
       bounds: { minCount: 1, maxCount: 5 },
       scalable: undefined,
       now: new Date('2026-11-24T12:01:00Z'),
-      firedAt: new Date('2026-11-24T12:00:00.123Z'),
+      episode: { direction: 'out', from: 4, to: 5, decidedAt: '2026-11-24T12:00:05.000Z' },
       why: 'cpu',
     });
 
     // Assess
     expect(plan.actions).toEqual([]);
     expect(plan.notes).toEqual([
-      'web was scaled out at 2026-11-24T12:00:05.000Z, after this alarm fired: it runs 5 desired tasks now (reported, not changed twice)',
+      'this alarm episode scaled web out from 4 to 5 tasks (decided 2026-11-24T12:00:05.000Z); it runs 5 desired tasks now (reported, not changed twice)',
     ]);
   });
 });

@@ -1,0 +1,140 @@
+import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
+import { beforeEach, describe, expect, inject, it } from 'vitest';
+import { alarmStateChangeEvent } from '#local/alarm-events.js';
+import { loseAnswersAfterWrite } from '#local/moto-proxy-rules.js';
+import { manualTaskTransitions } from '#local/moto-server.js';
+import { provisionWorld, receiveOutbox, targetsOf, type World } from '#local/world.js';
+import { coldContainer } from '#test/support/functions.js';
+import { useMotoProxy } from '#test/support/moto-proxy-env.js';
+
+const endpoint = inject('motoEndpoint');
+const proxy = await useMotoProxy();
+
+const CONFIG = `
+version: 1
+alarms:
+  - alarmName: "-unhealthy-hosts$"
+    reaction: deregister-unhealthy
+    minHealthy: 1
+    maxTargetsPerRun: 1
+  - alarmName: "-cpu-high$"
+    reaction: scale-out
+    step: 2
+    cooldownSeconds: 300
+clusters:
+  - name: prod
+    services:
+      - name: web
+        scaling: { minCount: 1, maxCount: 10 }
+`;
+
+describe('Function: alarm-state-change, one alarm episode', () => {
+  let world: World;
+  let tg: string;
+  const ecs = new ECSClient({ endpoint, region: 'us-east-1' });
+
+  beforeEach(async () => {
+    await manualTaskTransitions(endpoint);
+    world = await provisionWorld(proxy.endpoint, { services: [{ name: 'web', tasks: 4 }] });
+    tg = world.services.web?.targetGroupArns[0] as string;
+  });
+
+  const webTask = (i: number) => world.services.web?.tasks[i] as { ip: string; port: number };
+  const unhealthy = (i: number) => proxy.setTargetHealth(tg, { id: webTask(i).ip, port: webTask(i).port }, 'unhealthy');
+  const desiredCount = async () =>
+    (await ecs.send(new DescribeServicesCommand({ cluster: 'prod', services: ['web'] }))).services?.[0]?.desiredCount;
+  const cpuHigh = (at: string) =>
+    alarmStateChangeEvent(world, { alarmName: 'prod-web-cpu-high', subject: { service: 'web' }, at });
+
+  it('scales once when UpdateService lands but its answer is lost, and the alarm is delivered again', async () => {
+    // Prepare: every attempt of UpdateService lands in moto and answers 500
+    const at = new Date().toISOString();
+    loseAnswersAfterWrite(proxy, 'ecs:UpdateService', 8);
+    const first = await coldContainer(world, 'alarm-state-change', CONFIG);
+    const lost = await first.react(cpuHigh(at));
+
+    // Act: the same ALARM again, as Lambda's retry or EventBridge's duplicate, on another container
+    const second = await coldContainer(world, 'alarm-state-change', CONFIG);
+    const again = await second.react(cpuHigh(at));
+
+    // Assess: 4 → 6 once, not 4 → 6 → 8
+    expect(lost.audit.map((r) => [r.action.kind, r.outcome])).toEqual([['set-desired-count', 'failed']]);
+    expect(await desiredCount()).toBe(6);
+    expect(again.audit).toEqual([]);
+    expect(again.plan?.notes[0]).toMatch(/this alarm episode scaled web out from 4 to 6 tasks .*not changed twice/);
+  });
+
+  it('applies the recorded step on a retry when the first attempt never reached UpdateService', async () => {
+    // Prepare: the first attempt recorded 4 → 6, then UpdateService was refused every time
+    const at = new Date().toISOString();
+    proxy.failWith5xx('ecs:UpdateService', 8);
+    const first = await coldContainer(world, 'alarm-state-change', CONFIG);
+    await first.react(cpuHigh(at));
+    proxy.reset();
+
+    // Act
+    const second = await coldContainer(world, 'alarm-state-change', CONFIG);
+    const retried = await second.react(cpuHigh(at));
+
+    // Assess
+    expect(await desiredCount()).toBe(6);
+    expect(retried.audit.map((r) => [r.action.kind, r.outcome])).toEqual([['set-desired-count', 'applied']]);
+  });
+
+  it('holds the cooldown for the next alarm even when no write after UpdateService succeeds', async () => {
+    // Prepare: tags cannot be written at all; the first episode scales 4 → 6
+    proxy.failWith5xx('ecs:TagResource', 100);
+    const first = await coldContainer(world, 'alarm-state-change', CONFIG);
+    await first.react(cpuHigh(new Date(Date.now() - 60_000).toISOString()));
+
+    // Act: a new episode of the alarm, inside the cooldown
+    const second = await coldContainer(world, 'alarm-state-change', CONFIG);
+    const next = await second.react(cpuHigh(new Date().toISOString()));
+
+    // Assess
+    expect(await desiredCount()).toBe(6);
+    expect(next.audit[0]).toMatchObject({ outcome: 'blocked', guard: { rule: 'cooldown' } });
+  });
+
+  it('removes at most maxTargetsPerRun targets per episode, however often the ALARM is delivered', async () => {
+    // Prepare: the first delivery takes the one unhealthy target out
+    const event = alarmStateChangeEvent(world, {
+      alarmName: 'prod-web-unhealthy-hosts',
+      subject: { targetGroupArn: tg },
+    });
+    unhealthy(0);
+    const first = await coldContainer(world, 'alarm-state-change', CONFIG);
+    await first.react(event);
+    unhealthy(1);
+
+    // Act: the same ALARM delivered again, after a second target turned unhealthy
+    const second = await coldContainer(world, 'alarm-state-change', CONFIG);
+    const duplicate = await second.react(event);
+
+    // Assess
+    const left = (await targetsOf(world, tg)).map((t) => t.id).sort();
+    expect(left).toEqual([webTask(1).ip, webTask(2).ip, webTask(3).ip].sort());
+    expect(duplicate.audit).toEqual([]);
+    expect(duplicate.plan?.notes.join('\n')).toMatch(/this alarm episode already took its 1 target\(s\)/);
+  });
+
+  it('does not act on an alarm of another account or region, nor on one dated in the future', async () => {
+    // Prepare
+    const { react } = await coldContainer(world, 'alarm-state-change', CONFIG);
+    const foreign = { ...cpuHigh(new Date().toISOString()), account: '999988887777' };
+    const elsewhere = { ...cpuHigh(new Date().toISOString()), region: 'eu-west-1' };
+    const future = cpuHigh(new Date(Date.now() + 3_600_000).toISOString());
+
+    // Act
+    const reactions = [await react(foreign), await react(elsewhere), await react(future)];
+
+    // Assess
+    expect(reactions.map((r) => r.ignored)).toEqual([
+      expect.stringMatching(/account 999988887777 is not ours/),
+      expect.stringMatching(/region eu-west-1 is not ours/),
+      expect.stringMatching(/^future-dated: the alarm state is dated 3[56]\d\d s in the future/),
+    ]);
+    expect(await desiredCount()).toBe(4);
+    expect(await receiveOutbox(world)).toEqual([]);
+  });
+});
