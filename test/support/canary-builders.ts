@@ -155,3 +155,39 @@ export function runTicks(
   }
   return { record, obs, plans };
 }
+
+/** A release ramping at step `step` (percent of the default steps) whose weights have been read back. */
+export function ramping(step: number, weights: [number, number], stepStartedAt = T0): CanaryRecord {
+  return pendingRecord({
+    phase: 'ramping',
+    step,
+    stepStartedAt,
+    written: { canary: weights[0], stable: weights[1], at: T0, verified: true, attempts: 1 },
+  });
+}
+
+export function atWeights(
+  canaryWeight: number,
+  stableWeight: number,
+  canaryTasks: number,
+  now = T0,
+): CanaryObservation {
+  return observation({
+    now,
+    forward: {
+      targetGroups: [
+        { targetGroupArn: TG_BLUE, weight: stableWeight },
+        { targetGroupArn: TG_GREEN, weight: canaryWeight },
+      ],
+    },
+    canary: side({
+      service: 'web-green',
+      targetGroupArn: TG_GREEN,
+      taskDefinition: TD_NEW,
+      desiredCount: canaryTasks,
+      runningCount: canaryTasks,
+      healthyTargets: canaryTasks,
+      registeredTargets: canaryTasks,
+    }),
+  });
+}

@@ -3,16 +3,14 @@ import { planCanaryTick } from '#shared/canary/plan.js';
 import type { CanaryRecord } from '#shared/canary/status.js';
 import type { CanaryObservation } from '#shared/canary/types.js';
 import {
-  applyPlan,
+  atWeights,
   canaryConfig,
   judge,
   minutes,
   observation,
   pendingRecord,
-  runTicks,
-  side,
+  ramping,
   T0,
-  TD_NEW,
   TG_BLUE,
   TG_GREEN,
   TG_OTHER,
@@ -21,37 +19,6 @@ import {
 const config = canaryConfig();
 const plan = (record: CanaryRecord, obs: CanaryObservation, cfg = config) =>
   planCanaryTick({ config: cfg, record, observation: obs, judge: judge(cfg) });
-
-/** A release ramping at step `step` (percent of the default steps) whose weights have been read back. */
-function ramping(step: number, weights: [number, number], stepStartedAt = T0): CanaryRecord {
-  return pendingRecord({
-    phase: 'ramping',
-    step,
-    stepStartedAt,
-    written: { canary: weights[0], stable: weights[1], at: T0, verified: true, attempts: 1 },
-  });
-}
-
-function atWeights(canaryWeight: number, stableWeight: number, canaryTasks: number, now = T0): CanaryObservation {
-  return observation({
-    now,
-    forward: {
-      targetGroups: [
-        { targetGroupArn: TG_BLUE, weight: stableWeight },
-        { targetGroupArn: TG_GREEN, weight: canaryWeight },
-      ],
-    },
-    canary: side({
-      service: 'web-green',
-      targetGroupArn: TG_GREEN,
-      taskDefinition: TD_NEW,
-      desiredCount: canaryTasks,
-      runningCount: canaryTasks,
-      healthyTargets: canaryTasks,
-      registeredTargets: canaryTasks,
-    }),
-  });
-}
 
 describe('Planner: planCanaryTick', () => {
   it('deploys the task definition and scales the canary before it writes any weight', () => {
@@ -274,52 +241,5 @@ describe('Planner: planCanaryTick', () => {
     // Assess
     expect(result.decision).toBe('pause');
     expect(result.reason).toContain('ECS owns its weights');
-  });
-
-  it('promotes a good canary 5 → 100 and scales the old side in only after weight 0 and the delay', () => {
-    // Act
-    const { record, plans, obs } = runTicks(config, { record: pendingRecord(), obs: observation() }, 40);
-
-    // Assess
-    const written = plans.flatMap((p) =>
-      p.intents.filter((i) => i.kind === 'set-weights').map((i) => i.weights.canary),
-    );
-    expect(written).toEqual([5, 10, 25, 50, 100]);
-    expect(record).toMatchObject({ phase: 'done', idleScaledDown: true });
-    expect(obs.stable.desiredCount).toBe(0);
-    expect(obs.canary.desiredCount).toBe(10);
-    const scaleIn = plans.findIndex((p) => p.decision === 'scale-down');
-    const done = plans.findIndex((p) => p.intents.some((i) => i.kind === 'set-weights' && i.weights.stable === 0));
-    expect(scaleIn - done).toBeGreaterThanOrEqual(1);
-  });
-
-  it('applies the rollback to the canary side, then scales it in once its weight 0 is verified', () => {
-    // Prepare
-    const start = { record: ramping(2, [25, 75]), obs: atWeights(25, 75, 3) };
-    start.obs.alarms = [{ name: 'web-5xx', state: 'ALARM' }];
-
-    // Act
-    const { record, obs } = runTicks(config, start, 5);
-
-    // Assess
-    expect(record).toMatchObject({ phase: 'rolled-back', idleScaledDown: true });
-    expect(obs.canary.desiredCount).toBe(0);
-    expect(obs.stable.desiredCount).toBe(10);
-  });
-
-  it('confirms a write that landed before its record said so', () => {
-    // Prepare
-    const record = {
-      ...ramping(4, [100, 0]),
-      written: { canary: 100, stable: 0, at: T0, verified: false, attempts: 1 },
-    };
-
-    // Act
-    const result = plan(record, atWeights(100, 0, 10));
-    const after = applyPlan(config, record, atWeights(100, 0, 10), result);
-
-    // Assess
-    expect(result.decision).toBe('complete');
-    expect(after.record.phase).toBe('done');
   });
 });
