@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { integerInRange, linearRegexSchema, nearest, strictObject, unknownKeysMessage } from '../validation/strict.js';
 import { CanariesSchema } from './canary.js';
+import { NotificationsSchema } from './notifications.js';
 
 /** How stops of a managed service's tasks are handled. */
 export const TaskFailurePolicySchema = strictObject({
@@ -182,6 +183,7 @@ export const AutopilotConfigSchema = strictObject({
         'A registered target whose task stopped at least this long ago is an orphan to deregister. At most an hour: ECS forgets stopped tasks after about that long.',
       ),
   }).default({ orphanGraceSeconds: 600 }),
+  notifications: NotificationsSchema,
   clusters: z.array(ClusterSchema).min(1).describe('Clusters and services under management.'),
   canaries: CanariesSchema,
 }).superRefine((config, ctx) => {

@@ -27,6 +27,8 @@ export const AlertSchema = z.object({
   relatedResources: z.array(z.string()),
   dryRun: z.boolean(),
   occurredAt: z.iso.datetime({ offset: true }),
+  /** Figures a person scans first (counts, first and last time), shown as fields beside the standard facts. */
+  facts: z.array(z.object({ label: z.string().min(1), value: z.string() })).optional(),
 });
 
 export type Alert = z.output<typeof AlertSchema>;

@@ -64,6 +64,7 @@ export function toChatbotNotification(alert: Alert): ChatbotNotification {
         account: alert.account,
         occurredAt: alert.occurredAt,
         dryRun: String(alert.dryRun),
+        ...Object.fromEntries((alert.facts ?? []).map((f) => [f.label, f.value])),
       },
     },
   });

@@ -1,0 +1,176 @@
+import type { GroupingOptions } from '../../config/notifications.js';
+import type { Alert, AlertSeverity } from '../alert.js';
+import { groupMessage } from './summary.js';
+import type { AlertGroup, PendingAlerts, ReceivedAlert } from './types.js';
+
+/** How long a record's receipt is remembered: longer than SQS can redeliver it (5 receives × 90 s visibility). */
+const RECEIPT_MEMORY_MS = 15 * 60_000;
+/** Bounds on what a group remembers, so that its item stays far below DynamoDB's 400 KB in any storm. */
+const MAX_RECEIPTS = 2_000;
+const MAX_INCIDENTS = 1_000;
+
+const severityRank: Record<AlertSeverity, number> = { critical: 3, warning: 2, info: 1 };
+const ms = (iso: string) => Date.parse(iso);
+const seconds = (n: number) => n * 1000;
+
+/** The group an alert belongs to: its service and its kind. */
+export function groupKeyOf(alert: Alert): string {
+  return `${alert.cluster}/${alert.service}/${alert.kind}`;
+}
+
+/** What recording one alert decided. */
+export interface RecordOutcome {
+  group: AlertGroup;
+  /** False when the record had been counted before (a redelivery): the group is unchanged. */
+  counted: boolean;
+  /** When a flush must run for the alerts now waiting; undefined when none waits. */
+  flushAt?: Date;
+}
+
+/** Keeps the newest entries of a map of id → epoch ms, dropping those older than `since` and any beyond `max`. */
+function prune(entries: Record<string, number>, since: number, max: number): Record<string, number> {
+  const kept = Object.entries(entries)
+    .filter(([, at]) => at >= since)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, max);
+  return Object.fromEntries(kept);
+}
+
+function openGroup(alert: Alert, at: string, options: GroupingOptions): AlertGroup {
+  return {
+    key: groupKeyOf(alert),
+    cluster: alert.cluster,
+    service: alert.service,
+    kind: alert.kind,
+    threadId: alert.incidentId,
+    openedAt: at,
+    lastAlertAt: at,
+    total: 0,
+    repeatsNotSent: 0,
+    messages: 0,
+    dueAt: new Date(ms(at) + seconds(options.groupWaitSeconds)).toISOString(),
+    counted: {},
+    incidents: {},
+    unsent: [],
+  };
+}
+
+/** A group is over when it has been quiet for the repeat interval and owes nothing: the next alert opens a new one. */
+export function isOver(group: AlertGroup, now: Date, options: GroupingOptions): boolean {
+  const quietSince = ms(group.lastAlertAt);
+  return (
+    !group.pending && group.unsent.length === 0 && now.getTime() - quietSince >= seconds(options.repeatIntervalSeconds)
+  );
+}
+
+function addToPending(pending: PendingAlerts | undefined, alert: Alert, at: string, isNew: boolean): PendingAlerts {
+  if (!pending) {
+    return {
+      count: 1,
+      newIncidents: isNew ? 1 : 0,
+      firstAt: at,
+      lastAt: at,
+      bySeverity: { critical: 0, warning: 0, info: 0, [alert.severity]: 1 },
+      worst: alert,
+    };
+  }
+  return {
+    count: pending.count + 1,
+    newIncidents: pending.newIncidents + (isNew ? 1 : 0),
+    firstAt: ms(at) < ms(pending.firstAt) ? at : pending.firstAt,
+    lastAt: ms(at) > ms(pending.lastAt) ? at : pending.lastAt,
+    bySeverity: { ...pending.bySeverity, [alert.severity]: pending.bySeverity[alert.severity] + 1 },
+    worst: severityRank[alert.severity] > severityRank[pending.worst.severity] ? alert : pending.worst,
+  };
+}
+
+/**
+ * Counts one alert into its group (opening the group if there is none, or the last one is over). Pure. A record seen
+ * before changes nothing but still asks for the flush its group waits for, in case the first attempt never asked.
+ */
+export function recordAlert(
+  current: AlertGroup | undefined,
+  received: ReceivedAlert,
+  now: Date,
+  options: GroupingOptions,
+): RecordOutcome {
+  const { alert, receiptId } = received;
+  const at = now.toISOString();
+  if (current && current.counted[receiptId] !== undefined) {
+    return { group: current, counted: false, ...(current.pending ? { flushAt: new Date(current.dueAt) } : {}) };
+  }
+  const base = current && !isOver(current, now, options) ? current : openGroup(alert, at, options);
+  const isNew = base.incidents[alert.incidentId] === undefined;
+  const wasWaiting = base.pending !== undefined;
+  // After a quiet spell the next message is due at once if its group interval has already passed.
+  const dueAt =
+    wasWaiting || base.messages === 0
+      ? base.dueAt
+      : new Date(
+          Math.max(now.getTime(), ms(base.lastMessageAt ?? at) + seconds(options.groupIntervalSeconds)),
+        ).toISOString();
+  const group: AlertGroup = {
+    ...base,
+    lastAlertAt: ms(at) > ms(base.lastAlertAt) ? at : base.lastAlertAt,
+    total: base.total + 1,
+    pending: addToPending(
+      base.pending,
+      alert,
+      alert.occurredAt && ms(alert.occurredAt) <= now.getTime() ? alert.occurredAt : at,
+      isNew,
+    ),
+    dueAt,
+    counted: prune({ ...base.counted, [receiptId]: now.getTime() }, now.getTime() - RECEIPT_MEMORY_MS, MAX_RECEIPTS),
+    incidents: prune(
+      { ...base.incidents, [alert.incidentId]: now.getTime() },
+      now.getTime() - seconds(options.repeatIntervalSeconds),
+      MAX_INCIDENTS,
+    ),
+  };
+  return { group, counted: true, flushAt: new Date(group.dueAt) };
+}
+
+/** What a flush decided. */
+export interface FlushPlan {
+  group: AlertGroup;
+  /** The message to send now, if one is due. */
+  message?: Alert;
+  /** When to look again, if alerts wait for a later time. */
+  flushAt?: Date;
+}
+
+/**
+ * Decides whether the alerts waiting in a group make a message now. Pure. The first message of a group that holds one
+ * alert is that alert; otherwise one summary with the exact counts. Waiting repeats of incidents already told make a
+ * message only once the repeat interval has passed since the last one; before that they are counted and left out.
+ */
+export function planFlush(group: AlertGroup, now: Date, options: GroupingOptions): FlushPlan {
+  const { pending } = group;
+  if (!pending) return { group };
+  if (now.getTime() < ms(group.dueAt)) return { group, flushAt: new Date(group.dueAt) };
+  const repeatDue =
+    group.lastMessageAt === undefined ||
+    now.getTime() - ms(group.lastMessageAt) >= seconds(options.repeatIntervalSeconds);
+  const { pending: _sent, ...rest } = group;
+  if (pending.newIncidents === 0 && !repeatDue) {
+    return { group: { ...rest, repeatsNotSent: group.repeatsNotSent + pending.count } };
+  }
+  const message = groupMessage(group, pending);
+  return {
+    group: {
+      ...rest,
+      repeatsNotSent: 0,
+      messages: group.messages + 1,
+      lastMessageAt: now.toISOString(),
+      dueAt: new Date(now.getTime() + seconds(options.groupIntervalSeconds)).toISOString(),
+      unsent: [...group.unsent, message],
+    },
+    message,
+  };
+}
+
+/** The group once these messages are known to be sent (by their dedup keys). Pure. */
+export function confirmSent(group: AlertGroup, dedupKeys: string[]): AlertGroup {
+  const sent = new Set(dedupKeys);
+  return { ...group, unsent: group.unsent.filter((m) => !sent.has(m.dedupKey ?? m.incidentId)) };
+}
