@@ -1,11 +1,12 @@
 import type { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import type { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
+import { AutopilotError } from '../errors.js';
 
 /** Where the incoming webhook's URL is kept: an SSM SecureString parameter or a Secrets Manager secret. */
 export type WebhookUrlSource = { store: 'ssm'; name: string } | { store: 'secretsmanager'; name: string };
 
 /** The webhook URL could not be read, or what was read is not a webhook URL. Never carries the value itself. */
-export class SlackWebhookUrlError extends Error {
+export class SlackWebhookUrlError extends AutopilotError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'SlackWebhookUrlError';

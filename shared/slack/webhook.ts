@@ -1,7 +1,8 @@
+import { AutopilotError } from '../errors.js';
 import type { SlackMessage } from './message.js';
 
 /** Slack did not take a message. The message names the webhook only by its host: the path is the secret. */
-export class SlackWebhookError extends Error {
+export class SlackWebhookError extends AutopilotError {
   /** The HTTP status, when Slack answered. */
   readonly status: number | undefined;
 
