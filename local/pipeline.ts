@@ -56,7 +56,12 @@ export function outboxEvent(world: World, messages: OutboxMessage[]): SQSEvent {
       receiptHandle: m.receiptHandle,
       body: m.body,
       attributes: m.attributes as never,
-      messageAttributes: {},
+      messageAttributes: Object.fromEntries(
+        Object.entries(m.messageAttributes).map(([name, value]) => [
+          name,
+          { stringValue: value, dataType: 'String', stringListValues: [], binaryListValues: [] },
+        ]),
+      ),
       md5OfBody: '',
       eventSource: 'aws:sqs',
       eventSourceARN: queueArn,

@@ -3,11 +3,15 @@ import { getStringFromEnv } from '@aws-lambda-powertools/commons/utils/env';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { dynamodbClient } from '#shared/aws/dynamodb.js';
+import { documentClient, dynamodbClient } from '#shared/aws/dynamodb.js';
 import { snsClient } from '#shared/aws/sns.js';
+import { sqsClient } from '#shared/aws/sqs.js';
 import { awsCallDeadline } from '#shared/lambda/deadline.js';
+import { loadFunctionConfig } from '#shared/lambda/runtime.js';
 import { logger } from '#shared/logging/logger.js';
 import { alertDelivery } from '#shared/notify/deliver.js';
+import { outboxRouter } from '#shared/notify/grouping/route.js';
+import { groupingFromEnv } from '#shared/notify/grouping/wiring.js';
 import { idempotencyRecords, stateTableNameFromEnv } from '#shared/state/index.js';
 
 const topicArn = getStringFromEnv({
@@ -16,16 +20,19 @@ const topicArn = getStringFromEnv({
 });
 const published = idempotencyRecords(dynamodbClient, stateTableNameFromEnv(), 'notifier#published-alerts');
 const delivery = alertDelivery({ sns: snsClient, topicArn, published, logger });
+const grouping = groupingFromEnv({ documentClient, sqs: sqsClient }, loadFunctionConfig().notifications.grouping);
+const router = outboxRouter({ publish: (record) => delivery.deliver(record), grouping, logger });
 const processor = new SqsFifoPartialProcessorAsync();
 
 /**
- * Delivers the alert outbox to SNS, each alert once. A failed record holds back only the later records of its own
- * message group (one service's alerts stay in order); the others are delivered, and only failures are retried.
+ * Delivers the alert outbox: alerts are counted into their groups (grouping on) or published to SNS, each once. A
+ * failed record holds back only the later records of its own message group; only failures are retried.
  */
 export const handler = middy<SQSEvent, SQSBatchResponse>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(awsCallDeadline())
-  .handler((event, context) => {
+  .handler(async (event, context) => {
     delivery.startInvocation(context);
-    return processPartialResponse(event, delivery.deliver, processor, { context, skipGroupOnError: true });
+    const batch = await router.startBatch(event.Records);
+    return processPartialResponse(event, batch.deliver, processor, { context, skipGroupOnError: true });
   });

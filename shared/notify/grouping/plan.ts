@@ -23,7 +23,7 @@ export interface RecordOutcome {
   group: AlertGroup;
   /** False when the record had been counted before (a redelivery): the group is unchanged. */
   counted: boolean;
-  /** When a flush must run for the alerts now waiting; undefined when none waits. */
+  /** When a flush must be asked for; undefined when none waits or one was already asked for this due time. */
   flushAt?: Date;
 }
 
@@ -127,7 +127,8 @@ export function recordAlert(
       MAX_INCIDENTS,
     ),
   };
-  return { group, counted: true, flushAt: new Date(group.dueAt) };
+  if (group.flushRequestedFor === group.dueAt) return { group, counted: true };
+  return { group: { ...group, flushRequestedFor: group.dueAt }, counted: true, flushAt: new Date(group.dueAt) };
 }
 
 /** What a flush decided. */
@@ -143,11 +144,16 @@ export interface FlushPlan {
  * Decides whether the alerts waiting in a group make a message now. Pure. The first message of a group that holds one
  * alert is that alert; otherwise one summary with the exact counts. Waiting repeats of incidents already told make a
  * message only once the repeat interval has passed since the last one; before that they are counted and left out.
+ * A flush that comes early (SQS delays at most 15 minutes) asks again for the time it was meant for; a stale one,
+ * for a due time that has since moved, does nothing, since a request for the new time exists.
  */
-export function planFlush(group: AlertGroup, now: Date, options: GroupingOptions): FlushPlan {
+export function planFlush(group: AlertGroup, now: Date, options: GroupingOptions, requestedFor?: string): FlushPlan {
   const { pending } = group;
   if (!pending) return { group };
-  if (now.getTime() < ms(group.dueAt)) return { group, flushAt: new Date(group.dueAt) };
+  if (now.getTime() < ms(group.dueAt)) {
+    const sameRequest = requestedFor === undefined || ms(requestedFor) === ms(group.dueAt);
+    return sameRequest ? { group, flushAt: new Date(group.dueAt) } : { group };
+  }
   const repeatDue =
     group.lastMessageAt === undefined ||
     now.getTime() - ms(group.lastMessageAt) >= seconds(options.repeatIntervalSeconds);

@@ -36,6 +36,8 @@ export interface AlertGroup {
   lastMessageAt?: string;
   /** When the waiting alerts are due: group wait after opening, group interval after a message. */
   dueAt: string;
+  /** The due time a flush has been asked for: one request per due time, however many alerts wait for it. */
+  flushRequestedFor?: string;
   /** Receipts of the alerts already counted, by receipt id → epoch ms: a redelivered record is not counted twice. */
   counted: Record<string, number>;
   /** Incidents already in a message or waiting, by incident id → epoch ms. */

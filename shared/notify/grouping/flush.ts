@@ -1,0 +1,39 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { GroupingOptions } from '../../config/notifications.js';
+import type { StateStore } from '../../state/index.js';
+import { flushGroup } from './durable.js';
+import { enqueueGroupMessage, FlushRequestSchema, requestFlush } from './queues.js';
+
+/** What a flush of the stack needs. */
+export interface FlushWiring {
+  store: StateStore;
+  sqs: SQSClient;
+  flushQueueUrl: string;
+  outboxUrl: string;
+  options: GroupingOptions;
+  logger: Pick<Logger, 'info'>;
+  now?: () => Date;
+}
+
+/**
+ * Handles one flush request: sends what the group owes to the alert outbox (the notifier publishes it), and asks
+ * again when the request came before its time.
+ */
+export async function flushGroupRequest(body: string, wiring: FlushWiring): Promise<void> {
+  const request = FlushRequestSchema.parse(JSON.parse(body));
+  const now = wiring.now ?? (() => new Date());
+  const { sent, flushAt } = await flushGroup(request, {
+    store: wiring.store,
+    now,
+    options: wiring.options,
+    logger: wiring.logger,
+    send: (message) => enqueueGroupMessage(wiring.sqs, wiring.outboxUrl, message),
+  });
+  if (flushAt) {
+    await requestFlush(wiring.sqs, wiring.flushQueueUrl, { ...request, flushAt: flushAt.toISOString() }, now());
+    wiring.logger.info(`group ${request.groupKey} not due yet: asked again for ${flushAt.toISOString()}`);
+  } else if (sent.length === 0) {
+    wiring.logger.info(`group ${request.groupKey}: nothing due`);
+  }
+}
