@@ -30,3 +30,29 @@ export const groupingDefaults: GroupingOptions = {
 export const NotificationsSchema = strictObject({ grouping: GroupingSchema.default(groupingDefaults) }).default({
   grouping: groupingDefaults,
 });
+
+/** When failed stops of one service count as a crash loop: ECS's deployment circuit-breaker formula by default. */
+export const CrashLoopSchema = strictObject({
+  enabled: z.boolean().default(true).describe('Raise one critical alert when a service keeps failing its tasks.'),
+  windowSeconds: integerInRange(120, 3600, 'seconds')
+    .default(600)
+    .describe('Failed stops are counted within this window.'),
+  desiredCountShare: z
+    .number()
+    .min(0)
+    .max(10)
+    .default(0.5)
+    .describe('The threshold is this share of the desired count (ECS: 0.5), held between minStops and maxStops.'),
+  minStops: integerInRange(1, 10_000, '').default(3).describe('The threshold is never below this (ECS: 3).'),
+  maxStops: integerInRange(1, 10_000, '').default(200).describe('The threshold is never above this (ECS: 200).'),
+});
+
+export type CrashLoopOptions = z.output<typeof CrashLoopSchema>;
+
+export const crashLoopDefaults: CrashLoopOptions = {
+  enabled: true,
+  windowSeconds: 600,
+  desiredCountShare: 0.5,
+  minStops: 3,
+  maxStops: 200,
+};

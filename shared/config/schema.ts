@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { integerInRange, linearRegexSchema, nearest, strictObject, unknownKeysMessage } from '../validation/strict.js';
 import { CanariesSchema } from './canary.js';
-import { NotificationsSchema } from './notifications.js';
+import { CrashLoopSchema, crashLoopDefaults, NotificationsSchema } from './notifications.js';
 
 /** How stops of a managed service's tasks are handled. */
 export const TaskFailurePolicySchema = strictObject({
@@ -184,6 +184,7 @@ export const AutopilotConfigSchema = strictObject({
       ),
   }).default({ orphanGraceSeconds: 600 }),
   notifications: NotificationsSchema,
+  crashLoop: CrashLoopSchema.default(crashLoopDefaults),
   clusters: z.array(ClusterSchema).min(1).describe('Clusters and services under management.'),
   canaries: CanariesSchema,
 }).superRefine((config, ctx) => {
