@@ -31,6 +31,8 @@ export interface AlertContent {
   relatedResources: string[];
   dryRun: boolean;
   occurredAt: string;
+  /** Figures shown as fields beside the standard facts (counts, thresholds). */
+  facts?: Alert['facts'];
 }
 
 function link(to: AlertLinkTo, region: string): Alert['links'][number] {
@@ -70,5 +72,6 @@ export function buildAlert(content: AlertContent): Alert {
     relatedResources: content.relatedResources,
     dryRun: content.dryRun,
     occurredAt: content.occurredAt,
+    ...(content.facts ? { facts: content.facts } : {}),
   };
 }

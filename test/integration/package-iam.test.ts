@@ -21,7 +21,9 @@ type FunctionName =
   | 'reconciler'
   | 'notifier'
   | 'canaryPromoter'
-  | 'deploymentHook';
+  | 'deploymentHook'
+  | 'alertFlush'
+  | 'slackNotifier';
 
 /**
  * Every IAM action each function's role allows, and nothing else: what the function's code calls (see the AWS calls
@@ -84,7 +86,21 @@ const grantedActions: Record<string, string[]> & Record<FunctionName, string[]> 
     'sqs:DeleteMessage',
     'sqs:GetQueueAttributes',
     'sqs:ReceiveMessage',
+    'sqs:SendMessage',
   ],
+  alertFlush: [
+    'dynamodb:DeleteItem',
+    'dynamodb:GetItem',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'logs:CreateLogStream',
+    'logs:PutLogEvents',
+    'sqs:DeleteMessage',
+    'sqs:GetQueueAttributes',
+    'sqs:ReceiveMessage',
+    'sqs:SendMessage',
+  ],
+  slackNotifier: ['kms:Decrypt', 'logs:CreateLogStream', 'logs:PutLogEvents', 'sqs:SendMessage', 'ssm:GetParameter'],
   // The shipped config names no canary: no weight write and no UpdateService is granted (see canary-iam.test.ts).
   canaryPromoter: [
     'cloudwatch:DescribeAlarms',

@@ -14,6 +14,7 @@ const referenceStandIns: Record<string, string> = {
   ALERT_OUTBOX_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/ecs-autopilot-ci-alert-outbox.fifo',
   ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:ecs-autopilot-ci-alerts',
   STATE_TABLE_NAME: 'ecs-autopilot-ci-state',
+  ALERT_FLUSH_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/ecs-autopilot-ci-alert-flush',
 };
 
 describe('Packaging: function zips', { timeout: PACKAGING_TIMEOUT_MS }, () => {

@@ -13,10 +13,14 @@ type FunctionName =
   | 'reconciler'
   | 'notifier'
   | 'canaryPromoter'
-  | 'deploymentHook';
+  | 'deploymentHook'
+  | 'alertFlush'
+  | 'slackNotifier';
 
 /** Lambda's async invocation of the event-driven functions: its retries and the oldest event it still hands over. */
-const asyncInvocation: Partial<Record<FunctionName, { retries: number; maxAgeSeconds: number }>> = {
+const asyncInvocation: Partial<
+  Record<FunctionName, { retries: number; maxAgeSeconds: number; deadLetterQueue?: string }>
+> = {
   taskStateChange: { retries: 2, maxAgeSeconds: 300 },
   alarmStateChange: { retries: 2, maxAgeSeconds: 300 },
   // Alert only: a late alert is still worth sending.
@@ -25,6 +29,8 @@ const asyncInvocation: Partial<Record<FunctionName, { retries: number; maxAgeSec
   reconciler: { retries: 0, maxAgeSeconds: 300 },
   // The next minute's pass is the retry.
   canaryPromoter: { retries: 0, maxAgeSeconds: 60 },
+  // Invoked by SNS; a late alert is still worth posting, and what fails waits in a queue of Slack messages.
+  slackNotifier: { retries: 2, maxAgeSeconds: 3600, deadLetterQueue: 'SlackDeadLetterQueue' },
 };
 
 describe('Packaging: serverless package', { timeout: PACKAGING_TIMEOUT_MS }, () => {
@@ -44,11 +50,11 @@ describe('Packaging: serverless package', { timeout: PACKAGING_TIMEOUT_MS }, () 
     const resources = template.Resources;
     const byType = (type: string) => Object.values(resources).filter((resource) => resource.Type === type);
     const expected = Object.entries(asyncInvocation)
-      .map(([functionName, { retries, maxAgeSeconds }]) => ({
+      .map(([functionName, { retries, maxAgeSeconds, deadLetterQueue = 'EventsDeadLetterQueue' }]) => ({
         function: `${pascal(functionName)}LambdaFunction`,
         retries,
         maxAgeSeconds,
-        onFailure: { 'Fn::GetAtt': ['EventsDeadLetterQueue', 'Arn'] },
+        onFailure: { 'Fn::GetAtt': [deadLetterQueue, 'Arn'] },
       }))
       .sort((a, b) => a.function.localeCompare(b.function));
 
@@ -68,11 +74,10 @@ describe('Packaging: serverless package', { timeout: PACKAGING_TIMEOUT_MS }, () 
       expect(resources[logicalId]?.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'] });
     }
     expect(configured).toEqual(expected);
-    expect(byType('AWS::Lambda::EventSourceMapping')).toEqual([
-      expect.objectContaining({
-        Properties: expect.objectContaining({ BatchSize: 10, FunctionResponseTypes: ['ReportBatchItemFailures'] }),
-      }),
-    ]);
+    const sqsSource = expect.objectContaining({
+      Properties: expect.objectContaining({ BatchSize: 10, FunctionResponseTypes: ['ReportBatchItemFailures'] }),
+    });
+    expect(byType('AWS::Lambda::EventSourceMapping')).toEqual([sqsSource, sqsSource]);
   });
 
   it('runs one alarm reaction and one sweep at a time, and gives a sweep two minutes', () => {
@@ -94,6 +99,8 @@ describe('Packaging: serverless package', { timeout: PACKAGING_TIMEOUT_MS }, () 
       canaryPromoter: { reserved: 1, timeout: 50 },
       // ECS calls it again while it answers IN_PROGRESS: each call is a few reads.
       deploymentHook: { reserved: undefined, timeout: 30 },
+      alertFlush: { reserved: undefined, timeout: 15 },
+      slackNotifier: { reserved: undefined, timeout: 30 },
     });
   });
 
@@ -153,5 +160,35 @@ describe('Packaging: serverless package', { timeout: PACKAGING_TIMEOUT_MS }, () 
     expect(alarms.length).toBeGreaterThanOrEqual(2);
     expect(actions).toEqual(Object.fromEntries(alarms.map(([logicalId]) => [logicalId, [{ Ref: 'OperationsTopic' }]])));
     expect(template.Resources.OperationsTopic?.Type).toBe('AWS::SNS::Topic');
+  });
+  it('subscribes the Slack function to the alert topic, with a DLQ for what SNS cannot hand over', () => {
+    // Act
+    const subscriptions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::SNS::Subscription');
+
+    // Assess
+    expect(subscriptions).toEqual([
+      expect.objectContaining({
+        Properties: expect.objectContaining({
+          TopicArn: { Ref: 'AlertTopic' },
+          Protocol: 'lambda',
+          Endpoint: { 'Fn::GetAtt': ['SlackNotifierLambdaFunction', 'Arn'] },
+          RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': ['SlackDeadLetterQueue', 'Arn'] } },
+        }),
+      }),
+    ]);
+  });
+
+  it('keeps the Slack webhook URL out of the template: the function is told the SSM parameter name only', () => {
+    // Prepare
+    const text = JSON.stringify(template);
+    const environment = template.Resources.SlackNotifierLambdaFunction?.Properties?.Environment as
+      | { Variables: Record<string, unknown> }
+      | undefined;
+    const variables = environment?.Variables ?? {};
+
+    // Assess
+    expect(text).not.toMatch(/hooks\.slack\.com|\/services\/T[A-Z0-9]+\//);
+    expect(Object.keys(variables).filter((name) => name.startsWith('SLACK_'))).toEqual(['SLACK_WEBHOOK_URL_PARAMETER']);
+    expect(variables.SLACK_WEBHOOK_URL_PARAMETER).toBe('/ecs-autopilot/ci/slack-webhook-url');
   });
 });

@@ -1,5 +1,6 @@
-import { shortName } from '../../executor/actions.js';
-import { type Alert, boundedIncidentId, consoleLinks } from '../../notify/alert.js';
+import { taskDefinitionOf } from '../../aws/arn.js';
+import type { Alert } from '../../notify/alert.js';
+import { buildAlert } from '../../notify/build-alert.js';
 import type { StopClassification } from '../classify.js';
 import type { CrashLoopVerdict } from './plan.js';
 
@@ -40,34 +41,31 @@ export function crashLoopAlert(report: CrashLoopReport): Alert {
   const { cluster, service, region, verdict, stops } = report;
   const minutes = Math.round(report.windowSeconds / 60);
   const reasons = tally(stops.map((s) => s.stoppedReason ?? s.classification.summary));
-  const revisions = tally(stops.flatMap((s) => (s.taskDefinitionArn ? [shortName(s.taskDefinitionArn)] : [])));
+  const revisions = tally(stops.flatMap((s) => (s.taskDefinitionArn ? [taskDefinitionOf(s.taskDefinitionArn)] : [])));
   const deployments = tally(stops.flatMap((s) => (s.startedBy?.startsWith('ecs-svc/') ? [s.startedBy] : [])));
   const revision = revisions[0]?.replace(/ \(×\d+\)$/, '') ?? 'unknown';
-  const description = [
-    `*What happened:* ${verdict.failedStops} tasks of \`${cluster}/${service}\` failed within ${minutes} minutes: the threshold is ${verdict.threshold} (half the desired count of ${report.desiredCount}, at least 3, at most 200, as ECS's deployment circuit breaker counts).`,
-    `*Stop reasons seen:*\n${reasons.map((r) => `• ${r}`).join('\n') || '• none recorded'}`,
-    `*Task definition:* ${revisions.map((r) => `\`${r}\``).join(', ') || 'unknown'}.`,
-    `*Deployment:* ${deployments.map((d) => `\`${d}\``).join(', ') || 'none: the tasks were not started by a deployment'}.`,
-    '*What ecs-autopilot did:*\n• each stop was handled on its own (its targets deregistered); nothing is rolled back or scaled for a crash loop',
-  ].join('\n');
-  return {
-    incidentId: boundedIncidentId(`crash-loop/${cluster}/${service}/${revision}`),
+  return buildAlert({
+    event: { region, account: report.account },
+    incidentId: `crash-loop/${cluster}/${service}/${revision}`,
     severity: 'critical',
     kind: 'task-stopped/crash-loop',
-    title: `${cluster}/${service}: crash loop, ${verdict.failedStops} failed tasks in ${minutes} min`,
-    description,
+    service: { clusterName: cluster, serviceName: service },
+    headline: `crash loop, ${verdict.failedStops} failed tasks in ${minutes} min`,
+    description: [
+      `*What happened:* ${verdict.failedStops} tasks of \`${cluster}/${service}\` failed within ${minutes} minutes: the threshold is ${verdict.threshold} (half the desired count of ${report.desiredCount}, at least 3, at most 200, as ECS's deployment circuit breaker counts).`,
+      `*Stop reasons seen:*\n${reasons.map((r) => `• ${r}`).join('\n') || '• none recorded'}`,
+      `*Task definition:* ${revisions.map((r) => `\`${r}\``).join(', ') || 'unknown'}.`,
+      `*Deployment:* ${deployments.map((d) => `\`${d}\``).join(', ') || 'none: the tasks were not started by a deployment'}.`,
+      '*What ecs-autopilot did:*\n• each stop was handled on its own (its targets deregistered); nothing is rolled back or scaled for a crash loop',
+    ],
     nextSteps: [
       deployments.length > 0
-        ? `A deployment is starting these tasks: roll it back to the previous task definition (or let the circuit breaker do it) before reading logs.`
-        : `No deployment started these tasks: check what changed underneath them (a secret, a dependency, capacity).`,
+        ? 'A deployment is starting these tasks: roll it back to the previous task definition (or let the circuit breaker do it) before reading logs.'
+        : 'No deployment started these tasks: check what changed underneath them (a secret, a dependency, capacity).',
       `Read the last log lines of a stopped task of \`${revision}\`: the stop reasons above say where to look.`,
     ],
     keywords: ['crash-loop', ...new Set(stops.map((s) => s.classification.kind))],
-    cluster,
-    service,
-    region,
-    account: report.account,
-    links: [{ label: 'Service', url: consoleLinks.service(region, cluster, service) }],
+    links: [{ service: { clusterName: cluster, serviceName: service } }],
     relatedResources: [...new Set(stops.map((s) => s.taskArn))].slice(0, 20),
     dryRun: report.dryRun,
     occurredAt: report.occurredAt,
@@ -76,5 +74,5 @@ export function crashLoopAlert(report: CrashLoopReport): Alert {
       { label: 'Threshold', value: String(verdict.threshold) },
       { label: 'Task definition', value: revision },
     ],
-  };
+  });
 }
