@@ -2,6 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
 import type { ParsedResult } from '@aws-lambda-powertools/parser/types';
 import middy from '@middy/core';
+import { documentClient } from '#shared/aws/dynamodb.js';
 import { ecsClient } from '#shared/aws/ecs.js';
 import { elbv2Client } from '#shared/aws/elbv2.js';
 import { sqsClient } from '#shared/aws/sqs.js';
@@ -11,6 +12,7 @@ import { awsCallDeadline } from '#shared/lambda/deadline.js';
 import { loadFunctionConfig, logAwsCallsAndFailures, outboxUrlFromEnv } from '#shared/lambda/runtime.js';
 import { logger } from '#shared/logging/logger.js';
 import { createObservationCache } from '#shared/services/observation-cache.js';
+import { stopCounterFromEnv } from '#shared/tasks/crash-loop/wiring.js';
 import { createHandledTaskVersions } from '#shared/tasks/handled-versions.js';
 import { reactToTaskStateChange, type TaskReaction } from '#shared/tasks/react.js';
 
@@ -19,6 +21,7 @@ const outboxUrl = outboxUrlFromEnv();
 const cache = createObservationCache();
 const seen = createHandledTaskVersions();
 const clients = { ecs: ecsClient, elbv2: elbv2Client, sqs: sqsClient };
+const countStops = stopCounterFromEnv(documentClient, config.crashLoop);
 
 /** Reacts to one ECS task state change; a thrown error is retried by Lambda and then lands in the DLQ. */
 export const handler = middy<ParsedResult<unknown, TaskStateChangeEvent>, TaskReaction>()
@@ -29,5 +32,5 @@ export const handler = middy<ParsedResult<unknown, TaskStateChangeEvent>, TaskRe
   .handler(async (parsed) => {
     const event = requireParsed(parsed, 'ECS Task State Change');
     logger.appendKeys({ eventId: event.id, taskArn: event.detail.taskArn, version: event.detail.version });
-    return reactToTaskStateChange(event, { config, clients, outboxUrl, cache, seen, logger });
+    return reactToTaskStateChange(event, { config, clients, outboxUrl, cache, seen, logger, countStops });
   });

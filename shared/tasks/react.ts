@@ -13,6 +13,7 @@ import { type ObservationCache, observeEc2InstanceId, observeServiceState } from
 import { observeTargetGroupHealth } from '../targets/observe.js';
 import { isAwsvpc, type TaskTargets, taskTargets } from '../targets/task-targets.js';
 import { classifyStop, type StopClassification } from './classify.js';
+import { type ServiceStops, stopsOfTaskEvent } from './crash-loop/hook.js';
 import { type HandledTaskVersions, rememberHandledVersion } from './handled-versions.js';
 import { planTaskStop, type TaskStopPlan } from './plan.js';
 import { taskStopAlert } from './report.js';
@@ -27,6 +28,8 @@ export interface TaskReactionDeps {
   seen: HandledTaskVersions;
   logger: Logger;
   now?: () => Date;
+  /** Counts the service's failed stops across invocations; the crash-loop alert when they reached the threshold. */
+  countStops?: (stops: ServiceStops) => Promise<Alert | undefined>;
 }
 
 /** The whole story of one event: why it was ignored, or what was observed, planned, done and reported. */
@@ -39,6 +42,8 @@ export interface TaskReaction {
   plan?: TaskStopPlan;
   audit: AuditRecord[];
   alert?: Alert;
+  /** The service's crash-loop alert, when this stop reached the threshold. */
+  crashLoop?: Alert;
 }
 
 /** observe → plan → guard → apply → verify → report, for one `ECS Task State Change` event. */
@@ -113,6 +118,8 @@ export async function reactToTaskStateChange(
     await enqueueAlert(clients.sqs, deps.outboxUrl, alert);
     logger.info(`alert queued: ${alert.title}`, { incidentId: alert.incidentId, severity: alert.severity });
   }
+  const crashLoop = await deps.countStops?.(stopsOfTaskEvent(event, service, classification, config.dryRun, now()));
+  if (crashLoop) await enqueueAlert(clients.sqs, deps.outboxUrl, crashLoop);
   rememberHandledVersion(seen, task.taskArn, task.version);
-  return { eventId: event.id, subject, classification, targets, plan, audit, alert };
+  return { eventId: event.id, subject, classification, targets, plan, audit, alert, ...(crashLoop && { crashLoop }) };
 }

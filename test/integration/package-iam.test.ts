@@ -31,6 +31,10 @@ type FunctionName =
  */
 const grantedActions: Record<string, string[]> & Record<FunctionName, string[]> = {
   taskStateChange: [
+    'dynamodb:DeleteItem',
+    'dynamodb:GetItem',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
     'ecs:DescribeContainerInstances',
     'ecs:DescribeServices',
     'elasticloadbalancing:DeregisterTargets',

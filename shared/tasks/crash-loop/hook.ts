@@ -1,6 +1,9 @@
 import type { CrashLoopOptions } from '../../config/notifications.js';
+import type { TaskStateChangeEvent } from '../../events/task-state-change.js';
 import type { Alert } from '../../notify/alert.js';
+import type { ServiceState } from '../../services/types.js';
 import type { StateStore } from '../../state/index.js';
+import type { StopClassification } from '../classify.js';
 import { halfWindowStart, isFailedStop, judgeCrashLoop } from './plan.js';
 import { crashLoopAlert, type FailedStop } from './report.js';
 
@@ -21,20 +24,30 @@ export interface ServiceStops {
  * when these stops reached the threshold (one per window, however many invocations count at once).
  */
 export async function countServiceStops(
-  store: Pick<StateStore, 'increment'>,
+  store: Pick<StateStore, 'increment' | 'claimOnce'>,
   report: ServiceStops,
   options: CrashLoopOptions,
 ): Promise<Alert | undefined> {
-  const failed = report.stops.filter((s) => isFailedStop(s.classification));
-  if (!options.enabled || failed.length === 0) return undefined;
-  const start = halfWindowStart(report.now, options);
-  const half = (options.windowSeconds * 1000) / 2;
+  if (!options.enabled) return undefined;
   const pk = `crash-loop/${report.cluster}/${report.service}`;
   const ttlSeconds = options.windowSeconds * 2;
-  const current = await store.increment({ pk, sk: `stops/${start}` }, failed.length, { ttlSeconds });
-  const previous = await store.increment({ pk, sk: `stops/${start - half}` }, 0, { ttlSeconds });
+  // A stop is reported by several events (stopping, stopped) and to several containers: it counts once.
+  const firstReports = await Promise.all(
+    report.stops
+      .filter((s) => isFailedStop(s.classification))
+      .map(async (s) => ((await store.claimOnce({ pk, sk: `task/${s.taskArn}` }, { ttlSeconds })) ? [s] : [])),
+  );
+  const failed = firstReports.flat();
+  if (failed.length === 0) return undefined;
+  // Counter `h` holds the stops of halves h-1 and h, i.e. the window that ends with half h; each stop also primes h+1.
+  const half = (options.windowSeconds * 1000) / 2;
+  const start = halfWindowStart(report.now, options);
+  const [window] = await Promise.all([
+    store.increment({ pk, sk: `stops/${start}` }, failed.length, { ttlSeconds }),
+    store.increment({ pk, sk: `stops/${start + half}` }, failed.length, { ttlSeconds }),
+  ]);
   const verdict = judgeCrashLoop(
-    { current: current ?? failed.length, previous: previous ?? 0, added: failed.length },
+    { inWindow: window ?? failed.length, added: failed.length },
     report.desiredCount,
     options,
   );
@@ -46,4 +59,34 @@ export async function countServiceStops(
     stops: failed,
     occurredAt: report.now.toISOString(),
   });
+}
+
+/** The stops one ECS task event reports: the one task, as the task path classified it. */
+export function stopsOfTaskEvent(
+  event: TaskStateChangeEvent,
+  service: ServiceState,
+  classification: StopClassification,
+  dryRun: boolean,
+  now: Date,
+): ServiceStops {
+  const task = event.detail;
+  return {
+    cluster: service.clusterName,
+    service: service.serviceName,
+    region: event.region,
+    account: event.account,
+    desiredCount: service.desiredCount,
+    dryRun,
+    now,
+    stops: [
+      {
+        taskArn: task.taskArn,
+        classification,
+        ...(task.stopCode ? { stopCode: task.stopCode } : {}),
+        ...(task.stoppedReason ? { stoppedReason: task.stoppedReason } : {}),
+        ...(task.taskDefinitionArn ? { taskDefinitionArn: task.taskDefinitionArn } : {}),
+        ...(task.startedBy ? { startedBy: task.startedBy } : {}),
+      },
+    ],
+  };
 }

@@ -15,12 +15,10 @@ export function isFailedStop(classification: StopClassification): boolean {
   return !classification.routine && classification.kind !== 'spot-interruption';
 }
 
-/** The window's counters: failed stops in the current half and the one before it. */
+/** The window's count after the stops just added. */
 export interface CrashLoopCount {
-  /** Failed stops in the current half window, these included. */
-  current: number;
-  /** Failed stops in the previous half window. */
-  previous: number;
+  /** Failed stops counted in the window (the current half and the one before it), these included. */
+  inWindow: number;
   /** How many of them were added now. */
   added: number;
 }
@@ -35,9 +33,9 @@ export interface CrashLoopVerdict {
 }
 
 /**
- * Decides whether the stops just counted make the service a crash loop. Pure. Two half windows counted apart cover
- * the last half to whole window; only the addition that takes the count from below the threshold to it raises, so
- * concurrent invocations (each seeing its own count from an atomic increment) raise one alert between them.
+ * Decides whether the stops just counted make the service a crash loop. Pure. The count covers the current and the
+ * previous half window (the last half to whole window); only the addition that takes it from below the threshold to
+ * it raises, so concurrent invocations (each seeing its own count from an atomic increment) raise one alert.
  */
 export function judgeCrashLoop(
   count: CrashLoopCount,
@@ -45,7 +43,7 @@ export function judgeCrashLoop(
   options: CrashLoopOptions,
 ): CrashLoopVerdict {
   const threshold = crashLoopThreshold(desiredCount, options);
-  const failedStops = count.current + count.previous;
+  const failedStops = count.inWindow;
   const before = failedStops - count.added;
   return { failedStops, threshold, raise: options.enabled && before < threshold && failedStops >= threshold };
 }

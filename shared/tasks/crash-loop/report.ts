@@ -30,11 +30,14 @@ export interface CrashLoopReport {
   occurredAt: string;
 }
 
-function tally(values: string[]): string[] {
+/** Distinct values, most frequent first, each with how often it was seen. */
+function tally(values: string[]): [string, number][] {
   const counts = new Map<string, number>();
   for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
-  return [...counts].sort((a, b) => b[1] - a[1]).map(([value, n]) => (n > 1 ? `${value} (×${n})` : value));
+  return [...counts].sort((a, b) => b[1] - a[1]);
 }
+
+const times = (n: number) => (n > 1 ? ` (×${n})` : '');
 
 /** The one critical alert of a crash loop: how many failed, why, on which revision and deployment, what to do. Pure. */
 export function crashLoopAlert(report: CrashLoopReport): Alert {
@@ -43,7 +46,7 @@ export function crashLoopAlert(report: CrashLoopReport): Alert {
   const reasons = tally(stops.map((s) => s.stoppedReason ?? s.classification.summary));
   const revisions = tally(stops.flatMap((s) => (s.taskDefinitionArn ? [taskDefinitionOf(s.taskDefinitionArn)] : [])));
   const deployments = tally(stops.flatMap((s) => (s.startedBy?.startsWith('ecs-svc/') ? [s.startedBy] : [])));
-  const revision = revisions[0]?.replace(/ \(×\d+\)$/, '') ?? 'unknown';
+  const revision = revisions[0]?.[0] ?? 'unknown';
   return buildAlert({
     event: { region, account: report.account },
     incidentId: `crash-loop/${cluster}/${service}/${revision}`,
@@ -53,9 +56,9 @@ export function crashLoopAlert(report: CrashLoopReport): Alert {
     headline: `crash loop, ${verdict.failedStops} failed tasks in ${minutes} min`,
     description: [
       `*What happened:* ${verdict.failedStops} tasks of \`${cluster}/${service}\` failed within ${minutes} minutes: the threshold is ${verdict.threshold} (half the desired count of ${report.desiredCount}, at least 3, at most 200, as ECS's deployment circuit breaker counts).`,
-      `*Stop reasons seen:*\n${reasons.map((r) => `• ${r}`).join('\n') || '• none recorded'}`,
-      `*Task definition:* ${revisions.map((r) => `\`${r}\``).join(', ') || 'unknown'}.`,
-      `*Deployment:* ${deployments.map((d) => `\`${d}\``).join(', ') || 'none: the tasks were not started by a deployment'}.`,
+      `*Stop reasons seen:*\n${reasons.map(([r, n]) => `• ${r}${times(n)}`).join('\n') || '• none recorded'}`,
+      `*Task definition:* ${revisions.map(([r, n]) => `\`${r}\`${times(n)}`).join(', ') || 'unknown'}.`,
+      `*Deployment:* ${deployments.map(([d, n]) => `\`${d}\`${times(n)}`).join(', ') || 'none: the tasks were not started by a deployment'}.`,
       '*What ecs-autopilot did:*\n• each stop was handled on its own (its targets deregistered); nothing is rolled back or scaled for a crash loop',
     ],
     nextSteps: [

@@ -1,0 +1,20 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { CrashLoopOptions } from '../../config/notifications.js';
+import type { Alert } from '../../notify/alert.js';
+import { StateStore } from '../../state/index.js';
+import { countServiceStops, type ServiceStops } from './hook.js';
+
+/**
+ * The crash-loop counter as the stack wires it, read once at cold start: on when `STATE_TABLE_NAME` names the state
+ * table (the deployed stack sets it for every function), off for a local run without one.
+ */
+export function stopCounterFromEnv(
+  documentClient: DynamoDBDocumentClient,
+  options: CrashLoopOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): ((stops: ServiceStops) => Promise<Alert | undefined>) | undefined {
+  const tableName = env.STATE_TABLE_NAME?.trim();
+  if (!tableName || !options.enabled) return undefined;
+  const store = new StateStore({ client: documentClient, tableName });
+  return (stops) => countServiceStops(store, stops, options);
+}
