@@ -1,4 +1,5 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
 import type { ParsedResult } from '@aws-lambda-powertools/parser/types';
 import middy from '@middy/core';
@@ -10,9 +11,11 @@ import { elbv2Client } from '#shared/aws/elbv2.js';
 import { sqsClient } from '#shared/aws/sqs.js';
 import { type AlarmStateChangeEvent, AlarmStateChangeEventSchema } from '#shared/events/alarm-state-change.js';
 import { requireParsed } from '#shared/events/errors.js';
+import { auditMetrics } from '#shared/executor/metrics.js';
 import { awsCallDeadline } from '#shared/lambda/deadline.js';
 import { homeOf, loadFunctionConfig, logAwsCallsAndFailures, outboxUrlFromEnv } from '#shared/lambda/runtime.js';
 import { logger } from '#shared/logging/logger.js';
+import { metrics } from '#shared/logging/metrics.js';
 import { createObservationCache } from '#shared/services/observation-cache.js';
 import { StateStore, stateTableNameFromEnv } from '#shared/state/index.js';
 
@@ -28,6 +31,8 @@ export const handler = middy<ParsedResult<unknown, AlarmStateChangeEvent>, Alarm
   .use(awsCallDeadline())
   .use(parser({ schema: AlarmStateChangeEventSchema, safeParse: true }))
   .use(logAwsCallsAndFailures(logger))
+  .use(logMetrics(metrics))
+  .use(auditMetrics(metrics, 'alarm-state-change'))
   .handler(async (parsed, context) => {
     const event = requireParsed(parsed, 'CloudWatch Alarm State Change');
     logger.appendKeys({ eventId: event.id, alarmName: event.detail.alarmName, state: event.detail.state.value });

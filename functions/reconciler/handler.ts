@@ -1,4 +1,5 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
 import type { ParsedResult } from '@aws-lambda-powertools/parser/types';
 import middy from '@middy/core';
@@ -7,9 +8,11 @@ import { elbv2Client } from '#shared/aws/elbv2.js';
 import { sqsClient } from '#shared/aws/sqs.js';
 import { requireParsed } from '#shared/events/errors.js';
 import { type ScheduledEvent, ScheduledEventSchema } from '#shared/events/scheduled.js';
+import { auditMetrics } from '#shared/executor/metrics.js';
 import { awsCallDeadline } from '#shared/lambda/deadline.js';
 import { homeOf, loadFunctionConfig, logAwsCallsAndFailures, outboxUrlFromEnv } from '#shared/lambda/runtime.js';
 import { logger } from '#shared/logging/logger.js';
+import { metrics } from '#shared/logging/metrics.js';
 import { type ReconcileRun, reconcile } from '#shared/reconciler/react.js';
 import { createObservationCache } from '#shared/services/observation-cache.js';
 
@@ -24,6 +27,8 @@ export const handler = middy<ParsedResult<unknown, ScheduledEvent>, ReconcileRun
   .use(awsCallDeadline())
   .use(parser({ schema: ScheduledEventSchema, safeParse: true }))
   .use(logAwsCallsAndFailures(logger))
+  .use(logMetrics(metrics))
+  .use(auditMetrics(metrics, 'reconciler'))
   .handler(async (parsed, context) => {
     const event = requireParsed(parsed, 'Scheduled Event');
     logger.appendKeys({ eventId: event.id, scheduledAt: event.time });

@@ -1,4 +1,5 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
 import type { ParsedResult } from '@aws-lambda-powertools/parser/types';
 import middy from '@middy/core';
@@ -8,9 +9,11 @@ import { elbv2Client } from '#shared/aws/elbv2.js';
 import { sqsClient } from '#shared/aws/sqs.js';
 import { requireParsed } from '#shared/events/errors.js';
 import { type TaskStateChangeEvent, TaskStateChangeEventSchema } from '#shared/events/task-state-change.js';
+import { auditMetrics } from '#shared/executor/metrics.js';
 import { awsCallDeadline } from '#shared/lambda/deadline.js';
 import { loadFunctionConfig, logAwsCallsAndFailures, outboxUrlFromEnv } from '#shared/lambda/runtime.js';
 import { logger } from '#shared/logging/logger.js';
+import { metrics } from '#shared/logging/metrics.js';
 import { createObservationCache } from '#shared/services/observation-cache.js';
 import { stopCounterFromEnv } from '#shared/tasks/crash-loop/wiring.js';
 import { createHandledTaskVersions } from '#shared/tasks/handled-versions.js';
@@ -29,6 +32,8 @@ export const handler = middy<ParsedResult<unknown, TaskStateChangeEvent>, TaskRe
   .use(awsCallDeadline())
   .use(parser({ schema: TaskStateChangeEventSchema, safeParse: true }))
   .use(logAwsCallsAndFailures(logger))
+  .use(logMetrics(metrics))
+  .use(auditMetrics(metrics, 'task-state-change'))
   .handler(async (parsed) => {
     const event = requireParsed(parsed, 'ECS Task State Change');
     logger.appendKeys({ eventId: event.id, taskArn: event.detail.taskArn, version: event.detail.version });

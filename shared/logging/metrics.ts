@@ -15,7 +15,8 @@ export interface EventMetrics {
   ignored(reason: IgnoredReason): void;
 }
 
-const metrics = new Metrics({ namespace: 'ecs-autopilot', serviceName: 'ecs-autopilot' });
+/** The product's metrics, written as CloudWatch embedded metric format lines in the function's log. */
+export const metrics = new Metrics({ namespace: 'ecs-autopilot', serviceName: 'ecs-autopilot' });
 
 /**
  * The metrics of one function, written as CloudWatch embedded metric format on its log stream (no API call, no
@@ -29,4 +30,41 @@ export function eventMetrics(functionName: string): EventMetrics {
       single.addMetric('EventsIgnored', MetricUnit.Count, 1);
     },
   };
+}
+
+/** One metric value to publish; with dimensions it is published on its own, beside the function's other metrics. */
+export interface MetricPoint {
+  name: string;
+  value: number;
+  unit: 'Count' | 'None' | 'Percent';
+  dimensions?: Record<string, string>;
+}
+
+/** Publishes metric points through Powertools Metrics (flushed by its middleware at the end of the invocation). */
+export function emitMetricPoints(sink: Metrics, points: MetricPoint[]): void {
+  for (const point of points) {
+    if (!point.dimensions) {
+      sink.addMetric(point.name, point.unit, point.value);
+      continue;
+    }
+    const single = sink.singleMetric();
+    for (const [name, value] of Object.entries(point.dimensions)) single.addDimension(name, value);
+    single.addMetric(point.name, point.unit, point.value);
+  }
+}
+
+/** The canary's position and its rollbacks, for the controller to publish after each step. Pure. */
+export function canaryMetricPoints(canary: {
+  cluster: string;
+  service: string;
+  weight: number;
+  step: number;
+  rolledBack: boolean;
+}): MetricPoint[] {
+  const dimensions = { Service: `${canary.cluster}/${canary.service}` };
+  return [
+    { name: 'CanaryWeight', unit: 'Percent', value: canary.weight, dimensions },
+    { name: 'CanaryStep', unit: 'None', value: canary.step, dimensions },
+    ...(canary.rolledBack ? [{ name: 'CanaryRollbacks', unit: 'Count' as const, value: 1, dimensions }] : []),
+  ];
 }

@@ -191,4 +191,58 @@ describe('Packaging: serverless package', { timeout: PACKAGING_TIMEOUT_MS }, () 
     expect(Object.keys(variables).filter((name) => name.startsWith('SLACK_'))).toEqual(['SLACK_WEBHOOK_URL_PARAMETER']);
     expect(variables.SLACK_WEBHOOK_URL_PARAMETER).toBe('/ecs-autopilot/ci/slack-webhook-url');
   });
+  it('deploys a dashboard of what the automation did beside the ALB metrics, and of its own health', () => {
+    // Prepare
+    const dashboard = template.Resources.Dashboard;
+    const body = (dashboard?.Properties?.DashboardBody as { 'Fn::Sub': string } | undefined)?.['Fn::Sub'] ?? '{}';
+
+    // Act
+    const { widgets } = JSON.parse(body) as { widgets: { type: string; properties: Record<string, unknown> }[] };
+    const text = JSON.stringify(widgets);
+
+    // Assess
+    expect(dashboard?.Type).toBe('AWS::CloudWatch::Dashboard');
+    for (const metric of [
+      'TargetsDeregistered',
+      'ScaleActions',
+      'GuardrailRefusals',
+      'ReconcilerFixes',
+      'CanaryWeight',
+      'CanaryStep',
+      'CanaryRollbacks',
+      'AlertsSent',
+      'AlertsGrouped',
+    ]) {
+      expect(text, metric).toContain(metric);
+    }
+    expect(text).toContain('{AWS/ApplicationELB,LoadBalancer,TargetGroup} MetricName=\\"HTTPCode_Target_5XX_Count\\"');
+    for (const [, , logicalId] of functions) expect(text).toContain(`\${${logicalId}}`);
+    expect(widgets.map((w) => w.type)).toContain('alarm');
+  });
+
+  it('alarms on ecs-autopilot itself, to the alert topic: any DLQ holding a message, any function failing, throttles, a missed sweep', () => {
+    // Prepare
+    const alarms = Object.values(template.Resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
+    const watched = (namespace: string, metric: string) =>
+      alarms
+        .filter((a) => a.Properties?.Namespace === namespace && a.Properties?.MetricName === metric)
+        .map((a) => ((a.Properties?.Dimensions ?? []) as { Value: unknown }[])[0]?.Value);
+    const queues = Object.entries(template.Resources)
+      .filter(([, r]) => r.Type === 'AWS::SQS::Queue' && String(r.Properties?.QueueName).match(/-dlq(\.fifo)?$/))
+      .map(([logicalId]) => ({ 'Fn::GetAtt': [logicalId, 'QueueName'] }));
+    const throttles = alarms.find((a) => String(a.Properties?.AlarmName).endsWith('-function-throttles'));
+    const sweep = alarms.find((a) => String(a.Properties?.AlarmName).endsWith('-reconciler-not-running'));
+
+    // Assess
+    expect(watched('AWS/SQS', 'ApproximateNumberOfMessagesVisible')).toEqual(expect.arrayContaining(queues));
+    expect(queues.length).toBeGreaterThanOrEqual(4);
+    expect(watched('AWS/Lambda', 'Errors')).toHaveLength(functions.length);
+    expect(watched('AWS/Lambda', 'Errors')).toEqual(
+      expect.arrayContaining(functions.map(([, , logicalId]) => ({ Ref: logicalId }))),
+    );
+    expect(JSON.stringify(throttles?.Properties?.Metrics)).toContain('"Throttles"');
+    expect(((throttles?.Properties?.Metrics ?? []) as unknown[]).length).toBe(functions.length + 1);
+    expect(sweep?.Properties).toMatchObject({ MetricName: 'Invocations', TreatMissingData: 'breaching', Period: 900 });
+    for (const alarm of alarms) expect(alarm.Properties?.AlarmActions).toEqual([{ Ref: 'AlertTopic' }]);
+  });
 });

@@ -1,4 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { GroupingOptions } from '../../config/notifications.js';
 import type { StateStore } from '../../state/index.js';
@@ -14,6 +15,8 @@ export interface FlushWiring {
   options: GroupingOptions;
   logger: Pick<Logger, 'info'>;
   now?: () => Date;
+  /** Counts the group messages sent (GroupMessagesSent). */
+  metrics?: Pick<Metrics, 'addMetric'>;
 }
 
 /**
@@ -30,6 +33,7 @@ export async function flushGroupRequest(body: string, wiring: FlushWiring): Prom
     logger: wiring.logger,
     send: (message) => enqueueGroupMessage(wiring.sqs, wiring.outboxUrl, message),
   });
+  if (sent.length > 0) wiring.metrics?.addMetric('GroupMessagesSent', 'Count', sent.length);
   if (flushAt) {
     await requestFlush(wiring.sqs, wiring.flushQueueUrl, { ...request, flushAt: flushAt.toISOString() }, now());
     wiring.logger.info(`group ${request.groupKey} not due yet: asked again for ${flushAt.toISOString()}`);

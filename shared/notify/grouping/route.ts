@@ -1,4 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import type { GroupingOptions } from '../../config/notifications.js';
@@ -25,6 +26,8 @@ export interface RouteDeps {
   grouping?: GroupingWiring;
   now?: () => Date;
   logger: Pick<Logger, 'info'>;
+  /** Counts the alerts published (AlertsSent) and grouped (AlertsGrouped). */
+  metrics?: Pick<Metrics, 'addMetric'>;
 }
 
 const isGroupMessage = (record: SQSRecord) =>
@@ -50,6 +53,7 @@ export function outboxRouter(deps: RouteDeps) {
 
   async function recordGroup(groupKey: string, received: ReceivedAlert[], wiring: GroupingWiring): Promise<void> {
     const outcome = await recordGroupedAlerts(wiring.store, groupKey, received, now, wiring.options);
+    deps.metrics?.addMetric('AlertsGrouped', 'Count', outcome.counted);
     if (outcome.flushAt) {
       const request = { groupKey, flushAt: outcome.flushAt.toISOString() };
       await requestFlush(wiring.sqs, wiring.flushQueueUrl, request, now());
@@ -64,6 +68,7 @@ export function outboxRouter(deps: RouteDeps) {
     const outcome = counted.get(record.messageId);
     if (outcome) return outcome;
     await deps.publish(record, AlertSchema.parse(JSON.parse(record.body)));
+    deps.metrics?.addMetric('AlertsSent', 'Count', 1);
   }
 
   return {

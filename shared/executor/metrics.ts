@@ -1,0 +1,44 @@
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import type { MiddlewareObj } from '@middy/core';
+import { emitMetricPoints, type MetricPoint } from '../logging/metrics.js';
+import type { AuditRecord } from './audit.js';
+
+/** What the executor did, as metrics: targets deregistered, scale actions, tasks stopped, refusals by guardrail. Pure. */
+export function auditMetricPoints(audit: readonly AuditRecord[], reaction: string): MetricPoint[] {
+  const points: MetricPoint[] = [];
+  const applied = audit.filter((r) => r.outcome === 'applied');
+  const deregistered = applied.reduce(
+    (sum, r) => sum + (r.action.kind === 'deregister-targets' ? r.action.targets.length : 0),
+    0,
+  );
+  if (deregistered > 0) points.push({ name: 'TargetsDeregistered', unit: 'Count', value: deregistered });
+  for (const direction of ['out', 'in'] as const) {
+    const scaled = applied.filter((r) => r.action.kind === 'set-desired-count' && r.action.direction === direction);
+    if (scaled.length > 0) {
+      points.push({ name: 'ScaleActions', unit: 'Count', value: scaled.length, dimensions: { Direction: direction } });
+    }
+  }
+  const stopped = applied.filter((r) => r.action.kind === 'stop-task').length;
+  if (stopped > 0) points.push({ name: 'TasksStopped', unit: 'Count', value: stopped });
+  if (reaction === 'reconciler' && applied.length > 0) {
+    points.push({ name: 'ReconcilerFixes', unit: 'Count', value: applied.length });
+  }
+  const refusals = new Map<string, number>();
+  for (const r of audit)
+    if (r.outcome === 'blocked' && r.guard) refusals.set(r.guard.rule, (refusals.get(r.guard.rule) ?? 0) + 1);
+  for (const [rule, n] of refusals) {
+    points.push({ name: 'GuardrailRefusals', unit: 'Count', value: n, dimensions: { Guardrail: rule } });
+  }
+  return points;
+}
+
+/**
+ * middy middleware for the reactions: publishes the metrics of the reaction's audit record. Use it after Powertools'
+ * `logMetrics`, which flushes them when the invocation ends.
+ */
+export function auditMetrics(sink: Metrics, reaction: string): MiddlewareObj<unknown, { audit?: AuditRecord[] }> {
+  const auditMetricsAfter = (request: { response: { audit?: AuditRecord[] } | null | undefined }) => {
+    emitMetricPoints(sink, auditMetricPoints(request.response?.audit ?? [], reaction));
+  };
+  return { after: auditMetricsAfter };
+}

@@ -1,0 +1,133 @@
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Action } from '#shared/executor/actions.js';
+import type { AuditRecord } from '#shared/executor/audit.js';
+import { auditMetricPoints } from '#shared/executor/metrics.js';
+import { canaryMetricPoints, emitMetricPoints } from '#shared/logging/metrics.js';
+
+const TG = 'arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/web-tg/0123456789abcdef';
+
+function record(
+  action: Partial<Action> & { kind: Action['kind'] },
+  outcome: AuditRecord['outcome'],
+  guard?: string,
+): AuditRecord {
+  return {
+    action: action as Action,
+    description: action.kind,
+    outcome,
+    why: 'test',
+    ...(guard ? { guard: { rule: guard, why: 'refused' } } : {}),
+    at: '2026-11-24T12:00:00.000Z',
+    durationMs: 1,
+  };
+}
+
+/** The EMF documents written to stdout while `act` runs and the metrics are flushed. */
+function emfLines(act: (metrics: Metrics) => void): Record<string, unknown>[] {
+  const lines: string[] = [];
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    lines.push(String(chunk));
+    return true;
+  });
+  const metrics = new Metrics({ namespace: 'ecs-autopilot', serviceName: 'ecs-autopilot' });
+  act(metrics);
+  metrics.publishStoredMetrics();
+  spy.mockRestore();
+  return lines
+    .flatMap((l) => l.split('\n'))
+    .filter((l) => l.includes('"_aws"'))
+    .map((l) => JSON.parse(l));
+}
+
+const metricNames = (doc: Record<string, unknown>) =>
+  ((doc._aws as { CloudWatchMetrics: { Metrics: { Name: string }[] }[] }).CloudWatchMetrics[0]?.Metrics ?? []).map(
+    (m) => m.Name,
+  );
+
+describe('Metrics', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('counts targets deregistered, scale actions and refusals by guardrail from an audit record', () => {
+    // Prepare
+    const audit = [
+      record(
+        {
+          kind: 'deregister-targets',
+          targetGroupArn: TG,
+          targets: [
+            { id: '10.0.0.1', port: 80 },
+            { id: '10.0.0.2', port: 80 },
+          ],
+        } as never,
+        'applied',
+      ),
+      record(
+        { kind: 'deregister-targets', targetGroupArn: TG, targets: [{ id: '10.0.0.3', port: 80 }] } as never,
+        'blocked',
+        'never-empty',
+      ),
+      record({ kind: 'set-desired-count', direction: 'out' } as never, 'applied'),
+      record({ kind: 'set-desired-count', direction: 'in' } as never, 'blocked', 'cooldown'),
+      record(
+        { kind: 'deregister-targets', targetGroupArn: TG, targets: [{ id: '10.0.0.4', port: 80 }] } as never,
+        'dry-run',
+      ),
+    ];
+
+    // Act
+    const points = auditMetricPoints(audit, 'alarm-state-change');
+
+    // Assess
+    expect(points).toEqual([
+      { name: 'TargetsDeregistered', unit: 'Count', value: 2 },
+      { name: 'ScaleActions', unit: 'Count', value: 1, dimensions: { Direction: 'out' } },
+      { name: 'GuardrailRefusals', unit: 'Count', value: 1, dimensions: { Guardrail: 'never-empty' } },
+      { name: 'GuardrailRefusals', unit: 'Count', value: 1, dimensions: { Guardrail: 'cooldown' } },
+    ]);
+  });
+
+  it("counts the reconciler's applied actions as its fixes", () => {
+    // Act
+    const points = auditMetricPoints(
+      [
+        record(
+          { kind: 'deregister-targets', targetGroupArn: TG, targets: [{ id: '10.0.0.1', port: 80 }] } as never,
+          'applied',
+        ),
+      ],
+      'reconciler',
+    );
+
+    // Assess
+    expect(points).toContainEqual({ name: 'ReconcilerFixes', unit: 'Count', value: 1 });
+  });
+
+  it('writes EMF lines in the ecs-autopilot namespace, dimensioned metrics on lines of their own', () => {
+    // Act
+    const docs = emfLines((metrics) =>
+      emitMetricPoints(metrics, [
+        { name: 'TargetsDeregistered', unit: 'Count', value: 2 },
+        { name: 'GuardrailRefusals', unit: 'Count', value: 1, dimensions: { Guardrail: 'never-empty' } },
+        ...canaryMetricPoints({ cluster: 'prod', service: 'web', weight: 25, step: 2, rolledBack: true }),
+      ]),
+    );
+
+    // Assess
+    const byMetric = Object.fromEntries(docs.flatMap((doc) => metricNames(doc).map((name) => [name, doc])));
+    expect(Object.keys(byMetric).sort()).toEqual([
+      'CanaryRollbacks',
+      'CanaryStep',
+      'CanaryWeight',
+      'GuardrailRefusals',
+      'TargetsDeregistered',
+    ]);
+    expect(byMetric.GuardrailRefusals).toMatchObject({ Guardrail: 'never-empty', GuardrailRefusals: 1 });
+    expect(byMetric.CanaryWeight).toMatchObject({ Service: 'prod/web', CanaryWeight: 25 });
+    expect(byMetric.TargetsDeregistered).toMatchObject({ TargetsDeregistered: 2, service: 'ecs-autopilot' });
+    const emf = byMetric.TargetsDeregistered?._aws as { CloudWatchMetrics: { Namespace: string }[] } | undefined;
+    expect(emf?.CloudWatchMetrics[0]?.Namespace).toBe('ecs-autopilot');
+  });
+});
