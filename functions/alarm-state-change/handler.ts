@@ -1,5 +1,4 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
 import type { ParsedResult } from '@aws-lambda-powertools/parser/types';
 import middy from '@middy/core';
@@ -31,7 +30,6 @@ export const handler = middy<ParsedResult<unknown, AlarmStateChangeEvent>, Alarm
   .use(awsCallDeadline())
   .use(parser({ schema: AlarmStateChangeEventSchema, safeParse: true }))
   .use(logAwsCallsAndFailures(logger))
-  .use(logMetrics(metrics))
   .use(auditMetrics(metrics, 'alarm-state-change'))
   .handler(async (parsed, context) => {
     const event = requireParsed(parsed, 'CloudWatch Alarm State Change');

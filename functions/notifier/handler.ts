@@ -26,10 +26,7 @@ const grouping = groupingFromEnv({ documentClient, sqs: sqsClient }, loadFunctio
 const router = outboxRouter({ publish: (record) => delivery.deliver(record), grouping, logger, metrics });
 const processor = new SqsFifoPartialProcessorAsync();
 
-/**
- * Delivers the alert outbox: alerts are counted into their groups (grouping on) or published to SNS, each once. A
- * failed record holds back only the later records of its own message group; only failures are retried.
- */
+/** Delivers the alert outbox: groups alerts or publishes them, each once; a failure holds back only its own group. */
 export const handler = middy<SQSEvent, SQSBatchResponse>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(awsCallDeadline())

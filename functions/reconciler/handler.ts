@@ -1,5 +1,4 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
 import type { ParsedResult } from '@aws-lambda-powertools/parser/types';
 import middy from '@middy/core';
@@ -27,7 +26,6 @@ export const handler = middy<ParsedResult<unknown, ScheduledEvent>, ReconcileRun
   .use(awsCallDeadline())
   .use(parser({ schema: ScheduledEventSchema, safeParse: true }))
   .use(logAwsCallsAndFailures(logger))
-  .use(logMetrics(metrics))
   .use(auditMetrics(metrics, 'reconciler'))
   .handler(async (parsed, context) => {
     const event = requireParsed(parsed, 'Scheduled Event');

@@ -1,5 +1,4 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
 import type { ParsedResult } from '@aws-lambda-powertools/parser/types';
 import middy from '@middy/core';
@@ -32,7 +31,6 @@ export const handler = middy<ParsedResult<unknown, TaskStateChangeEvent>, TaskRe
   .use(awsCallDeadline())
   .use(parser({ schema: TaskStateChangeEventSchema, safeParse: true }))
   .use(logAwsCallsAndFailures(logger))
-  .use(logMetrics(metrics))
   .use(auditMetrics(metrics, 'task-state-change'))
   .handler(async (parsed) => {
     const event = requireParsed(parsed, 'ECS Task State Change');

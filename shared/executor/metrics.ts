@@ -33,12 +33,16 @@ export function auditMetricPoints(audit: readonly AuditRecord[], reaction: strin
 }
 
 /**
- * middy middleware for the reactions: publishes the metrics of the reaction's audit record. Use it after Powertools'
- * `logMetrics`, which flushes them when the invocation ends.
+ * middy middleware for the reactions: publishes the metrics of the reaction's audit record, and flushes every metric
+ * of the invocation (as Powertools' `logMetrics` does) when it ends, failed or not.
  */
 export function auditMetrics(sink: Metrics, reaction: string): MiddlewareObj<unknown, { audit?: AuditRecord[] }> {
   const auditMetricsAfter = (request: { response: { audit?: AuditRecord[] } | null | undefined }) => {
     emitMetricPoints(sink, auditMetricPoints(request.response?.audit ?? [], reaction));
+    sink.publishStoredMetrics();
   };
-  return { after: auditMetricsAfter };
+  const auditMetricsOnError = () => {
+    sink.publishStoredMetrics();
+  };
+  return { after: auditMetricsAfter, onError: auditMetricsOnError };
 }
