@@ -10,6 +10,7 @@ import { useWorldEnvironment, writeConfig } from '#local/pipeline.js';
 import { provisionWorld } from '#local/world.js';
 import { bold, dim, membership, out, say } from './demo/print.js';
 import { alarmStateChangeScenarios } from './demo/scenarios/alarm-state-change.js';
+import { alertGroupingScenarios } from './demo/scenarios/alert-grouping.js';
 import { reconcilerScenarios } from './demo/scenarios/reconciler.js';
 import { serviceEventScenarios } from './demo/scenarios/service-event.js';
 import { taskStateChangeScenarios } from './demo/scenarios/task-state-change.js';
@@ -45,6 +46,7 @@ const acts: [string, () => Scenario[]][] = [
   ['Alarms', alarmStateChangeScenarios],
   ['Reconciliation', reconcilerScenarios],
   ['Service events', serviceEventScenarios],
+  ['Alert grouping', alertGroupingScenarios],
 ];
 
 async function main(): Promise<void> {

@@ -1,7 +1,9 @@
 import { styleText } from 'node:util';
+import { slackMessageForTerminal } from '#local/slack-terminal.js';
 import { type ReceivedAlert, targetsOf, type World } from '#local/world.js';
 import type { AuditRecord } from '#shared/executor/audit.js';
 import { auditLine } from '#shared/executor/audit.js';
+import { renderTopicMessage } from '#shared/slack/render.js';
 
 /** Where the text of a labelled line starts. */
 export const INDENT = ' '.repeat(11);
@@ -33,18 +35,17 @@ export function printAudit(audit: readonly AuditRecord[]): void {
   else say('executor', audit.map(auditLine));
 }
 
-/** An alert exactly as it was published to SNS: the chat message's title, text and next steps, and its attributes. */
+/**
+ * An alert as a person sees it in Slack: the message published to SNS, rendered into Block Kit by the same code the
+ * slack-notifier function posts with, drawn in the terminal; its SNS attributes below.
+ */
 export function printAlerts(alerts: readonly ReceivedAlert[]): void {
   if (alerts.length === 0) say('alert', dim('none went out'));
   for (const alert of alerts) {
-    const message = alert.message as { content: { title?: string; description: string; nextSteps?: string[] } };
-    const { title = '', description, nextSteps = [] } = message.content;
-    say('alert', 'published to SNS:');
-    out(`${INDENT}┌ ${bold(title)}`);
-    for (const line of description.split('\n')) out(`${INDENT}│ ${line}`);
-    if (nextSteps.length > 0)
-      for (const step of ['Next steps:', ...nextSteps.map((s) => `  - ${s}`)]) out(`${INDENT}│ ${step}`);
+    say('alert', 'published to SNS; in Slack it reads:');
+    for (const line of slackMessageForTerminal(renderTopicMessage(JSON.stringify(alert.message))))
+      out(`${INDENT}${line}`);
     const attributes = Object.entries(alert.attributes).map(([k, v]) => `${k}=${v}`);
-    out(`${INDENT}└ ${dim(attributes.join(' '))}`);
+    out(`${INDENT}${dim(`SNS attributes: ${attributes.join(' ')}`)}`);
   }
 }
