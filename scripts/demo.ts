@@ -56,6 +56,7 @@ async function main(): Promise<void> {
   process.env.AWS_ACCESS_KEY_ID = 'demo';
   process.env.AWS_SECRET_ACCESS_KEY = 'demo';
   process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   out(dim('› starting moto server…'));
   const moto = await startMoto({ onProgress: (line) => out(dim(`  ${line}`)) });
   const proxy = await startMotoProxy(moto.endpoint);

@@ -85,7 +85,10 @@ export interface FlushDeps {
  * still owes, then marks them sent. A flush that dies between the steps, or runs twice at once, loses nothing: the
  * owed messages stay in the record until confirmed, and sending them again is de-duplicated by their keys.
  */
-export async function flushGroup(request: FlushRequest, deps: FlushDeps): Promise<{ sent: Alert[]; flushAt?: Date }> {
+export async function flushGroup(
+  request: FlushRequest,
+  deps: FlushDeps,
+): Promise<{ sent: Alert[]; planned?: Alert; flushAt?: Date }> {
   const { store, options, logger } = deps;
   const { groupKey } = request;
   const key = groupStateKey(groupKey);
@@ -112,5 +115,9 @@ export async function flushGroup(request: FlushRequest, deps: FlushDeps): Promis
       return { group: confirmed.unsent.length === current.unsent.length ? current : confirmed };
     });
   }
-  return { sent: owed, ...(planned.flushAt ? { flushAt: planned.flushAt } : {}) };
+  return {
+    sent: owed,
+    ...(planned.message ? { planned: planned.message } : {}),
+    ...(planned.flushAt ? { flushAt: planned.flushAt } : {}),
+  };
 }

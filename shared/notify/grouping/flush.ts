@@ -15,7 +15,7 @@ export interface FlushWiring {
   options: GroupingOptions;
   logger: Pick<Logger, 'info'>;
   now?: () => Date;
-  /** Counts the group messages sent (GroupMessagesSent). */
+  /** Counts the group messages planned and sent (GroupMessagesSent). */
   metrics?: Pick<Metrics, 'addMetric'>;
 }
 
@@ -26,14 +26,15 @@ export interface FlushWiring {
 export async function flushGroupRequest(body: string, wiring: FlushWiring): Promise<void> {
   const request = FlushRequestSchema.parse(JSON.parse(body));
   const now = wiring.now ?? (() => new Date());
-  const { sent, flushAt } = await flushGroup(request, {
+  const { sent, planned, flushAt } = await flushGroup(request, {
     store: wiring.store,
     now,
     options: wiring.options,
     logger: wiring.logger,
     send: (message) => enqueueGroupMessage(wiring.sqs, wiring.outboxUrl, message),
   });
-  if (sent.length > 0) wiring.metrics?.addMetric('GroupMessagesSent', 'Count', sent.length);
+  // Counted by the flush that planned it: a racing flush may send it too, and the outbox keeps one.
+  if (planned) wiring.metrics?.addMetric('GroupMessagesSent', 'Count', 1);
   if (flushAt) {
     await requestFlush(wiring.sqs, wiring.flushQueueUrl, { ...request, flushAt: flushAt.toISOString() }, now());
     wiring.logger.info(`group ${request.groupKey} not due yet: asked again for ${flushAt.toISOString()}`);
