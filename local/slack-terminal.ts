@@ -3,13 +3,13 @@ import type { KnownBlock } from '@slack/types';
 import type { SlackMessage } from '#shared/slack/message.js';
 
 /** Slack's escapes undone, for reading. */
-function unescape(text: string): string {
+function unescapeMrkdwn(text: string): string {
   return text.replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&');
 }
 
 /** mrkdwn as a terminal shows it: *bold* in bold, links as their underlined label, code in cyan. */
 export function mrkdwnForTerminal(text: string): string {
-  return unescape(
+  return unescapeMrkdwn(
     text
       .replace(/<([^|>]+)\|([^>]+)>/g, (_, _url: string, label: string) => styleText('underline', label))
       .replace(/(^|[\s(])\*([^*\n]+)\*/g, (_, before: string, bold: string) => `${before}${styleText('bold', bold)}`)

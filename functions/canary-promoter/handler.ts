@@ -8,10 +8,12 @@ import { ecsClient } from '#shared/aws/ecs.js';
 import { elbv2Client } from '#shared/aws/elbv2.js';
 import { sqsClient } from '#shared/aws/sqs.js';
 import { type CanaryTickResult, tickCanaries, tickCanariesGatedBy } from '#shared/canary/react.js';
+import { canaryMetrics } from '#shared/canary/tick-metrics.js';
 import { type PromoterEvent, PromoterEventSchema } from '#shared/events/canary-promoter.js';
 import { requireParsed } from '#shared/events/errors.js';
 import { loadFunctionConfig, logAwsCallsAndFailures, outboxUrlFromEnv } from '#shared/lambda/runtime.js';
 import { logger } from '#shared/logging/logger.js';
+import { metrics } from '#shared/logging/metrics.js';
 import { StateStore, stateTableNameFromEnv } from '#shared/state/index.js';
 
 const config = loadFunctionConfig();
@@ -24,6 +26,7 @@ export const handler = middy<ParsedResult<unknown, PromoterEvent>, CanaryTickRes
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(parser({ schema: PromoterEventSchema, safeParse: true }))
   .use(logAwsCallsAndFailures(logger))
+  .use(canaryMetrics(metrics))
   .handler(async (parsed) => {
     const event = requireParsed(parsed, 'Scheduled Event or CloudWatch Alarm State Change');
     logger.appendKeys({ eventId: event.id, eventTime: event.time });

@@ -61,7 +61,7 @@ export function canaryMetricPoints(canary: {
   step: number;
   rolledBack: boolean;
 }): MetricPoint[] {
-  const dimensions = { Service: `${canary.cluster}/${canary.service}` };
+  const dimensions = { Canary: `${canary.cluster}/${canary.service}` };
   return [
     { name: 'CanaryWeight', unit: 'Percent', value: canary.weight, dimensions },
     { name: 'CanaryStep', unit: 'None', value: canary.step, dimensions },

@@ -242,6 +242,8 @@ describe('Packaging: serverless package', { timeout: PACKAGING_TIMEOUT_MS }, () 
     );
     expect(JSON.stringify(throttles?.Properties?.Metrics)).toContain('"Throttles"');
     expect(((throttles?.Properties?.Metrics ?? []) as unknown[]).length).toBe(functions.length + 1);
+    const promoter = alarms.find((a) => String(a.Properties?.AlarmName).endsWith('-canary-promoter-not-running'));
+    expect(promoter?.Properties).toMatchObject({ MetricName: 'Invocations', TreatMissingData: 'breaching' });
     expect(sweep?.Properties).toMatchObject({ MetricName: 'Invocations', TreatMissingData: 'breaching', Period: 900 });
     for (const alarm of alarms) expect(alarm.Properties?.AlarmActions).toEqual([{ Ref: 'AlertTopic' }]);
   });

@@ -125,7 +125,7 @@ describe('Metrics', () => {
       'TargetsDeregistered',
     ]);
     expect(byMetric.GuardrailRefusals).toMatchObject({ Guardrail: 'never-empty', GuardrailRefusals: 1 });
-    expect(byMetric.CanaryWeight).toMatchObject({ Service: 'prod/web', CanaryWeight: 25 });
+    expect(byMetric.CanaryWeight).toMatchObject({ Canary: 'prod/web', CanaryWeight: 25 });
     expect(byMetric.TargetsDeregistered).toMatchObject({ TargetsDeregistered: 2, service: 'ecs-autopilot' });
     const emf = byMetric.TargetsDeregistered?._aws as { CloudWatchMetrics: { Namespace: string }[] } | undefined;
     expect(emf?.CloudWatchMetrics[0]?.Namespace).toBe('ecs-autopilot');

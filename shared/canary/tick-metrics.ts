@@ -1,0 +1,39 @@
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import type { MiddlewareObj } from '@middy/core';
+import { auditMetricPoints } from '../executor/metrics.js';
+import { emitMetricPoints, type MetricPoint } from '../logging/metrics.js';
+import type { CanaryTickResult } from './react.js';
+
+/**
+ * A promoter pass as metrics, per canary: its step, a rollback, and the canary's share of the traffic after a
+ * promotion (the target group whose weight rose, out of the action's total). Pure.
+ */
+export function canaryTickMetricPoints(results: readonly CanaryTickResult[]): MetricPoint[] {
+  return results.flatMap((result) => {
+    const dimensions = { Canary: result.name };
+    const points: MetricPoint[] = [...auditMetricPoints(result.audit, 'canary-promoter')];
+    if (result.step !== undefined) points.push({ name: 'CanaryStep', unit: 'None', value: result.step, dimensions });
+    if (result.decision === 'roll-back') points.push({ name: 'CanaryRollbacks', unit: 'Count', value: 1, dimensions });
+    for (const record of result.audit) {
+      if (record.outcome !== 'applied' || record.action.kind !== 'set-forward-weights') continue;
+      const rising = record.action.basis[0]?.targetGroupArn;
+      const total = Object.values(record.action.weights).reduce((sum, w) => sum + w, 0);
+      if (rising === undefined || total === 0) continue;
+      const share = Math.round((100 * (record.action.weights[rising] ?? 0)) / total);
+      points.push({ name: 'CanaryWeight', unit: 'Percent', value: share, dimensions });
+    }
+    return points;
+  });
+}
+
+/** middy middleware for the promoter: publishes each pass's canary metrics and flushes them when it ends. */
+export function canaryMetrics(sink: Metrics): MiddlewareObj<unknown, CanaryTickResult[]> {
+  const canaryMetricsAfter = (request: { response: CanaryTickResult[] | null | undefined }) => {
+    emitMetricPoints(sink, canaryTickMetricPoints(request.response ?? []));
+    sink.publishStoredMetrics();
+  };
+  const canaryMetricsOnError = () => {
+    sink.publishStoredMetrics();
+  };
+  return { after: canaryMetricsAfter, onError: canaryMetricsOnError };
+}
