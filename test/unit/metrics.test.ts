@@ -131,3 +131,34 @@ describe('Metrics', () => {
     expect(emf?.CloudWatchMetrics[0]?.Namespace).toBe('ecs-autopilot');
   });
 });
+
+describe('Metrics: canary promoter passes', () => {
+  it("publishes each canary's step, a rollback, and its share of the traffic after a promotion", async () => {
+    // Prepare
+    const { canaryTickMetricPoints } = await import('#shared/canary/tick-metrics.js');
+    const canaryTg = 'arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/web-green/1';
+    const stableTg = 'arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/web-blue/2';
+    const promotion = record(
+      {
+        kind: 'set-forward-weights',
+        weights: { [canaryTg]: 250, [stableTg]: 750 },
+        basis: [{ targetGroupArn: canaryTg, healthy: 2, needed: 1 }],
+      } as never,
+      'applied',
+    );
+
+    // Act
+    const points = canaryTickMetricPoints([
+      { name: 'web', decision: 'promote', reason: 'gates passed', step: 2, gates: [], audit: [promotion] },
+      { name: 'api', decision: 'roll-back', reason: '5xx', step: 1, gates: [], audit: [] },
+    ]);
+
+    // Assess
+    expect(points).toEqual([
+      { name: 'CanaryStep', unit: 'None', value: 2, dimensions: { Canary: 'web' } },
+      { name: 'CanaryWeight', unit: 'Percent', value: 25, dimensions: { Canary: 'web' } },
+      { name: 'CanaryStep', unit: 'None', value: 1, dimensions: { Canary: 'api' } },
+      { name: 'CanaryRollbacks', unit: 'Count', value: 1, dimensions: { Canary: 'api' } },
+    ]);
+  });
+});
