@@ -161,21 +161,23 @@ describe('Packaging: serverless package', { timeout: PACKAGING_TIMEOUT_MS }, () 
     expect(actions).toEqual(Object.fromEntries(alarms.map(([logicalId]) => [logicalId, [{ Ref: 'OperationsTopic' }]])));
     expect(template.Resources.OperationsTopic?.Type).toBe('AWS::SNS::Topic');
   });
-  it('subscribes the Slack function to the alert topic, with a DLQ for what SNS cannot hand over', () => {
+  it('subscribes the Slack function to the alert and operations topics, with a DLQ for what SNS cannot hand over', () => {
     // Act
-    const subscriptions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::SNS::Subscription');
+    const subscriptions = Object.values(template.Resources)
+      .filter((r) => r.Type === 'AWS::SNS::Subscription')
+      .map((r) => r.Properties);
 
     // Assess
-    expect(subscriptions).toEqual([
+    const slack = (topic: string) =>
       expect.objectContaining({
-        Properties: expect.objectContaining({
-          TopicArn: { Ref: 'AlertTopic' },
-          Protocol: 'lambda',
-          Endpoint: { 'Fn::GetAtt': ['SlackNotifierLambdaFunction', 'Arn'] },
-          RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': ['SlackDeadLetterQueue', 'Arn'] } },
-        }),
-      }),
-    ]);
+        TopicArn: { Ref: topic },
+        Protocol: 'lambda',
+        Endpoint: { 'Fn::GetAtt': ['SlackNotifierLambdaFunction', 'Arn'] },
+      });
+    expect(subscriptions).toEqual([slack('AlertTopic'), slack('OperationsTopic')]);
+    expect(subscriptions[0]?.RedrivePolicy).toEqual({
+      deadLetterTargetArn: { 'Fn::GetAtt': ['SlackDeadLetterQueue', 'Arn'] },
+    });
   });
 
   it('keeps the Slack webhook URL out of the template: the function is told the SSM parameter name only', () => {
@@ -220,7 +222,7 @@ describe('Packaging: serverless package', { timeout: PACKAGING_TIMEOUT_MS }, () 
     expect(widgets.map((w) => w.type)).toContain('alarm');
   });
 
-  it('alarms on ecs-autopilot itself, to the alert topic: any DLQ holding a message, any function failing, throttles, a missed sweep', () => {
+  it('alarms on ecs-autopilot itself, to the operations topic: any DLQ holding a message, any function failing, throttles, a missed sweep', () => {
     // Prepare
     const alarms = Object.values(template.Resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
     const watched = (namespace: string, metric: string) =>
@@ -245,6 +247,6 @@ describe('Packaging: serverless package', { timeout: PACKAGING_TIMEOUT_MS }, () 
     const promoter = alarms.find((a) => String(a.Properties?.AlarmName).endsWith('-canary-promoter-not-running'));
     expect(promoter?.Properties).toMatchObject({ MetricName: 'Invocations', TreatMissingData: 'breaching' });
     expect(sweep?.Properties).toMatchObject({ MetricName: 'Invocations', TreatMissingData: 'breaching', Period: 900 });
-    for (const alarm of alarms) expect(alarm.Properties?.AlarmActions).toEqual([{ Ref: 'AlertTopic' }]);
+    for (const alarm of alarms) expect(alarm.Properties?.AlarmActions).toEqual([{ Ref: 'OperationsTopic' }]);
   });
 });
