@@ -26,14 +26,13 @@ export function canaryTickMetricPoints(results: readonly CanaryTickResult[]): Me
   });
 }
 
-/** middy middleware for the promoter: publishes each pass's canary metrics and flushes them when it ends. */
+/** middy middleware for the promoter: publishes each pass's canary metrics, when it has any. */
 export function canaryMetrics(sink: Metrics): MiddlewareObj<unknown, CanaryTickResult[]> {
   const canaryMetricsAfter = (request: { response: CanaryTickResult[] | null | undefined }) => {
-    emitMetricPoints(sink, canaryTickMetricPoints(request.response ?? []));
+    const points = canaryTickMetricPoints(request.response ?? []);
+    if (points.length === 0) return;
+    emitMetricPoints(sink, points);
     sink.publishStoredMetrics();
   };
-  const canaryMetricsOnError = () => {
-    sink.publishStoredMetrics();
-  };
-  return { after: canaryMetricsAfter, onError: canaryMetricsOnError };
+  return { after: canaryMetricsAfter };
 }

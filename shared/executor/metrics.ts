@@ -33,16 +33,15 @@ export function auditMetricPoints(audit: readonly AuditRecord[], reaction: strin
 }
 
 /**
- * middy middleware for the reactions: publishes the metrics of the reaction's audit record, and flushes every metric
- * of the invocation (as Powertools' `logMetrics` does) when it ends, failed or not.
+ * middy middleware for the reactions: publishes the metrics of the reaction's audit record when it has any (an empty
+ * flush only makes Powertools warn), as Powertools' `logMetrics` would flush them.
  */
 export function auditMetrics(sink: Metrics, reaction: string): MiddlewareObj<unknown, { audit?: AuditRecord[] }> {
   const auditMetricsAfter = (request: { response: { audit?: AuditRecord[] } | null | undefined }) => {
-    emitMetricPoints(sink, auditMetricPoints(request.response?.audit ?? [], reaction));
+    const points = auditMetricPoints(request.response?.audit ?? [], reaction);
+    if (points.length === 0) return;
+    emitMetricPoints(sink, points);
     sink.publishStoredMetrics();
   };
-  const auditMetricsOnError = () => {
-    sink.publishStoredMetrics();
-  };
-  return { after: auditMetricsAfter, onError: auditMetricsOnError };
+  return { after: auditMetricsAfter };
 }
