@@ -82,6 +82,8 @@ export function registerCanaryCommands(program: Command): void {
     .option('-c, --config <file>', 'config file', 'ecs-autopilot.yml')
     .option('--endpoint <url>', 'AWS endpoint, e.g. a local moto server (default: AWS_ENDPOINT_URL)')
     .option('--table <name>', `state table (default: STATE_TABLE_NAME, else ${DEFAULT_TABLE})`)
+    // Each subcommand's --help lists -c, --endpoint, --table and --json too: they are declared up here.
+    .configureHelp({ showGlobalOptions: true })
     .addHelpText('after', exitCodes);
 
   canary
@@ -215,14 +217,15 @@ export function registerCanaryCommands(program: Command): void {
   program
     .command('state-table')
     .description('The DynamoDB state table (canary state, leases).')
+    .configureHelp({ showGlobalOptions: true })
     .command('create')
     .description('Create the state table as the stack does (for a local or new setup); does nothing if it exists.')
     .option('--endpoint <url>', 'AWS endpoint, e.g. a local moto server (default: AWS_ENDPOINT_URL)')
     .option('--table <name>', `table name (default: STATE_TABLE_NAME, else ${DEFAULT_TABLE})`)
     .action(
-      action(async (ctx) => {
+      action(async (ctx, options) => {
         await ensureStateTable(ctx.dynamodb, ctx.tableName);
-        process.stdout.write(`state table ${ctx.tableName} is ready\n`);
+        print(options, { table: ctx.tableName, ready: true }, `state table ${ctx.tableName} is ready`);
       }),
     );
 }

@@ -262,4 +262,25 @@ describe('CLI: a canary set up from the README alone (on moto)', () => {
     expect(view.canary.taskDefinition).toMatch(/task-definition\/newcomer:2$/);
     expect(view.history.map((h: { to: string }) => h.to)).toEqual(['pending', 'ramping', 'ramping', 'done']);
   });
+
+  it('lists the config, endpoint, table and --json options in every canary subcommand help, and answers --json', async () => {
+    // Prepare
+    const subcommands = ['list', 'status', 'start', 'pause', 'resume', 'promote', 'abort', 'tick'];
+
+    // Act
+    const helps = await Promise.all(subcommands.map((s) => cli('canary', s, '--help')));
+    const tableHelp = await cli('state-table', 'create', '--help');
+    const table = await cli('state-table', 'create', '--json');
+
+    // Assess
+    for (const [i, help] of helps.entries()) {
+      expect(help.status, subcommands[i]).toBe(0);
+      for (const option of ['--config <file>', '--endpoint <url>', '--table <name>', '--json']) {
+        expect(help.stdout, `canary ${subcommands[i]} --help`).toContain(option);
+      }
+    }
+    expect(tableHelp.stdout).toContain('--json');
+    expect(table.status, table.stderr).toBe(0);
+    expect(JSON.parse(table.stdout)).toEqual({ table: TABLE, ready: true });
+  });
 });
