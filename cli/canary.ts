@@ -51,6 +51,13 @@ function action<A extends unknown[]>(
   };
 }
 
+/** `--now` as an ISO time (default: the real clock); rehearsals pass the same clock to `tick` and `status`. */
+function isoTimeOption(value: string | undefined): string {
+  const now = value ? new Date(value) : new Date();
+  if (Number.isNaN(now.getTime())) throw new CanaryCommandError(`--now ${value} is not an ISO time`);
+  return now.toISOString();
+}
+
 const print = (options: CanaryCliOptions, value: unknown, human: string) => printResult(options, value, () => human);
 
 /** Applies a state change to a canary, conditional on the version it read; prints the new status line. */
@@ -75,6 +82,8 @@ export function registerCanaryCommands(program: Command): void {
     .option('-c, --config <file>', 'config file', 'ecs-autopilot.yml')
     .option('--endpoint <url>', 'AWS endpoint, e.g. a local moto server (default: AWS_ENDPOINT_URL)')
     .option('--table <name>', `state table (default: STATE_TABLE_NAME, else ${DEFAULT_TABLE})`)
+    // Each subcommand's --help lists -c, --endpoint, --table and --json too: they are declared up here.
+    .configureHelp({ showGlobalOptions: true })
     .addHelpText('after', exitCodes);
 
   canary
@@ -96,11 +105,13 @@ export function registerCanaryCommands(program: Command): void {
     .command('status')
     .description('Step, weights, gate results with their numbers, time in step, next possible promotion, history.')
     .argument('[name]', 'one canary (default: all)')
+    .option('--now <iso-time>', 'the clock to judge time in step and the next tick by, as `tick --now` (default: now)')
     .action(
-      action(async (ctx, options, name?: string) => {
+      action(async (ctx, options, name: string | undefined, local: { now?: string }) => {
         const list = name ? [canaryNamed(ctx.config, name)] : ctx.config.canaries;
+        const now = isoTimeOption(local?.now);
         const views = [];
-        for (const c of list) views.push(await canaryStatus(ctx, c, new Date().toISOString()));
+        for (const c of list) views.push(await canaryStatus(ctx, c, now));
         print(
           options,
           name ? views[0] : views,
@@ -186,8 +197,7 @@ export function registerCanaryCommands(program: Command): void {
     .option('--dry-run', 'plan and report, change nothing')
     .action(
       action(async (ctx, options, local: { now?: string; dryRun?: boolean }) => {
-        const now = local?.now ? new Date(local.now) : new Date();
-        if (Number.isNaN(now.getTime())) throw new CanaryCommandError(`--now ${local?.now} is not an ISO time`);
+        const now = new Date(isoTimeOption(local?.now));
         const config = local?.dryRun ? { ...ctx.config, dryRun: true } : ctx.config;
         // Loaded here, not at the top: the logger must be made after main.ts has sent logs to stderr.
         const { logger } = await import('#shared/logging/logger.js');
@@ -207,14 +217,15 @@ export function registerCanaryCommands(program: Command): void {
   program
     .command('state-table')
     .description('The DynamoDB state table (canary state, leases).')
+    .configureHelp({ showGlobalOptions: true })
     .command('create')
     .description('Create the state table as the stack does (for a local or new setup); does nothing if it exists.')
     .option('--endpoint <url>', 'AWS endpoint, e.g. a local moto server (default: AWS_ENDPOINT_URL)')
     .option('--table <name>', `table name (default: STATE_TABLE_NAME, else ${DEFAULT_TABLE})`)
     .action(
-      action(async (ctx) => {
+      action(async (ctx, options) => {
         await ensureStateTable(ctx.dynamodb, ctx.tableName);
-        process.stdout.write(`state table ${ctx.tableName} is ready\n`);
+        print(options, { table: ctx.tableName, ready: true }, `state table ${ctx.tableName} is ready`);
       }),
     );
 }

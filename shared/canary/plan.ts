@@ -15,10 +15,17 @@ import {
 } from './plan-parts.js';
 import { planCleanup, planRollback, startRollback } from './plan-rollback.js';
 import { activePhases, type CanaryRecord, transition } from './status.js';
-import type { CanaryIntent, CanaryTickInput, CanaryTickPlan } from './types.js';
+import type { CanaryIntent, CanaryObservation, CanaryTickInput, CanaryTickPlan } from './types.js';
 import { nextPromotionTime, promotionAllowed } from './window.js';
 
 const ecsOwnedStrategies = new Set(['BLUE_GREEN', 'LINEAR', 'CANARY']);
+
+/** The alarm gate as a person reads it: what fires, and any configured gate alarm that does not exist (it gates nothing). */
+function alarmGateDetail(alarms: CanaryObservation['alarms'], firing: string[]): string {
+  const missing = alarms.filter((a) => a.state === 'MISSING').map((a) => a.name);
+  const head = firing.length ? `in ALARM: ${firing.join(', ')}` : 'none in ALARM';
+  return missing.length ? `${head}; not found, so gating nothing: ${missing.join(', ')}` : head;
+}
 
 /**
  * One promoter tick for one canary: observed state in, a decision, the intents in order and the record to write out.
@@ -103,7 +110,7 @@ function planPhase(ctx: TickContext, judge: CanaryTickInput['judge']): CanaryTic
   if (record.phase === 'rolling-back') return planRollback(ctx);
 
   const firing = obs.alarms.filter((a) => a.state === 'ALARM').map((a) => a.name);
-  ctx.gates.push({ gate: 'alarms', ok: firing.length === 0, detail: firing.length ? firing.join(', ') : 'none' });
+  ctx.gates.push({ gate: 'alarms', ok: firing.length === 0, detail: alarmGateDetail(obs.alarms, firing) });
   if (record.phase === 'pending') {
     if (firing.length) return hold(ctx, `gate alarm in ALARM: ${firing.join(', ')}; the canary does not start`);
     if (!windowGate(ctx) && !record.request) return hold(ctx, 'outside the promotion windows');

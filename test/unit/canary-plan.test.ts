@@ -154,6 +154,23 @@ describe('Planner: planCanaryTick', () => {
     expect(result.next?.reason).toContain('web-p99');
   });
 
+  it('names a configured gate alarm that does not exist in the alarm gate, as gating nothing', () => {
+    // Prepare
+    const obs = atWeights(25, 75, 3);
+    obs.alarms = [
+      { name: 'web-5xx', state: 'MISSING' },
+      { name: 'web-p99', state: 'OK' },
+    ];
+
+    // Act
+    const result = plan(ramping(2, [25, 75]), obs);
+
+    // Assess
+    expect(result.gates.find((g) => g.gate === 'alarms')?.detail).toBe(
+      'none in ALARM; not found, so gating nothing: web-5xx',
+    );
+  });
+
   it('moves only the weight the stable side can carry when it lacks healthy targets', () => {
     // Prepare: 6 of 10 stable targets healthy
     const obs = atWeights(50, 50, 5);
