@@ -13,7 +13,8 @@ type FunctionName =
   | 'reconciler'
   | 'notifier'
   | 'canaryPromoter'
-  | 'deploymentHook';
+  | 'deploymentHook'
+  | 'audit';
 
 /** Lambda's async invocation of the event-driven functions: its retries and the oldest event it still hands over. */
 const asyncInvocation: Partial<Record<FunctionName, { retries: number; maxAgeSeconds: number }>> = {
@@ -25,6 +26,8 @@ const asyncInvocation: Partial<Record<FunctionName, { retries: number; maxAgeSec
   reconciler: { retries: 0, maxAgeSeconds: 300 },
   // The next minute's pass is the retry.
   canaryPromoter: { retries: 0, maxAgeSeconds: 60 },
+  // The next day's audit is the retry.
+  audit: { retries: 0, maxAgeSeconds: 3600 },
 };
 
 describe('Packaging: serverless package', { timeout: PACKAGING_TIMEOUT_MS }, () => {
@@ -94,6 +97,7 @@ describe('Packaging: serverless package', { timeout: PACKAGING_TIMEOUT_MS }, () 
       canaryPromoter: { reserved: 1, timeout: 50 },
       // ECS calls it again while it answers IN_PROGRESS: each call is a few reads.
       deploymentHook: { reserved: undefined, timeout: 30 },
+      audit: { reserved: 1, timeout: 300 },
     });
   });
 
