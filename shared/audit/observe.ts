@@ -96,7 +96,8 @@ export async function observeAudit(input: ObserveAuditInput): Promise<AuditRead>
   const loadBalancerArns = [...new Set(Object.values(targetGroups).flatMap((g) => g.loadBalancerArns))];
   const loadBalancers = await observeLoadBalancers(elbv2, loadBalancerArns);
   const listeners = Object.values(loadBalancers).flatMap((lb) => lb.listeners);
-  const sslPolicies = await observeSslPolicies(elbv2, [...new Set(listeners.flatMap((l) => l.sslPolicy ?? []))]);
+  const secure = listeners.filter((l) => l.protocol === 'HTTPS' || l.protocol === 'TLS');
+  const sslPolicies = await observeSslPolicies(elbv2, [...new Set(secure.flatMap((l) => l.sslPolicy ?? []))]);
   const certificates = await observeCertificates(acm, [...new Set(listeners.flatMap((l) => l.certificateArns))]);
   const groupIds = new Set([
     ...observedServices.flatMap((s) => s.taskSecurityGroupIds),

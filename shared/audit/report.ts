@@ -12,7 +12,7 @@ export interface AuditSummary {
   notAudited: string[];
 }
 
-/** `<cluster>/<service>`, or the cluster alone for a finding about no one service. */
+/** `<cluster>/<service>`, or the cluster alone for a finding about no one service (a shared load balancer's). */
 export function groupOf(finding: Finding): string {
   return finding.serviceName ? `${finding.clusterName}/${finding.serviceName}` : finding.clusterName;
 }
@@ -78,7 +78,7 @@ export function auditAlerts(
       severity: mostSevere(findings),
       kind: 'audit/findings',
       ...(service ? { service } : { scope: { cluster: first?.clusterName ?? 'none', service: 'none' } }),
-      headline: `${findings.length} new audit finding${findings.length === 1 ? '' : 's'} (${counts(findings)})`,
+      headline: `${service ? '' : `${group} load balancers: `}${findings.length} new audit finding${findings.length === 1 ? '' : 's'} (${counts(findings)})`,
       description: findings.map(
         (f) => `**${f.severity}** ${f.problem}. _Why it matters:_ ${f.impact}. [Open in the console](${f.consoleUrl})`,
       ),

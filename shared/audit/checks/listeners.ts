@@ -8,15 +8,18 @@ export const CERTIFICATE_CRITICAL_DAYS = 7;
 const OUTDATED_PROTOCOLS = ['SSLv3', 'TLSv1', 'TLSv1.1'];
 const DAY_MS = 86_400_000;
 
-/** The services whose target groups a load balancer fronts: the cluster and service a finding is filed under. */
-function ownerOf(observed: AuditObservation, loadBalancer: ObservedLoadBalancer) {
-  const service = observed.services.find((s) =>
+/** The services a load balancer fronts, by name: a listener's finding concerns all of them. */
+function frontedBy(observed: AuditObservation, loadBalancer: ObservedLoadBalancer) {
+  const services = observed.services.filter((s) =>
     s.loadBalancers.some(
       (link) =>
         link.targetGroupArn && observed.targetGroups[link.targetGroupArn]?.loadBalancerArns.includes(loadBalancer.arn),
     ),
   );
-  return { clusterName: service?.clusterName ?? '-', ...(service && { serviceName: service.serviceName }) };
+  return {
+    clusterName: [...new Set(services.map((s) => s.clusterName))].sort().join(',') || '-',
+    names: services.map((s) => s.serviceName).sort(),
+  };
 }
 
 /**
@@ -27,8 +30,10 @@ export function checkListeners(observed: AuditObservation): FindingDraft[] {
   const findings: FindingDraft[] = [];
   const now = Date.parse(observed.now);
   for (const loadBalancer of Object.values(observed.loadBalancers)) {
-    const owner = ownerOf(observed, loadBalancer);
+    const fronted = frontedBy(observed, loadBalancer);
+    const owner = { clusterName: fronted.clusterName };
     const name = loadBalancerLabel(loadBalancer.arn);
+    const serving = fronted.names.length > 0 ? ` (in front of ${fronted.names.join(', ')})` : '';
     for (const listener of loadBalancer.listeners) {
       const consoleUrl = auditConsole.listener(observed.region, listener.arn);
       const where = `${name} ${listener.protocol}:${listener.port}`;
@@ -40,7 +45,7 @@ export function checkListeners(observed: AuditObservation): FindingDraft[] {
           severity: 'warning',
           ...owner,
           resource: listener.arn,
-          problem: `internet-facing listener ${where} serves plain HTTP and does not redirect to HTTPS`,
+          problem: `internet-facing listener ${where}${serving} serves plain HTTP and does not redirect to HTTPS`,
           impact:
             'requests, cookies and credentials cross the internet unencrypted and can be read or altered on the way',
           fix: 'make the default action of this listener a redirect to HTTPS (port 443, HTTP_301) and serve from an HTTPS listener',
@@ -48,7 +53,8 @@ export function checkListeners(observed: AuditObservation): FindingDraft[] {
           facts: { port: listener.port },
         });
       }
-      const allowed = listener.sslPolicy ? observed.sslPolicies[listener.sslPolicy] : undefined;
+      const secure = listener.protocol === 'HTTPS' || listener.protocol === 'TLS';
+      const allowed = secure && listener.sslPolicy ? observed.sslPolicies[listener.sslPolicy] : undefined;
       const outdated = (allowed ?? []).filter((p) => OUTDATED_PROTOCOLS.includes(p));
       if (listener.sslPolicy && outdated.length > 0) {
         findings.push({
@@ -57,7 +63,7 @@ export function checkListeners(observed: AuditObservation): FindingDraft[] {
           severity: 'warning',
           ...owner,
           resource: listener.arn,
-          problem: `listener ${where} uses TLS policy ${listener.sslPolicy}, which still allows ${outdated.join(', ')}`,
+          problem: `listener ${where}${serving} uses TLS policy ${listener.sslPolicy}, which still allows ${outdated.join(', ')}`,
           impact:
             'clients may negotiate deprecated TLS versions (RFC 8996) that compliance scans fail and attacks target',
           fix: 'switch the listener to ELBSecurityPolicy-TLS13-1-2-2021-06 (TLS 1.2 and 1.3)',
@@ -77,7 +83,7 @@ export function checkListeners(observed: AuditObservation): FindingDraft[] {
           severity: daysLeft < CERTIFICATE_CRITICAL_DAYS ? 'critical' : 'warning',
           ...owner,
           resource: certificateArn,
-          problem: `certificate ${certificate.domainName ?? certificateArn} of listener ${where} ${expired ? 'expired' : 'expires'} on ${certificate.notAfter.slice(0, 10)}${expired ? '' : ` (in ${daysLeft} day${daysLeft === 1 ? '' : 's'})`}`,
+          problem: `certificate ${certificate.domainName ?? certificateArn} of listener ${where}${serving} ${expired ? 'expired' : 'expires'} on ${certificate.notAfter.slice(0, 10)}${expired ? '' : ` (in ${daysLeft} day${daysLeft === 1 ? '' : 's'})`}`,
           impact: 'once it expires, browsers and clients refuse the connection: the service is down for them',
           fix: 'renew or replace the certificate (ACM renews DNS-validated certificates only while their validation records exist) and attach the new one to the listener',
           consoleUrl: auditConsole.certificate(observed.region, certificateArn),

@@ -43,7 +43,12 @@ describe('Audit check 5: checkListeners', () => {
 
     // Assess
     expect(findings).toEqual([
-      expect.objectContaining({ kind: 'plain-http', resource: HTTP_LISTENER, serviceName: 'web', facts: { port: 80 } }),
+      expect.objectContaining({
+        kind: 'plain-http',
+        resource: HTTP_LISTENER,
+        clusterName: 'prod',
+        facts: { port: 80 },
+      }),
     ]);
   });
 
@@ -70,7 +75,22 @@ describe('Audit check 5: checkListeners', () => {
 
     // Assess
     expect(findings).toEqual([expect.objectContaining({ kind: 'outdated-tls-policy', resource: HTTPS_LISTENER })]);
-    expect(findings[0]?.problem).toContain('still allows TLSv1, TLSv1.1');
+    expect(findings[0]?.serviceName).toBeUndefined();
+    expect(findings[0]?.problem).toBe(
+      'listener prod-alb HTTPS:443 (in front of web) uses TLS policy ELBSecurityPolicy-2016-08, which still allows TLSv1, TLSv1.1',
+    );
+  });
+
+  it('does not judge the TLS policy an HTTP listener reports', () => {
+    // Prepare
+    const observed = cleanObservation();
+    listener(observed, 0).sslPolicy = 'ELBSecurityPolicy-2016-08';
+
+    // Act
+    const findings = checkListeners(observed);
+
+    // Assess
+    expect(findings).toEqual([]);
   });
 
   it('finds a certificate expiring within 30 days as a warning', () => {
