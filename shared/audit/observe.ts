@@ -105,6 +105,7 @@ export async function observeAudit(input: ObserveAuditInput): Promise<AuditRead>
   ]);
   const securityGroups = await observeSecurityGroups(ec2, [...groupIds]);
 
+  const canaries = (input.config?.canaries ?? []).filter((c) => c.enabled);
   return {
     observation: {
       region: input.region,
@@ -115,8 +116,8 @@ export async function observeAudit(input: ObserveAuditInput): Promise<AuditRead>
       securityGroups,
       sslPolicies,
       certificates,
-      // The config's `canaries:` names the rules our canary shifts; until it does, only ECS and stacks are owners.
-      canaryRuleArns: [],
+      canaryRuleArns: canaries.flatMap((c) => c.listenerArn ?? c.ruleArn ?? []),
+      canaryTargetGroupArns: canaries.flatMap((c) => c.sides.map((side) => side.targetGroupArn)),
     },
     notAudited,
   };

@@ -153,8 +153,10 @@ export interface AuditObservation {
   /** TLS protocols each SSL policy allows, by policy name. */
   sslPolicies: Record<string, string[]>;
   certificates: Record<string, ObservedCertificate>;
-  /** Listener rules and listeners our canary shifts weights on (from the config's `canaries:`; empty without it). */
+  /** Listener rules and listeners our canary shifts weights on (the config's `canaries:`; empty without it). */
   canaryRuleArns: string[];
+  /** The target groups of the config's canaries, both sides. */
+  canaryTargetGroupArns: string[];
 }
 
 /** The shape of every check. */

@@ -38,6 +38,7 @@ function weightOwners(observed: AuditObservation, listener: ObservedListener, ru
  */
 export function checkCanaryTargetGroups(observed: AuditObservation): FindingDraft[] {
   const findings: FindingDraft[] = [];
+  const reportedSticky = new Set<string>();
   for (const loadBalancer of Object.values(observed.loadBalancers)) {
     for (const listener of loadBalancer.listeners) {
       for (const rule of listener.rules) {
@@ -54,6 +55,7 @@ export function checkCanaryTargetGroups(observed: AuditObservation): FindingDraf
         const where = `${rule.isDefault ? 'the default action' : 'a rule'} of ${loadBalancerLabel(loadBalancer.arn)} ${listener.protocol}:${listener.port}`;
         const split = forward.targetGroups.map((g) => `${targetGroupNameOf(g.arn)} ${g.weight}`).join(' / ');
         const stickyGroups = groups.filter((arn) => observed.targetGroups[arn]?.stickinessEnabled);
+        for (const arn of groups) reportedSticky.add(arn);
         if (forward.stickinessEnabled || stickyGroups.length > 0) {
           const sticky = [
             ...(forward.stickinessEnabled ? ['the forward action (target group stickiness)'] : []),
@@ -92,5 +94,29 @@ export function checkCanaryTargetGroups(observed: AuditObservation): FindingDraf
       }
     }
   }
+  findings.push(...stickyConfiguredCanaries(observed, reportedSticky));
   return findings;
+}
+
+/** Sticky target groups of a configured canary that no weighted split shows yet (e.g. before its first step). */
+function stickyConfiguredCanaries(observed: AuditObservation, reported: Set<string>): FindingDraft[] {
+  return observed.canaryTargetGroupArns
+    .filter((arn) => !reported.has(arn) && observed.targetGroups[arn]?.stickinessEnabled)
+    .map((arn) => {
+      const service = observed.services.find((s) => s.loadBalancers.some((l) => l.targetGroupArn === arn));
+      return {
+        check: 'canary-target-groups' as const,
+        kind: 'sticky-canary',
+        severity: 'warning' as const,
+        clusterName: service?.clusterName ?? '-',
+        ...(service && { serviceName: service.serviceName }),
+        resource: arn,
+        problem: `target group ${targetGroupNameOf(arn)} of a canary in ecs-autopilot.yml has stickiness on`,
+        impact:
+          'once the canary shifts weight, only sessions without a cookie move: the canary sees few users and a rollback leaves sessions pinned to it',
+        fix: `turn stickiness off on ${targetGroupNameOf(arn)} (stickiness.enabled=false)`,
+        consoleUrl: auditConsole.targetGroup(observed.region, arn),
+        facts: { forwardStickiness: false, stickyGroups: arn },
+      };
+    });
 }

@@ -66,6 +66,22 @@ describe('Audit check 6: checkCanaryTargetGroups', () => {
     expect(findings.map((f) => f.kind)).toEqual(['sticky-canary']);
   });
 
+  it('finds stickiness on a target group a configured canary names, before any split', () => {
+    // Prepare
+    const observed = cleanObservation();
+    const green = observed.targetGroups[TG_GREEN];
+    if (green === undefined) throw new Error('no green target group');
+    green.stickinessEnabled = true;
+    canaryRule(observed).actions = [];
+    observed.canaryTargetGroupArns = [TG_BLUE, TG_GREEN];
+
+    // Act
+    const findings = checkCanaryTargetGroups(observed);
+
+    // Assess
+    expect(findings).toEqual([expect.objectContaining({ kind: 'sticky-canary', resource: TG_GREEN })]);
+  });
+
   it('leaves stickiness alone on a target group that takes all traffic alone', () => {
     // Prepare
     const observed = cleanObservation();

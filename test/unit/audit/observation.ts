@@ -137,6 +137,7 @@ export function cleanObservation(): AuditObservation {
       [CERTIFICATE]: { arn: CERTIFICATE, domainName: 'web.example.com', notAfter: '2027-06-01T00:00:00.000Z' },
     },
     canaryRuleArns: [],
+    canaryTargetGroupArns: [],
   };
 }
 
