@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Alert } from '../notify/alert.js';
 import { buildAlert } from '../notify/build-alert.js';
+import { inert } from '../notify/markdown.js';
 import { atOrAbove } from './finding.js';
 import type { Finding, FindingSeverity } from './types.js';
 import { SEVERITIES } from './types.js';
@@ -80,7 +81,9 @@ export function auditAlerts(
       ...(service ? { service } : { scope: { cluster: first?.clusterName ?? 'none', service: 'none' } }),
       headline: `${service ? '' : `${group} load balancers: `}${findings.length} new audit finding${findings.length === 1 ? '' : 's'} (${counts(findings)})`,
       description: findings.map(
-        (f) => `**${f.severity}** ${f.problem}. _Why it matters:_ ${f.impact}. [Open in the console](${f.consoleUrl})`,
+        // Names in a finding come from AWS (a tag's stack name, a group's name): made inert, our own Markdown kept.
+        (f) =>
+          `**${f.severity}** ${inert(f.problem)}. _Why it matters:_ ${inert(f.impact)}. [Open in the console](${f.consoleUrl})`,
       ),
       nextSteps: findings.map((f) => f.fix),
       keywords: [...new Set(findings.map((f) => f.check))],

@@ -73,4 +73,19 @@ describe('Audit: report', () => {
     expect(again.map((a) => a.incidentId)).toEqual(alerts.map((a) => a.incidentId));
     expect(alerts[1]?.nextSteps).toHaveLength(3);
   });
+
+  it("makes names that come from AWS inert in the alert's Markdown, and keeps its own link", () => {
+    // Prepare
+    const [finding] = findings();
+    if (finding === undefined) throw new Error('no finding');
+    const crafted = { ...finding, problem: 'stack [Open runbook](https://evil.example) wrote the weights' };
+    const at = { region: 'us-east-1', account: '111122223333', occurredAt: '2026-11-26T12:00:00Z' };
+
+    // Act
+    const [alert] = auditAlerts([crafted], at);
+
+    // Assess
+    expect(alert?.description).toContain('stack \\[Open runbook\\](https://evil.example) wrote the weights');
+    expect(alert?.description).toContain(`[Open in the console](${finding.consoleUrl})`);
+  });
 });
