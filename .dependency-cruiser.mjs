@@ -27,7 +27,7 @@ const upward = layers.flatMap((lower, i) =>
 
 /** Planners, classifiers, resolvers and report builders: pure, so they are tested with plain data. */
 const planners =
-  '^shared/.+/(plan|classify|screen|resolve|report)\\.ts$|^shared/notify/(alert|build-alert)\\.ts$|^shared/executor/(actions|audit|guardrails)\\.ts$';
+  '^shared/.+/(plan|classify|screen|resolve|report)\\.ts$|^shared/audit/(checks/.+|finding)\\.ts$|^shared/notify/(alert|build-alert)\\.ts$|^shared/executor/(actions|audit|guardrails)\\.ts$';
 
 export default {
   forbidden: [

@@ -10,6 +10,8 @@ export const EXIT = {
   usage: 2,
   /** Refusal: the input was read and refused (an invalid config, an event not acted on, a malformed event). */
   refused: 3,
+  /** Findings: the audit found misconfigurations at or above `--fail-on` (what CI gates on). */
+  findings: 4,
 } as const;
 
 /** A command line that cannot be run as given. */

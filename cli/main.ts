@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { ConfigError, loadConfigFile } from '#shared/config/load.js';
 import { configJsonSchema } from '#shared/config/schema.js';
+import { addAuditCommand } from './audit.js';
 import { registerCanaryCommands } from './canary.js';
 import { unknownCommandIn } from './commands.js';
 import { EXIT, exitCodeOf, RefusedError, reportError, UsageError } from './exit.js';
@@ -31,7 +32,7 @@ const program = new Command()
   .exitOverride()
   .addHelpText(
     'after',
-    '\nExit codes: 0 done, 1 failure, 2 usage error, 3 refused (invalid config or event, event not acted on).',
+    '\nExit codes: 0 done, 1 failure, 2 usage error, 3 refused (invalid config or event, event not acted on), 4 audit findings at or above --fail-on.',
   )
   .hook('preAction', (_root, action) => {
     const { region, profile } = action.optsWithGlobals<GlobalOptions>();
@@ -41,6 +42,7 @@ const program = new Command()
 
 addReplayCommand(program);
 registerCanaryCommands(program);
+addAuditCommand(program);
 
 const config = program.command('config').description('Work with the config file.');
 

@@ -12,7 +12,8 @@ export type ReplayFunction =
   | 'alarm-state-change'
   | 'service-event'
   | 'reconciler'
-  | 'canary-promoter';
+  | 'canary-promoter'
+  | 'audit';
 
 /** The functions an event can be replayed through, loaded only when asked for (each reads its env at load). */
 export const replayFunctions = {
@@ -21,6 +22,7 @@ export const replayFunctions = {
   'service-event': () => import('#functions/service-event/handler.js'),
   reconciler: () => import('#functions/reconciler/handler.js'),
   'canary-promoter': () => import('#functions/canary-promoter/handler.js'),
+  audit: () => import('#functions/audit/handler.js'),
 } satisfies Record<ReplayFunction, () => Promise<{ handler: unknown }>>;
 
 /** A Lambda context for running a handler outside Lambda, as if deployed in `home` (the product's account/region). */

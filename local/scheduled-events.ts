@@ -1,7 +1,7 @@
 import type { World } from './world.js';
 
 /** The event an EventBridge schedule sends at `at`, as the reconciler receives it. */
-export function scheduledEvent(world: World, at = new Date()) {
+export function scheduledEvent(world: Pick<World, 'account' | 'region'>, at = new Date()) {
   return {
     version: '0',
     id: crypto.randomUUID(),

@@ -84,6 +84,9 @@ async function main(): Promise<void> {
     // Loaded here: its modules make the product's logger, which must see the demo's log level.
     const { canaryStories } = await import('./demo/canaries.js');
     number += await canaryStories(moto.endpoint, proxy, number + 1);
+    // The last word: the audit of the world the demo ends with.
+    const { auditStory } = await import('./demo/scenarios/audit.js');
+    number += await auditStory(proxy, number + 1);
     out();
     out(bold(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${number} scenarios, each as its title says.`));
   } finally {

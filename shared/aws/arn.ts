@@ -126,3 +126,12 @@ export function accountOf(arn: string): string {
     throw new InvalidArnError(arn, 'an ARN', { cause });
   }
 }
+
+/** The service an ARN belongs to: `acm`, `iam`, `elasticloadbalancing`, … */
+export function arnServiceOf(arn: string): string {
+  try {
+    return parse(arn).service;
+  } catch (cause) {
+    throw new InvalidArnError(arn, 'an ARN', { cause });
+  }
+}

@@ -23,7 +23,8 @@ type FunctionName =
   | 'canaryPromoter'
   | 'deploymentHook'
   | 'alertFlush'
-  | 'slackNotifier';
+  | 'slackNotifier'
+  | 'audit';
 
 /**
  * Every IAM action each function's role allows, and nothing else: what the function's code calls (see the AWS calls
@@ -73,6 +74,33 @@ const grantedActions: Record<string, string[]> & Record<FunctionName, string[]> 
     'ecs:ListTasks',
     'elasticloadbalancing:DeregisterTargets',
     'elasticloadbalancing:DescribeTargetHealth',
+    'logs:CreateLogStream',
+    'logs:PutLogEvents',
+    'sqs:SendMessage',
+  ],
+  audit: [
+    'acm:DescribeCertificate',
+    'application-autoscaling:DescribeScalableTargets',
+    'application-autoscaling:DescribeScalingPolicies',
+    'dynamodb:DeleteItem',
+    'dynamodb:GetItem',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'ec2:DescribeInstances',
+    'ec2:DescribeSecurityGroups',
+    'ecs:DescribeContainerInstances',
+    'ecs:DescribeServices',
+    'ecs:DescribeTaskDefinition',
+    'ecs:ListContainerInstances',
+    'ecs:ListServices',
+    'elasticloadbalancing:DescribeListenerCertificates',
+    'elasticloadbalancing:DescribeListeners',
+    'elasticloadbalancing:DescribeLoadBalancers',
+    'elasticloadbalancing:DescribeRules',
+    'elasticloadbalancing:DescribeSSLPolicies',
+    'elasticloadbalancing:DescribeTags',
+    'elasticloadbalancing:DescribeTargetGroupAttributes',
+    'elasticloadbalancing:DescribeTargetGroups',
     'logs:CreateLogStream',
     'logs:PutLogEvents',
     'sqs:SendMessage',
@@ -294,6 +322,28 @@ describe('Packaging: IAM', { timeout: PACKAGING_TIMEOUT_MS }, () => {
     for (const { statement } of deregistering) {
       expect(statement.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/ecs-autopilot:managed': 'true' } });
     }
+  });
+
+  it('gives the audit nothing but reads, its logs, its queues and the state table', () => {
+    // Prepare
+    const statements = roleStatements(template, 'AuditRole');
+    const stateAccess = template.Resources.StateTableAccess?.Properties?.Roles;
+
+    // Act
+    const writes = statements
+      .flatMap((statement) => asArray(statement.Action))
+      .filter((action) => !/^[a-z0-9-]+:(Describe|List|Get)/.test(action));
+
+    // Assess
+    expect([...new Set(writes)].sort()).toEqual([
+      'dynamodb:DeleteItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      'sqs:SendMessage',
+    ]);
+    expect(stateAccess).toContainEqual({ Ref: 'AuditRole' });
   });
 
   it('grants the state table only through StateTableAccess, item by item, on that table alone', () => {

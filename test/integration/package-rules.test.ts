@@ -105,7 +105,7 @@ describe('Packaging: EventBridge rules', { timeout: PACKAGING_TIMEOUT_MS }, () =
     expect(allowed).toEqual(dlqRules);
   });
 
-  it('sweeps every 5 minutes by default and promotes canaries every minute, from schedule rules without a pattern', () => {
+  it('sweeps every 5 minutes, promotes canaries every minute and audits daily by default, from schedule rules without a pattern', () => {
     // Act
     const schedules = eventRules(template)
       .filter(({ properties }) => properties.ScheduleExpression !== undefined)
@@ -131,6 +131,13 @@ describe('Packaging: EventBridge rules', { timeout: PACKAGING_TIMEOUT_MS }, () =
         schedule: 'rate(1 minute)',
         pattern: undefined,
         invokes: 'CanaryPromoterLambdaFunction',
+        targets: 1,
+      },
+      {
+        name: 'ecs-autopilot-ci-audit',
+        schedule: 'rate(1 day)',
+        pattern: undefined,
+        invokes: 'AuditLambdaFunction',
         targets: 1,
       },
     ]);

@@ -15,7 +15,8 @@ type FunctionName =
   | 'canaryPromoter'
   | 'deploymentHook'
   | 'alertFlush'
-  | 'slackNotifier';
+  | 'slackNotifier'
+  | 'audit';
 
 /** Lambda's async invocation of the event-driven functions: its retries and the oldest event it still hands over. */
 const asyncInvocation: Partial<
@@ -31,6 +32,8 @@ const asyncInvocation: Partial<
   canaryPromoter: { retries: 0, maxAgeSeconds: 60 },
   // Invoked by SNS; a late alert is still worth posting, and what fails waits in a queue of Slack messages.
   slackNotifier: { retries: 2, maxAgeSeconds: 3600, deadLetterQueue: 'SlackDeadLetterQueue' },
+  // The next day's audit is the retry.
+  audit: { retries: 0, maxAgeSeconds: 3600 },
 };
 
 describe('Packaging: serverless package', { timeout: PACKAGING_TIMEOUT_MS }, () => {
@@ -101,6 +104,7 @@ describe('Packaging: serverless package', { timeout: PACKAGING_TIMEOUT_MS }, () 
       deploymentHook: { reserved: undefined, timeout: 30 },
       alertFlush: { reserved: undefined, timeout: 15 },
       slackNotifier: { reserved: undefined, timeout: 30 },
+      audit: { reserved: 1, timeout: 300 },
     });
   });
 
