@@ -8,7 +8,7 @@ import { MannWhitneyJudge } from '#shared/canary/judges/mann-whitney.js';
 import { SequentialJudge } from '#shared/canary/judges/sequential.js';
 import { ThresholdChecksJudge } from '#shared/canary/judges/threshold.js';
 import { ThresholdJudge } from '#shared/canary/threshold-judge.js';
-import { ThresholdJudgeSchema } from '#shared/config/canary.js';
+import { ThresholdJudgeSchema } from '#shared/config/canary-judge.js';
 import { canaryPlanner } from './controller.js';
 import type { ControllerFactory } from './planner.js';
 import { type JudgeColumn, sideBySide, targets } from './report.js';
