@@ -1,8 +1,8 @@
+import { judgeFor } from '#shared/canary/judges/for-config.js';
 import { observeCanary, observeSides } from '#shared/canary/observe.js';
 import { planCanaryTick } from '#shared/canary/plan.js';
 import type { CanaryRecord, CanaryTransition } from '#shared/canary/status.js';
 import { readCanary } from '#shared/canary/store.js';
-import { ThresholdJudge } from '#shared/canary/threshold-judge.js';
 import type { GateResult } from '#shared/canary/types.js';
 import { nextPromotionTime } from '#shared/canary/window.js';
 import { actionArnOf, type CanaryConfig } from '#shared/config/canary.js';
@@ -69,7 +69,7 @@ export async function canaryStatus(ctx: CanaryContext, canary: CanaryConfig, now
   }
   const record = stored.data;
   const observation = await observeCanary(ctx.clients, canary, record, now);
-  const plan = planCanaryTick({ config: canary, record, observation, judge: new ThresholdJudge(canary.judge) });
+  const plan = planCanaryTick({ config: canary, record, observation, judge: judgeFor(canary.judge) });
   const stepStart = record.stepStartedAt;
   const bakeEnds = stepStart ? new Date(Date.parse(stepStart) + canary.bakeMinutes * 60_000).toISOString() : now;
   const promotable = record.phase === 'ramping' || record.phase === 'pending';

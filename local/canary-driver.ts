@@ -29,8 +29,12 @@ export interface SideTraffic {
  * scheduled function does, with the metrics of the minute before each tick put into CloudWatch first and ECS's own
  * work (tasks up to the desired count, registered) done after it.
  */
-export function canaryDriver(world: CanaryWorld, options: { endpoint: string; extraYaml?: string; start: string }) {
-  const config: AutopilotConfig = parseConfig(parse(canaryConfigYaml(world, options.extraYaml ?? '')));
+export function canaryDriver(
+  world: CanaryWorld,
+  options: { endpoint: string; extraYaml?: string; start: string; judgeYaml?: string | null },
+) {
+  const yaml = canaryConfigYaml(world, options.extraYaml ?? '', options.judgeYaml);
+  const config: AutopilotConfig = parseConfig(parse(yaml));
   const clients = canaryClients(options.endpoint);
   const store = canaryStore(world, options.endpoint);
   let now = Date.parse(options.start);

@@ -247,8 +247,12 @@ export async function gateAlarm(world: CanaryWorld, name: string, state: 'OK' | 
   );
 }
 
-/** The canary config for this world, as YAML a user would write. */
-export function canaryConfigYaml(world: CanaryWorld, extra = ''): string {
+/** The canary config for this world, as YAML a user would write; `judge` null leaves the default judge. */
+export function canaryConfigYaml(
+  world: CanaryWorld,
+  extra = '',
+  judge: string | null = '{ minRequests: 100 }',
+): string {
   return `version: 1
 clusters:
   - name: ${world.clusterName}
@@ -263,6 +267,5 @@ canaries:
     bakeMinutes: 2
     scaleDownDelaySeconds: 60
     gateAlarms: [web-5xx]
-    judge: { minRequests: 100 }
-${extra}`;
+${judge === null ? '' : `    judge: ${judge}\n`}${extra}`;
 }

@@ -7,7 +7,10 @@ import type { CanaryJudge } from '#shared/canary/judge.js';
 import { MannWhitneyJudge } from '#shared/canary/judges/mann-whitney.js';
 import { SequentialJudge } from '#shared/canary/judges/sequential.js';
 import { ThresholdChecksJudge } from '#shared/canary/judges/threshold.js';
-import { type ControllerFactory, standInSchedule } from './planner.js';
+import { ThresholdJudge } from '#shared/canary/threshold-judge.js';
+import { ThresholdJudgeSchema } from '#shared/config/canary-judge.js';
+import { canaryPlanner } from './controller.js';
+import type { ControllerFactory } from './planner.js';
 import { type JudgeColumn, sideBySide, targets } from './report.js';
 import { type CellSummary, defaultRollout, runCell } from './run.js';
 import { type ScenarioKey, scenarioKeys, scenarios } from './scenarios.js';
@@ -15,8 +18,8 @@ import { defaultNoise } from './world.js';
 
 const runs = Number.parseInt(process.env.BENCH_RUNS ?? '2000', 10);
 const seed = Number.parseInt(process.env.BENCH_SEED ?? '20261126', 10);
-const planner: ControllerFactory = standInSchedule;
-const plannerName = 'stand-in schedule (the controller planner is not on main yet)';
+const planner: ControllerFactory = canaryPlanner;
+const plannerName = "canary controller's planner (planCanaryTick)";
 const out = (line = '') => process.stdout.write(`${line}\n`);
 const progress = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -73,6 +76,7 @@ const bestTuned = tunedThreshold([1, 2, 3, 5, 8, 12, 16, 20]);
 const columns = [
   column('sequential (ours)', new SequentialJudge()),
   column('threshold, Flagger defaults', new ThresholdChecksJudge()),
+  column("controller's threshold judge, defaults", new ThresholdJudge(ThresholdJudgeSchema.parse({}))),
   column(
     `Flagger's form tuned to ≤ 1 % false rollbacks (${tuned.failedChecksLimit} minutes of 5xx > ${100 * tuned.maxErrorRate} %)`,
     new ThresholdChecksJudge(tuned),
@@ -92,9 +96,9 @@ out();
 for (const line of sideBySide(columns)) out(line);
 out();
 out('Targets for the sequential judge at its defaults:');
-const results = targets(columns[0] as JudgeColumn, columns[2] as JudgeColumn);
+const results = targets(columns[0] as JudgeColumn, columns[3] as JudgeColumn);
 for (const t of results) out(`- ${t.met ? 'met' : 'MISSED'}: ${t.what} (${t.measured})`);
-const best = (columns[3] as JudgeColumn).cells.errors2.rolledBack;
+const best = (columns[4] as JudgeColumn).cells.errors2.rolledBack;
 const ours = (columns[0] as JudgeColumn).cells.errors2.rolledBack;
 out(
   `- for comparison: 2× 5xx caught ${(ours / Math.max(best, 1e-9)).toFixed(2)}× as often as by the best fixed threshold found`,

@@ -17,8 +17,12 @@ function printTick(at: string, result: CanaryTickResult, weights: Record<string,
   const e = judge?.evidence ?? {};
   const latency =
     e.canaryLatencySeconds === undefined ? '' : `, mean ${e.canaryLatencySeconds} s vs ${e.stableLatencySeconds} s`;
+  const sequential =
+    e.bayesFactor === undefined
+      ? undefined
+      : `Bayes factor ${(e.bayesFactor ?? 0) >= 1e15 ? 'over 1e15' : e.bayesFactor} (fails at ${e.failAt}); 5xx ${e.canaryErrors}/${e.canaryRequests} vs stable ${e.stableErrors}/${e.stableRequests} since the start; ${e.stepCanaryRequests} canary requests in the step (${e.minCanaryRequests} to pass)${latency}`;
   const evidence = judge
-    ? `judge ${judge.outcome}: ${e.canaryRequests ?? 0} canary requests in the step, 5xx ${pct(e.canaryErrorRate)} vs stable ${pct(e.stableErrorRate)}${latency}`
+    ? `judge ${judge.outcome}: ${sequential ?? `${e.canaryRequests ?? 0} canary requests in the step, 5xx ${pct(e.canaryErrorRate)} vs stable ${pct(e.stableErrorRate)}${latency}`}`
     : '';
   const capacity = result.gates.find((g) => g.gate === 'capacity')?.detail;
   say(at.slice(11, 16), [
@@ -55,7 +59,8 @@ async function freshCanary(motoEndpoint: string, proxy: MotoProxy): Promise<Driv
   proxy.reset();
   const world = await provisionCanaryWorld(proxy.endpoint);
   await gateAlarm(world, 'web-5xx', 'OK');
-  const driver = canaryDriver(world, { endpoint: proxy.endpoint, start: START });
+  // No judge in the config: the default, the sequential judge.
+  const driver = canaryDriver(world, { endpoint: proxy.endpoint, start: START, judgeYaml: null });
   const started = await driver.start();
   say('start', `${started.data.reason} (weights green 0 / blue 100, 4 blue tasks, steps 5 10 25 50 100, bake 2 min)`);
   return driver;

@@ -10,13 +10,13 @@ import { enqueueAlert } from '../notify/outbox.js';
 import { StateConflictError, type StateStore } from '../state/index.js';
 import { executorActions } from './intents.js';
 import type { CanaryJudge } from './judge.js';
+import { judgeFor } from './judges/for-config.js';
 import { type CanaryClients, observeCanary } from './observe.js';
 import { planCanaryTick } from './plan.js';
 import { BY_PROMOTER, confirmWeights } from './plan-parts.js';
 import { canaryAlert } from './report.js';
 import { type CanaryRecord, pause } from './status.js';
 import { readCanary, type StoredCanary } from './store.js';
-import { ThresholdJudge } from './threshold-judge.js';
 import type { CanaryTickPlan, GateResult } from './types.js';
 
 /** A tick that could not finish for at least one canary; the others ran. */
@@ -125,7 +125,7 @@ export async function tickCanary(deps: CanaryTickDeps, canary: CanaryConfig, now
       step: record.step,
     };
   }
-  const judge = deps.judgeFor?.(canary) ?? new ThresholdJudge(canary.judge);
+  const judge = deps.judgeFor?.(canary) ?? judgeFor(canary.judge);
   const plan = planCanaryTick({ config: canary, record, observation, judge });
   logger.info(`canary ${canary.name}: ${plan.decision}: ${plan.reason}`, { gates: plan.gates, verdict: plan.verdict });
 

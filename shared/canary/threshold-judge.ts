@@ -1,4 +1,4 @@
-import type { ThresholdJudgeConfig } from '../config/canary.js';
+import type { ThresholdJudgeConfig } from '../config/canary-judge.js';
 import type { CanaryJudge, Evidence, JudgeInput, JudgeVerdict, MinuteMetrics } from './judge.js';
 
 /** Requests, errors and request-weighted mean latency of a side's minutes. */

@@ -1,5 +1,6 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
+import { CanaryJudgeSchema } from './canary-judge.js';
 
 const arn = (service: string, resource: string) =>
   z
@@ -44,40 +45,6 @@ export const PromotionWindowSchema = z
   .strict()
   .refine((w) => w.start !== w.end, { message: 'start and end must differ', path: ['end'] });
 
-/** The threshold judge: canary against stable over the bake window, with absolute and relative limits. */
-export const ThresholdJudgeSchema = z
-  .object({
-    minRequests: z
-      .number()
-      .int()
-      .min(1)
-      .default(100)
-      .describe('Canary requests needed in the bake window before any verdict; fewer means hold.'),
-    maxErrorRate: z
-      .number()
-      .min(0)
-      .max(1)
-      .default(0.01)
-      .describe('A canary 5xx rate above this fails, whatever stable does (0.01 = 1 %).'),
-    maxErrorRateIncrease: z
-      .number()
-      .min(0)
-      .max(1)
-      .default(0.005)
-      .describe('A canary 5xx rate more than this above stable’s fails (absolute, 0.005 = 0.5 points).'),
-    maxLatencyRatio: z
-      .number()
-      .min(1)
-      .default(1.5)
-      .describe('A canary mean response time more than this times stable’s fails.'),
-    maxLatencySeconds: z
-      .number()
-      .positive()
-      .optional()
-      .describe('A canary mean response time above this fails, whatever stable does.'),
-  })
-  .strict();
-
 /** One canary: a forward action that splits traffic between two sides, and how to move weight between them. */
 export const CanarySchema = z
   .object({
@@ -121,7 +88,9 @@ export const CanarySchema = z
       .array(z.string().min(1))
       .default([])
       .describe('CloudWatch alarm names: one in ALARM blocks a start and rolls back a running canary.'),
-    judge: ThresholdJudgeSchema.default(ThresholdJudgeSchema.parse({})).describe('Thresholds of the canary judge.'),
+    judge: CanaryJudgeSchema.default(() => CanaryJudgeSchema.parse({})).describe(
+      'The canary judge: sequential (the default; README, "Canary judge") or threshold, with its settings.',
+    ),
     maxHoldMinutes: z
       .number()
       .int()
@@ -179,7 +148,6 @@ export const CanariesSchema = z
 export type CanaryConfig = z.output<typeof CanarySchema>;
 export type CanaryConfigInput = z.input<typeof CanarySchema>;
 export type PromotionWindow = z.output<typeof PromotionWindowSchema>;
-export type ThresholdJudgeConfig = z.output<typeof ThresholdJudgeSchema>;
 
 /** The ARN of the canary's forward action: its rule or its listener. */
 export function actionArnOf(canary: CanaryConfig): string {

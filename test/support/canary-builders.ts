@@ -1,8 +1,8 @@
 import type { MinuteMetrics } from '#shared/canary/judge.js';
+import { judgeFor } from '#shared/canary/judges/for-config.js';
 import { planCanaryTick } from '#shared/canary/plan.js';
 import { confirmWeights } from '#shared/canary/plan-parts.js';
 import type { CanaryRecord } from '#shared/canary/status.js';
-import { ThresholdJudge } from '#shared/canary/threshold-judge.js';
 import type { CanaryObservation, CanaryTickPlan, SideObservation } from '#shared/canary/types.js';
 import { type CanaryConfig, type CanaryConfigInput, CanarySchema } from '#shared/config/canary.js';
 import { ACCOUNT, REGION } from './builders.js';
@@ -27,6 +27,8 @@ export function canaryConfig(overrides: Partial<CanaryConfigInput> = {}): Canary
     ],
     bakeMinutes: 1,
     scaleDownDelaySeconds: 60,
+    // The planner's tests were written against the threshold judge's limits.
+    judge: { kind: 'threshold' },
     ...overrides,
   });
 }
@@ -100,7 +102,7 @@ export function observation(overrides: Partial<CanaryObservation> = {}): CanaryO
   };
 }
 
-export const judge = (config: CanaryConfig) => new ThresholdJudge(config.judge);
+export const judge = (config: CanaryConfig) => judgeFor(config.judge);
 
 /**
  * Carries a plan's intents out on the observed world as AWS would (desired tasks start healthy at once, weights land

@@ -8,8 +8,8 @@ import {
   resumeRelease,
   startRelease,
 } from '#shared/canary/commands.js';
+import { judgeFor } from '#shared/canary/judges/for-config.js';
 import { CanaryTransitionError, transition } from '#shared/canary/status.js';
-import { ThresholdJudge } from '#shared/canary/threshold-judge.js';
 import { insideWindow, nextPromotionTime } from '#shared/canary/window.js';
 import { PromotionWindowSchema } from '#shared/config/canary.js';
 import { config as autopilotConfig } from '#test/support/builders.js';
@@ -59,7 +59,7 @@ describe('Module: canary capacity', () => {
 });
 
 describe('Module: ThresholdJudge', () => {
-  const judge = new ThresholdJudge(canaryConfig().judge);
+  const judge = judgeFor(canaryConfig().judge);
   const input = (canaryErrors: number, canaryRequests = 200, latency = 0.1) => ({
     canary: minutes(T0, 5, canaryRequests, canaryErrors, latency),
     stable: minutes(T0, 5, 2000, 2, 0.1),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SequentialJudgeSchema } from '../judges/sequential.js';
+import { SequentialJudgeSchema } from '../../config/canary-judge.js';
 
 /** The key of `hookDetails` under which the hook carries its own state between invocations of one execution. */
 export const CARRIED_KEY = 'ecsAutopilot';

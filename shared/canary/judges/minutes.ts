@@ -68,9 +68,12 @@ export function significant(x: number, digits = 3): number {
   return Number.isFinite(x) && x !== 0 ? Number(x.toPrecision(digits)) : x;
 }
 
-/** A Bayes factor from its logarithm, capped so it stays a finite number in JSON. */
+/** Evidence is stored as DynamoDB numbers, which must stay within the safe integers: factors above are shown as 1e15. */
+export const FACTOR_CAP = 1e15;
+
+/** A Bayes factor from its logarithm, capped at FACTOR_CAP. */
 export function factorFromLog(logFactor: number): number {
-  return significant(Math.exp(Math.min(logFactor, 50 * Math.LN10)));
+  return significant(Math.exp(Math.min(logFactor, Math.log(FACTOR_CAP))));
 }
 
 export const percent = (x: number, digits = 2) => `${(100 * x).toFixed(digits)} %`;

@@ -1,52 +1,18 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import { type SequentialJudgeConfig, SequentialJudgeSchema } from '../../config/canary-judge.js';
 import type { CanaryJudge, Evidence, JudgeInput, JudgeVerdict } from '../judge.js';
 import { errorRatioTest } from './error-ratio-test.js';
 import { latencySignTest } from './latency-sign-test.js';
-import { factorFromLog, firstMinuteFrom, logAddExp, meanLatency, percent, significant, totals } from './minutes.js';
-
-/** Settings of the sequential judge; every default is what `npm run bench:judge` measures. */
-export const SequentialJudgeSchema = z
-  .object({
-    alpha: z
-      .number()
-      .gt(0)
-      .max(0.2)
-      .default(0.01)
-      .describe('Bound on the chance of rolling back a canary no worse than tolerated, however often it is judged.'),
-    errorRateTolerance: z
-      .number()
-      .min(0)
-      .max(4)
-      .default(0.1)
-      .describe('A canary 5xx rate up to (1 + this) × stable’s is not a failure (0.1: 10 % worse is tolerated).'),
-    latencyTolerance: z
-      .number()
-      .min(0)
-      .max(4)
-      .default(0.2)
-      .describe('A canary minute counts as slower when its mean response time exceeds (1 + this) × stable’s.'),
-    minCanaryRequests: z
-      .number()
-      .int()
-      .min(1)
-      .default(250)
-      .describe('Canary requests needed in the current step before it may pass; fewer means hold.'),
-    minStableRequests: z
-      .number()
-      .int()
-      .min(1)
-      .default(250)
-      .describe('Stable requests needed in the current step before it may pass; fewer means hold.'),
-    holdAbove: z
-      .number()
-      .min(1)
-      .default(10)
-      .describe('Evidence (Bayes factor) at which a canary that would pass is held to gather more instead.'),
-  })
-  .strict()
-  .refine((c) => c.holdAbove < 1 / c.alpha, { message: 'holdAbove must be below 1/alpha', path: ['holdAbove'] });
-
-export type SequentialJudgeConfig = z.output<typeof SequentialJudgeSchema>;
+import {
+  FACTOR_CAP,
+  factorFromLog,
+  firstMinuteFrom,
+  logAddExp,
+  meanLatency,
+  percent,
+  significant,
+  totals,
+} from './minutes.js';
 
 /**
  * Anytime-valid canary judge: the evidence that the canary is worse than tolerated, in 5xx rate or in response time,
@@ -100,7 +66,7 @@ export class SequentialJudge implements CanaryJudge {
     };
     const errorsSay = `canary 5xx ${errors.canaryErrors}/${errors.canaryRequests} (${percent(canaryRate)}) vs stable ${errors.stableErrors}/${errors.stableRequests} (${percent(stableRate)}), tolerated ${1 + config.errorRateTolerance}×`;
     const latencySays = `canary slower than ${1 + config.latencyTolerance}× stable in ${latency.slowerMinutes} of ${latency.comparedMinutes} minutes`;
-    const factorSays = `Bayes factor ${evidence.bayesFactor}`;
+    const factorSays = `Bayes factor ${(evidence.bayesFactor as number) >= FACTOR_CAP ? 'over 1e15' : evidence.bayesFactor}`;
     if (logFactor >= Math.log(threshold)) {
       const cause = errors.logBayesFactor >= latency.logBayesFactor ? errorsSay : latencySays;
       return {

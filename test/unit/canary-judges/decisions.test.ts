@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { standInSchedule } from '#bench/judge/planner.js';
+import { canaryPlanner } from '#bench/judge/controller.js';
 import { runCanary, runCell } from '#bench/judge/run.js';
 import { scenarioKeys, scenarios } from '#bench/judge/scenarios.js';
 import { defaultNoise } from '#bench/judge/world.js';
@@ -9,10 +9,10 @@ import { SequentialJudge } from '#shared/canary/judges/sequential.js';
 import { minuteAt } from './minutes.js';
 
 const judge = new SequentialJudge();
-const RUNS = 200;
+const RUNS = 100;
 const SEED = 1126;
 const cell = (key: (typeof scenarioKeys)[number]) =>
-  runCell(scenarios[key], scenarioKeys.indexOf(key), defaultNoise, judge, standInSchedule, RUNS, SEED);
+  runCell(scenarios[key], scenarioKeys.indexOf(key), defaultNoise, judge, canaryPlanner, RUNS, SEED);
 
 describe('Canary judge: sequential, deciding simulated canaries', () => {
   it('rolls back at most 1 % of healthy canaries and completes the rest', () => {
@@ -55,7 +55,7 @@ describe('Canary judge: sequential, deciding simulated canaries', () => {
     };
 
     // Act
-    const outcome = runCanary(scenarios.healthy, defaultNoise, SEED, undecided, standInSchedule);
+    const outcome = runCanary(scenarios.healthy, defaultNoise, SEED, undecided, canaryPlanner);
 
     // Assess
     expect(outcome).toMatchObject({ result: 'paused', step: 1 });
@@ -63,9 +63,9 @@ describe('Canary judge: sequential, deciding simulated canaries', () => {
 
   it('decides the same way from the same seed', () => {
     // Act
-    const first = runCell(scenarios.errors15, 2, defaultNoise, judge, standInSchedule, 20, SEED);
-    const again = runCell(scenarios.errors15, 2, defaultNoise, judge, standInSchedule, 20, SEED);
-    const other = runCell(scenarios.errors15, 2, defaultNoise, judge, standInSchedule, 20, SEED + 1);
+    const first = runCell(scenarios.errors15, 2, defaultNoise, judge, canaryPlanner, 20, SEED);
+    const again = runCell(scenarios.errors15, 2, defaultNoise, judge, canaryPlanner, 20, SEED);
+    const other = runCell(scenarios.errors15, 2, defaultNoise, judge, canaryPlanner, 20, SEED + 1);
 
     // Assess
     expect(again).toEqual(first);

@@ -86,6 +86,22 @@ describe('Canary judge: sequential', () => {
     expect(verdict.outcome).toBe('pass');
   });
 
+  it('keeps every number of its evidence finite and within the safe integers, however strong the evidence', () => {
+    // Prepare: a canary failing half its requests for an hour
+    const canary = side(60, { requests: 1000, errors: 500, latencySeconds: 3 });
+    const stable = side(60, { requests: 9000, errors: 9, latencySeconds: 0.1 });
+
+    // Act
+    const verdict = judge.judge({ canary, stable, stepStartedAt: minuteAt(50), now: minuteAt(60) });
+
+    // Assess
+    expect(verdict.outcome).toBe('fail');
+    expect(verdict.evidence.bayesFactor).toBe(1e15);
+    for (const value of Object.values(verdict.evidence)) {
+      expect(Number.isFinite(value) && Math.abs(value) <= Number.MAX_SAFE_INTEGER).toBe(true);
+    }
+  });
+
   it('rejects settings that hold above the level at which it fails', () => {
     // Act & Assess
     expect(() => new SequentialJudge({ alpha: 0.05, holdAbove: 30 })).toThrow(/holdAbove/);
