@@ -29,12 +29,21 @@ type FunctionName =
  */
 const grantedActions: Record<string, string[]> & Record<FunctionName, string[]> = {
   taskStateChange: [
+    'dynamodb:DeleteItem',
+    'dynamodb:GetItem',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
     'ecs:DescribeContainerInstances',
     'ecs:DescribeServices',
+    'ecs:DescribeTasks',
+    'ecs:ListTasks',
     'elasticloadbalancing:DeregisterTargets',
     'elasticloadbalancing:DescribeTargetHealth',
     'logs:CreateLogStream',
     'logs:PutLogEvents',
+    'sqs:DeleteMessage',
+    'sqs:GetQueueAttributes',
+    'sqs:ReceiveMessage',
     'sqs:SendMessage',
   ],
   alarmStateChange: [

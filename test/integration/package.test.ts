@@ -17,7 +17,6 @@ type FunctionName =
 
 /** Lambda's async invocation of the event-driven functions: its retries and the oldest event it still hands over. */
 const asyncInvocation: Partial<Record<FunctionName, { retries: number; maxAgeSeconds: number }>> = {
-  taskStateChange: { retries: 2, maxAgeSeconds: 300 },
   alarmStateChange: { retries: 2, maxAgeSeconds: 300 },
   // Alert only: a late alert is still worth sending.
   serviceEvent: { retries: 2, maxAgeSeconds: 3600 },
@@ -39,7 +38,7 @@ describe('Packaging: serverless package', { timeout: PACKAGING_TIMEOUT_MS }, () 
     expect(Object.keys(template.Resources).length).toBeGreaterThan(0);
   });
 
-  it('runs the functions on Node 24 / arm64, with short async retries and a failure destination', () => {
+  it('runs the functions on Node 24 / arm64, with short async retries and a failure destination, or from a queue', () => {
     // Prepare
     const resources = template.Resources;
     const byType = (type: string) => Object.values(resources).filter((resource) => resource.Type === type);
@@ -68,11 +67,21 @@ describe('Packaging: serverless package', { timeout: PACKAGING_TIMEOUT_MS }, () 
       expect(resources[logicalId]?.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'] });
     }
     expect(configured).toEqual(expected);
-    expect(byType('AWS::Lambda::EventSourceMapping')).toEqual([
-      expect.objectContaining({
-        Properties: expect.objectContaining({ BatchSize: 10, FunctionResponseTypes: ['ReportBatchItemFailures'] }),
-      }),
-    ]);
+    expect(byType('AWS::Lambda::EventSourceMapping')).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          Properties: expect.objectContaining({ BatchSize: 10, FunctionResponseTypes: ['ReportBatchItemFailures'] }),
+        }),
+        expect.objectContaining({
+          Properties: expect.objectContaining({
+            BatchSize: 1000,
+            MaximumBatchingWindowInSeconds: 1,
+            FunctionResponseTypes: ['ReportBatchItemFailures'],
+          }),
+        }),
+      ]),
+    );
+    expect(byType('AWS::Lambda::EventSourceMapping')).toHaveLength(2);
   });
 
   it('runs one alarm reaction and one sweep at a time, and gives a sweep two minutes', () => {
