@@ -1,14 +1,22 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import type { AuditRecord } from '#shared/executor/audit.js';
 import { auditLine } from '#shared/executor/audit.js';
 import { setCurrentTime } from '#shared/lambda/clock.js';
 import type { Alert } from '#shared/notify/alert.js';
 import { captureOutbox } from './dry-run-outbox.js';
 import { RefusedError, UsageError } from './exit.js';
 import { type GlobalOptions, printResult } from './output.js';
-import { lambdaContext, type ReplayFunction, type ReplayHandler, replayFunctions } from './replay.js';
+import {
+  deliveredAs,
+  homeOfEvent,
+  lambdaContext,
+  type ReplayFunction,
+  type ReplayHandler,
+  type ReplayResult,
+  replayFunctions,
+  replayResultOf,
+} from './replay.js';
 
 interface ReplayOptions {
   function: ReplayFunction;
@@ -18,14 +26,6 @@ interface ReplayOptions {
   outboxUrl?: string;
   now?: Date;
   ignoreAge?: boolean;
-}
-
-/** What any reaction returns, as far as a replay reports it. */
-interface ReplayResult {
-  ignored?: string;
-  classification?: { kind: string; severity: string; summary: string };
-  audit?: AuditRecord[];
-  alert?: Alert;
 }
 
 function parseTime(value: string): Date {
@@ -95,6 +95,8 @@ export function addReplayCommand(program: Command): void {
       process.env.AUTOPILOT_CONFIG_FILE = resolve(options.config);
       if (options.endpoint) process.env.AWS_ENDPOINT_URL = options.endpoint;
       process.env.ALERT_OUTBOX_URL = options.dryRun ? 'dry-run: alerts are printed, never queued' : options.outboxUrl;
+      // A dry run takes no lease and claims nothing: it needs no state table.
+      if (options.dryRun) process.env.STATE_TABLE_NAME ??= 'dry-run: no state is read or written';
       if (options.dryRun) process.env.AUTOPILOT_DRY_RUN = 'true';
       if (options.now) setCurrentTime(options.now);
       if (options.ignoreAge) {
@@ -107,10 +109,9 @@ export function addReplayCommand(program: Command): void {
       const { sqsClient } = await import('#shared/aws/sqs.js');
       const captured = options.dryRun ? captureOutbox(sqsClient) : [];
       const handler = (await replayFunctions[options.function]()).handler as ReplayHandler;
-      // A replay acts where the operator points it, so it runs as if deployed in the event's own account and region.
-      const { account, region } = event as { account?: unknown; region?: unknown };
-      const home = typeof account === 'string' && typeof region === 'string' ? { account, region } : undefined;
-      const result = (await handler(event as never, lambdaContext(options.function, home))) as ReplayResult;
+      const fn = options.function;
+      const answer = await handler(deliveredAs(fn, event) as never, lambdaContext(fn, homeOfEvent(event)));
+      const result = replayResultOf(fn, answer);
       const alerts = options.dryRun ? captured : result.alert ? [result.alert] : [];
 
       printResult(globals, { function: options.function, dryRun: !!options.dryRun, result, alerts }, () =>

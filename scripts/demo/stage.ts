@@ -5,7 +5,7 @@ import type { startMotoProxy } from '#local/moto-proxy.js';
 import { deliverOutbox } from '#local/pipeline.js';
 import { receiveAlerts, type World, type WorldTask } from '#local/world.js';
 import type { AuditRecord } from '#shared/executor/audit.js';
-import { lambdaContext } from '../../cli/replay.js';
+import { deliveredAs, lambdaContext } from '../../cli/replay.js';
 import { type Claim, checkClaims } from './claims.js';
 import { bold, dim, membership, out, printAlerts, printAudit, say } from './print.js';
 
@@ -24,7 +24,12 @@ export async function loadHandlers(instance: string) {
   const { awsCalls } = await import('#shared/aws/call-meter.js');
   const context = (name: string): Context => lambdaContext(name);
   return {
-    taskStateChange: (event: unknown) => taskStateChange.handler(event as never, context('task-state-change')),
+    // Delivered as the task-events queue does (a batch of one), in the event's own account and region.
+    taskStateChange: (event: unknown) => {
+      const { account, region } = event as { account: string; region: string };
+      const home = lambdaContext('task-state-change', { account, region });
+      return taskStateChange.handler(deliveredAs('task-state-change', event) as never, home);
+    },
     alarm: (event: unknown) => alarm.handler(event as never, context('alarm-state-change')),
     reconciler: (event: unknown) => reconciler.handler(event as never, context('reconciler')),
     serviceEvent: (event: unknown) => serviceEvent.handler(event as never, context('service-event')),

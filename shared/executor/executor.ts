@@ -1,9 +1,12 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { type Action, actionKey, describeAction } from './actions.js';
+import { isInService, membershipBasis, sameTarget } from '../targets/membership.js';
+import { observeTargetGroupHealth } from '../targets/observe.js';
+import { type Action, actionKey, type DeregisterTargetsAction, describeAction } from './actions.js';
 import { applyAndVerify, type ExecutorClients, verificationModeOf } from './apply-and-verify.js';
 import { type AuditRecord, auditErrorOf, auditErrorText, type Outcome, type VerificationMode } from './audit.js';
 import { PrerequisiteNotMetError, VerificationFailedError } from './errors.js';
 import { guard } from './guardrails.js';
+import { type TargetGroupLeases, withTargetGroupLease } from './target-group-lease.js';
 
 export interface ExecutorOptions {
   clients: ExecutorClients;
@@ -11,6 +14,11 @@ export interface ExecutorOptions {
   dryRun: boolean;
   verification: { deregistration: VerificationMode };
   now?: () => Date;
+  /**
+   * Serializes every change of a target group's membership across invocations: a deregistration is re-read,
+   * re-judged and written under the group's lease. Without it, actions are judged on the basis they were planned on.
+   */
+  targetGroupLeases?: TargetGroupLeases;
 }
 
 /**
@@ -20,9 +28,39 @@ export interface ExecutorOptions {
 export class Executor {
   readonly #options: ExecutorOptions;
   readonly #outcomes = new Map<string, Outcome>();
+  /** Target groups whose lease this executor holds now: their actions were planned on a read made under it. */
+  readonly #leased = new Set<string>();
 
   constructor(options: ExecutorOptions) {
     this.#options = options;
+  }
+
+  /**
+   * Runs `work` (observe, plan, and `run` the actions) holding the target group's lease, so that what it decides
+   * from the group's membership holds until its write has landed. Without leases configured, runs `work` as is.
+   */
+  async underTargetGroupLease<T>(targetGroupArn: string, work: () => Promise<T>): Promise<T> {
+    const leases = this.#options.targetGroupLeases;
+    // A dry run changes nothing: there is nothing to serialize, and it writes no lease either.
+    if (!leases || this.#options.dryRun || this.#leased.has(targetGroupArn)) return work();
+    return withTargetGroupLease(leases, targetGroupArn, async () => {
+      this.#leased.add(targetGroupArn);
+      try {
+        return await work();
+      } finally {
+        this.#leased.delete(targetGroupArn);
+      }
+    });
+  }
+
+  /** The action judged on the group as it is now, under its lease: only what is still in service is removed. */
+  async #rebased(action: DeregisterTargetsAction): Promise<DeregisterTargetsAction | undefined> {
+    const { elbv2 } = this.#options.clients;
+    if (!elbv2) return action;
+    const now = await observeTargetGroupHealth(elbv2, action.targetGroupArn);
+    const still = action.targets.filter((t) => now.targets.some((o) => sameTarget(o, t) && isInService(o)));
+    if (still.length === 0) return undefined;
+    return { ...action, targets: still, basis: membershipBasis(now, still) };
   }
 
   /** Carries out the actions in order; a failure of one does not stop the others. */
@@ -71,6 +109,22 @@ export class Executor {
         return finish(
           record({ outcome: 'skipped', error: auditErrorOf(new PrerequisiteNotMetError(action.after, prerequisite)) }),
         );
+      }
+    }
+
+    const leases = this.#options.targetGroupLeases;
+    if (action.kind === 'deregister-targets' && leases && !dryRun && !this.#leased.has(action.targetGroupArn)) {
+      try {
+        return await this.underTargetGroupLease(action.targetGroupArn, async () => {
+          const current = await this.#rebased(action);
+          if (!current) {
+            const evidence = 'every target had already left the target group (re-read under its lease)';
+            return finish(record({ outcome: 'already-done', verification: { mode: 'read-back', ok: true, evidence } }));
+          }
+          return finish(await this.#runOne(current));
+        });
+      } catch (error) {
+        return finish(record({ outcome: 'failed', error: auditErrorOf(error) }));
       }
     }
 

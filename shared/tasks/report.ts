@@ -6,7 +6,7 @@ import type { Alert, AlertSeverity } from '../notify/alert.js';
 import { buildAlert } from '../notify/build-alert.js';
 import { inert } from '../notify/markdown.js';
 import type { StopClassification, StopKind } from './classify.js';
-import type { TaskStopPlan } from './plan.js';
+
 import type { TaskSubject } from './screen.js';
 
 const nextStepsByKind: Partial<Record<StopKind, string[]>> = {
@@ -43,7 +43,8 @@ export interface TaskStopReport {
   event: TaskStateChangeEvent;
   subject: TaskSubject;
   classification: StopClassification;
-  plan: TaskStopPlan;
+  /** Why nothing was done, when nothing was. */
+  plan: { notes: string[] };
   audit: AuditRecord[];
   policy: TaskFailurePolicy;
   dryRun: boolean;
@@ -55,15 +56,22 @@ export interface TaskStopReport {
  * reports them (a later event of the same stop alerts only if it found work the earlier one did not do).
  */
 export function taskStopAlert(report: TaskStopReport): Alert | undefined {
-  const { event, subject, classification, plan, audit, policy, dryRun } = report;
+  const { event, classification, audit, policy } = report;
   const task = event.detail;
-  const troubled = isTroubled(audit);
   const acted = audit.some((r) => r.outcome === 'applied' || r.outcome === 'dry-run');
-  if (!troubled) {
+  if (!isTroubled(audit)) {
     if (classification.routine && !policy.alertRoutineStops) return undefined;
     const late = lateStatuses.has(task.lastStatus) && task.startedAt !== undefined;
     if (late && !acted) return undefined;
   }
+  return taskStopAlertOf(report);
+}
+
+/** The alert for a task stop, whether or not it deserves one (the caller has judged that). Pure. */
+export function taskStopAlertOf(report: TaskStopReport): Alert {
+  const { event, subject, classification, plan, audit, dryRun } = report;
+  const task = event.detail;
+  const troubled = isTroubled(audit);
   const targetGroups = audit.flatMap((r) => (r.action.kind === 'deregister-targets' ? [r.action.targetGroupArn] : []));
   const severity: AlertSeverity = troubled ? 'critical' : classification.severity;
   const taskId = taskIdOf(subject.taskArn);

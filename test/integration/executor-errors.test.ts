@@ -5,6 +5,7 @@ import { provisionWorld, receiveAlerts, type World } from '#local/world.js';
 import { ChatbotNotificationSchema } from '#shared/notify/chatbot.js';
 import { coldContainer } from '#test/support/functions.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
+import { queuedBatch } from '../../cli/replay.js';
 
 const proxy = await useMotoProxy();
 
@@ -30,13 +31,15 @@ describe('Executor: a write AWS refuses', () => {
     if (!stopped) throw new Error('no web task');
     proxy.failWith5xx('DeregisterTargets', 100);
 
-    // Act
-    const reaction = await react(taskStateChangeEvent(world, stopped));
+    // Act: the last delivery, which alerts (earlier ones are retried silently)
+    const batch = queuedBatch([taskStateChangeEvent(world, stopped)], world.region, world.account);
+    for (const message of batch.Records) message.attributes.ApproximateReceiveCount = '3';
+    const result = await react(batch);
     await deliverOutbox(world, notifier);
     const alerts = await receiveAlerts(world);
 
     // Assess
-    const [record] = reaction.audit;
+    const [record] = result.reaction.services.flatMap((s) => s.outcomes.flatMap((o) => o.audit));
     expect(record?.outcome).toBe('failed');
     expect(record?.error).toMatchObject({
       name: 'InternalFailure',

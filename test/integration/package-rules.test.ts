@@ -6,7 +6,7 @@ import { asArray, eventRules, type Statement, type Template } from '#test/suppor
 /** The EventBridge pattern rules (stage `ci`) with the function they invoke and their target's retry policy. */
 const ruleTargets = {
   'task-stopping': {
-    target: 'TaskStateChangeLambdaFunction',
+    target: 'TaskEventsQueue',
     retryPolicy: { MaximumEventAgeInSeconds: 300, MaximumRetryAttempts: 3 },
   },
   'alarm-state-change': {
@@ -143,13 +143,13 @@ describe('Packaging: EventBridge rules', { timeout: PACKAGING_TIMEOUT_MS }, () =
     ]);
   });
 
-  it("gives the taskStateChange rule the pattern of a service's stopping task", () => {
+  it("gives the rule that fills the task-events queue the pattern of a service's stopping task", () => {
     // Prepare
     const rules = Object.values(template.Resources).filter((resource) => {
       const targets = asArray(resource.Properties?.Targets as { Arn?: { 'Fn::GetAtt'?: string[] } }[]);
       return (
         resource.Type === 'AWS::Events::Rule' &&
-        targets.some((target) => target.Arn?.['Fn::GetAtt']?.[0] === 'TaskStateChangeLambdaFunction')
+        targets.some((target) => target.Arn?.['Fn::GetAtt']?.[0] === 'TaskEventsQueue')
       );
     });
 

@@ -22,7 +22,6 @@ type FunctionName =
 const asyncInvocation: Partial<
   Record<FunctionName, { retries: number; maxAgeSeconds: number; deadLetterQueue?: string }>
 > = {
-  taskStateChange: { retries: 2, maxAgeSeconds: 300 },
   alarmStateChange: { retries: 2, maxAgeSeconds: 300 },
   // Alert only: a late alert is still worth sending.
   serviceEvent: { retries: 2, maxAgeSeconds: 3600 },
@@ -48,7 +47,7 @@ describe('Packaging: serverless package', { timeout: PACKAGING_TIMEOUT_MS }, () 
     expect(Object.keys(template.Resources).length).toBeGreaterThan(0);
   });
 
-  it('runs the functions on Node 24 / arm64, with short async retries and a failure destination', () => {
+  it('runs the functions on Node 24 / arm64, with short async retries and a failure destination, or from a queue', () => {
     // Prepare
     const resources = template.Resources;
     const byType = (type: string) => Object.values(resources).filter((resource) => resource.Type === type);
@@ -77,10 +76,21 @@ describe('Packaging: serverless package', { timeout: PACKAGING_TIMEOUT_MS }, () 
       expect(resources[logicalId]?.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'] });
     }
     expect(configured).toEqual(expected);
-    const sqsSource = expect.objectContaining({
-      Properties: expect.objectContaining({ BatchSize: 10, FunctionResponseTypes: ['ReportBatchItemFailures'] }),
-    });
-    expect(byType('AWS::Lambda::EventSourceMapping')).toEqual([sqsSource, sqsSource]);
+    expect(byType('AWS::Lambda::EventSourceMapping')).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          Properties: expect.objectContaining({ BatchSize: 10, FunctionResponseTypes: ['ReportBatchItemFailures'] }),
+        }),
+        expect.objectContaining({
+          Properties: expect.objectContaining({
+            BatchSize: 1000,
+            MaximumBatchingWindowInSeconds: 1,
+            FunctionResponseTypes: ['ReportBatchItemFailures'],
+          }),
+        }),
+      ]),
+    );
+    expect(byType('AWS::Lambda::EventSourceMapping')).toHaveLength(3);
   });
 
   it('runs one alarm reaction and one sweep at a time, and gives a sweep two minutes', () => {

@@ -4,6 +4,7 @@ import { deliverOutbox } from '#local/pipeline.js';
 import { taskStateChangeEvent } from '#local/task-events.js';
 import { membership, provisionWorld, receiveAlerts, receiveOutbox, targetsOf, type World } from '#local/world.js';
 import { ChatbotNotificationSchema } from '#shared/notify/chatbot.js';
+import type { TaskBatchReaction } from '#shared/tasks/batch-react.js';
 import { coldContainer } from '#test/support/functions.js';
 
 const endpoint = inject('motoEndpoint');
@@ -29,6 +30,11 @@ describe('Function: task-state-change', () => {
     });
   });
 
+  /** Every audit record of a batch, in target-group order. */
+  function auditOf(result: { reaction: TaskBatchReaction }) {
+    return result.reaction.services.flatMap((s) => s.outcomes.flatMap((o) => o.audit));
+  }
+
   function task(service: string, index: number) {
     const found = world.services[service]?.tasks[index];
     if (!found) throw new Error(`no task ${index} in ${service}`);
@@ -52,7 +58,8 @@ describe('Function: task-state-change', () => {
       expect(webAfter[tg]).toHaveLength(2);
     }
     expect(await membership(world, ['api'])).toEqual(apiBefore);
-    expect(reaction.audit.map((r) => r.outcome)).toEqual(['applied', 'applied']);
+    expect(auditOf(reaction).map((r) => r.outcome)).toEqual(['applied', 'applied']);
+    expect(reaction.batchItemFailures).toEqual([]);
   });
 
   it('sends one alert to the topic with severity, kind, cluster and service attributes, in the custom notification format', async () => {
@@ -81,7 +88,7 @@ describe('Function: task-state-change', () => {
     const message = ChatbotNotificationSchema.parse(alerts[0]?.message);
     expect(message.content.title).toMatch(/prod\/web: task \w{8} stopped \(out of memory\)/);
     expect(message.content.description).toContain(`deregister ${task('web', 1).ip}:8080 from target group web-tg1`);
-    expect(message.metadata?.threadId).toMatch(/^ecs-task-stop\/prod\//);
+    expect(message.metadata?.threadId).toMatch(/^ecs-task-stops\/prod\/web\//);
   });
 
   it('does nothing for a duplicate in the same container: no AWS call, no alert', async () => {
@@ -95,8 +102,8 @@ describe('Function: task-state-change', () => {
     const older = await react(taskStateChangeEvent(world, task('web', 0), { version: 4 }));
 
     // Assess
-    expect(duplicate.ignored).toMatch(/a duplicate: version 5/);
-    expect(older.ignored).toMatch(/out of order: version 4, already handled 5/);
+    expect(duplicate.reaction.ignored[0]?.why).toMatch(/a duplicate: version 5/);
+    expect(older.reaction.ignored[0]?.why).toMatch(/out of order: version 4, already handled 5/);
     expect(awsCalls.total()).toBe(0);
     expect(await receiveOutbox(world)).toHaveLength(1);
   });
@@ -114,7 +121,7 @@ describe('Function: task-state-change', () => {
 
     // Assess
     expect(second.awsCalls.snapshot()['ELBv2.DeregisterTargets']).toBeUndefined();
-    expect(reaction.audit).toEqual([]);
+    expect(auditOf(reaction)).toEqual([]);
     expect(await receiveAlerts(world)).toHaveLength(1);
   });
 
@@ -131,7 +138,7 @@ describe('Function: task-state-change', () => {
     // Assess
     expect(await membership(world, ['web'])).toEqual(before);
     expect(awsCalls.snapshot()['ELBv2.DeregisterTargets']).toBeUndefined();
-    expect(reaction.audit.map((r) => r.outcome)).toEqual(['dry-run', 'dry-run']);
+    expect(auditOf(reaction).map((r) => r.outcome)).toEqual(['dry-run', 'dry-run']);
     expect(ChatbotNotificationSchema.parse(alerts[0]?.message).content.title).toContain('[dry run]');
   });
 
@@ -147,34 +154,45 @@ describe('Function: task-state-change', () => {
     expect(await membership(world, ['web'])).toEqual(before);
   });
 
-  it('makes at most 4 AWS calls for one stopped awsvpc task on a cold container and 3 on a warm one, besides counting the failed stop', async () => {
+  it('reads the service once, its running tasks once and each target group once per batch under one lease, cold or warm', async () => {
     // Prepare
-    const { react, awsCalls } = await coldContainer(world, 'task-state-change', CONFIG);
+    const { react, reactBatch, awsCalls } = await coldContainer(world, 'task-state-change', CONFIG);
 
     // Act
     await react(taskStateChangeEvent(world, task('api', 0)));
     const cold = awsCalls.snapshot();
-    await react(taskStateChangeEvent(world, task('api', 1)));
+    await reactBatch([task('api', 1), task('web', 0), task('web', 1)].map((t) => taskStateChangeEvent(world, t)));
     const warm = awsCalls.snapshot();
 
-    // Assess: the crash-loop counter claims the stop once and adds it to two window counters (a new counter takes
-    // two writes: the add that finds none, then the create).
+    // Assess
+    // Besides the target group's lease, each failed stop is counted toward a crash loop: its claim and the two
+    // half-window counters it falls in.
     expect(cold).toEqual({
+      'DynamoDB.GetItem': 1,
+      'DynamoDB.UpdateItem': 6,
+      'DynamoDB.DeleteItem': 1,
       'ECS.DescribeServices': 1,
+      'ECS.ListTasks': 1,
+      'ECS.DescribeTasks': 1,
       'ELBv2.DescribeTargetHealth': 1,
       'ELBv2.DeregisterTargets': 1,
       'SQS.SendMessage': 1,
-      'DynamoDB.UpdateItem': 5,
     });
+    // web has two stops: one storm sweep is claimed and published (2 writes), and its stopped tasks listed.
     expect(warm).toEqual({
-      'ELBv2.DescribeTargetHealth': 1,
-      'ELBv2.DeregisterTargets': 1,
-      'SQS.SendMessage': 1,
-      'DynamoDB.UpdateItem': 3,
+      'DynamoDB.GetItem': 1,
+      'DynamoDB.UpdateItem': 14,
+      'DynamoDB.DeleteItem': 3,
+      'ECS.DescribeServices': 1,
+      'ECS.ListTasks': 3,
+      'ECS.DescribeTasks': 2,
+      'ELBv2.DescribeTargetHealth': 3,
+      'ELBv2.DeregisterTargets': 3,
+      'SQS.SendMessage': 2,
     });
   });
 
-  it('keeps the last registered target of a target group, and alerts critical instead', async () => {
+  it('keeps the last registered target of a target group, and says so in the alert', async () => {
     // Prepare
     const { react } = await coldContainer(world, 'task-state-change', CONFIG);
     const [a, b, c] = [task('api', 0), task('api', 1), task('api', 2)];
@@ -187,8 +205,9 @@ describe('Function: task-state-change', () => {
     // Assess
     const tg = world.services.api?.targetGroupArns[0] as string;
     expect((await targetsOf(world, tg)).map((t) => t.id)).toEqual([c.ip]);
-    expect(reaction.audit[0]).toMatchObject({ outcome: 'blocked', guard: { rule: 'never-empty' } });
-    expect(reaction.alert?.severity).toBe('critical');
+    const decisions = reaction.reaction.services[0]?.outcomes[0]?.plan?.decisions;
+    expect(decisions).toMatchObject([{ verdict: 'kept-last', target: `${c.ip}:${c.port}` }]);
+    expect(reaction.reaction.services[0]?.alert?.description).toMatch(/kept by never-empty/);
   });
 
   it('leaves a service alone when it carries the ecs-autopilot:disabled tag', async () => {
@@ -207,7 +226,7 @@ describe('Function: task-state-change', () => {
     const reaction = await react(taskStateChangeEvent(world, task('web', 0)));
 
     // Assess
-    expect(reaction.ignored).toMatch(/ecs-autopilot:disabled/);
+    expect(reaction.reaction.services[0]?.notes).toEqual([expect.stringMatching(/ecs-autopilot:disabled/)]);
     expect(await membership(world, ['web'])).toEqual(before);
   });
 
@@ -233,19 +252,24 @@ describe('Function: task-state-change', () => {
     const reaction = await react(taskStateChangeEvent(world, task(service, 0), overrides));
 
     // Assess
-    expect(reaction.ignored).toBeDefined();
+    expect(reaction.reaction.ignored).toHaveLength(1);
     expect(awsCalls.total()).toBe(0);
     expect(await membership(world, [service])).toEqual(before);
     expect(await receiveOutbox(world)).toHaveLength(0);
   });
 
-  it('rejects a malformed event with the path of the bad field, so Lambda retries it into the DLQ', async () => {
+  it('returns a malformed message to the queue with the path of the bad field, and handles the rest of its batch', async () => {
     // Prepare
-    const { react } = await coldContainer(world, 'task-state-change', CONFIG);
-    const event = taskStateChangeEvent(world, task('web', 0)) as unknown as { detail: Record<string, unknown> };
-    delete event.detail.version;
+    const { reactBatch } = await coldContainer(world, 'task-state-change', CONFIG);
+    const bad = taskStateChangeEvent(world, task('web', 0)) as unknown as { detail: Record<string, unknown> };
+    delete bad.detail.version;
 
-    // Act & Assess
-    await expect(react(event)).rejects.toThrow(/detail\.version: Invalid input: expected number/);
+    // Act
+    const result = await reactBatch([bad, taskStateChangeEvent(world, task('api', 0))]);
+
+    // Assess
+    expect(result.batchItemFailures).toHaveLength(1);
+    expect(result.reaction.failures[0]?.why).toMatch(/detail\.version: Invalid input: expected number/);
+    expect(auditOf(result).map((r) => r.outcome)).toEqual(['applied']);
   });
 });

@@ -1,7 +1,7 @@
 import { vi } from 'vitest';
 import { useWorldEnvironment, writeConfig } from '#local/pipeline.js';
 import type { World } from '#local/world.js';
-import { lambdaContext, type ReplayFunction, replayFunctions } from '../../cli/replay.js';
+import { deliveredAs, lambdaContext, queuedBatch, type ReplayFunction, replayFunctions } from '../../cli/replay.js';
 
 type Handler<F extends ReplayFunction> = Awaited<ReturnType<(typeof replayFunctions)[F]>>['handler'];
 type Result<F extends ReplayFunction> = Awaited<ReturnType<Handler<F>>>;
@@ -23,5 +23,13 @@ export async function coldContainer<F extends ReplayFunction>(
   const { awsCalls } = await import('#shared/aws/call-meter.js');
   const context = lambdaContext(fn, { account: world.account, region: world.region });
   const invoke = handler as unknown as (event: never, context: ReturnType<typeof lambdaContext>) => Promise<Result<F>>;
-  return { react: (event: unknown) => invoke(event as never, context), notifier, awsCalls };
+  return {
+    /** One event, delivered as the function receives it (the task reaction: a batch of one from its queue). */
+    react: (event: unknown) => invoke(deliveredAs(fn, event) as never, context),
+    /** Several events in one batch of the task-events queue. */
+    reactBatch: (events: readonly unknown[]) =>
+      invoke(queuedBatch(events, world.region, world.account) as never, context),
+    notifier,
+    awsCalls,
+  };
 }

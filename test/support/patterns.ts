@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, type Tags } from 'yaml';
-import { manifestFunctions } from '#local/function-manifest.js';
+import { eventPatterns, manifestFunctions } from '#local/function-manifest.js';
 import { repoRoot } from './fixtures.js';
 
 /** An EventBridge rule of the stack, with the event pattern it is created with. */
@@ -62,8 +62,13 @@ export function declaredRules(): DeclaredRule[] {
     for (const [logicalId, resource] of Object.entries(resources)) {
       if (!isObject(resource) || resource.Type !== 'AWS::Events::Rule') continue;
       const properties = isObject(resource.Properties) ? resource.Properties : {};
-      if (!isObject(properties.EventPattern)) continue;
-      rules.push({ id: `resource:${logicalId}`, pattern: properties.EventPattern });
+      const reference = /^\$\{file\(\.\/deploy\/event-patterns\.yml\):([\w-]+)\}$/.exec(
+        String(properties.EventPattern),
+      );
+      const named = reference?.[1] === undefined ? undefined : eventPatterns()[reference[1]];
+      if (reference?.[1] !== undefined && named !== undefined) rules.push({ id: reference[1], pattern: named });
+      else if (isObject(properties.EventPattern))
+        rules.push({ id: `resource:${logicalId}`, pattern: properties.EventPattern });
     }
   }
   return rules;

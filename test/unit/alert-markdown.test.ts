@@ -53,7 +53,7 @@ describe('Alerts: text we did not write is inert Markdown', () => {
       event,
       subject: { clusterName: 'prod', serviceName: 'web', taskArn: detail.taskArn },
       classification: classifyStop(detail),
-      plan: { actions: [], notes: [LURE] },
+      plan: { notes: [LURE] },
       audit: [],
       policy: config().taskFailures,
       dryRun: false,

@@ -1,148 +1,180 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { taskTargets } from '#shared/targets/task-targets.js';
+import { guard } from '#shared/executor/guardrails.js';
 import { classifyStop } from '#shared/tasks/classify.js';
-import { planTaskStop, type TaskStopObservation } from '#shared/tasks/plan.js';
-import { config, health, TG_WEB, TG_WEB_CANARY, taskDetail } from '#test/support/builders.js';
+import { planTargetGroupBatch, type StoppingTask, targetsToObserve } from '#shared/tasks/plan.js';
+import { health, TG_WEB, taskDetail } from '#test/support/builders.js';
 
-const subject = { clusterName: 'prod', serviceName: 'web', taskArn: taskDetail().taskArn };
-const policy = config().taskFailures;
-const lbs = [
-  { targetGroupArn: TG_WEB, containerName: 'app', containerPort: 8080 },
-  { targetGroupArn: TG_WEB_CANARY, containerName: 'app', containerPort: 8080 },
-];
+const subject = { clusterName: 'prod', serviceName: 'web' };
+const crashed = classifyStop(taskDetail());
 
-function observation(overrides: Partial<TaskStopObservation> = {}): TaskStopObservation {
-  const task = overrides.task ?? taskDetail();
-  return {
-    subject,
-    task,
-    classification: classifyStop(task),
-    targets: taskTargets(task, lbs, undefined),
-    health: [
-      health(TG_WEB, [
-        ['10.0.1.17', 8080, 'healthy'],
-        ['10.0.1.18', 8080, 'healthy'],
-      ]),
-      health(TG_WEB_CANARY, [
-        ['10.0.1.17', 8080, 'healthy'],
-        ['10.0.1.19', 8080, 'healthy'],
-      ]),
-    ],
-    ...overrides,
-  };
+function stop(n: number): StoppingTask {
+  return { taskArn: `arn:aws:ecs:us-east-1:111122223333:task/prod/t${n}`, classification: crashed, targets: [ip(n)] };
 }
 
-describe('Planner: taskTargets', () => {
-  it("derives an awsvpc task's targets from its ENI address and the service's container port", () => {
-    // Act
-    const targets = taskTargets(taskDetail(), lbs, undefined);
+function ip(n: number) {
+  return { id: `10.0.0.${n}`, port: 8080 };
+}
 
-    // Assess
-    expect(targets).toEqual([
-      { targetGroupArn: TG_WEB, targets: [{ id: '10.0.1.17', port: 8080 }] },
-      { targetGroupArn: TG_WEB_CANARY, targets: [{ id: '10.0.1.17', port: 8080 }] },
-    ]);
-  });
-
-  it("derives a bridge-mode task's targets from its EC2 instance and the host port bound to the container port", () => {
+describe('Planner: planTargetGroupBatch', () => {
+  it('deregisters every stopping task of the batch in one action', () => {
     // Prepare
-    const task = taskDetail({
-      launchType: 'EC2',
-      attachments: [],
-      containerInstanceArn: 'arn:aws:ecs:us-east-1:111122223333:container-instance/prod/abc',
-      containers: [
-        {
-          name: 'app',
-          exitCode: 1,
-          networkBindings: [
-            { bindIP: '0.0.0.0', containerPort: 8080, hostPort: 32768, protocol: 'tcp' },
-            { bindIP: '::', containerPort: 8080, hostPort: 32768, protocol: 'tcp' },
-            { bindIP: '0.0.0.0', containerPort: 9090, hostPort: 32769, protocol: 'tcp' },
-          ],
-        },
-      ],
+    const observed = health(TG_WEB, [
+      ['10.0.0.1', 8080, 'healthy'],
+      ['10.0.0.2', 8080, 'unhealthy'],
+      ['10.0.0.3', 8080, 'healthy'],
+    ]);
+
+    // Act
+    const plan = planTargetGroupBatch({
+      targetGroupArn: TG_WEB,
+      subject,
+      stops: [stop(2), stop(1)],
+      runningTargets: new Set(['10.0.0.3:8080']),
+      health: observed,
+      wholeGroup: false,
     });
 
-    // Act
-    const targets = taskTargets(task, [lbs[0] as (typeof lbs)[0]], 'i-0abc');
-
     // Assess
-    expect(targets).toEqual([{ targetGroupArn: TG_WEB, targets: [{ id: 'i-0abc', port: 32768 }] }]);
+    expect(plan.action?.targets).toEqual([ip(1), ip(2)]);
+    expect(plan.action?.why).toBe('2 tasks of web are stopping (2 essential container exited)');
+    expect(plan.action?.basis).toEqual({ inService: 3, healthy: 2, removingHealthy: 1 });
+    expect(plan.decisions.map((d) => d.verdict)).toEqual(['deregister', 'deregister']);
   });
 
-  it('says why no target can be derived when the container has no host port for the target group', () => {
+  it('never deregisters a target that a running task of the service owns now', () => {
     // Prepare
-    const task = taskDetail({ attachments: [], containers: [{ name: 'app', exitCode: 1 }] });
+    const observed = health(TG_WEB, [
+      ['10.0.0.1', 8080, 'healthy'],
+      ['10.0.0.3', 8080, 'healthy'],
+    ]);
 
     // Act
-    const [only] = taskTargets(task, [lbs[0] as (typeof lbs)[0]], 'i-0abc');
+    const plan = planTargetGroupBatch({
+      targetGroupArn: TG_WEB,
+      subject,
+      stops: [stop(1)],
+      runningTargets: new Set(['10.0.0.1:8080', '10.0.0.3:8080']),
+      health: observed,
+      wholeGroup: true,
+    });
 
     // Assess
-    expect(only?.targets).toEqual([]);
-    expect(only?.missing).toMatch(/no host port bound to 8080/);
+    expect(plan.action).toBeUndefined();
+    expect(plan.decisions).toMatchObject([{ verdict: 'owned-by-running-task', target: '10.0.0.1:8080' }]);
+  });
+
+  it('leaves targets that are already draining or gone alone', () => {
+    // Prepare
+    const observed = health(TG_WEB, [
+      ['10.0.0.1', 8080, 'draining'],
+      ['10.0.0.2', 8080, 'not-registered'],
+      ['10.0.0.3', 8080, 'healthy'],
+    ]);
+
+    // Act
+    const plan = planTargetGroupBatch({
+      targetGroupArn: TG_WEB,
+      subject,
+      stops: [stop(1), stop(2)],
+      runningTargets: new Set(),
+      health: observed,
+      wholeGroup: true,
+    });
+
+    // Assess
+    expect(plan.action).toBeUndefined();
+    expect(plan.decisions.map((d) => d.verdict)).toEqual(['gone', 'gone']);
+  });
+
+  it('asks for the whole group when a partial read cannot show that a target remains', () => {
+    // Act
+    const plan = planTargetGroupBatch({
+      targetGroupArn: TG_WEB,
+      subject,
+      stops: [stop(1)],
+      runningTargets: new Set(),
+      health: health(TG_WEB, [['10.0.0.1', 8080, 'healthy']]),
+      wholeGroup: false,
+    });
+
+    // Assess
+    expect(plan).toEqual({ decisions: [], needsWholeGroup: true });
+  });
+
+  it('keeps the last registered target when every target of the group belongs to a stopping task', () => {
+    // Prepare
+    const observed = health(TG_WEB, [
+      ['10.0.0.1', 8080, 'healthy'],
+      ['10.0.0.2', 8080, 'healthy'],
+    ]);
+
+    // Act
+    const plan = planTargetGroupBatch({
+      targetGroupArn: TG_WEB,
+      subject,
+      stops: [stop(2), stop(1)],
+      runningTargets: new Set(),
+      health: observed,
+      wholeGroup: true,
+    });
+
+    // Assess
+    expect(plan.action?.targets).toEqual([ip(2)]);
+    expect(plan.decisions.find((d) => d.verdict === 'kept-last')?.target).toBe('10.0.0.1:8080');
+  });
+
+  it('plans an action the never-empty guard allows, and leaves a registered target, for any batch', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.integer({ min: 1, max: 30 }), { minLength: 1, maxLength: 20 }),
+        fc.array(fc.integer({ min: 1, max: 30 }), { maxLength: 10 }),
+        fc.array(fc.constantFrom('healthy', 'unhealthy', 'initial', 'draining'), { minLength: 30, maxLength: 30 }),
+        (registered, stopping, states) => {
+          // Prepare
+          const observed = health(
+            TG_WEB,
+            registered.map((n) => [`10.0.0.${n}`, 8080, states[n - 1] ?? 'healthy']),
+          );
+          const inServiceBefore = observed.targets.filter((t) => t.state !== 'draining').length;
+
+          // Act
+          const plan = planTargetGroupBatch({
+            targetGroupArn: TG_WEB,
+            subject,
+            stops: [...new Set(stopping)].map(stop),
+            runningTargets: new Set(),
+            health: observed,
+            wholeGroup: true,
+          });
+
+          // Assess
+          if (!plan.action) return;
+          expect(guard(plan.action)).toEqual({ allowed: true });
+          expect(inServiceBefore - plan.action.targets.length).toBeGreaterThanOrEqual(1);
+        },
+      ),
+    );
   });
 });
 
-describe('Planner: planTaskStop', () => {
-  it("deregisters the stopped task's target from every target group of its service", () => {
+describe('Planner: targetsToObserve', () => {
+  it("asks about the stopping tasks' targets and a few running ones, sorted", () => {
     // Act
-    const plan = planTaskStop(observation(), policy);
+    const asked = targetsToObserve(
+      [stop(9), stop(1)],
+      new Set(['10.0.0.5:8080', '10.0.0.4:8080', '10.0.0.3:8080', '10.0.0.2:8080', '10.0.0.7:8080', '10.0.0.6:8080']),
+    );
 
     // Assess
-    expect(plan.actions.map((a) => [a.targetGroupArn, a.targets])).toEqual([
-      [TG_WEB, [{ id: '10.0.1.17', port: 8080 }]],
-      [TG_WEB_CANARY, [{ id: '10.0.1.17', port: 8080 }]],
+    expect(asked.map((t) => t.id)).toEqual([
+      '10.0.0.1',
+      '10.0.0.2',
+      '10.0.0.3',
+      '10.0.0.4',
+      '10.0.0.5',
+      '10.0.0.6',
+      '10.0.0.9',
     ]);
-    expect(plan.actions[0]?.basis).toEqual({ inService: 2, healthy: 2, removingHealthy: 1 });
-    expect(plan.actions[0]?.why).toMatch(/is stopping: an essential container exited/);
-  });
-
-  it("never plans to touch another task's target", () => {
-    // Act
-    const plan = planTaskStop(observation(), policy);
-
-    // Assess
-    const touched = plan.actions.flatMap((a) => a.targets.map((t) => t.id));
-    expect(new Set(touched)).toEqual(new Set(['10.0.1.17']));
-  });
-
-  it('plans nothing for targets that are not registered or already draining', () => {
-    // Prepare
-    const obs = observation({
-      health: [
-        health(TG_WEB, [
-          ['10.0.1.17', 8080, 'draining'],
-          ['10.0.1.18', 8080, 'healthy'],
-        ]),
-        health(TG_WEB_CANARY, [['10.0.1.19', 8080, 'healthy']]),
-      ],
-    });
-
-    // Act
-    const plan = planTaskStop(obs, policy);
-
-    // Assess
-    expect(plan.actions).toEqual([]);
-    expect(plan.notes).toHaveLength(2);
-  });
-
-  it('plans nothing for a routine stop: ECS drains those targets itself', () => {
-    // Prepare
-    const task = taskDetail({ stopCode: 'UserInitiated', stoppedReason: 'Task stopped by user' });
-
-    // Act
-    const plan = planTaskStop(observation({ task, classification: classifyStop(task) }), policy);
-
-    // Assess
-    expect(plan.actions).toEqual([]);
-    expect(plan.notes[0]).toMatch(/routine stop \(user-initiated\)/);
-  });
-
-  it('plans nothing when the service switched deregistration off', () => {
-    // Act
-    const plan = planTaskStop(observation(), { ...policy, deregisterTargets: false });
-
-    // Assess
-    expect(plan.actions).toEqual([]);
   });
 });

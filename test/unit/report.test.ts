@@ -33,7 +33,7 @@ function report(overrides: Partial<TaskStopReport> = {}): TaskStopReport {
     event,
     subject,
     classification: classifyStop(event.detail),
-    plan: { actions: [], notes: [] },
+    plan: { notes: [] },
     audit: [record('applied', { verification: { mode: 'acknowledged', ok: true, evidence: 'accepted 1 target(s)' } })],
     policy: config().taskFailures,
     dryRun: false,
@@ -75,7 +75,7 @@ describe('Reporting: taskStopAlert', () => {
 
   it('stays quiet on a later event of a stop when an earlier one already did the work', () => {
     // Prepare
-    const late = report({ audit: [], plan: { actions: [], notes: ['not registered or already draining'] } });
+    const late = report({ audit: [], plan: { notes: ['not registered or already draining'] } });
 
     // Act & Assess
     expect(taskStopAlert(late)).toBeUndefined();
@@ -86,7 +86,7 @@ describe('Reporting: taskStopAlert', () => {
     const event = taskEvent(taskDetail({ lastStatus: 'RUNNING' }));
 
     // Act
-    const alert = taskStopAlert(report({ event, audit: [], plan: { actions: [], notes: ['already draining'] } }));
+    const alert = taskStopAlert(report({ event, audit: [], plan: { notes: ['already draining'] } }));
 
     // Assess
     expect(alert?.description).toContain('nothing: already draining');

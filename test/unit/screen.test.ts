@@ -83,4 +83,42 @@ describe('Screening: screenTaskEvent', () => {
     // Assess
     expect(verdict.act === false && verdict.why).toMatch(/stale: the event is 660 s old \(limit 300 s\)/);
   });
+
+  it('does not act on a future-dated event beyond the allowed clock skew, and acts within it', () => {
+    // Act
+    const future = screenTaskEvent(taskEvent(taskDetail(), '2026-11-24T13:00:00Z'), config(), now, undefined);
+    const skewed = screenTaskEvent(taskEvent(taskDetail(), '2026-11-24T12:01:20Z'), config(), now, undefined);
+
+    // Assess
+    expect(future.act === false && future.why).toMatch(/dated 3540 s in the future/);
+    expect(skewed.act).toBe(true);
+  });
+
+  it.each([
+    ['another account', { account: '999988887777' }, /account 999988887777 is not ours \(111122223333\)/],
+    ['another region', { region: 'eu-west-1' }, /region eu-west-1 is not ours \(us-east-1\)/],
+  ])('does not act on an event from %s', (_name, envelope, why) => {
+    // Prepare
+    const event = { ...taskEvent(), ...envelope };
+
+    // Act
+    const verdict = screenTaskEvent(event, config(), now, undefined, { account: '111122223333', region: 'us-east-1' });
+
+    // Assess
+    expect(verdict.act === false && verdict.why).toMatch(why);
+  });
+
+  it('does not act on an event whose cluster belongs to another account, whatever its envelope says', () => {
+    // Prepare
+    const detail = taskDetail({ clusterArn: 'arn:aws:ecs:us-east-1:999988887777:cluster/prod' });
+
+    // Act
+    const verdict = screenTaskEvent(taskEvent(detail), config(), now, undefined, {
+      account: '111122223333',
+      region: 'us-east-1',
+    });
+
+    // Assess
+    expect(verdict.act === false && verdict.why).toMatch(/cluster account 999988887777 is not ours/);
+  });
 });

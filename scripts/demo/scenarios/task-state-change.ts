@@ -11,13 +11,16 @@ async function deliver(handlers: Handlers, event: TaskEvent): Promise<Played> {
   const { version, lastStatus, desiredStatus, stopCode, stoppedReason } = event.detail;
   const stop = `${stopCode ? `, ${stopCode}` : ''}${stoppedReason ? `: "${stoppedReason}"` : ''}`;
   say('event', `ECS Task State Change v${version}: ${lastStatus} (desired ${desiredStatus})${stop}`);
-  const reaction = await handlers.taskStateChange(event);
-  if (reaction.classification) {
-    const { kind, severity, summary } = reaction.classification;
-    say('classified', `${kind} · ${severity}: ${summary}`);
-  }
-  if (reaction.plan?.notes.length) say('plan notes', reaction.plan.notes);
-  return { audit: reaction.audit, ignored: reaction.ignored, handlers };
+  const { reaction } = await handlers.taskStateChange(event);
+  const share = reaction.services[0];
+  if (share?.alert) say('classified', `${share.alert.kind} · ${share.alert.severity}: ${share.alert.title}`);
+  const decisions = (share?.outcomes ?? []).flatMap((o) =>
+    (o.plan?.decisions ?? []).map((d) => `${d.verdict}: ${d.why}`),
+  );
+  if (decisions.length) say('plan', decisions);
+  if (share?.notes.length) say('plan notes', share.notes);
+  const ignored = [...reaction.ignored.map((i) => i.why), ...(share?.notes ?? [])].join('; ') || undefined;
+  return { audit: share?.outcomes.flatMap((o) => o.audit) ?? [], ignored, handlers };
 }
 
 const tasks = (stage: Stage, service: string) => (stage.world.services[service]?.tasks ?? []) as WorldTask[];

@@ -61,32 +61,34 @@ export async function countServiceStops(
   });
 }
 
-/** The stops one ECS task event reports: the one task, as the task path classified it. */
-export function stopsOfTaskEvent(
-  event: TaskStateChangeEvent,
-  service: ServiceState,
-  classification: StopClassification,
+/** The stops of one service in a batch, as the task path classified them. */
+export function stopsOfBatch(
+  screened: ReadonlyArray<{ message: { event: TaskStateChangeEvent }; classification: StopClassification }>,
+  share: { clusterName: string; serviceName: string; desiredCount: number },
   dryRun: boolean,
   now: Date,
-): ServiceStops {
-  const task = event.detail;
+): ServiceStops | undefined {
+  const first = screened[0]?.message.event;
+  if (!first) return undefined;
   return {
-    cluster: service.clusterName,
-    service: service.serviceName,
-    region: event.region,
-    account: event.account,
-    desiredCount: service.desiredCount,
+    cluster: share.clusterName,
+    service: share.serviceName,
+    region: first.region,
+    account: first.account,
+    desiredCount: share.desiredCount,
     dryRun,
     now,
-    stops: [
-      {
-        taskArn: task.taskArn,
-        classification,
-        ...(task.stopCode ? { stopCode: task.stopCode } : {}),
-        ...(task.stoppedReason ? { stoppedReason: task.stoppedReason } : {}),
-        ...(task.taskDefinitionArn ? { taskDefinitionArn: task.taskDefinitionArn } : {}),
-        ...(task.startedBy ? { startedBy: task.startedBy } : {}),
-      },
-    ],
+    stops: screened.map(({ message: { event }, classification }) => failedStopOf(event.detail, classification)),
+  };
+}
+
+function failedStopOf(task: TaskStateChangeEvent['detail'], classification: StopClassification): FailedStop {
+  return {
+    taskArn: task.taskArn,
+    classification,
+    ...(task.stopCode ? { stopCode: task.stopCode } : {}),
+    ...(task.stoppedReason ? { stoppedReason: task.stoppedReason } : {}),
+    ...(task.taskDefinitionArn ? { taskDefinitionArn: task.taskDefinitionArn } : {}),
+    ...(task.startedBy ? { startedBy: task.startedBy } : {}),
   };
 }

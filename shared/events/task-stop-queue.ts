@@ -1,0 +1,34 @@
+import type { SQSRecord } from 'aws-lambda';
+import { describeIssues, issuesOf } from '../validation/issues.js';
+import { type TaskStateChangeEvent, TaskStateChangeEventSchema } from './task-state-change.js';
+
+/** A queued task event, or why its message cannot be read (it is returned to the queue and ends in the DLQ). */
+export type QueuedTaskEvent =
+  | { ok: true; messageId: string; event: TaskStateChangeEvent; attempt: number }
+  | { ok: false; messageId: string; why: string };
+
+/** Reads the EventBridge event that an SQS message of the task-events queue carries, naming every bad field. */
+export function readQueuedTaskEvent(record: Pick<SQSRecord, 'messageId' | 'body' | 'attributes'>): QueuedTaskEvent {
+  const { messageId } = record;
+  const attempt = Number.parseInt(record.attributes?.ApproximateReceiveCount ?? '1', 10) || 1;
+  let body: unknown;
+  try {
+    body = JSON.parse(record.body);
+  } catch (error) {
+    return { ok: false, messageId, why: `the message is not JSON: ${(error as Error).message}` };
+  }
+  const parsed = TaskStateChangeEventSchema.safeParse(body);
+  if (parsed.success) return { ok: true, messageId, event: parsed.data, attempt };
+  const issues = issuesOf(parsed.error);
+  const problems = issues ? describeIssues(issues) : [parsed.error.message];
+  return { ok: false, messageId, why: `invalid ECS Task State Change event: ${problems.join('; ')}` };
+}
+
+/** A batch of the task-events queue split into readable events and unreadable messages (each with why). */
+export function readQueuedTaskEvents(records: ReadonlyArray<Pick<SQSRecord, 'messageId' | 'body' | 'attributes'>>) {
+  const read = records.map(readQueuedTaskEvent);
+  return {
+    events: read.flatMap((r) => (r.ok ? [{ messageId: r.messageId, event: r.event, attempt: r.attempt }] : [])),
+    unreadable: read.flatMap((r) => (r.ok ? [] : [{ messageId: r.messageId, why: r.why }])),
+  };
+}

@@ -1,0 +1,120 @@
+import { Executor } from '../executor/executor.js';
+import { currentTime } from '../lambda/clock.js';
+import type { Alert } from '../notify/alert.js';
+import { enqueueAlert } from '../notify/outbox.js';
+import type { ScreenedStop, TaskBatchDeps, TaskStopMessage } from './batch-types.js';
+import { classifyStop } from './classify.js';
+import { stopsOfBatch } from './crash-loop/hook.js';
+import { rememberHandledVersion } from './handled-versions.js';
+import { screenTaskEvent } from './screen.js';
+import { reactToServiceStops, type ServiceStops } from './service-stops.js';
+
+/** The whole story of a batch: what was ignored and why, what each service's share did, and what must be retried. */
+export interface TaskBatchReaction {
+  ignored: Array<{ messageId: string; why: string }>;
+  services: Array<ServiceStops & { alert?: Alert }>;
+  /** Messages to give back to the queue (retried, then dead-lettered), each with why. */
+  failures: Array<{ messageId: string; why: string }>;
+}
+
+/** The start of the incident window a time falls in: stops of one service within it share one alert thread. */
+export function incidentWindowStart(at: Date, windowSeconds = 300): string {
+  const ms = windowSeconds * 1000;
+  return new Date(Math.floor(at.getTime() / ms) * ms).toISOString();
+}
+
+/**
+ * observe → plan → guard → apply → verify → report for a batch of `ECS Task State Change` events: per service one
+ * lookup and one read of its running tasks, per target group one read and at most one write under the group's lease,
+ * per service one alert. A message is remembered as handled only once its alert is queued; a message whose work
+ * failed is returned for a retry.
+ */
+export async function reactToTaskStopBatch(
+  messages: readonly TaskStopMessage[],
+  deps: TaskBatchDeps,
+): Promise<TaskBatchReaction> {
+  const { config, seen, logger } = deps;
+  const now = deps.now ?? currentTime;
+  const reaction: TaskBatchReaction = { ignored: [], services: [], failures: [] };
+  const byService = new Map<string, ScreenedStop[]>();
+  for (const message of messages) {
+    const task = message.event.detail;
+    const screening = screenTaskEvent(message.event, config, now(), seen.get(task.taskArn), deps.home);
+    if (!screening.act) {
+      reaction.ignored.push({ messageId: message.messageId, why: screening.why });
+      continue;
+    }
+    const classification = classifyStop(task);
+    if (classification.routine && !screening.policy.alertRoutineStops) {
+      reaction.ignored.push({ messageId: message.messageId, why: `routine stop (${classification.kind})` });
+      rememberHandledVersion(seen, task.taskArn, task.version);
+      continue;
+    }
+    const key = `${screening.subject.clusterName}/${screening.subject.serviceName}`;
+    byService.set(key, [...(byService.get(key) ?? []), { message, policy: screening.policy, classification }]);
+  }
+  for (const i of reaction.ignored) logger.debug(`ignored: ${i.why}`, { messageId: i.messageId });
+
+  const executor = new Executor({
+    clients: { elbv2: deps.clients.elbv2 },
+    logger,
+    dryRun: config.dryRun,
+    verification: config.verification,
+    now,
+    targetGroupLeases: deps.targetGroupLeases,
+  });
+  const windowStart = incidentWindowStart(now());
+  const screenedByService = [...byService.values()];
+  const shares = await Promise.all(
+    screenedByService.map((stops) =>
+      // A dry run claims no sweep: it writes no state.
+      reactToServiceStops(stops, {
+        ...deps,
+        sweepLedger: config.dryRun ? undefined : deps.sweepLedger,
+        executor,
+        windowStart,
+      }),
+    ),
+  );
+
+  for (const [index, share] of shares.entries()) {
+    const failed = new Set(share.failures.map((f) => f.messageId));
+    let alert: Alert | undefined;
+    try {
+      alert = share.alert;
+      if (alert) {
+        await enqueueAlert(deps.clients.sqs, deps.outboxUrl, alert);
+        logger.info(`alert queued: ${alert.title}`, { incidentId: alert.incidentId, severity: alert.severity });
+      }
+      const crashLoop = await countCrashLoop(screenedByService[index] ?? [], share, deps, now());
+      if (crashLoop) await enqueueAlert(deps.clients.sqs, deps.outboxUrl, crashLoop);
+    } catch (error) {
+      // Not remembered: the retry reports again, and the outbox's de-duplication keeps it to one alert.
+      logger.error('the alert could not be queued; the stops are retried', { error, service: share.serviceName });
+      for (const m of share.messages) if (!failed.has(m.messageId)) failed.add(m.messageId);
+      share.failures.push(
+        ...share.messages
+          .filter((m) => !share.failures.some((f) => f.messageId === m.messageId))
+          .map((m) => ({ messageId: m.messageId, why: `the alert could not be queued: ${(error as Error).message}` })),
+      );
+    }
+    for (const m of share.messages) {
+      if (!failed.has(m.messageId)) rememberHandledVersion(seen, m.event.detail.taskArn, m.event.detail.version);
+    }
+    reaction.failures.push(...share.failures);
+    reaction.services.push({ ...share, alert });
+  }
+  return reaction;
+}
+
+/** Counts the service's failed stops of this batch toward a crash loop; its alert once they reach the threshold. */
+async function countCrashLoop(
+  screened: readonly ScreenedStop[],
+  share: ServiceStops,
+  deps: TaskBatchDeps,
+  now: Date,
+): Promise<Alert | undefined> {
+  if (!deps.countStops || share.desiredCount === undefined) return undefined;
+  const stops = stopsOfBatch(screened, { ...share, desiredCount: share.desiredCount }, deps.config.dryRun, now);
+  return stops ? deps.countStops(stops) : undefined;
+}

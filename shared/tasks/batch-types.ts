@@ -1,0 +1,54 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { ECSClient } from '@aws-sdk/client-ecs';
+import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { AutopilotConfig, TaskFailurePolicy } from '../config/schema.js';
+import type { TaskStateChangeEvent } from '../events/task-state-change.js';
+import type { LeaseKey, TargetGroupLeases } from '../executor/target-group-lease.js';
+import type { Alert } from '../notify/alert.js';
+import type { ObservationCache } from '../services/observation-cache.js';
+import type { StopClassification } from './classify.js';
+import type { ServiceStops as CrashLoopStops } from './crash-loop/hook.js';
+import type { HandledTaskVersions } from './handled-versions.js';
+import type { Home } from './screen.js';
+
+/** One message of the batch: an event and the queue message that carried it. */
+export interface TaskStopMessage {
+  messageId: string;
+  event: TaskStateChangeEvent;
+  /** Which delivery of the message this is (SQS ApproximateReceiveCount); 1 when unknown. */
+  attempt?: number;
+}
+
+/** What a batch depends on; everything is passed in, so tests, replays and benchmarks wire their own. */
+export interface TaskBatchDeps {
+  config: AutopilotConfig;
+  clients: { ecs: ECSClient; elbv2: ElasticLoadBalancingV2Client; sqs: SQSClient };
+  outboxUrl: string;
+  cache: ObservationCache;
+  seen: HandledTaskVersions;
+  logger: Logger;
+  home?: Home;
+  targetGroupLeases?: TargetGroupLeases;
+  /** Where a storm's sweeps are claimed and published, so that one batch per service takes the storm's stops. */
+  sweepLedger?: SweepLedger;
+  /** Counts a service's failed stops across invocations; the crash-loop alert when they reached the threshold. */
+  countStops?: (stops: CrashLoopStops) => Promise<Alert | undefined>;
+  /** Deliveries before a message goes to the DLQ: a failure before the last is reported by its retry, not now. */
+  maxAttempts?: number;
+  now?: () => Date;
+}
+
+/** An event that passed screening, with what it is about. */
+export interface ScreenedStop {
+  message: TaskStopMessage;
+  policy: TaskFailurePolicy;
+  classification: StopClassification;
+}
+
+/** The durable records a storm sweep is claimed and published in (the state store, passed in by the function). */
+export interface SweepLedger {
+  claimOnce(key: LeaseKey, opts: { ttlSeconds: number }): Promise<boolean>;
+  get<T>(key: LeaseKey): Promise<{ data: T } | undefined>;
+  create<T>(key: LeaseKey, data: T, opts: { ttlSeconds?: number }): Promise<unknown>;
+}

@@ -1,0 +1,143 @@
+import { ECSClient, StopTaskCommand } from '@aws-sdk/client-ecs';
+import { describe, expect, inject, it } from 'vitest';
+import { stampStoppedTasks } from '#local/moto-proxy-rules.js';
+import { resetMoto } from '#local/moto-server.js';
+import { taskStateChangeEvent } from '#local/task-events.js';
+import { provisionWorld, type ServiceSpec, targetsOf, type World } from '#local/world.js';
+import { coldContainer } from '#test/support/functions.js';
+import { useMotoProxy } from '#test/support/moto-proxy-env.js';
+
+const endpoint = inject('motoEndpoint');
+const proxy = await useMotoProxy();
+
+/** Stops tasks in ECS, as ECS does before it sends their stop events. */
+async function stopInEcs(world: World, taskArns: readonly string[]): Promise<void> {
+  const ecs = new ECSClient({ endpoint, region: world.region });
+  for (const task of taskArns) {
+    await ecs.send(new StopTaskCommand({ cluster: world.clusterName, task, reason: 'Essential container exited' }));
+  }
+}
+
+/** Which tasks (by index in their service) still have a target in each target group, by service and group index. */
+async function survivors(world: World): Promise<Record<string, number[][]>> {
+  const out: Record<string, number[][]> = {};
+  for (const service of Object.values(world.services)) {
+    out[service.serviceName] = [];
+    for (const tg of service.targetGroupArns) {
+      const registered = new Set((await targetsOf(world, tg)).map((t) => `${t.id}:${t.port}`));
+      out[service.serviceName]?.push(
+        service.tasks.flatMap((task, index) => (registered.has(`${task.ip}:${task.port}`) ? [index] : [])),
+      );
+    }
+  }
+  return out;
+}
+
+/** A deterministic shuffle (a linear congruential generator): the same storm every run. */
+function shuffled<T>(items: readonly T[], seed = 7): T[] {
+  const out = [...items];
+  let state = seed;
+  for (let i = out.length - 1; i > 0; i--) {
+    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+    const j = state % (i + 1);
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
+}
+
+const STORM_SERVICES: ServiceSpec[] = [
+  { name: 'web', tasks: 8, targetGroups: 2 },
+  { name: 'api', tasks: 6 },
+  { name: 'jobs', tasks: 6 },
+];
+const STOPPING: Record<string, number[]> = { web: [0, 2, 3, 5, 7], api: [1, 2, 4, 5], jobs: [0, 1, 3, 4] };
+const STORM_CONFIG = `
+version: 1
+clusters:
+  - name: prod
+    services:
+      - name: '*'
+`;
+
+/** Provisions the storm's world, stops its tasks in ECS, and returns their events: each once, some twice, shuffled. */
+async function storm(): Promise<{ world: World; events: unknown[] }> {
+  await resetMoto(endpoint);
+  const world = await provisionWorld(endpoint, { services: STORM_SERVICES });
+  const stopped = Object.entries(STOPPING).flatMap(([service, indexes]) =>
+    indexes.map((i) => world.services[service]?.tasks[i] as (typeof world.services)[string]['tasks'][number]),
+  );
+  await stopInEcs(
+    world,
+    stopped.map((t) => t.taskArn),
+  );
+  const events = stopped.map((t) => taskStateChangeEvent(world, t));
+  return { world, events: shuffled([...events, ...events.filter((_, i) => i % 3 === 0)]) };
+}
+
+describe('Function: task-state-change, concurrent instances', () => {
+  it('keeps one target when two instances handle the two stops of a two-target group at the same moment', async () => {
+    // Prepare
+    const world = await provisionWorld(endpoint, { services: [{ name: 'pair', tasks: 2 }] });
+    const [first, second] = world.services.pair?.tasks ?? [];
+    if (!first || !second) throw new Error('the pair service needs two tasks');
+    await stopInEcs(world, [first.taskArn, second.taskArn]);
+    const one = await coldContainer(world, 'task-state-change', STORM_CONFIG);
+    const other = await coldContainer(world, 'task-state-change', STORM_CONFIG);
+
+    // Act
+    const results = await Promise.all([
+      one.react(taskStateChangeEvent(world, first)),
+      other.react(taskStateChangeEvent(world, second)),
+    ]);
+
+    // Assess
+    const tg = world.services.pair?.targetGroupArns[0] as string;
+    expect(await targetsOf(world, tg)).toHaveLength(1);
+    const verdicts = results.flatMap((r) =>
+      r.reaction.services.flatMap((s) => s.outcomes.flatMap((o) => o.plan?.decisions.map((d) => d.verdict) ?? [])),
+    );
+    expect(verdicts.sort()).toEqual(['deregister', 'kept-last']);
+    expect(results.flatMap((r) => r.batchItemFailures)).toEqual([]);
+  });
+
+  it('ends a storm in the same state whether one instance takes it in one batch or four take it at once', async () => {
+    // Prepare: stopped tasks carry their stop time, as in ECS, so one batch's sweep can take the others' stops
+    stampStoppedTasks(proxy, new Date());
+    const single = await storm();
+    const alone = await coldContainer(single.world, 'task-state-change', STORM_CONFIG);
+
+    // Act
+    const one = await alone.reactBatch(single.events);
+    const endAlone = await survivors(single.world);
+    const split = await storm();
+    const containers = await Promise.all(
+      [0, 1, 2, 3].map(() => coldContainer(split.world, 'task-state-change', STORM_CONFIG)),
+    );
+    const four = await Promise.all(
+      containers.map((c, n) => c.reactBatch(split.events.filter((_, i) => i % containers.length === n))),
+    );
+    const endFour = await survivors(split.world);
+
+    // Assess
+    const running = (service: string, tasks: number) =>
+      [...Array(tasks).keys()].filter((i) => !STOPPING[service]?.includes(i));
+    expect(endAlone).toEqual({
+      web: [running('web', 8), running('web', 8)],
+      api: [running('api', 6)],
+      jobs: [running('jobs', 6)],
+    });
+    expect(endFour).toEqual(endAlone);
+    expect([one, ...four].flatMap((r) => r.batchItemFailures)).toEqual([]);
+    const counted = (results: typeof four) => {
+      const stops: Record<string, number> = {};
+      for (const alert of results.flatMap((r) => r.reaction.services.flatMap((s) => (s.alert ? [s.alert] : [])))) {
+        stops[alert.service] =
+          (stops[alert.service] ?? 0) + Number(/: (\d+) tasks stopped/.exec(alert.title)?.[1] ?? 1);
+      }
+      return stops;
+    };
+    const exact = Object.fromEntries(Object.entries(STOPPING).map(([service, stopped]) => [service, stopped.length]));
+    expect(counted([one])).toEqual(exact);
+    expect(counted(four)).toEqual(exact);
+  });
+});
