@@ -97,3 +97,16 @@ export function loseAnswersAfterWrite(proxy: MotoProxy, operation: CallSelector,
     rewrite: (call) => serverError(call, status),
   });
 }
+
+/**
+ * The write reaches moto and lands, and its answer is held `ms` (longer than the caller's request timeout): the caller
+ * times out after the write landed, for the next `times` matching calls.
+ */
+export function timeOutAfterWrite(proxy: MotoProxy, operation: CallSelector, times: number, ms: number) {
+  return proxy.addRule({
+    name: `time out after ${String(operation)} landed`,
+    match: selector(operation),
+    times,
+    answerDelayMs: ms,
+  });
+}

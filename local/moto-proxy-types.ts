@@ -56,6 +56,8 @@ export interface ProxyRule {
   rewrite?: (call: AwsCall, response: UpstreamResponse) => ProxyResponse | UpstreamResponse | undefined;
   /** Waits this long before answering or forwarding. */
   delayMs?: number;
+  /** Waits this long after moto answered, before the answer is sent: a write that landed, then a timeout. */
+  answerDelayMs?: number;
 }
 
 /** Selects calls: `'DescribeTargetHealth'`, `'ecs:DescribeServices'` (signing name, colon, operation) or a predicate. */

@@ -182,6 +182,14 @@ export async function startMotoProxy(upstream: string, options: MotoProxyOptions
     const rewrites = matched.filter((rule) => rule.rewrite !== undefined);
     const upstreamRes =
       call.service === 'dynamodb' ? await dynamodbInTurn(() => forward(req, call.body)) : await forward(req, call.body);
+    const answerDelayMs = matched.reduce((sum, rule) => sum + (rule.answerDelayMs ?? 0), 0);
+    if (answerDelayMs > 0) {
+      await sleep(answerDelayMs);
+      if (stopped || res.destroyed) {
+        upstreamRes.resume();
+        return;
+      }
+    }
     if (rewrites.length === 0) {
       res.writeHead(upstreamRes.statusCode ?? 502, responseHeaders(upstreamRes.headers));
       upstreamRes.once('error', () => res.destroy());

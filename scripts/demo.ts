@@ -74,7 +74,7 @@ async function main(): Promise<void> {
     say('web', await membership(world, 'web'));
     say('api', await membership(world, 'api'));
     useWorldEnvironment(world, writeConfig(CONFIG));
-    const stage = stageOf(world, proxy, await loadHandlers(''));
+    const stage = stageOf(world, proxy, await loadHandlers('', world));
     let number = 0;
     for (const [act, scenarios] of acts) {
       out();

@@ -12,17 +12,22 @@ import { type AlarmStateChangeEvent, AlarmStateChangeEventSchema } from '#shared
 import { requireParsed } from '#shared/events/errors.js';
 import { auditMetrics } from '#shared/executor/metrics.js';
 import { awsCallDeadline } from '#shared/lambda/deadline.js';
-import { homeOf, loadFunctionConfig, logAwsCallsAndFailures, outboxUrlFromEnv } from '#shared/lambda/runtime.js';
+import {
+  decisionMemoryFromEnv,
+  homeOf,
+  loadFunctionConfig,
+  logAwsCallsAndFailures,
+  outboxUrlFromEnv,
+} from '#shared/lambda/runtime.js';
 import { logger } from '#shared/logging/logger.js';
 import { metrics } from '#shared/logging/metrics.js';
 import { createObservationCache } from '#shared/services/observation-cache.js';
-import { StateStore, stateTableNameFromEnv } from '#shared/state/index.js';
 
 const config = loadFunctionConfig();
 const outboxUrl = outboxUrlFromEnv();
 const cache = createObservationCache();
 const clients = { ecs: ecsClient, elbv2: elbv2Client, autoScaling: autoScalingClient, sqs: sqsClient };
-const state = new StateStore({ client: documentClient, tableName: stateTableNameFromEnv() });
+const state = decisionMemoryFromEnv(documentClient, config.dryRun);
 
 /** Reacts to one CloudWatch alarm state change; a thrown error is retried by Lambda and then lands in the DLQ. */
 export const handler = middy<ParsedResult<unknown, AlarmStateChangeEvent>, AlarmReaction>()
@@ -34,6 +39,5 @@ export const handler = middy<ParsedResult<unknown, AlarmStateChangeEvent>, Alarm
   .handler(async (parsed, context) => {
     const event = requireParsed(parsed, 'CloudWatch Alarm State Change');
     logger.appendKeys({ eventId: event.id, alarmName: event.detail.alarmName, state: event.detail.state.value });
-    const home = homeOf(context);
-    return reactToAlarmStateChange(event, { config, clients, outboxUrl, cache, state, home, logger });
+    return reactToAlarmStateChange(event, { config, clients, outboxUrl, cache, state, home: homeOf(context), logger });
   });

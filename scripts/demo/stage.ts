@@ -11,8 +11,11 @@ import { bold, dim, membership, out, printAlerts, printAudit, say } from './prin
 
 export type Handlers = Awaited<ReturnType<typeof loadHandlers>>;
 
-/** Imports the functions' real handlers; `instance` gives a new module instance, as a new Lambda container would. */
-export async function loadHandlers(instance: string) {
+/**
+ * Imports the functions' real handlers; `instance` gives a new module instance, as a new Lambda container would. Each
+ * is invoked as if deployed in `home` (the world's account and region), whose events are the only ones acted on.
+ */
+export async function loadHandlers(instance: string, home: { account: string; region: string }) {
   type TaskStateChangeModule = typeof import('#functions/task-state-change/handler.js');
   const url = new URL('../../functions/task-state-change/handler.ts', import.meta.url);
   if (instance) url.searchParams.set('container', instance);
@@ -22,7 +25,7 @@ export async function loadHandlers(instance: string) {
   const serviceEvent = await import('#functions/service-event/handler.js');
   const notifier = await import('#functions/notifier/handler.js');
   const { awsCalls } = await import('#shared/aws/call-meter.js');
-  const context = (name: string): Context => lambdaContext(name);
+  const context = (name: string): Context => lambdaContext(name, home);
   return {
     // Delivered as the task-events queue does (a batch of one), in the event's own account and region.
     taskStateChange: (event: unknown) => {

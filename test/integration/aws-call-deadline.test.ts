@@ -59,7 +59,8 @@ describe('AWS call deadline: the alarm function under a hung DescribeServices', 
     const { handler } = await import('#functions/alarm-state-change/handler.js');
     const remainingMs = 8_000;
     const startedAt = Date.now();
-    const context = { ...lambdaContext('alarm-state-change'), getRemainingTimeInMillis: () => remainingMs };
+    const home = { account: world.account, region: world.region };
+    const context = { ...lambdaContext('alarm-state-change', home), getRemainingTimeInMillis: () => remainingMs };
 
     // Act
     const invocation = handler(cpuHigh() as never, context);

@@ -31,7 +31,8 @@ const cpu = (direction: 'high' | 'low', minutesLater: number, startedAt: number)
 
 /** The alarm-state-change reaction: an unhealthy target, then scaling out, the cooldown, and scaling in. */
 export function alarmStateChangeScenarios(): Scenario[] {
-  const startedAt = Date.now();
+  // The alarms are dated in the last few minutes, never ahead of the clock: a future-dated alarm is not acted on.
+  const startedAt = Date.now() - 3 * 60_000;
   return [
     {
       title: 'An ALB alarm: one web target fails its health checks (the proxy makes moto say so); it is replaced',

@@ -120,7 +120,7 @@ export function taskStateChangeScenarios(): Scenario[] {
       play: async (stage) => {
         process.env.AUTOPILOT_DRY_RUN = 'true';
         try {
-          const dryRun = await loadHandlers('dry-run');
+          const dryRun = await loadHandlers('dry-run', stage.world);
           return await deliver(
             dryRun,
             event(stage, tasks(stage, 'web')[1], {
