@@ -114,7 +114,8 @@ async function countCrashLoop(
   deps: TaskBatchDeps,
   now: Date,
 ): Promise<Alert | undefined> {
-  if (!deps.countStops || share.desiredCount === undefined) return undefined;
+  // A dry run writes no state anywhere, the crash-loop counters included.
+  if (!deps.countStops || deps.config.dryRun || share.desiredCount === undefined) return undefined;
   const stops = stopsOfBatch(screened, { ...share, desiredCount: share.desiredCount }, deps.config.dryRun, now);
   return stops ? deps.countStops(stops) : undefined;
 }
