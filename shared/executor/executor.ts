@@ -1,12 +1,14 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Action, actionKey, describeAction } from './actions.js';
-import { applyAndVerify, type ExecutorClients, verificationModeOf } from './apply-and-verify.js';
+import { type ActionKinds, applyAndVerify, type ExecutorClients, verificationModeOf } from './apply-and-verify.js';
 import { type AuditRecord, auditErrorOf, auditErrorText, type Outcome, type VerificationMode } from './audit.js';
 import { PrerequisiteNotMetError, VerificationFailedError } from './errors.js';
 import { guard } from './guardrails.js';
 
 export interface ExecutorOptions {
   clients: ExecutorClients;
+  /** The kinds of action this reaction carries out (`./kinds/<client>.js`): only their clients are bundled. */
+  kinds: ActionKinds;
   logger: Logger;
   dryRun: boolean;
   verification: { deregistration: VerificationMode };
@@ -82,7 +84,7 @@ export class Executor {
     const mode = verificationModeOf(action, this.#options.verification.deregistration);
     try {
       logger.info(`applying: ${description}`, { why: action.why, subject: action.subject });
-      const { applied, verification } = await applyAndVerify(action, clients, mode);
+      const { applied, verification } = await applyAndVerify(action, this.#options.kinds, clients, mode);
       if (!verification) {
         return finish(
           record({ outcome: 'already-done', verification: { mode, ok: true, evidence: applied.evidence } }),

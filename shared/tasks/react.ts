@@ -6,6 +6,7 @@ import type { AutopilotConfig } from '../config/schema.js';
 import type { TaskStateChangeEvent } from '../events/task-state-change.js';
 import type { AuditRecord } from '../executor/audit.js';
 import { Executor } from '../executor/executor.js';
+import { deregisterTargets } from '../executor/kinds/elbv2.js';
 import { currentTime } from '../lambda/clock.js';
 import type { Alert } from '../notify/alert.js';
 import { enqueueAlert } from '../notify/outbox.js';
@@ -105,6 +106,7 @@ export async function reactToTaskStateChange(
   // guard → apply → verify
   const executor = new Executor({
     clients: { elbv2: clients.elbv2 },
+    kinds: { 'deregister-targets': deregisterTargets },
     logger,
     dryRun: config.dryRun,
     verification: config.verification,
