@@ -35,6 +35,12 @@ const functions = [
 
 const handlers = new Map<string, Handler>();
 
+/** A Lambda context in the samples' own account and region, so that events get past the origin check. */
+const sampleAccountContext = (name: string): Context => ({
+  ...lambdaContext(name),
+  invokedFunctionArn: `arn:aws:lambda:us-east-1:111122223333:function:ecs-autopilot-${name}`,
+});
+
 beforeAll(async () => {
   // A config that manages no cluster of the samples: whatever gets through parsing must still make no AWS call.
   const dir = mkdtempSync(join(tmpdir(), 'ecs-autopilot-fuzz-'));
@@ -50,6 +56,7 @@ beforeAll(async () => {
     AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
   });
+  logger.setLogLevel('SILENT');
   for (const { name, load } of functions) handlers.set(name, (await load()).handler as Handler);
 });
 
@@ -66,7 +73,7 @@ describe.each(functions)('Fuzz: $name handler', ({ name, samples }) => {
           awsCalls.reset();
 
           // Act
-          const outcome = await handler(event, lambdaContext(name)).then(
+          const outcome = await handler(event, sampleAccountContext(name)).then(
             () => undefined,
             (error: unknown) => error,
           );
