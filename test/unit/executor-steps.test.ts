@@ -134,6 +134,21 @@ describe('Executor: prerequisites', () => {
   });
 });
 
+describe('Executor: prerequisites in dry-run', () => {
+  it('still skips a dependent action whose prerequisite a guardrail blocked', async () => {
+    // Prepare
+    const { executor, tagWrites } = setup(true);
+    const blocked = deregister({ basis: { inService: 1, healthy: 1, removingHealthy: 1 } });
+
+    // Act
+    const records = await executor.run([blocked, dependent(actionKey(blocked))]);
+
+    // Assess
+    expect(records.map((r) => r.outcome)).toEqual(['blocked', 'skipped']);
+    expect(tagWrites).not.toHaveBeenCalled();
+  });
+});
+
 describe('Executor: audit lines', () => {
   beforeEach(() => {
     elbv2Mock.reset();
