@@ -81,6 +81,11 @@ function grantedServices(directory: string): Set<string> {
   const services = new Set(
     [...role.matchAll(/(?:^\s*-|Action:)\s*([a-z0-9-]+):[A-Za-z*]+\s*$/gm)].map((m) => m[1] as string),
   );
+  // Statements computed at packaging (`${file(./deploy/roles/<name>.cjs)}`) name their actions as quoted strings.
+  for (const [, computed] of role.matchAll(/\$\{file\(\.\/(deploy\/roles\/[\w-]+\.cjs)\)\}/g)) {
+    const text = readFileSync(join(root, computed as string), 'utf8');
+    for (const m of text.matchAll(/['"]([a-z0-9-]+):[A-Z][A-Za-z]+['"]/g)) services.add(m[1] as string);
+  }
   const roleId = /^Resources:\s*\n\s+(\w+):/.exec(role)?.[1];
   const stateAccess = readFileSync(join(root, 'deploy', 'resources', 'state.yml'), 'utf8');
   if (roleId && new RegExp(`Ref: ${roleId}\\b`).test(stateAccess)) services.add('dynamodb');
