@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { awsCalls } from '#shared/aws/call-meter.js';
 import { AutopilotError } from '#shared/errors.js';
 import { InvalidEventError } from '#shared/events/errors.js';
-import { logger } from '#shared/logging/logger.js';
+import type { logger as appLogger } from '#shared/logging/logger.js';
 import { loadEvent } from '#test/support/fixtures.js';
 import { lambdaContext } from '../../cli/replay.js';
 import { fuzzRuns, mutatedEvents } from './events.js';
@@ -34,6 +34,8 @@ const functions = [
 ] as const;
 
 const handlers = new Map<string, Handler>();
+/** The product's logger, loaded once the environment silences it. */
+let logger: typeof appLogger;
 
 /** A Lambda context in the samples' own account and region, so that events get past the origin check. */
 const sampleAccountContext = (name: string): Context => ({
@@ -56,7 +58,7 @@ beforeAll(async () => {
     AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
   });
-  logger.setLogLevel('SILENT');
+  ({ logger } = await import('#shared/logging/logger.js'));
   for (const { name, load } of functions) handlers.set(name, (await load()).handler as Handler);
 });
 
