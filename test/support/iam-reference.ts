@@ -7,6 +7,15 @@
 export const conditionKeysByAction: Record<string, readonly string[]> = {
   'ecs:ListServices': ['ecs:cluster'],
   'ecs:ListTasks': ['ecs:cluster', 'ecs:container-instances'],
+  'ecs:ListContainerInstances': ['ecs:cluster'],
+  'kms:Decrypt': [
+    'aws:ResourceTag/*',
+    'kms:CallerAccount',
+    'kms:EncryptionAlgorithm',
+    'kms:EncryptionContextKeys',
+    'kms:RequestAlias',
+    'kms:ViaService',
+  ],
   'ecs:StopTask': ['aws:ResourceTag/*', 'ecs:ResourceTag/*', 'ecs:cluster'],
   'ecs:TagResource': ['aws:RequestTag/*', 'aws:ResourceTag/*', 'aws:TagKeys', 'ecs:CreateAction', 'ecs:ResourceTag/*'],
   'ecs:UpdateService': [
