@@ -8,7 +8,7 @@ export default defineConfig({
           name: 'unit',
           // Property tests run hundreds of cases: give them room on a busy two-core machine.
           testTimeout: 20_000,
-          include: ['test/unit/**/*.test.ts'],
+          include: ['test/unit/**/*.test.ts', 'test/fuzz/**/*.test.ts'],
           environment: 'node',
         },
       },

@@ -1,74 +1,107 @@
 /**
- * Bundle size and cold-import time of every function, measured side by side in one run:
- * the shipped form (AWS SDK bundled in, minified ESM) against the same code with the SDK left external, resolved from
- * node_modules as it would be from the Lambda runtime's own copy. `npm run bench:bundle`.
+ * Bundle size and cold-import time of every function against its floor, measured side by side in one run. A
+ * function is built with its own esbuild options (serverless.yml `custom.esbuild`, plugins included); its floor is a
+ * bare bundle of the same AWS SDK clients and commands, built with the same options. What is ours on top of the floor
+ * must stay small. `npm run bench:bundle`; `BENCH_RUNS` sets the fresh processes per form (default 11).
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { manifestFunctions } from '#local/function-manifest.js';
+import { type BuiltBundle, bundleTargets, coldImportMs, esbuildOptions, sdkSurface, writeBundle } from './floor.js';
 
 const root = resolve(import.meta.dirname, '..');
-const runs = Number.parseInt(process.env.BENCH_RUNS ?? '7', 10);
-// The deployed functions, from the manifest serverless.yml includes.
-const functions = manifestFunctions().map((fn) => fn.directory);
-const out = (line: string) => process.stdout.write(`${line}\n`);
+const runs = Math.max(10, Number.parseInt(process.env.BENCH_RUNS ?? '11', 10));
+const out = (line = '') => process.stdout.write(`${line}\n`);
 
-async function bundle(name: string, sdkExternal: boolean): Promise<{ file: string; bytes: number; gzip: number }> {
-  const dir = mkdtempSync(join(tmpdir(), `ecs-autopilot-bench-${name}-`));
+/** One function's row: its bundle and its floor, built and imported in the same run. */
+export interface BundleRow {
+  name: string;
+  bundled: BuiltBundle;
+  floor: BuiltBundle;
+  bundledMs: number;
+  floorMs: number;
+  /** SDK clients bundled that the function's role grants no action of. */
+  unusedClients: string[];
+}
+
+async function measure(directory: string): Promise<BundleRow> {
+  const options = await esbuildOptions();
   const result = await build({
-    entryPoints: [join(root, 'functions', name, 'handler.ts')],
-    bundle: true,
-    minify: true,
-    platform: 'node',
-    target: 'node24',
-    format: 'esm',
+    ...options,
+    entryPoints: [join(root, 'functions', directory, 'handler.ts')],
     write: false,
-    external: sdkExternal ? ['@aws-sdk/*', '@smithy/*'] : [],
-    banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
-    logLevel: 'silent',
+    metafile: true,
   });
-  const code = result.outputFiles[0]?.contents ?? new Uint8Array();
-  // The external form must resolve the SDK from the repository's node_modules, as from the runtime's.
-  const file = sdkExternal ? join(root, 'node_modules', `.bench-${name}.mjs`) : join(dir, 'handler.mjs');
-  writeFileSync(file, code);
-  return { file, bytes: code.byteLength, gzip: gzipSync(code).byteLength };
-}
-
-/** Median wall time of importing the bundle in a fresh Node process (what a cold start pays), in ms. */
-function coldImportMs(file: string): number {
-  const env = {
-    ...process.env,
-    AUTOPILOT_CONFIG_FILE: join(root, 'ecs-autopilot.yml'),
-    ALERT_OUTBOX_URL: 'http://127.0.0.1:1/queue',
-    ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:bench',
-    STATE_TABLE_NAME: 'bench-state',
-    AWS_REGION: 'us-east-1',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-  };
-  const script = `const t=performance.now(); await import(${JSON.stringify(`file://${file}`)}); process.stdout.write(String(performance.now()-t));`;
-  const times: number[] = [];
+  const surface = sdkSurface(result.metafile);
+  const floorResult = await build({
+    ...options,
+    plugins: [],
+    stdin: { contents: surface.floorSource, resolveDir: root, loader: 'js' },
+    write: false,
+  });
+  const bundled = writeBundle(`${directory}-bundled`, result.outputFiles[0]?.contents);
+  const floor = writeBundle(`${directory}-floor`, floorResult.outputFiles[0]?.contents);
+  // Alternate the two forms, so that a busy moment of the machine weighs on both alike.
+  const bundledTimes: number[] = [];
+  const floorTimes: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { env, encoding: 'utf8' });
-    if (child.status !== 0) throw new Error(`importing ${file} failed: ${child.stderr}`);
-    times.push(Number.parseFloat(child.stdout));
+    bundledTimes.push(coldImportMs(bundled.file));
+    floorTimes.push(coldImportMs(floor.file));
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)] ?? Number.NaN;
+  const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+  return {
+    name: directory,
+    bundled,
+    floor,
+    bundledMs: median(bundledTimes),
+    floorMs: median(floorTimes),
+    unusedClients: surface.clients
+      .filter((c) => !surface.grantedServices(directory).has(c.iamPrefix))
+      .map((c) => c.pkg),
+  };
 }
 
-const kb = (n: number) => `${(n / 1024).toFixed(0)} KiB`.padStart(9);
-out(`node ${process.version}, ${runs} cold imports per form (median)`);
-out('function             bundled    gzip   import | SDK external   import | import ratio bundled/external');
-for (const name of functions) {
-  const bundled = await bundle(name, false);
-  const external = await bundle(name, true);
-  const a = coldImportMs(bundled.file);
-  const b = coldImportMs(external.file);
-  out(
-    `${name.padEnd(20)} ${kb(bundled.bytes)} ${kb(bundled.gzip)} ${a.toFixed(0).padStart(6)} ms | ${kb(external.bytes)} ${b.toFixed(0).padStart(6)} ms | ${(a / b).toFixed(2)}`,
-  );
+/** Every function's row, measured now. */
+export async function measureBundles(onProgress: (line: string) => void = () => {}): Promise<BundleRow[]> {
+  const rows: BundleRow[] = [];
+  for (const fn of manifestFunctions()) {
+    onProgress(`bundling ${fn.directory} and its floor, ${runs} cold imports each…`);
+    rows.push(await measure(fn.directory));
+  }
+  return rows;
+}
+
+const kib = (n: number) => `${(n / 1024).toFixed(0)} KiB`;
+
+/** The table, one line a function, and whether each target holds. */
+export function bundleTable(rows: BundleRow[]): { lines: string[]; missed: string[] } {
+  const lines = [
+    `| function | bundle | floor (its SDK clients) | over the floor | gzip | cold import | floor import | ratio |`,
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  const missed: string[] = [];
+  for (const row of rows) {
+    const over = row.bundled.bytes - row.floor.bytes;
+    const ratio = row.bundledMs / row.floorMs;
+    lines.push(
+      `| ${row.name} | ${kib(row.bundled.bytes)} | ${kib(row.floor.bytes)} | ${over >= 0 ? '+' : ''}${kib(over)} | ${kib(gzipSync(row.bundled.code).byteLength)} | ${row.bundledMs.toFixed(0)} ms | ${row.floorMs.toFixed(0)} ms | ${ratio.toFixed(2)}× |`,
+    );
+    if (over > bundleTargets.overFloorBytes) missed.push(`${row.name}: ${kib(over)} over the floor (target 50 KiB)`);
+    if (ratio > bundleTargets.importRatio)
+      missed.push(`${row.name}: cold import ${ratio.toFixed(2)}× the floor (target 1.2×)`);
+    for (const pkg of row.unusedClients) missed.push(`${row.name}: bundles ${pkg}, whose service its role never calls`);
+  }
+  return { lines, missed };
+}
+
+if (import.meta.main) {
+  out(`node ${process.version}, ${runs} fresh processes per form (median), functions and floors alternated`);
+  const rows = await measureBundles((line) => process.stderr.write(`› ${line}\n`));
+  const { lines, missed } = bundleTable(rows);
+  for (const line of lines) out(line);
+  out();
+  for (const line of missed) out(`- missed: ${line}`);
+  if (missed.length === 0) out('- met: every function within 50 KiB and 1.2× of its floor, no client it never calls');
+  process.exitCode = missed.length === 0 ? 0 : 1;
 }

@@ -9,6 +9,9 @@ import type { AlarmStateChangeEvent } from '../events/alarm-state-change.js';
 import { foreignOrigin, type Home } from '../events/origin.js';
 import type { AuditRecord } from '../executor/audit.js';
 import { Executor } from '../executor/executor.js';
+import { setScalableTargetBounds } from '../executor/kinds/application-auto-scaling.js';
+import { setDesiredCount, stopTask, tagService } from '../executor/kinds/ecs.js';
+import { deregisterTargets } from '../executor/kinds/elbv2.js';
 import { currentTime } from '../lambda/clock.js';
 import { type EventMetrics, eventMetrics, type IgnoredReason } from '../logging/metrics.js';
 import type { Alert } from '../notify/alert.js';
@@ -196,6 +199,13 @@ export async function reactToAlarmStateChange(
   // guard → apply → verify
   const executor = new Executor({
     clients: { ecs: clients.ecs, elbv2: clients.elbv2, autoScaling: clients.autoScaling },
+    kinds: {
+      'deregister-targets': deregisterTargets,
+      'stop-task': stopTask,
+      'set-desired-count': setDesiredCount,
+      'set-scalable-target-bounds': setScalableTargetBounds,
+      'tag-service': tagService,
+    },
     logger,
     dryRun: config.dryRun,
     verification: config.verification,

@@ -5,6 +5,8 @@ import type { AutopilotConfig } from '../config/schema.js';
 import { AutopilotError } from '../errors.js';
 import { type AuditRecord, auditErrorText } from '../executor/audit.js';
 import { Executor } from '../executor/executor.js';
+import { setForwardWeights, setTaskDefinition } from '../executor/forward-kinds.js';
+import { setDesiredCount } from '../executor/kinds/ecs.js';
 import type { Alert } from '../notify/alert.js';
 import { enqueueAlert } from '../notify/outbox.js';
 import { StateConflictError, type StateStore } from '../state/index.js';
@@ -150,6 +152,11 @@ export async function tickCanary(deps: CanaryTickDeps, canary: CanaryConfig, now
   // guard, apply, verify
   const executor = new Executor({
     clients: { elbv2: deps.clients.elbv2, ecs: deps.clients.ecs },
+    kinds: {
+      'set-forward-weights': setForwardWeights,
+      'set-task-definition': setTaskDefinition,
+      'set-desired-count': setDesiredCount,
+    },
     logger,
     dryRun: config.dryRun,
     verification: config.verification,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The threshold judge's settings: canary against stable over the bake window, absolute and relative limits. */
 const thresholdFields = {

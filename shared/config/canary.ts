@@ -1,5 +1,5 @@
 import { IANAZone } from 'luxon';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CanaryJudgeSchema } from './canary-judge.js';
 
 const arn = (service: string, resource: string) =>

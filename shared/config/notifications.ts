@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { integerInRange, strictObject } from '../validation/strict.js';
 
 /** Alertmanager's route timers, by the names on-call engineers know them by. */

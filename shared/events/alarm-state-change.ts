@@ -1,5 +1,5 @@
 import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const AlarmState = z.looseObject({
   value: z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA']),

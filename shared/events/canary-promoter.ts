@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AlarmStateChangeEventSchema } from './alarm-state-change.js';
 import { ScheduledEventSchema } from './scheduled.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The stages ECS invokes a Lambda lifecycle hook at (API reference, DeploymentLifecycleHook.lifecycleStages). */
 export const LifecycleStageSchema = z.enum([

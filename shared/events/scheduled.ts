@@ -1,5 +1,5 @@
 import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** An EventBridge Scheduler / scheduled rule event: its `time` is the run's reference time. */
 export const ScheduledEventSchema = EventBridgeSchema.extend({

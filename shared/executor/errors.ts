@@ -23,3 +23,11 @@ export class PrerequisiteNotMetError extends AutopilotError {
     this.name = 'PrerequisiteNotMetError';
   }
 }
+
+/** A reaction planned an action whose kind it did not hand the executor: a wiring mistake in the reaction. */
+export class MissingActionKindError extends AutopilotError {
+  constructor(kind: string) {
+    super(`the executor was given no "${kind}" action kind: pass it in the executor's kinds`);
+    this.name = 'MissingActionKindError';
+  }
+}

@@ -2,7 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { isInService, membershipBasis, sameTarget } from '../targets/membership.js';
 import { observeTargetGroupHealth } from '../targets/observe.js';
 import { type Action, actionKey, type DeregisterTargetsAction, describeAction } from './actions.js';
-import { applyAndVerify, type ExecutorClients, verificationModeOf } from './apply-and-verify.js';
+import { type ActionKinds, applyAndVerify, type ExecutorClients, verificationModeOf } from './apply-and-verify.js';
 import { type AuditRecord, auditErrorOf, auditErrorText, type Outcome, type VerificationMode } from './audit.js';
 import { PrerequisiteNotMetError, VerificationFailedError } from './errors.js';
 import { guard } from './guardrails.js';
@@ -10,6 +10,8 @@ import { type TargetGroupLeases, withTargetGroupLease } from './target-group-lea
 
 export interface ExecutorOptions {
   clients: ExecutorClients;
+  /** The kinds of action this reaction carries out (`./kinds/<client>.js`): only their clients are bundled. */
+  kinds: ActionKinds;
   logger: Logger;
   dryRun: boolean;
   verification: { deregistration: VerificationMode };
@@ -136,7 +138,7 @@ export class Executor {
     const mode = verificationModeOf(action, this.#options.verification.deregistration);
     try {
       logger.info(`applying: ${description}`, { why: action.why, subject: action.subject });
-      const { applied, verification } = await applyAndVerify(action, clients, mode);
+      const { applied, verification } = await applyAndVerify(action, this.#options.kinds, clients, mode);
       if (!verification) {
         return finish(
           record({ outcome: 'already-done', verification: { mode, ok: true, evidence: applied.evidence } }),

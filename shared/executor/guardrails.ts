@@ -9,6 +9,7 @@ const allowed: GuardVerdict = { allowed: true };
 const refuse = (rule: string, why: string): GuardVerdict => ({ allowed: false, rule, why });
 
 function cooldownVerdict({ direction, cooldownSeconds, lastScaledAt, now }: CooldownBasis): GuardVerdict {
+  // Stryker disable next-line ConditionalExpression: equivalent, with no last time the elapsed time is NaN and NaN < cooldown is false
   if (!lastScaledAt) return allowed;
   const elapsed = (Date.parse(now) - Date.parse(lastScaledAt)) / 1000;
   return elapsed < cooldownSeconds
@@ -73,6 +74,7 @@ export function guard(action: Action): GuardVerdict {
         );
       }
       const minHealthy = action.policy?.minHealthy;
+      // Stryker disable next-line ConditionalExpression: equivalent, a comparison with an undefined minimum is false
       if (minHealthy !== undefined && healthy - removingHealthy < minHealthy) {
         return refuse(
           'min-healthy',

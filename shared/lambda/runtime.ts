@@ -3,16 +3,15 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { MiddlewareObj } from '@middy/core';
 import { type CallMeter, awsCalls as defaultMeter } from '../aws/call-meter.js';
-import { applyEnvOverrides, loadConfigFile } from '../config/load.js';
+import { functionConfigSource } from '../config/function-config.js';
+import { applyEnvOverrides } from '../config/overrides.js';
 import type { AutopilotConfig } from '../config/schema.js';
 import { MissingSettingError } from '../errors.js';
 import { StateError, StateStore, stateTableNameFromEnv } from '../state/index.js';
 
-/** The config every function loads at cold start: the file AUTOPILOT_CONFIG_FILE names, with operator overrides. */
+/** The config every function loads at cold start, with operator overrides from the environment. */
 export function loadFunctionConfig(): AutopilotConfig {
-  return applyEnvOverrides(
-    loadConfigFile(getStringFromEnv({ key: 'AUTOPILOT_CONFIG_FILE', defaultValue: 'ecs-autopilot.yml' })),
-  );
+  return applyEnvOverrides(functionConfigSource());
 }
 
 /** The account (from the function's own ARN) and region this deployment manages. */

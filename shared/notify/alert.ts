@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { taskIdOf } from '../aws/arn.js';
 
 /** The longest incident id the alert schema (and so the outbox and the chat thread) takes. */

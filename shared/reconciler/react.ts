@@ -8,6 +8,7 @@ import { foreignOrigin, type Home, untrustedTime } from '../events/origin.js';
 import type { ScheduledEvent } from '../events/scheduled.js';
 import { type AuditRecord, auditErrorOf } from '../executor/audit.js';
 import { Executor } from '../executor/executor.js';
+import { deregisterTargets } from '../executor/kinds/elbv2.js';
 import { currentTime } from '../lambda/clock.js';
 import { type EventMetrics, eventMetrics } from '../logging/metrics.js';
 import type { Alert } from '../notify/alert.js';
@@ -120,6 +121,7 @@ export async function reconcile(event: ScheduledEvent, deps: ReconcileDeps): Pro
   // guard → apply → verify
   const executor = new Executor({
     clients: { elbv2: clients.elbv2 },
+    kinds: { 'deregister-targets': deregisterTargets },
     logger,
     dryRun: config.dryRun,
     verification: config.verification,

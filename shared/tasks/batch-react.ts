@@ -1,4 +1,5 @@
 import { Executor } from '../executor/executor.js';
+import { deregisterTargets } from '../executor/kinds/elbv2.js';
 import { currentTime } from '../lambda/clock.js';
 import type { Alert } from '../notify/alert.js';
 import { enqueueAlert } from '../notify/outbox.js';
@@ -57,6 +58,7 @@ export async function reactToTaskStopBatch(
 
   const executor = new Executor({
     clients: { elbv2: deps.clients.elbv2 },
+    kinds: { 'deregister-targets': deregisterTargets },
     logger,
     dryRun: config.dryRun,
     verification: config.verification,

@@ -1,6 +1,6 @@
 import { closest, distance } from 'fastest-levenshtein';
 import { RE2JS } from 're2js';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The candidate a mistyped word most likely meant, if one is close enough to be a typo. */
 export function nearest(word: string, candidates: readonly string[]): string | undefined {

@@ -12,6 +12,7 @@ import type { DeregisterTargetsAction } from '#shared/executor/actions.js';
 import { auditLine } from '#shared/executor/audit.js';
 import { Executor, type ExecutorOptions } from '#shared/executor/executor.js';
 import { guard } from '#shared/executor/guardrails.js';
+import { deregisterTargets } from '#shared/executor/kinds/elbv2.js';
 import { targetGroupLeaseKey } from '#shared/executor/target-group-lease.js';
 import { TG_WEB } from '#test/support/builders.js';
 import { memoryLeaseStore } from '#test/support/leases.js';
@@ -35,6 +36,7 @@ function action(overrides: Partial<DeregisterTargetsAction> = {}): DeregisterTar
 function executor(overrides: Partial<ExecutorOptions> = {}): Executor {
   return new Executor({
     clients: { elbv2 },
+    kinds: { 'deregister-targets': deregisterTargets },
     logger,
     dryRun: false,
     verification: { deregistration: 'acknowledged' },

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SequentialJudgeSchema } from '../../config/canary-judge.js';
 
 /** The key of `hookDetails` under which the hook carries its own state between invocations of one execution. */

@@ -1,6 +1,6 @@
 import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
 import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CanaryJudge, Evidence, JudgeInput, JudgeVerdict, MinuteMetrics } from '../judge.js';
 import { firstMinuteFrom, significant } from './minutes.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CanaryJudge, JudgeInput, JudgeVerdict, MinuteMetrics } from '../judge.js';
 import { percent, significant } from './minutes.js';
 

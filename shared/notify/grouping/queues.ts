@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Alert } from '../alert.js';
 
 /** The outbox message attribute that marks a group's own message: the notifier publishes it as it is. */

@@ -1,7 +1,6 @@
 import type { CrashLoopOptions } from '../../config/notifications.js';
 import type { TaskStateChangeEvent } from '../../events/task-state-change.js';
 import type { Alert } from '../../notify/alert.js';
-import type { ServiceState } from '../../services/types.js';
 import type { StateStore } from '../../state/index.js';
 import type { StopClassification } from '../classify.js';
 import { halfWindowStart, isFailedStop, judgeCrashLoop } from './plan.js';

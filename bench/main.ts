@@ -1,0 +1,51 @@
+/**
+ * Every benchmark in one table: `npm run bench`. Bundle size and cold import of each function against its floor
+ * (measured here, side by side), then one row per other `bench:*` script of package.json, run in turn with its own
+ * defaults, with its verdict lines. Exits 1 when any target is missed.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { bundleTable, measureBundles } from './bundle.js';
+
+const root = resolve(import.meta.dirname, '..');
+const out = (line = '') => process.stdout.write(`${line}\n`);
+const progress = (line: string) => process.stderr.write(`› ${line}\n`);
+
+const rows = await measureBundles(progress);
+const bundles = bundleTable(rows);
+const scripts = Object.keys(
+  (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts,
+).filter((name) => name.startsWith('bench:') && name !== 'bench:bundle');
+
+const others: { script: string; ok: boolean; verdicts: string[] }[] = [];
+for (const script of scripts) {
+  progress(`running npm run ${script}…`);
+  const run = spawnSync('npm', ['run', '--silent', script], {
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const verdicts = run.stdout.split('\n').filter((line) => /^- (met|missed)/.test(line));
+  others.push({ script, ok: run.status === 0, verdicts });
+}
+
+out(`## Functions against their floor (node ${process.version})`);
+out();
+for (const line of bundles.lines) out(line);
+out();
+out('## Other benchmarks');
+out();
+out('| script | verdict | targets |');
+out('|---|---|---|');
+for (const { script, ok, verdicts } of others) {
+  const met = verdicts.filter((v) => v.startsWith('- met')).length;
+  out(
+    `| npm run ${script} | ${ok ? 'all targets met' : 'a target missed'} | ${met} met, ${verdicts.length - met} missed |`,
+  );
+}
+out();
+for (const line of bundles.missed) out(`- missed: ${line}`);
+for (const { script, verdicts } of others)
+  for (const v of verdicts.filter((x) => x.startsWith('- missed'))) out(`${v} (${script})`);
+process.exitCode = bundles.missed.length === 0 && others.every((o) => o.ok) ? 0 : 1;

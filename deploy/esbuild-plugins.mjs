@@ -1,0 +1,71 @@
+/**
+ * esbuild plugins of the packaged functions (serverless.yml `custom.esbuild.plugins`, and `npm run bench:bundle`).
+ * packagedConfig: the functions' config module becomes the shipped ecs-autopilot.yml, parsed and validated here with
+ * the same loader the tests and the command line use, so an invalid config fails packaging and the functions carry
+ * neither the YAML parser nor the config schema. One source: the YAML file.
+ * englishZodMessages: zod's `locales` namespace (every language's messages, 258 KiB) becomes English alone, the one
+ * zod configures by default and the one our errors are written in; a namespace import such as Powertools' `{ z }`
+ * would otherwise keep every language.
+ */
+import { dirname, join, resolve } from 'node:path';
+import { build } from 'esbuild';
+
+const repoRoot = resolve(import.meta.dirname, '..');
+const configModule = /[\\/]shared[\\/]config[\\/]function-config\.ts$/;
+
+/** Loads the config with the repository's own loader, bundled on the fly (it is TypeScript). */
+async function loadShippedConfig(file) {
+  const loader = await build({
+    entryPoints: [join(repoRoot, 'shared', 'config', 'load.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    write: false,
+    logLevel: 'silent',
+    // CommonJS dependencies inside still call require (for node: builtins); a data: module has no require of its own.
+    banner: {
+      js: `import { createRequire } from 'node:module'; const require = createRequire(${JSON.stringify(join(repoRoot, 'package.json'))});`,
+    },
+  });
+  const source = loader.outputFiles[0].text;
+  const { loadConfigFile } = await import(`data:text/javascript;base64,${Buffer.from(source).toString('base64')}`);
+  return loadConfigFile(file);
+}
+
+/** @param {{ configFile?: string }} [options] */
+export function packagedConfig({ configFile = join(repoRoot, 'ecs-autopilot.yml') } = {}) {
+  return {
+    name: 'ecs-autopilot-packaged-config',
+    setup(esbuild) {
+      esbuild.onLoad({ filter: configModule }, async () => {
+        const config = await loadShippedConfig(configFile);
+        return {
+          contents: `export function functionConfigSource() { return ${JSON.stringify(config)}; }`,
+          loader: 'js',
+          watchFiles: [configFile],
+        };
+      });
+    },
+  };
+}
+
+/** zod's `locales` as English only. */
+export function englishZodMessages() {
+  return {
+    name: 'ecs-autopilot-english-zod-messages',
+    setup(esbuild) {
+      esbuild.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+        /[\\/]zod[\\/]v4[\\/]/.test(args.importer)
+          ? { path: join(dirname(args.resolveDir), 'locales', 'en.js'), namespace: 'zod-english' }
+          : undefined,
+      );
+      esbuild.onLoad({ filter: /.*/, namespace: 'zod-english' }, (args) => ({
+        contents: `export { default as en } from ${JSON.stringify(args.path)};`,
+        resolveDir: dirname(args.path),
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+export default [packagedConfig(), englishZodMessages()];
