@@ -20,6 +20,8 @@ const functions = [
     name: 'task-state-change',
     load: () => import('#functions/task-state-change/handler.js'),
     samples: ['task-stopped-out-of-memory', 'task-stopping-first-event', 'task-running'],
+    // Fed by the task-events queue: each event arrives as the body of one SQS record.
+    queued: true,
   },
   {
     name: 'alarm-state-change',
@@ -62,7 +64,12 @@ beforeAll(async () => {
   for (const { name, load } of functions) handlers.set(name, (await load()).handler as Handler);
 });
 
-describe.each(functions)('Fuzz: $name handler', ({ name, samples }) => {
+/** An event as the task-events queue hands it to the function: the body of one SQS record. */
+const queuedRecord = (event: unknown) => ({
+  Records: [{ messageId: 'fuzz-1', body: JSON.stringify(event), attributes: { ApproximateReceiveCount: '1' } }],
+});
+
+describe.each(functions)('Fuzz: $name handler', ({ name, samples, ...fed }) => {
   it.each(samples)(
     'takes any event made from %s without a crash, a mutation or more than one error line',
     async (sample) => {
@@ -75,14 +82,20 @@ describe.each(functions)('Fuzz: $name handler', ({ name, samples }) => {
           awsCalls.reset();
 
           // Act
-          const outcome = await handler(event, sampleAccountContext(name)).then(
-            () => undefined,
+          const queued = 'queued' in fed;
+          const outcome = await handler(queued ? queuedRecord(event) : event, sampleAccountContext(name)).then(
+            (response: unknown) => (queued ? response : undefined),
             (error: unknown) => error,
           );
 
           // Assess
           expect(awsCalls.total()).toBe(0);
-          if (outcome === undefined) {
+          if (queued) {
+            // A message the function cannot read goes back to the queue (then to its DLQ) with one error line.
+            const failures = (outcome as { batchItemFailures: unknown[] }).batchItemFailures;
+            expect(failures.length).toBeLessThanOrEqual(1);
+            expect(errorLines).toHaveBeenCalledTimes(failures.length);
+          } else if (outcome === undefined) {
             expect(errorLines).not.toHaveBeenCalled();
           } else {
             expect(outcome).toBeInstanceOf(AutopilotError);
