@@ -95,8 +95,6 @@ export function addReplayCommand(program: Command): void {
       process.env.AUTOPILOT_CONFIG_FILE = resolve(options.config);
       if (options.endpoint) process.env.AWS_ENDPOINT_URL = options.endpoint;
       process.env.ALERT_OUTBOX_URL = options.dryRun ? 'dry-run: alerts are printed, never queued' : options.outboxUrl;
-      // A dry run takes no lease and claims nothing: it needs no state table.
-      if (options.dryRun) process.env.STATE_TABLE_NAME ??= 'dry-run: no state is read or written';
       if (options.dryRun) process.env.AUTOPILOT_DRY_RUN = 'true';
       if (options.now) setCurrentTime(options.now);
       if (options.ignoreAge) {
