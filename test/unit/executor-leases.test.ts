@@ -1,0 +1,77 @@
+import { DeregisterTargetsCommand, DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { targetGroupLeaseKey } from '#shared/executor/target-group-lease.js';
+import { TG_WEB } from '#test/support/builders.js';
+import { action, elbv2Mock, executor } from '#test/support/executor.js';
+import { memoryLeaseStore } from '#test/support/leases.js';
+
+describe('Executor: target group leases', () => {
+  beforeEach(() => {
+    elbv2Mock.reset();
+  });
+
+  /** A two-target group that DescribeTargetHealth and DeregisterTargets read and change, slowly. */
+  function twoTargetGroup() {
+    const registered = new Set(['10.0.1.17', '10.0.1.18']);
+    elbv2Mock.on(DescribeTargetHealthCommand).callsFake(async () => ({
+      TargetHealthDescriptions: [...registered].map((id) => ({
+        Target: { Id: id, Port: 8080 },
+        TargetHealth: { State: 'healthy' },
+      })),
+    }));
+    elbv2Mock.on(DeregisterTargetsCommand).callsFake(async (input: { Targets: Array<{ Id: string }> }) => {
+      await new Promise((done) => setTimeout(done, 5));
+      for (const t of input.Targets) registered.delete(t.Id);
+      return {};
+    });
+    return registered;
+  }
+
+  it('re-judges concurrent deregistrations of one group under its lease, so the last target stays', async () => {
+    // Prepare
+    const registered = twoTargetGroup();
+    const store = memoryLeaseStore();
+    const leased = (owner: string) => executor({ targetGroupLeases: { store, owner } });
+    const stale = { inService: 2, healthy: 2, removingHealthy: 1 };
+
+    // Act
+    const [first, second] = await Promise.all([
+      leased('a').run([action({ targets: [{ id: '10.0.1.17', port: 8080 }], basis: stale })]),
+      leased('b').run([action({ targets: [{ id: '10.0.1.18', port: 8080 }], basis: stale })]),
+    ]);
+
+    // Assess
+    expect([first?.[0]?.outcome, second?.[0]?.outcome].sort()).toEqual(['applied', 'blocked']);
+    expect(registered.size).toBe(1);
+  });
+
+  it('without leases, judges each deregistration on the basis it was planned on', async () => {
+    // Prepare
+    const registered = twoTargetGroup();
+    const stale = { inService: 2, healthy: 2, removingHealthy: 1 };
+
+    // Act
+    await Promise.all([
+      executor().run([action({ targets: [{ id: '10.0.1.17', port: 8080 }], basis: stale })]),
+      executor().run([action({ targets: [{ id: '10.0.1.18', port: 8080 }], basis: stale })]),
+    ]);
+
+    // Assess
+    expect(registered.size).toBe(0);
+  });
+
+  it('fails the action, not the run, when the group stays leased for the whole wait', async () => {
+    // Prepare
+    twoTargetGroup();
+    const store = memoryLeaseStore();
+    await store.acquireLease(targetGroupLeaseKey(TG_WEB), 'someone else', 60);
+    const busy = executor({ targetGroupLeases: { store, owner: 'me', waitMs: 0 } });
+
+    // Act
+    const [record] = await busy.run([action()]);
+
+    // Assess
+    expect(record).toMatchObject({ outcome: 'failed', error: { name: 'TargetGroupBusyError' } });
+    expect(elbv2Mock.commandCalls(DeregisterTargetsCommand)).toHaveLength(0);
+  });
+});
