@@ -1,13 +1,13 @@
 import { parse } from 'yaml';
-import { startRelease } from '../shared/canary/commands.js';
-import { observeAlarms, observeSides } from '../shared/canary/observe.js';
-import { type CanaryTickResult, tickCanaries } from '../shared/canary/react.js';
-import { updateCanary } from '../shared/canary/store.js';
-import { parseConfig } from '../shared/config/load.js';
-import type { AutopilotConfig } from '../shared/config/schema.js';
-import { logger } from '../shared/logging/logger.js';
-import { forwardSnapshotOf } from '../shared/targets/forward.js';
-import { readActionList } from '../shared/targets/forward-read.js';
+import { startRelease } from '#shared/canary/commands.js';
+import { observeAlarms, observeSides } from '#shared/canary/observe.js';
+import { type CanaryTickResult, tickCanaries } from '#shared/canary/react.js';
+import { updateCanary } from '#shared/canary/store.js';
+import { parseConfig } from '#shared/config/load.js';
+import type { AutopilotConfig } from '#shared/config/schema.js';
+import { logger } from '#shared/logging/logger.js';
+import { forwardSnapshotOf } from '#shared/targets/forward.js';
+import { readActionList } from '#shared/targets/forward-read.js';
 import {
   type CanaryWorld,
   canaryClients,

@@ -15,7 +15,7 @@ import {
   RegisterTargetsCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ensureStateTable, StateStore } from '../shared/state/index.js';
+import { ensureStateTable, StateStore } from '#shared/state/index.js';
 import { provisionWorld, type World } from './world.js';
 
 /** A world for canaries: `web-blue` (stable, all the weight) and `web-green` (idle) behind one listener rule. */

@@ -19,7 +19,7 @@ const rootRelative = /\.(sh|yml|yaml|json)$|(^|\/)run$/;
 /** A word of a script or config that climbs: ../shared/events. */
 const climbingWord = /(^|[\s=:"'(])\.\.\/[^\s"')]*/;
 
-/** A quoted relative path that climbs: `'../shared/events'`, `"../../x"`. */
+/** A quoted relative path that climbs out of a folder (a parent-folder step followed by a name), as in `"../../x"`. */
 const climbingLiteral = /(['"`])((?:\.\.\/)+[^'"`]*)\1/g;
 
 /** A call given a base and quoted segments, some of them `..`, as in resolve(repoRoot, <..>, <shared>). */
