@@ -1,22 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { manifestFunctions } from '#local/function-manifest.js';
+import type { FunctionName } from '#test/support/granted-actions.js';
 import { PACKAGING_TIMEOUT_MS, packageStackForTests } from '#test/support/packaging.js';
 import { pascal, type Resource, type Template } from '#test/support/template.js';
 
 /** Each function: its name in serverless.yml, its bundle in the zip, its logical id in the template. */
 const functions = manifestFunctions().map(({ name, bundle, logicalId }) => [name, bundle, logicalId] as const);
-
-type FunctionName =
-  | 'taskStateChange'
-  | 'alarmStateChange'
-  | 'serviceEvent'
-  | 'reconciler'
-  | 'notifier'
-  | 'canaryPromoter'
-  | 'deploymentHook'
-  | 'alertFlush'
-  | 'slackNotifier'
-  | 'audit';
 
 /** Lambda's async invocation of the event-driven functions: its retries and the oldest event it still hands over. */
 const asyncInvocation: Partial<
