@@ -9,38 +9,35 @@ const allowed: GuardVerdict = { allowed: true };
 const refuse = (rule: string, why: string): GuardVerdict => ({ allowed: false, rule, why });
 
 function cooldownVerdict({ direction, cooldownSeconds, lastScaledAt, now }: CooldownBasis): GuardVerdict {
-  // Stryker disable next-line ConditionalExpression: equivalent, with no last time the elapsed time is NaN and NaN < cooldown is false
   if (!lastScaledAt) return allowed;
   const elapsed = (Date.parse(now) - Date.parse(lastScaledAt)) / 1000;
-  return elapsed < cooldownSeconds
-    ? refuse(
-        'cooldown',
-        `last scale-${direction} was ${Math.round(elapsed)} s ago; the cooldown is ${cooldownSeconds} s`,
-      )
-    : allowed;
+  if (elapsed >= cooldownSeconds) return allowed;
+  // A last time that cannot be read is no proof that the cooldown has passed.
+  if (Number.isNaN(elapsed))
+    return refuse('cooldown', `the last scale-${direction} time "${lastScaledAt}" cannot be read`);
+  return refuse(
+    'cooldown',
+    `last scale-${direction} was ${Math.round(elapsed)} s ago; the cooldown is ${cooldownSeconds} s`,
+  );
 }
 
 const ecsOwnedStrategies = new Set(['BLUE_GREEN', 'LINEAR', 'CANARY']);
 
 /** weights: integers 0–999, at most 5 target groups, never all zero; never more weight onto a side short of healthy targets. */
 function forwardWeightsVerdict(action: SetForwardWeightsAction): GuardVerdict {
-  const after = action.expected.targetGroups.map((tg) => ({
-    ...tg,
-    weight: action.weights[tg.targetGroupArn] ?? tg.weight,
-  }));
-  const missing = Object.keys(action.weights).filter(
-    (arn) => !action.expected.targetGroups.some((tg) => tg.targetGroupArn === arn),
-  );
+  const { targetGroups } = action.expected;
+  const missing = Object.keys(action.weights).filter((arn) => !targetGroups.some((tg) => tg.targetGroupArn === arn));
   if (missing.length) return refuse('weights', `not in the forward action: ${missing.join(', ')}`);
+  const after = targetGroups.map((tg) => ({ ...tg, weight: action.weights[tg.targetGroupArn] ?? tg.weight }));
   const problem = weightProblem(after);
   if (problem) return refuse('weights', problem);
-  for (const tg of after) {
-    const before = action.expected.targetGroups.find((b) => b.targetGroupArn === tg.targetGroupArn)?.weight ?? 0;
-    const basis = action.basis.find((b) => b.targetGroupArn === tg.targetGroupArn);
-    if (tg.weight > before && (!basis || basis.healthy < basis.needed)) {
+  for (const { targetGroupArn, weight: before } of targetGroups) {
+    const weight = action.weights[targetGroupArn] ?? before;
+    const basis = action.basis.find((b) => b.targetGroupArn === targetGroupArn);
+    if (weight > before && (!basis || basis.healthy < basis.needed)) {
       return refuse(
         'healthy-capacity',
-        `${targetGroupNameOf(tg.targetGroupArn)} would get weight ${tg.weight} with ${basis?.healthy ?? 'unknown'} healthy targets, ${basis?.needed ?? '?'} needed`,
+        `${targetGroupNameOf(targetGroupArn)} would get weight ${weight} with ${basis?.healthy ?? 'unknown'} healthy targets, ${basis?.needed ?? '?'} needed`,
       );
     }
   }
@@ -73,9 +70,9 @@ export function guard(action: Action): GuardVerdict {
           `all ${inService} targets are unhealthy: the ALB fails open, which beats no target`,
         );
       }
-      const minHealthy = action.policy?.minHealthy;
-      // Stryker disable next-line ConditionalExpression: equivalent, a comparison with an undefined minimum is false
-      if (minHealthy !== undefined && healthy - removingHealthy < minHealthy) {
+      // With no minimum asked for, a removal only has to leave what it cannot go below: zero healthy targets.
+      const minHealthy = action.policy?.minHealthy ?? 0;
+      if (healthy - removingHealthy < minHealthy) {
         return refuse(
           'min-healthy',
           `only ${healthy - removingHealthy} healthy target(s) would remain, fewer than minHealthy ${minHealthy}`,

@@ -200,6 +200,14 @@ describe('Guardrails: cooldown', () => {
   it('allows a first change in a direction', () => {
     expect(guard(scale(4, 5, 'out'))).toEqual({ allowed: true });
   });
+
+  it('refuses a change when the last time in that direction cannot be read, naming it', () => {
+    expect(guard(scale(4, 5, 'out', undefined, 'yesterday'))).toEqual({
+      allowed: false,
+      rule: 'cooldown',
+      why: 'the last scale-out time "yesterday" cannot be read',
+    });
+  });
 });
 
 describe('Guardrails: scalable-target-bounds', () => {

@@ -37,6 +37,56 @@ describe('Guardrails: weights', () => {
     });
   });
 
+  it('names every target group the forward action does not hold', () => {
+    expect(guard(weights({ 'arn:one': 10, 'arn:two': 20 }))).toMatchObject({
+      why: 'not in the forward action: arn:one, arn:two',
+    });
+  });
+
+  it('refuses a weight above 999 even for a side with all the healthy targets it needs, naming it', () => {
+    // Prepare
+    const healthyStable = [{ targetGroupArn: TG_WEB, healthy: 3, needed: 3 }];
+
+    // Act
+    const verdict = guard(weights({ [TG_WEB]: 1000 }, healthyStable));
+
+    // Assess
+    expect(verdict).toEqual({
+      allowed: false,
+      rule: 'weights',
+      why: `weight 1000 of ${TG_WEB} is not an integer from 0 to 999`,
+    });
+  });
+
+  it("judges each side by its own health basis, not another side's", () => {
+    // Prepare
+    const basis = [
+      { targetGroupArn: TG_WEB, healthy: 3, needed: 3 },
+      { targetGroupArn: TG_WEB_CANARY, healthy: 1, needed: 2 },
+    ];
+
+    // Act
+    const verdict = guard(weights({ [TG_WEB]: 75, [TG_WEB_CANARY]: 25 }, basis));
+
+    // Assess
+    expect(verdict).toEqual({
+      allowed: false,
+      rule: 'healthy-capacity',
+      why: 'web-canary would get weight 25 with 1 healthy targets, 2 needed',
+    });
+  });
+
+  it('lets a side short of healthy targets keep its weight while another side gives some up', () => {
+    // Prepare
+    const shortCanary = [{ targetGroupArn: TG_WEB_CANARY, healthy: 0, needed: 2 }];
+
+    // Act
+    const verdict = guard(weights({ [TG_WEB]: 90, [TG_WEB_CANARY]: 5 }, shortCanary));
+
+    // Assess
+    expect(verdict).toEqual({ allowed: true });
+  });
+
   it('refuses to raise the weight of a side short of healthy targets, saying how short', () => {
     expect(
       guard(weights({ [TG_WEB]: 75, [TG_WEB_CANARY]: 25 }, [{ targetGroupArn: TG_WEB_CANARY, healthy: 1, needed: 2 }])),
@@ -120,6 +170,23 @@ describe('Guardrails: traffic and ECS-owned strategies', () => {
     });
     expect(guard(scaleIn(0))).toEqual({ allowed: true });
     expect(guard(scaleIn())).toEqual({ allowed: true });
+  });
+
+  it('scales out a side that takes traffic: more tasks behind its weight only help', () => {
+    // Prepare
+    const scaleOut: SetDesiredCountAction = {
+      ...scaleIn(5),
+      from: 3,
+      to: 4,
+      direction: 'out',
+      basis: { ...scaleIn(5).basis, direction: 'out' },
+    };
+
+    // Act
+    const verdict = guard(scaleOut);
+
+    // Assess
+    expect(verdict).toEqual({ allowed: true });
   });
 
   it("refuses a task definition change on a service whose weights ECS's own strategies own", () => {
