@@ -104,8 +104,9 @@ export function planTargetGroupBatch(batch: TargetGroupBatch): TargetGroupBatchP
     if (!batch.wholeGroup) return { decisions: [], needsWholeGroup: true };
     const [last] = [...removable.keys()].sort();
     removable.delete(last as string);
+    // Every decision naming a removable target is a deregistration: a target's verdict follows from its label alone.
     for (const d of decisions) {
-      if (d.target !== last || d.verdict !== 'deregister') continue;
+      if (d.target !== last) continue;
       d.verdict = 'kept-last';
       d.why = `${last} is the last registered target of the group: never-empty keeps it, ECS removes it once its task is gone`;
     }
@@ -115,6 +116,7 @@ export function planTargetGroupBatch(batch: TargetGroupBatch): TargetGroupBatchP
   const acting = stops.filter((s) => s.targets.some((t) => removable.has(targetLabel(t))));
   const action: DeregisterTargetsAction = {
     kind: 'deregister-targets',
+    // Stryker disable next-line OptionalChaining: equivalent, acting[0] exists when acting has one stop
     subject: acting.length === 1 ? { ...subject, taskArn: acting[0]?.taskArn } : subject,
     targetGroupArn,
     targets,
