@@ -112,9 +112,9 @@ export function planReconcile(input: {
   for (const { service, running: up } of services) {
     for (const task of up.filter((t) => t.lastStatus === 'RUNNING')) {
       for (const { targetGroupArn, targets } of targetsOf(task, service.loadBalancers)) {
-        const registered = health.get(targetGroupArn)?.targets ?? [];
+        const registered = health.get(targetGroupArn)?.targets;
         for (const t of targets) {
-          if (!registered.some((r) => targetLabel(r) === targetLabel(t) && r.state !== 'draining')) {
+          if (!registered?.some((r) => targetLabel(r) === targetLabel(t) && r.state !== 'draining')) {
             findings.missingTasks.push({
               serviceName: service.serviceName,
               targetGroupArn,

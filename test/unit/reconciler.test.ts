@@ -117,3 +117,157 @@ describe('Reconciler: planReconcile', () => {
     expect(result.findings.unknownTargets).toEqual([]);
   });
 });
+
+describe('Reconciler: planReconcile, what each finding and action says', () => {
+  it('names every orphan of a group in one action, with the service it belongs to and the grace period', () => {
+    // Act
+    const result = plan(
+      [
+        ['10.0.1.1', 8080, 'healthy'],
+        ['10.0.1.2', 8080, 'healthy'],
+        ['10.0.1.8', 8080, 'unhealthy'],
+        ['10.0.1.9', 8080, 'healthy'],
+      ],
+      ['10.0.1.1', '10.0.1.2'],
+      [
+        ['10.0.1.8', '2026-11-24T11:00:00Z'],
+        ['10.0.1.9', '2026-11-24T11:00:00Z'],
+      ],
+    );
+
+    // Assess
+    expect(result).toEqual({
+      actions: [
+        {
+          kind: 'deregister-targets',
+          subject: { clusterName: 'prod', serviceName: 'web' },
+          targetGroupArn: TG_WEB,
+          targets: [
+            { id: '10.0.1.8', port: 8080 },
+            { id: '10.0.1.9', port: 8080 },
+          ],
+          why: 'orphan target(s) 10.0.1.8:8080, 10.0.1.9:8080: their task stopped more than 600 s ago and nothing removed them',
+          basis: { inService: 4, healthy: 3, removingHealthy: 1 },
+        },
+      ],
+      findings: { unknownTargets: [], youngOrphans: [], missingTasks: [] },
+    });
+  });
+
+  it('removes an orphan whose task stopped exactly the grace period ago', () => {
+    const result = plan(
+      [
+        ['10.0.1.1', 8080, 'healthy'],
+        ['10.0.1.9', 8080, 'healthy'],
+      ],
+      ['10.0.1.1'],
+      [['10.0.1.9', '2026-11-24T11:50:00Z']],
+    );
+    expect(result.actions.map((a) => a.targets)).toEqual([[{ id: '10.0.1.9', port: 8080 }]]);
+  });
+
+  it('waits for a stop time it does not know, and reads the stopping time when the stop time is missing', () => {
+    // Prepare
+    const unknown = task('10.0.1.8', { lastStatus: 'STOPPED', stoppedAt: undefined, stoppingAt: undefined });
+    const stopping = task('10.0.1.9', {
+      lastStatus: 'STOPPED',
+      stoppedAt: undefined,
+      stoppingAt: '2026-11-24T11:00:00Z',
+    });
+
+    // Act
+    const result = planReconcile({
+      services: [{ service, running: [running('10.0.1.1')], stopped: [unknown, stopping] }],
+      health: new Map([
+        [
+          TG_WEB,
+          health(TG_WEB, [
+            ['10.0.1.1', 8080, 'healthy'],
+            ['10.0.1.8', 8080, 'healthy'],
+            ['10.0.1.9', 8080, 'healthy'],
+          ]),
+        ],
+      ]),
+      ec2InstanceIds: new Map(),
+      graceSeconds: 600,
+      now,
+    });
+
+    // Assess
+    expect(result.findings.youngOrphans).toEqual([
+      { targetGroupArn: TG_WEB, target: '10.0.1.8:8080', taskArn: unknown.taskArn },
+    ]);
+    expect(result.actions.map((a) => a.targets)).toEqual([[{ id: '10.0.1.9', port: 8080 }]]);
+  });
+
+  it('reports an unknown target of a group where no task of the service runs', () => {
+    const result = plan([['192.168.7.7', 80, 'unhealthy']], [], []);
+    expect(result.findings.unknownTargets).toEqual([
+      { targetGroupArn: TG_WEB, target: '192.168.7.7:80', state: 'unhealthy' },
+    ]);
+  });
+
+  it('finds nothing missing when every running task is registered among others', () => {
+    expect(
+      plan(
+        [
+          ['10.0.1.1', 8080, 'healthy'],
+          ['10.0.1.2', 8080, 'healthy'],
+          ['10.0.1.3', 8080, 'initial'],
+        ],
+        ['10.0.1.1', '10.0.1.2', '10.0.1.3'],
+        [],
+      ).findings,
+    ).toEqual({ unknownTargets: [], youngOrphans: [], missingTasks: [] });
+  });
+
+  it('reports a running task whose target is draining, and none that is still starting', () => {
+    // Prepare
+    const pending = task('10.0.1.3', { lastStatus: 'PENDING', desiredStatus: 'RUNNING' });
+
+    // Act
+    const result = planReconcile({
+      services: [{ service, running: [running('10.0.1.1'), running('10.0.1.2'), pending], stopped: [] }],
+      health: new Map([
+        [
+          TG_WEB,
+          health(TG_WEB, [
+            ['10.0.1.1', 8080, 'healthy'],
+            ['10.0.1.2', 8080, 'draining'],
+          ]),
+        ],
+      ]),
+      ec2InstanceIds: new Map(),
+      graceSeconds: 600,
+      now,
+    });
+
+    // Assess
+    expect(result.findings.missingTasks).toEqual([
+      { serviceName: 'web', targetGroupArn: TG_WEB, target: '10.0.1.2:8080', taskArn: running('10.0.1.2').taskArn },
+    ]);
+  });
+
+  it('reports a running task as missing from a target group of its service that was not observed at all', () => {
+    // Prepare
+    const other = 'arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/web-admin/0000000000000001';
+    const twoGroups: ServiceState = {
+      ...service,
+      loadBalancers: [...service.loadBalancers, { targetGroupArn: other, containerName: 'app', containerPort: 9090 }],
+    };
+
+    // Act
+    const result = planReconcile({
+      services: [{ service: twoGroups, running: [running('10.0.1.1')], stopped: [] }],
+      health: new Map([[TG_WEB, health(TG_WEB, [['10.0.1.1', 8080, 'healthy']])]]),
+      ec2InstanceIds: new Map(),
+      graceSeconds: 600,
+      now,
+    });
+
+    // Assess
+    expect(result.findings.missingTasks).toEqual([
+      { serviceName: 'web', targetGroupArn: other, target: '10.0.1.1:9090', taskArn: running('10.0.1.1').taskArn },
+    ]);
+  });
+});
