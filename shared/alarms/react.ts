@@ -12,6 +12,7 @@ import { Executor } from '../executor/executor.js';
 import { setScalableTargetBounds } from '../executor/kinds/application-auto-scaling.js';
 import { setDesiredCount, stopTask, tagService } from '../executor/kinds/ecs.js';
 import { deregisterTargets } from '../executor/kinds/elbv2.js';
+import type { TargetGroupLeases } from '../executor/target-group-lease.js';
 import { currentTime } from '../lambda/clock.js';
 import { type EventMetrics, eventMetrics, type IgnoredReason } from '../logging/metrics.js';
 import type { Alert } from '../notify/alert.js';
@@ -43,6 +44,8 @@ export interface AlarmReactionDeps {
   state: Pick<StateStore, 'get' | 'create'>;
   /** The account and region this deployment manages; events of others are not acted on. */
   home?: Home;
+  /** The per-target-group leases the task path takes too: a deregistration is re-read and re-judged under them. */
+  targetGroupLeases?: TargetGroupLeases;
   logger: Logger;
   metrics?: EventMetrics;
   now?: () => Date;
@@ -210,6 +213,7 @@ export async function reactToAlarmStateChange(
     dryRun: config.dryRun,
     verification: config.verification,
     now,
+    targetGroupLeases: deps.targetGroupLeases,
   });
   const audit = await executor.run(plan.actions);
 

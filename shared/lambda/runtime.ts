@@ -32,12 +32,17 @@ const emptyMemory: DecisionMemory = {
 };
 
 /**
- * The state table a function records its decisions in (STATE_TABLE_NAME, required). Only a dry run without one, a
- * replay on a workstation, reads an empty memory instead: it changes nothing, so it has nothing to remember.
+ * The state table a function keeps its decisions and leases in (STATE_TABLE_NAME, required); none only for a dry run
+ * without one, a replay on a workstation: it changes nothing, so it has nothing to remember or serialize.
  */
-export function decisionMemoryFromEnv(client: DynamoDBDocumentClient, dryRun: boolean): DecisionMemory {
-  if (dryRun && !process.env.STATE_TABLE_NAME) return emptyMemory;
+export function stateStoreFromEnv(client: DynamoDBDocumentClient, dryRun: boolean): StateStore | undefined {
+  if (dryRun && !process.env.STATE_TABLE_NAME) return undefined;
   return new StateStore({ client, tableName: stateTableNameFromEnv() });
+}
+
+/** Where a function records its decisions: the state table, or, for a dry run without one, an empty memory. */
+export function decisionMemoryOf(store: StateStore | undefined): DecisionMemory {
+  return store ?? emptyMemory;
 }
 
 /** The alert outbox queue every reaction reports through. */

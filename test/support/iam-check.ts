@@ -29,7 +29,8 @@ function supports(action: string, key: string): boolean | undefined {
 
 /**
  * Checks identity statements: no wildcard or NotAction; a write on "*" only under a condition; and every condition
- * key supported by every action it is meant to narrow (checked against the Service Authorization Reference).
+ * key, of an Allow or a Deny, supported by every action it is meant to narrow (checked against the Service
+ * Authorization Reference): a Deny on a key its action never carries denies nothing.
  */
 export function checkIamStatements(statements: { where: string; statement: Statement }[]): IamFinding[] {
   const findings: IamFinding[] = [];
@@ -51,10 +52,8 @@ export function checkIamStatements(statements: { where: string; statement: State
         if (supported === undefined) {
           findings.push({ where, problem: `${action}: its condition keys are not in test/support/iam-reference.ts` });
         } else if (!supported) {
-          findings.push({
-            where,
-            problem: `${action} does not support the condition key ${key}, which never narrows it`,
-          });
+          const effect = statement.Effect === 'Deny' ? 'so this Deny never applies' : 'which never narrows it';
+          findings.push({ where, problem: `${action} does not support the condition key ${key}, ${effect}` });
         }
       }
     }

@@ -24,8 +24,11 @@ export function isReadOnlyOrLogging(action: string): boolean {
   return service === 'xray';
 }
 
-/** The allow statements of every IAM identity policy in the template (inline role policies and policy resources). */
-export function identityStatements(template: Template): { where: string; statement: Statement }[] {
+/** The statements of every IAM identity policy in the template with one of `effects` (inline role policies and policy resources). */
+export function identityStatements(
+  template: Template,
+  effects: readonly string[] = ['Allow'],
+): { where: string; statement: Statement }[] {
   const found: { where: string; statement: Statement }[] = [];
   for (const [logicalId, resource] of Object.entries(template.Resources)) {
     const documents: { name: string; document: unknown }[] = [];
@@ -41,7 +44,7 @@ export function identityStatements(template: Template): { where: string; stateme
     }
     for (const { name, document } of documents) {
       for (const statement of asArray((document as { Statement?: Statement | Statement[] }).Statement)) {
-        if (statement.Effect === 'Allow') found.push({ where: `${logicalId}/${name}`, statement });
+        if (effects.includes(String(statement.Effect))) found.push({ where: `${logicalId}/${name}`, statement });
       }
     }
   }

@@ -51,6 +51,43 @@ describe('IAM check', () => {
     expect(check({ Effect: 'Allow', Action: 'ecs:StopTask', Resource: '*', Condition: resourceTag })).toEqual([]);
   });
 
+  it('fails a Deny whose key its action does not support, which would deny nothing', () => {
+    // Act
+    const findings = check({
+      Effect: 'Deny',
+      Action: 'ecs:ListContainerInstances',
+      Resource: '*',
+      Condition: { ArnNotLike: { 'ecs:cluster': 'arn:aws:ecs:us-east-1:111122223333:cluster/prod' } },
+    });
+
+    // Assess
+    expect(findings).toEqual([
+      {
+        where: 'Role/Policy',
+        problem:
+          'ecs:ListContainerInstances does not support the condition key ecs:cluster, so this Deny never applies',
+      },
+    ]);
+  });
+
+  it('accepts the denials that keep UpdateService to the desired count', () => {
+    // Prepare
+    const denied = (key: string) => ({
+      Effect: 'Deny',
+      Action: 'ecs:UpdateService',
+      Resource: '*',
+      Condition: { Null: { [key]: 'false' } },
+    });
+
+    // Act
+    const findings = ['ecs:task-definition', 'ecs:enable-execute-command', 'ecs:subnet'].flatMap((key) =>
+      check(denied(key)),
+    );
+
+    // Assess
+    expect(findings).toEqual([]);
+  });
+
   it('accepts a key present in every request on any action', () => {
     const condition = { StringEquals: { 'aws:RequestedRegion': 'eu-west-1' } };
     expect(check({ Effect: 'Allow', Action: 'ecs:UpdateService', Resource: '*', Condition: condition })).toEqual([]);

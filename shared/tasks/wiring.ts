@@ -1,0 +1,45 @@
+import { getNumberFromEnv } from '@aws-lambda-powertools/commons/utils/env';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { SQSRecord } from 'aws-lambda';
+import { documentClient } from '../aws/dynamodb.js';
+import { ecsClient } from '../aws/ecs.js';
+import { elbv2Client } from '../aws/elbv2.js';
+import { sqsClient } from '../aws/sqs.js';
+import { homeOf, loadFunctionConfig, outboxUrlFromEnv, stateStoreFromEnv } from '../lambda/runtime.js';
+import { createObservationCache } from '../services/observation-cache.js';
+import { stopCounterFromEnv } from './crash-loop/wiring.js';
+import { createHandledTaskVersions } from './handled-versions.js';
+import { type QueuedBatchResult, reactToQueuedTaskStops } from './queued-batch.js';
+
+/** What an invocation adds to the wiring: who it is (the lease owner) and where it runs (which events are ours). */
+interface Invocation {
+  awsRequestId: string;
+  invokedFunctionArn: string;
+}
+
+/**
+ * The task reaction as the stack wires it, read once at cold start: the config, the clients, the state table for
+ * storm sweeps and the target groups' leases, the crash-loop counter, the queue's deliveries before its DLQ.
+ */
+export function taskStopReactionFromEnv(
+  logger: Logger,
+): (records: readonly SQSRecord[], invocation: Invocation) => Promise<QueuedBatchResult> {
+  const config = loadFunctionConfig();
+  // A dry run without a state table takes no lease and claims no sweep: it writes no state anyway.
+  const store = stateStoreFromEnv(documentClient, config.dryRun);
+  const deps = {
+    config,
+    outboxUrl: outboxUrlFromEnv(),
+    maxAttempts: getNumberFromEnv({ key: 'TASK_EVENTS_MAX_RECEIVE_COUNT', defaultValue: 3 }),
+    clients: { ecs: ecsClient, elbv2: elbv2Client, sqs: sqsClient },
+    ...{ logger, cache: createObservationCache(), seen: createHandledTaskVersions() },
+    sweepLedger: store,
+    countStops: stopCounterFromEnv(documentClient, config.crashLoop),
+  };
+  return (records, invocation) =>
+    reactToQueuedTaskStops(records, {
+      ...deps,
+      targetGroupLeases: store && { store, owner: invocation.awsRequestId },
+      home: homeOf(invocation),
+    });
+}
