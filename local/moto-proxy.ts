@@ -183,19 +183,20 @@ export async function startMotoProxy(upstream: string, options: MotoProxyOptions
     const upstreamRes =
       call.service === 'dynamodb' ? await dynamodbInTurn(() => forward(req, call.body)) : await forward(req, call.body);
     const answerDelayMs = matched.reduce((sum, rule) => sum + (rule.answerDelayMs ?? 0), 0);
-    if (answerDelayMs > 0) {
-      await sleep(answerDelayMs);
-      if (stopped || res.destroyed) {
-        upstreamRes.resume();
-        return;
-      }
-    }
     if (rewrites.length === 0) {
+      if (answerDelayMs > 0) {
+        await sleep(answerDelayMs);
+        if (stopped || res.destroyed) {
+          upstreamRes.resume();
+          return;
+        }
+      }
       res.writeHead(upstreamRes.statusCode ?? 502, responseHeaders(upstreamRes.headers));
       upstreamRes.once('error', () => res.destroy());
       upstreamRes.pipe(res);
       return;
     }
+    // Rewrites see moto's answer as it comes, even one its caller will have given up on by the time it is sent.
     let response: ProxyResponse | UpstreamResponse = await readUpstream(upstreamRes);
     for (const rule of rewrites) {
       try {
@@ -205,6 +206,8 @@ export async function startMotoProxy(upstream: string, options: MotoProxyOptions
         report(error, call, rule);
       }
     }
+    if (answerDelayMs > 0) await sleep(answerDelayMs);
+    if (stopped || res.destroyed) return;
     writeWhole(res, response);
   };
 

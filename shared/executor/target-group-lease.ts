@@ -34,6 +34,9 @@ export interface TargetGroupLeases {
   sleep?: (ms: number) => Promise<void>;
 }
 
+/** Acquisitions that may fail (throttled, 5xx, timed out) before the work is given back for a retry. */
+const MAX_FAILED_ACQUISITIONS = 3;
+
 const defaultSleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
 
 /** The lease key of a target group: one per group, whoever changes it (task stops, alarms, the reconciler). */
@@ -53,8 +56,17 @@ export async function withTargetGroupLease<T>(
   const { store, owner, ttlSeconds = 60, waitMs = 20_000, sleep = defaultSleep } = leases;
   const started = Date.now();
   let backoff = 20;
+  let failedAcquisitions = 0;
   for (;;) {
-    const lease = await store.acquireLease(targetGroupLeaseKey(targetGroupArn), owner, ttlSeconds);
+    let lease: Lease | undefined;
+    try {
+      lease = await store.acquireLease(targetGroupLeaseKey(targetGroupArn), owner, ttlSeconds);
+    } catch (error) {
+      // The write may have landed with its answer lost: asking again as the same owner takes the lease back and
+      // releases it after the work, instead of leaving the group locked for every other invocation until it expires.
+      failedAcquisitions += 1;
+      if (failedAcquisitions >= MAX_FAILED_ACQUISITIONS) throw error;
+    }
     if (lease) {
       try {
         return await work();

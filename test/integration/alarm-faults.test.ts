@@ -1,9 +1,9 @@
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
-import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
-import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { beforeEach, describe, expect, inject, it } from 'vitest';
 import { alarmStateChangeEvent } from '#local/alarm-events.js';
-import { type AwsCall, serverError, throttlingError } from '#local/moto-proxy.js';
+import { injectFaults } from '#local/fault-injection.js';
+import { asyncInvocations } from '#local/lambda-delivery.js';
+import type { AwsCall } from '#local/moto-proxy.js';
 import { timeOutAfterWrite } from '#local/moto-proxy-rules.js';
 import { manualTaskTransitions } from '#local/moto-server.js';
 import { deliverOutbox } from '#local/pipeline.js';
@@ -37,7 +37,6 @@ clusters:
 const SERVICES = new Set(['ecs', 'elasticloadbalancing', 'application-autoscaling', 'dynamodb']);
 const isFunctionCall = (call: AwsCall) =>
   SERVICES.has(call.service ?? '') || (call.service === 'sqs' && call.operation === 'SendMessage');
-const WRITES = new Set(['UpdateService', 'DeregisterTargets', 'StopTask', 'SendMessage', 'UpdateItem', 'TagResource']);
 
 describe('Function: alarm-state-change under faults', () => {
   let world: World;
@@ -54,24 +53,10 @@ describe('Function: alarm-state-change under faults', () => {
     (await ecs.send(new DescribeServicesCommand({ cluster: 'prod', services: ['web'] }))).services?.[0]?.desiredCount;
 
   it('scales once and deregisters once per episode, and alerts each once, through throttles, 5xx, timeouts and redelivery', async () => {
-    // Prepare: 10 % throttles and 10 % 5xx after a write landed on the function's calls, seeded; the first
-    // UpdateService and DeregisterTargets land and then time out; the first alert cannot be queued at all; every
+    // Prepare: 10 % of the function's calls throttled, failed with a 500 or timed out after they landed, seeded; the
+    // first UpdateService and DeregisterTargets land and then time out; the first alert cannot be queued at all; every
     // event is retried by Lambda while it fails and delivered twice.
-    const random = (() => {
-      const rng = xoroshiro128plus(20261126);
-      return () => uniformFloat64(rng);
-    })();
-    let faulty = false;
-    proxy.addRule({
-      name: '10 % throttles',
-      match: (call) => faulty && isFunctionCall(call) && random() < 0.1,
-      respond: throttlingError,
-    });
-    proxy.addRule({
-      name: '10 % 5xx after the write landed',
-      match: (call) => faulty && isFunctionCall(call) && WRITES.has(call.operation) && random() < 0.1,
-      rewrite: (call) => serverError(call, 500),
-    });
+    const faults = injectFaults(proxy, { seed: 20261126, appliesTo: isFunctionCall });
     timeOutAfterWrite(proxy, 'ecs:UpdateService', 1, 1_500);
     // The first alert cannot be queued through every SDK attempt: the invocation fails after its change landed.
     proxy.failWith5xx('sqs:SendMessage', 4);
@@ -79,26 +64,15 @@ describe('Function: alarm-state-change under faults', () => {
     const env = { AWS_REQUEST_TIMEOUT_MS: '500' };
     const first = await coldContainer(world, 'alarm-state-change', CONFIG, env);
     const second = await coldContainer(world, 'alarm-state-change', CONFIG, env);
-    const containers = [first, second];
-    let failures = 0;
     let fewestTargets = Number.POSITIVE_INFINITY;
-    /** Lambda's asynchronous invocation: up to three attempts while it throws; EventBridge then delivers it again. */
-    const deliver = async (event: unknown) => {
-      for (const { react } of containers) {
-        for (let attempt = 1; attempt <= 3; attempt++) {
-          faulty = true;
-          try {
-            await react(structuredClone(event));
-            break;
-          } catch {
-            failures++;
-          } finally {
-            faulty = false;
-          }
-        }
+    const lambda = asyncInvocations({
+      containers: [first, second],
+      faults,
+      after: async () => {
         fewestTargets = Math.min(fewestTargets, (await targetsOf(world, tg)).length);
-      }
-    };
+      },
+    });
+    const deliver = lambda.deliver;
     const startedAt = Date.now() - 60_000;
     const at = (i: number) => new Date(startedAt + i * 1_000).toISOString();
     const tasks = world.services.web?.tasks ?? [];
@@ -130,6 +104,11 @@ describe('Function: alarm-state-change under faults', () => {
     expect(fewestTargets, '0 target groups emptied').toBeGreaterThan(0);
     expect(perIncident.size, '0 lost alerts: one incident per episode').toBe(7);
     expect([...perIncident.values()], '0 duplicate chat messages').toEqual(Array(7).fill(1));
-    expect(failures, 'the faults made invocations fail, so Lambda retries were exercised').toBeGreaterThan(0);
+    expect(lambda.stats.failures, 'the faults made invocations fail, so Lambda retries were exercised').toBeGreaterThan(
+      0,
+    );
+    expect(lambda.stats.deadLettered, 'every episode applied, none left in the DLQ').toEqual([]);
+    expect(faults.landedCounts()['ecs:UpdateService'], 'one UpdateService landed per CPU episode').toBe(4);
+    expect(faults.landedCounts()['elasticloadbalancing:DeregisterTargets'], 'one per unhealthy-hosts episode').toBe(3);
   });
 });

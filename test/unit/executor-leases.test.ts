@@ -1,6 +1,6 @@
 import { DeregisterTargetsCommand, DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { targetGroupLeaseKey } from '#shared/executor/target-group-lease.js';
+import { targetGroupLeaseKey, withTargetGroupLease } from '#shared/executor/target-group-lease.js';
 import { TG_WEB } from '#test/support/builders.js';
 import { action, elbv2Mock, executor } from '#test/support/executor.js';
 import { memoryLeaseStore } from '#test/support/leases.js';
@@ -73,5 +73,50 @@ describe('Executor: target group leases', () => {
     // Assess
     expect(record).toMatchObject({ outcome: 'failed', error: { name: 'TargetGroupBusyError' } });
     expect(elbv2Mock.commandCalls(DeregisterTargetsCommand)).toHaveLength(0);
+  });
+
+  it('takes back a lease whose acquisition landed but whose answer was lost, and releases it after the work', async () => {
+    // Prepare: the first acquisition is written, then its caller is told it failed
+    let holder: string | undefined;
+    let answersLost = 1;
+    const store = {
+      async acquireLease(_key: unknown, owner: string) {
+        if (holder !== undefined && holder !== owner) return undefined;
+        holder = owner;
+        if (answersLost-- > 0)
+          throw Object.assign(new Error('We encountered an internal error'), { name: 'InternalFailure' });
+        return {
+          release: async () => {
+            holder = undefined;
+          },
+        };
+      },
+    };
+    let worked = 0;
+
+    // Act
+    await withTargetGroupLease({ store, owner: 'first delivery', sleep: async () => undefined }, TG_WEB, async () => {
+      worked += 1;
+    });
+    const next = await store.acquireLease(targetGroupLeaseKey(TG_WEB), 'next delivery');
+
+    // Assess
+    expect(worked).toBe(1);
+    expect(next, 'the group is free for the next invocation at once').toBeDefined();
+  });
+
+  it('gives the work back when acquisitions keep failing', async () => {
+    // Prepare
+    const failing = { acquireLease: async () => Promise.reject(new Error('ProvisionedThroughputExceeded')) };
+
+    // Act
+    const run = withTargetGroupLease(
+      { store: failing, owner: 'me', sleep: async () => undefined },
+      TG_WEB,
+      async () => 1,
+    );
+
+    // Assess
+    await expect(run).rejects.toThrow('ProvisionedThroughputExceeded');
   });
 });
