@@ -48,7 +48,7 @@ export function canaryDriver(
     now: () => new Date(now).toISOString(),
     async start(taskDefinition = world.newTaskDefinitionArn) {
       const sides = await observeSides(clients, canary);
-      const forward = forwardSnapshotOf(await readActionList(clients.elbv2, world.ruleArn));
+      const forward = forwardSnapshotOf(await readActionList(clients.elbv2, world.actionArn));
       const alarms = await observeAlarms(clients.cloudwatch, canary.gateAlarms);
       return updateCanary(store, canary.name, (previous) =>
         startRelease(
@@ -70,13 +70,13 @@ export function canaryDriver(
       return result as CanaryTickResult;
     },
     async weights(): Promise<Record<string, number>> {
-      const snapshot = forwardSnapshotOf(await readActionList(canaryClients(world.endpoint).elbv2, world.ruleArn));
+      const snapshot = forwardSnapshotOf(await readActionList(canaryClients(world.endpoint).elbv2, world.actionArn));
       return Object.fromEntries(
         (snapshot?.targetGroups ?? []).map((tg) => [tg.targetGroupArn.split('/')[1], tg.weight]),
       );
     },
     async forward() {
-      return forwardSnapshotOf(await readActionList(canaryClients(world.endpoint).elbv2, world.ruleArn));
+      return forwardSnapshotOf(await readActionList(canaryClients(world.endpoint).elbv2, world.actionArn));
     },
   };
 }

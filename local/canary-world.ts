@@ -7,6 +7,7 @@ import {
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeServicesCommand, ECSClient, RegisterTaskDefinitionCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
 import {
+  CreateListenerCommand,
   CreateRuleCommand,
   CreateTargetGroupCommand,
   DeregisterTargetsCommand,
@@ -21,6 +22,8 @@ import { provisionWorld, type World } from './world.js';
 /** A world for canaries: `web-blue` (stable, all the weight) and `web-green` (idle) behind one listener rule. */
 export interface CanaryWorld extends World {
   ruleArn: string;
+  /** The canary's forward action: the rule, or the default action of a listener of its own (port 8080). */
+  actionArn: string;
   blueTargetGroupArn: string;
   greenTargetGroupArn: string;
   /** A third target group in the rule's forward action, with weight, that a canary must leave alone. */
@@ -47,10 +50,14 @@ export function canaryClients(endpoint: string) {
   };
 }
 
-/** Builds the world: 4 blue tasks, no green task, a rule on /app/* forwarding 100/0 with stickiness on. */
+/**
+ * Builds the world: 4 blue tasks, no green task, a rule on /app/* forwarding 100/0 with stickiness on. With
+ * `forwardOn: 'listener'` a second listener's default action forwards the same way and is the canary's action; the
+ * rule stays as a neighbour the canary must not touch.
+ */
 export async function provisionCanaryWorld(
   endpoint: string,
-  options: { blueTasks?: number; legacyWeight?: number; stateTableName?: string } = {},
+  options: { blueTasks?: number; legacyWeight?: number; stateTableName?: string; forwardOn?: 'rule' | 'listener' } = {},
 ): Promise<CanaryWorld> {
   const world = await provisionWorld(endpoint, {
     services: [
@@ -74,26 +81,37 @@ export async function provisionCanaryWorld(
     );
     legacy = tg.TargetGroups?.[0]?.TargetGroupArn as string;
   }
+  const forward = {
+    Type: 'forward' as const,
+    ForwardConfig: {
+      TargetGroups: [
+        { TargetGroupArn: blue, Weight: 100 },
+        { TargetGroupArn: green, Weight: 0 },
+        ...(legacy ? [{ TargetGroupArn: legacy, Weight: options.legacyWeight }] : []),
+      ],
+      TargetGroupStickinessConfig: { Enabled: true, DurationSeconds: 3600 },
+    },
+  };
   const rule = await elbv2.send(
     new CreateRuleCommand({
       ListenerArn: world.listenerArn,
       Priority: 10,
       Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/app/*'] } }],
-      Actions: [
-        {
-          Type: 'forward',
-          ForwardConfig: {
-            TargetGroups: [
-              { TargetGroupArn: blue, Weight: 100 },
-              { TargetGroupArn: green, Weight: 0 },
-              ...(legacy ? [{ TargetGroupArn: legacy, Weight: options.legacyWeight }] : []),
-            ],
-            TargetGroupStickinessConfig: { Enabled: true, DurationSeconds: 3600 },
-          },
-        },
-      ],
+      Actions: [forward],
     }),
   );
+  const ruleArn = rule.Rules?.[0]?.RuleArn as string;
+  const listener =
+    options.forwardOn === 'listener'
+      ? await elbv2.send(
+          new CreateListenerCommand({
+            LoadBalancerArn: world.loadBalancerArn,
+            Protocol: 'HTTP',
+            Port: 8080,
+            DefaultActions: [forward],
+          }),
+        )
+      : undefined;
   const td = await ecs.send(
     new RegisterTaskDefinitionCommand({
       family: 'web-green',
@@ -117,7 +135,8 @@ export async function provisionCanaryWorld(
   await ensureStateTable(dynamodb, stateTableName);
   return {
     ...world,
-    ruleArn: rule.Rules?.[0]?.RuleArn as string,
+    ruleArn,
+    actionArn: listener?.Listeners?.[0]?.ListenerArn ?? ruleArn,
     blueTargetGroupArn: blue,
     greenTargetGroupArn: green,
     ...(legacy ? { legacyTargetGroupArn: legacy } : {}),
@@ -260,7 +279,7 @@ clusters:
 canaries:
   - name: web
     cluster: ${world.clusterName}
-    ruleArn: ${world.ruleArn}
+    ${world.actionArn === world.ruleArn ? 'ruleArn' : 'listenerArn'}: ${world.actionArn}
     sides:
       - { service: web-blue, targetGroupArn: ${world.blueTargetGroupArn} }
       - { service: web-green, targetGroupArn: ${world.greenTargetGroupArn} }
