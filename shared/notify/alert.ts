@@ -29,10 +29,26 @@ export const AlertSchema = z.object({
   occurredAt: z.iso.datetime({ offset: true }),
   /** Figures a person scans first (counts, first and last time), shown as fields beside the standard facts. */
   facts: z.array(z.object({ label: z.string().min(1), value: z.string() })).optional(),
+  /**
+   * What one alert stands for when it reports several occurrences at once (the task stops of a batch): how many, and
+   * when the first and the last happened. Absent: one occurrence, at `occurredAt`. Grouping sums the counts.
+   */
+  occurrences: z
+    .object({
+      count: z.number().int().min(1),
+      firstAt: z.iso.datetime({ offset: true }),
+      lastAt: z.iso.datetime({ offset: true }),
+    })
+    .optional(),
 });
 
 export type Alert = z.output<typeof AlertSchema>;
 export type AlertSeverity = Alert['severity'];
+
+/** What makes two alerts the same delivery: the outbox de-duplicates on it, the notifier publishes it and grouping counts it once. */
+export function alertDeliveryKey(alert: Alert): string {
+  return alert.dedupKey ?? alert.incidentId;
+}
 
 /** Console links for the resources an alert is about. */
 export const consoleLinks = {

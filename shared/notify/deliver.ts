@@ -4,8 +4,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { Context, SQSRecord } from 'aws-lambda';
 import { AutopilotError } from '../errors.js';
-import { type Alert, AlertSchema } from './alert.js';
-import { alertDeliveryKey } from './outbox.js';
+import { type Alert, AlertSchema, alertDeliveryKey } from './alert.js';
 import { publishAlert } from './publish.js';
 
 /** An outbox record that is not an alert: it fails alone and ends in the outbox DLQ, where it can be read. */

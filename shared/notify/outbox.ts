@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { Alert } from './alert.js';
+import { type Alert, alertDeliveryKey } from './alert.js';
 import { boundAlert } from './bound.js';
 
 /**
@@ -17,9 +17,4 @@ export async function enqueueAlert(sqs: SQSClient, outboxUrl: string, alert: Ale
       MessageDeduplicationId: createHash('sha256').update(alertDeliveryKey(alert)).digest('hex'),
     }),
   );
-}
-
-/** What makes two alerts the same delivery: the outbox de-duplicates on it, and the notifier publishes it once. */
-export function alertDeliveryKey(alert: Alert): string {
-  return alert.dedupKey ?? alert.incidentId;
 }

@@ -53,6 +53,15 @@ function countsText(keys: readonly string[]): string {
     .join(', ');
 }
 
+/** How many stops the alert stands for and when the first and the last happened: grouping sums them exactly. */
+function occurrencesOf(stops: readonly ReportedStop[]): NonNullable<Alert['occurrences']> {
+  const times = stops
+    .map(({ event }) => [event.detail.stoppingAt, event.detail.stoppedAt, event.time].map((t) => Date.parse(t ?? '')))
+    .map((candidates) => new Date(candidates.find(Number.isFinite) ?? 0).toISOString())
+    .sort();
+  return { count: stops.length, firstAt: times[0] as string, lastAt: times.at(-1) as string };
+}
+
 /** What the automation did in each target group, one line per outcome, counts exact. */
 function didLines(outcomes: readonly TargetGroupOutcome[]): string[] {
   const lines: string[] = [];
@@ -97,7 +106,8 @@ export function serviceStopsAlert(report: ServiceStopsReport): Alert | undefined
       outcomes.filter((o) => o.error || o.plan?.decisions.some((d) => d.verdict !== 'deregister')),
     );
     const description = extra.length ? `${single.description}\n${extra.join('\n')}` : single.description;
-    return { ...single, incidentId, dedupKey, description, severity: troubled ? 'critical' : single.severity };
+    const severity = troubled ? 'critical' : single.severity;
+    return { ...single, incidentId, dedupKey, description, severity, occurrences: occurrencesOf(stops) };
   }
   const severity = stops
     .map((s) => s.classification.severity as AlertSeverity)
@@ -137,5 +147,6 @@ export function serviceStopsAlert(report: ServiceStopsReport): Alert | undefined
     relatedResources: targetGroups,
     dryRun,
     occurredAt: report.windowStart,
+    occurrences: occurrencesOf(stops),
   };
 }

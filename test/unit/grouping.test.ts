@@ -123,12 +123,62 @@ describe('Alert grouping', () => {
     expect(alertCount(sent[0]?.message as Alert)).toBe(2);
   });
 
+  it('sums the occurrences each alert stands for, keeping the first and last of them and the worst example', () => {
+    // Prepare: two batches of stops (7 and 3, told by their first and last stop) and one lone alert.
+    const batch = (n: number, count: number, first: number, last: number, severity: Alert['severity']) =>
+      failure(n, {
+        severity,
+        title: `prod/web: ${count} tasks stopped`,
+        occurrences: { count, firstAt: at(first).toISOString(), lastAt: at(last).toISOString() },
+      });
+    const arrivals = [
+      { second: 4, alert: batch(4, 7, 1, 4, 'warning') },
+      { second: 9, alert: batch(9, 3, 6, 9, 'critical') },
+      { second: 12, alert: failure(12, { severity: 'warning' }) },
+    ];
+
+    // Act
+    const { sent, group } = simulate(arrivals, 60);
+
+    // Assess
+    expect(sent).toHaveLength(1);
+    expect(group?.total).toBe(11);
+    expect(sent[0]?.message.facts).toEqual([
+      { label: 'Alerts', value: '11' },
+      { label: 'First', value: '2026-11-24 12:00:01 UTC' },
+      { label: 'Last', value: '2026-11-24 12:00:12 UTC' },
+      { label: 'In thread', value: '11' },
+    ]);
+    expect(sent[0]?.message.description).toContain('(3 critical, 8 warning)');
+    expect(sent[0]?.message.description).toContain('*Worst example:* prod/web: 3 tasks stopped');
+  });
+
+  it('adds the occurrences of an alert queued again under a new record once', () => {
+    // Prepare: a batch of 10 stops reported, then reported again by a retry after the outbox forgot it.
+    const alert = failure(1, {
+      dedupKey: 'stops-of-batch-1',
+      occurrences: { count: 10, firstAt: at(0).toISOString(), lastAt: at(1).toISOString() },
+    });
+    const arrivals = [
+      { second: 1, alert, receiptId: 'message-1' },
+      { second: 2, alert: failure(2), receiptId: 'message-2' },
+      { second: 20, alert: { ...alert, description: 'reported again by the retry' }, receiptId: 'message-3' },
+    ];
+
+    // Act
+    const { sent, group } = simulate(arrivals, 60);
+
+    // Assess
+    expect(group?.total).toBe(11);
+    expect(alertCount(sent[0]?.message as Alert)).toBe(11);
+  });
+
   it('leaves repeats of an incident already told out until the repeat interval has passed', () => {
     // Prepare: the same incident reported every minute for five hours.
     const incident = failure(0);
     const arrivals = Array.from({ length: 300 }, (_, n) => ({
       second: n * 60,
-      alert: { ...incident, occurredAt: at(n * 60).toISOString() },
+      alert: { ...incident, dedupKey: `${incident.incidentId}#${n}`, occurredAt: at(n * 60).toISOString() },
       receiptId: `message-${n}`,
     }));
 

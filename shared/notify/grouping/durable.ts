@@ -46,8 +46,8 @@ async function updateGroup<R extends { group?: AlertGroup }>(
 
 /**
  * Counts alerts of one group into the state table with one conditional write, however many the batch holds. Safe
- * under concurrency (conditional writes) and retries (receipts are remembered). Returns how many were new, and when a
- * flush must be asked for, if it must.
+ * under concurrency (conditional writes) and retries (counted alerts are remembered). Returns how many alerts were new
+ * and the occurrences they stand for, and when a flush must be asked for, if it must.
  */
 export async function recordGroupedAlerts(
   store: StateStore,
@@ -55,20 +55,23 @@ export async function recordGroupedAlerts(
   received: ReceivedAlert[],
   now: () => Date,
   options: GroupingOptions,
-): Promise<{ counted: number; flushAt?: Date }> {
+): Promise<{ counted: number; occurrences: number; flushAt?: Date }> {
   const outcome = await updateGroup(store, groupStateKey(groupKey), options, (current) => {
     let group = current;
     let counted = 0;
+    let occurrences = 0;
     let flushAt: Date | undefined;
     for (const one of received) {
       const step = recordAlert(group, one, now(), options);
       group = step.group;
       counted += step.counted ? 1 : 0;
+      occurrences += step.occurrences;
       flushAt = step.flushAt ?? flushAt;
     }
-    return { group, counted, flushAt };
+    return { group, counted, occurrences, flushAt };
   });
-  return { counted: outcome.counted, ...(outcome.flushAt ? { flushAt: outcome.flushAt } : {}) };
+  const { counted, occurrences, flushAt } = outcome;
+  return { counted, occurrences, ...(flushAt ? { flushAt } : {}) };
 }
 
 /** What a flush depends on: the store, the clock, and how a group message is sent (idempotent by its dedup key). */

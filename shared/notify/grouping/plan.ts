@@ -1,12 +1,16 @@
+import { createHash } from 'node:crypto';
 import type { GroupingOptions } from '../../config/notifications.js';
-import type { Alert, AlertSeverity } from '../alert.js';
+import { type Alert, type AlertSeverity, alertDeliveryKey } from '../alert.js';
 import { groupMessage } from './summary.js';
 import type { AlertGroup, PendingAlerts, ReceivedAlert } from './types.js';
 
-/** How long a record's receipt is remembered: longer than SQS can redeliver it (5 receives × 90 s visibility). */
-const RECEIPT_MEMORY_MS = 15 * 60_000;
+/**
+ * How long a counted delivery is remembered: as long as the notifier remembers a publication, far longer than SQS
+ * redelivers a record (5 receives × 90 s) or the outbox de-duplicates a re-sent alert (5 min).
+ */
+const DELIVERY_MEMORY_MS = 60 * 60_000;
 /** Bounds on what a group remembers, so that its item stays far below DynamoDB's 400 KB in any storm. */
-const MAX_RECEIPTS = 2_000;
+const MAX_DELIVERIES = 2_000;
 const MAX_INCIDENTS = 1_000;
 
 const severityRank: Record<AlertSeverity, number> = { critical: 3, warning: 2, info: 1 };
@@ -18,11 +22,28 @@ export function groupKeyOf(alert: Alert): string {
   return `${alert.cluster}/${alert.service}/${alert.kind}`;
 }
 
+/** The short key a group remembers a counted alert by: its delivery key, hashed to a fixed size. */
+export function countedKeyOf(alert: Alert): string {
+  return createHash('sha256').update(alertDeliveryKey(alert)).digest('base64url').slice(0, 16);
+}
+
+/** What one alert adds to its group: its count of occurrences and when they happened, never later than now. */
+function occurrencesOf(alert: Alert, now: Date): Occurrences {
+  const clamp = (iso: string | undefined) => (iso && ms(iso) <= now.getTime() ? iso : now.toISOString());
+  const { occurrences } = alert;
+  if (!occurrences) return { count: 1, firstAt: clamp(alert.occurredAt), lastAt: clamp(alert.occurredAt) };
+  return { count: occurrences.count, firstAt: clamp(occurrences.firstAt), lastAt: clamp(occurrences.lastAt) };
+}
+
+type Occurrences = NonNullable<Alert['occurrences']>;
+
 /** What recording one alert decided. */
 export interface RecordOutcome {
   group: AlertGroup;
-  /** False when the record had been counted before (a redelivery): the group is unchanged. */
+  /** False when the alert had been counted before (a redelivered record, a re-sent alert): the group is unchanged. */
   counted: boolean;
+  /** The occurrences the alert added (0 when it was counted before). */
+  occurrences: number;
   /** When a flush must be asked for; undefined when none waits or one was already asked for this due time. */
   flushAt?: Date;
 }
@@ -63,30 +84,38 @@ export function isOver(group: AlertGroup, now: Date, options: GroupingOptions): 
   );
 }
 
-function addToPending(pending: PendingAlerts | undefined, alert: Alert, at: string, isNew: boolean): PendingAlerts {
+function addToPending(
+  pending: PendingAlerts | undefined,
+  alert: Alert,
+  occurred: Occurrences,
+  isNew: boolean,
+): PendingAlerts {
+  const { count, firstAt, lastAt } = occurred;
   if (!pending) {
     return {
-      count: 1,
+      count,
       newIncidents: isNew ? 1 : 0,
-      firstAt: at,
-      lastAt: at,
-      bySeverity: { critical: 0, warning: 0, info: 0, [alert.severity]: 1 },
+      firstAt,
+      lastAt,
+      bySeverity: { critical: 0, warning: 0, info: 0, [alert.severity]: count },
       worst: alert,
     };
   }
   return {
-    count: pending.count + 1,
+    count: pending.count + count,
     newIncidents: pending.newIncidents + (isNew ? 1 : 0),
-    firstAt: ms(at) < ms(pending.firstAt) ? at : pending.firstAt,
-    lastAt: ms(at) > ms(pending.lastAt) ? at : pending.lastAt,
-    bySeverity: { ...pending.bySeverity, [alert.severity]: pending.bySeverity[alert.severity] + 1 },
+    firstAt: ms(firstAt) < ms(pending.firstAt) ? firstAt : pending.firstAt,
+    lastAt: ms(lastAt) > ms(pending.lastAt) ? lastAt : pending.lastAt,
+    bySeverity: { ...pending.bySeverity, [alert.severity]: pending.bySeverity[alert.severity] + count },
     worst: severityRank[alert.severity] > severityRank[pending.worst.severity] ? alert : pending.worst,
   };
 }
 
 /**
- * Counts one alert into its group (opening the group if there is none, or the last one is over). Pure. A record seen
- * before changes nothing but still asks for the flush its group waits for, in case the first attempt never asked.
+ * Counts one alert into its group (opening the group if there is none, or the last one is over): as many occurrences
+ * as it stands for. Pure. An alert counted before (by its delivery key: the same record again, or the same alert
+ * queued again) changes nothing but still asks for the flush its group waits for, in case the first attempt never
+ * asked.
  */
 export function recordAlert(
   current: AlertGroup | undefined,
@@ -94,11 +123,18 @@ export function recordAlert(
   now: Date,
   options: GroupingOptions,
 ): RecordOutcome {
-  const { alert, receiptId } = received;
+  const { alert } = received;
   const at = now.toISOString();
-  if (current && current.counted[receiptId] !== undefined) {
-    return { group: current, counted: false, ...(current.pending ? { flushAt: new Date(current.dueAt) } : {}) };
+  const countedKey = countedKeyOf(alert);
+  if (current && current.counted[countedKey] !== undefined) {
+    return {
+      group: current,
+      counted: false,
+      occurrences: 0,
+      ...(current.pending ? { flushAt: new Date(current.dueAt) } : {}),
+    };
   }
+  const occurred = occurrencesOf(alert, now);
   const base = current && !isOver(current, now, options) ? current : openGroup(alert, at, options);
   const isNew = base.incidents[alert.incidentId] === undefined;
   const wasWaiting = base.pending !== undefined;
@@ -112,23 +148,23 @@ export function recordAlert(
   const group: AlertGroup = {
     ...base,
     lastAlertAt: ms(at) > ms(base.lastAlertAt) ? at : base.lastAlertAt,
-    total: base.total + 1,
-    pending: addToPending(
-      base.pending,
-      alert,
-      alert.occurredAt && ms(alert.occurredAt) <= now.getTime() ? alert.occurredAt : at,
-      isNew,
-    ),
+    total: base.total + occurred.count,
+    pending: addToPending(base.pending, alert, occurred, isNew),
     dueAt,
-    counted: prune({ ...base.counted, [receiptId]: now.getTime() }, now.getTime() - RECEIPT_MEMORY_MS, MAX_RECEIPTS),
+    counted: prune(
+      { ...base.counted, [countedKey]: now.getTime() },
+      now.getTime() - DELIVERY_MEMORY_MS,
+      MAX_DELIVERIES,
+    ),
     incidents: prune(
       { ...base.incidents, [alert.incidentId]: now.getTime() },
       now.getTime() - seconds(options.repeatIntervalSeconds),
       MAX_INCIDENTS,
     ),
   };
-  if (group.flushRequestedFor === group.dueAt) return { group, counted: true };
-  return { group: { ...group, flushRequestedFor: group.dueAt }, counted: true, flushAt: new Date(group.dueAt) };
+  const counted = { counted: true, occurrences: occurred.count };
+  if (group.flushRequestedFor === group.dueAt) return { group, ...counted };
+  return { group: { ...group, flushRequestedFor: group.dueAt }, ...counted, flushAt: new Date(group.dueAt) };
 }
 
 /** What a flush decided. */

@@ -59,6 +59,7 @@ export function outboxRouter(deps: RouteDeps) {
       await requestFlush(wiring.sqs, wiring.flushQueueUrl, request, now());
     }
     logger.info(`${outcome.counted} of ${received.length} alert(s) counted into group ${groupKey}`, {
+      occurrences: outcome.occurrences,
       flushAt: outcome.flushAt?.toISOString(),
     });
   }

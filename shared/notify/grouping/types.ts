@@ -2,7 +2,7 @@ import type { Alert, AlertSeverity } from '../alert.js';
 
 /** Alerts counted into a group and not yet in a message. */
 export interface PendingAlerts {
-  /** Alerts counted (each alert counts its occurrences). */
+  /** Occurrences counted: each alert counts as many as it stands for (see `Alert.occurrences`), 1 by default. */
   count: number;
   /** Of them, alerts of incidents not told before: only they make a message due before the repeat interval. */
   newIncidents: number;
@@ -26,9 +26,9 @@ export interface AlertGroup {
   threadId: string;
   openedAt: string;
   lastAlertAt: string;
-  /** Alerts counted since the group opened. */
+  /** Occurrences counted since the group opened. */
   total: number;
-  /** Alerts counted but left out of any message: repeats within the repeat interval. */
+  /** Occurrences counted but left out of any message: repeats within the repeat interval. */
   repeatsNotSent: number;
   pending?: PendingAlerts;
   /** Messages sent so far in this episode; numbers each message. */
@@ -38,7 +38,10 @@ export interface AlertGroup {
   dueAt: string;
   /** The due time a flush has been asked for: one request per due time, however many alerts wait for it. */
   flushRequestedFor?: string;
-  /** Receipts of the alerts already counted, by receipt id → epoch ms: a redelivered record is not counted twice. */
+  /**
+   * Alerts already counted, by the hash of their delivery key → epoch ms: a redelivered record, or the same alert
+   * queued again, does not add its occurrences twice.
+   */
   counted: Record<string, number>;
   /** Incidents already in a message or waiting, by incident id → epoch ms. */
   incidents: Record<string, number>;
@@ -49,6 +52,6 @@ export interface AlertGroup {
 /** One alert as the notifier receives it: the alert and the id of the record that carried it. */
 export interface ReceivedAlert {
   alert: Alert;
-  /** Stable across redeliveries of the same record (the SQS message id). */
+  /** The SQS message id of the record: which record's delivery waits on the group's write. */
   receiptId: string;
 }
