@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../validation/runtime-schema.js';
 import { AlarmStateChangeEventSchema } from './alarm-state-change.js';
 import { ScheduledEventSchema } from './scheduled.js';
 

@@ -1,4 +1,6 @@
-import * as z from 'zod';
+import * as z from '../validation/runtime-schema.js';
+
+const arn = () => z.string().check(z.startsWith('arn:'));
 
 /** The stages ECS invokes a Lambda lifecycle hook at (API reference, DeploymentLifecycleHook.lifecycleStages). */
 export const LifecycleStageSchema = z.enum([
@@ -14,7 +16,7 @@ export const LifecycleStageSchema = z.enum([
 export type LifecycleStage = z.infer<typeof LifecycleStageSchema>;
 
 /** Service revision ARN → percent of the traffic; empty at the stages that shift nothing. */
-const TrafficWeightsSchema = z.record(z.string().startsWith('arn:'), z.number().min(0).max(100));
+const TrafficWeightsSchema = z.record(arn(), z.number().check(z.gte(0), z.lte(100)));
 
 /**
  * What ECS sends the hook (Developer Guide, "Lambda hooks for Amazon ECS service deployments", "Lifecycle payloads"):
@@ -22,16 +24,16 @@ const TrafficWeightsSchema = z.record(z.string().startsWith('arn:'), z.number().
  * what the last IN_PROGRESS answer of this hook returned.
  */
 export const LifecycleHookEventSchema = z.looseObject({
-  executionId: z.string().min(1),
+  executionId: z.string().check(z.minLength(1)),
   lifecycleStage: LifecycleStageSchema,
-  resourceArn: z.string().startsWith('arn:'),
+  resourceArn: arn(),
   executionDetails: z.looseObject({
-    serviceArn: z.string().startsWith('arn:'),
-    targetServiceRevisionArn: z.string().startsWith('arn:'),
-    testTrafficWeights: TrafficWeightsSchema.default({}),
-    productionTrafficWeights: TrafficWeightsSchema.default({}),
+    serviceArn: arn(),
+    targetServiceRevisionArn: arn(),
+    testTrafficWeights: z._default(TrafficWeightsSchema, {}),
+    productionTrafficWeights: z._default(TrafficWeightsSchema, {}),
   }),
-  hookDetails: z.record(z.string(), z.unknown()).optional(),
+  hookDetails: z.optional(z.record(z.string(), z.unknown())),
 });
 export type LifecycleHookEvent = z.infer<typeof LifecycleHookEventSchema>;
 

@@ -1,8 +1,8 @@
-import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
-import * as z from 'zod';
+import * as z from '../validation/runtime-schema.js';
+import { EventBridgeEnvelopeSchema } from './eventbridge.js';
 
 /** An EventBridge Scheduler / scheduled rule event: its `time` is the run's reference time. */
-export const ScheduledEventSchema = EventBridgeSchema.extend({
+export const ScheduledEventSchema = z.extend(EventBridgeEnvelopeSchema, {
   source: z.literal('aws.events'),
   'detail-type': z.literal('Scheduled Event'),
 });

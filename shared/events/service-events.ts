@@ -1,8 +1,11 @@
-import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
-import * as z from 'zod';
+import * as z from '../validation/runtime-schema.js';
+import { EventBridgeEnvelopeSchema } from './eventbridge.js';
+
+const optionalString = z.optional(z.string());
+const nonEmpty = () => z.string().check(z.minLength(1));
 
 /** INFO, WARN or ERROR today; kept open so that a new type AWS adds reaches the classifier instead of the DLQ. */
-const EventType = z.string().min(1);
+const EventType = nonEmpty();
 
 /**
  * The `detail` of an `ECS Service Action` event. The service is not here but in the event's `resources`;
@@ -10,35 +13,35 @@ const EventType = z.string().min(1);
  */
 export const ServiceActionDetailSchema = z.looseObject({
   eventType: EventType,
-  eventName: z.string().min(1),
-  clusterArn: z.string().startsWith('arn:').optional(),
-  createdAt: z.iso.datetime({ offset: true }).optional(),
-  reason: z.string().optional(),
-  capacityProviderArns: z.array(z.string()).optional(),
-  desiredCount: z.number().int().nonnegative().optional(),
-  taskArns: z.array(z.string()).optional(),
+  eventName: nonEmpty(),
+  clusterArn: z.optional(z.string().check(z.startsWith('arn:'))),
+  createdAt: z.optional(z.iso.datetime({ offset: true })),
+  reason: optionalString,
+  capacityProviderArns: z.optional(z.array(z.string())),
+  desiredCount: z.optional(z.int().check(z.nonnegative())),
+  taskArns: z.optional(z.array(z.string())),
 });
 
 /** The `detail` of an `ECS Deployment State Change` event: no cluster ARN, the service is in `resources`. */
 export const DeploymentStateChangeDetailSchema = z.looseObject({
   eventType: EventType,
-  eventName: z.string().min(1),
-  deploymentId: z.string().min(1),
-  updatedAt: z.iso.datetime({ offset: true }).optional(),
-  reason: z.string().optional(),
+  eventName: nonEmpty(),
+  deploymentId: nonEmpty(),
+  updatedAt: z.optional(z.iso.datetime({ offset: true })),
+  reason: optionalString,
 });
 
-const ServiceEventBase = EventBridgeSchema.extend({
+const ServiceEventBase = z.extend(EventBridgeEnvelopeSchema, {
   source: z.literal('aws.ecs'),
-  resources: z.array(z.string()).min(1),
+  resources: z.array(z.string()).check(z.minLength(1)),
 });
 
-export const ServiceActionEventSchema = ServiceEventBase.extend({
+export const ServiceActionEventSchema = z.extend(ServiceEventBase, {
   'detail-type': z.literal('ECS Service Action'),
   detail: ServiceActionDetailSchema,
 });
 
-export const DeploymentStateChangeEventSchema = ServiceEventBase.extend({
+export const DeploymentStateChangeEventSchema = z.extend(ServiceEventBase, {
   'detail-type': z.literal('ECS Deployment State Change'),
   detail: DeploymentStateChangeDetailSchema,
 });

@@ -1,50 +1,53 @@
-import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
-import * as z from 'zod';
+import * as z from '../validation/runtime-schema.js';
+import { EventBridgeEnvelopeSchema } from './eventbridge.js';
+
+const optionalString = z.optional(z.string());
+const optionalInt = z.optional(z.int());
 
 const NetworkBinding = z.looseObject({
-  bindIP: z.string().optional(),
-  containerPort: z.number().int().optional(),
-  hostPort: z.number().int().optional(),
-  protocol: z.string().optional(),
+  bindIP: optionalString,
+  containerPort: optionalInt,
+  hostPort: optionalInt,
+  protocol: optionalString,
 });
 
 const Container = z.looseObject({
   name: z.string(),
-  lastStatus: z.string().optional(),
-  exitCode: z.number().int().optional(),
-  reason: z.string().optional(),
-  networkBindings: z.array(NetworkBinding).optional(),
-  networkInterfaces: z.array(z.looseObject({ privateIpv4Address: z.string().optional() })).optional(),
+  lastStatus: optionalString,
+  exitCode: optionalInt,
+  reason: optionalString,
+  networkBindings: z.optional(z.array(NetworkBinding)),
+  networkInterfaces: z.optional(z.array(z.looseObject({ privateIpv4Address: optionalString }))),
 });
 
 const Attachment = z.looseObject({
   // EventBridge says "eni", DescribeTasks says "ElasticNetworkInterface".
   type: z.string(),
-  status: z.string().optional(),
-  details: z.array(z.looseObject({ name: z.string(), value: z.string().optional() })).default([]),
+  status: optionalString,
+  details: z._default(z.array(z.looseObject({ name: z.string(), value: optionalString })), []),
 });
 
 /** The `detail` of an `ECS Task State Change` event: the DescribeTasks Task object, fields we use checked. */
 export const TaskStateChangeDetailSchema = z.looseObject({
-  taskArn: z.string().startsWith('arn:'),
-  clusterArn: z.string().startsWith('arn:'),
-  taskDefinitionArn: z.string().optional(),
+  taskArn: z.string().check(z.startsWith('arn:')),
+  clusterArn: z.string().check(z.startsWith('arn:')),
+  taskDefinitionArn: optionalString,
   lastStatus: z.string(),
   desiredStatus: z.string(),
-  version: z.number().int().nonnegative(),
-  group: z.string().optional(),
-  startedBy: z.string().optional(),
-  launchType: z.string().optional(),
-  containerInstanceArn: z.string().optional(),
-  availabilityZone: z.string().optional(),
-  stopCode: z.string().optional(),
-  stoppedReason: z.string().optional(),
-  startedAt: z.string().optional(),
-  stoppingAt: z.string().optional(),
-  stoppedAt: z.string().optional(),
-  updatedAt: z.string().optional(),
-  containers: z.array(Container).default([]),
-  attachments: z.array(Attachment).default([]),
+  version: z.int().check(z.nonnegative()),
+  group: optionalString,
+  startedBy: optionalString,
+  launchType: optionalString,
+  containerInstanceArn: optionalString,
+  availabilityZone: optionalString,
+  stopCode: optionalString,
+  stoppedReason: optionalString,
+  startedAt: optionalString,
+  stoppingAt: optionalString,
+  stoppedAt: optionalString,
+  updatedAt: optionalString,
+  containers: z._default(z.array(Container), []),
+  attachments: z._default(z.array(Attachment), []),
 });
 
 /** A missing `detail.taskArn` (seen in published samples) is taken from the event's `resources`, which names the task. */
@@ -55,9 +58,9 @@ function taskArnFromResources(value: unknown): unknown {
   return taskArn ? { ...event, detail: { ...event.detail, taskArn } } : value;
 }
 
-export const TaskStateChangeEventSchema = z.preprocess(
-  taskArnFromResources,
-  EventBridgeSchema.extend({
+export const TaskStateChangeEventSchema = z.pipe(
+  z.transform(taskArnFromResources),
+  z.extend(EventBridgeEnvelopeSchema, {
     source: z.literal('aws.ecs'),
     'detail-type': z.literal('ECS Task State Change'),
     detail: TaskStateChangeDetailSchema,

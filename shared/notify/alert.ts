@@ -1,22 +1,24 @@
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
 import { taskIdOf } from '../aws/arn.js';
+import * as z from '../validation/runtime-schema.js';
 
 /** The longest incident id the alert schema (and so the outbox and the chat thread) takes. */
 const MAX_INCIDENT_ID = 128;
 
+const nonEmpty = () => z.string().check(z.minLength(1));
+
 /** An alert as reporting produces it and the notifier delivers it: channel-neutral, validated at both ends. */
 export const AlertSchema = z.object({
   /** Groups one incident: the chat thread and the de-duplication key. */
-  incidentId: z.string().min(1).max(MAX_INCIDENT_ID),
+  incidentId: z.string().check(z.minLength(1), z.maxLength(MAX_INCIDENT_ID)),
   /** What the outbox de-duplicates on when it is not the incident itself (an alarm and its recovery share a thread). */
-  dedupKey: z.string().min(1).optional(),
+  dedupKey: z.optional(nonEmpty()),
   severity: z.enum(['critical', 'warning', 'info']),
   /** `<reaction>/<what>`, e.g. `task-stopped/out-of-memory`: subscribers filter on it. */
-  kind: z.string().min(1),
-  title: z.string().min(1),
+  kind: nonEmpty(),
+  title: nonEmpty(),
   /** Markdown. */
-  description: z.string().min(1),
+  description: nonEmpty(),
   nextSteps: z.array(z.string()),
   keywords: z.array(z.string()),
   cluster: z.string(),
@@ -28,18 +30,18 @@ export const AlertSchema = z.object({
   dryRun: z.boolean(),
   occurredAt: z.iso.datetime({ offset: true }),
   /** Figures a person scans first (counts, first and last time), shown as fields beside the standard facts. */
-  facts: z.array(z.object({ label: z.string().min(1), value: z.string() })).optional(),
+  facts: z.optional(z.array(z.object({ label: nonEmpty(), value: z.string() }))),
   /**
    * What one alert stands for when it reports several occurrences at once (the task stops of a batch): how many, and
    * when the first and the last happened. Absent: one occurrence, at `occurredAt`. Grouping sums the counts.
    */
-  occurrences: z
-    .object({
-      count: z.number().int().min(1),
+  occurrences: z.optional(
+    z.object({
+      count: z.int().check(z.minimum(1)),
       firstAt: z.iso.datetime({ offset: true }),
       lastAt: z.iso.datetime({ offset: true }),
-    })
-    .optional(),
+    }),
+  ),
 });
 
 export type Alert = z.output<typeof AlertSchema>;

@@ -1,36 +1,34 @@
-import * as z from 'zod';
+import * as z from '../validation/runtime-schema.js';
 import type { Alert } from './alert.js';
+
+const optionalString = z.optional(z.string());
+const optionalStrings = z.optional(z.array(z.string()));
 
 /**
  * The Amazon Q Developer in chat applications (formerly AWS Chatbot) custom notification schema.
  * A message that does not match is dropped without a word, so every message is checked against this before it is sent.
  */
-export const ChatbotNotificationSchema = z
-  .object({
-    version: z.literal('1.0'),
-    source: z.literal('custom'),
-    id: z.string().optional(),
-    content: z
-      .object({
-        textType: z.literal('client-markdown').optional(),
-        title: z.string().optional(),
-        description: z.string().min(1),
-        nextSteps: z.array(z.string()).optional(),
-        keywords: z.array(z.string()).optional(),
-      })
-      .strict(),
-    metadata: z
-      .object({
-        threadId: z.string().optional(),
-        summary: z.string().optional(),
-        eventType: z.string().optional(),
-        relatedResources: z.array(z.string()).optional(),
-        additionalContext: z.record(z.string(), z.string()).optional(),
-      })
-      .strict()
-      .optional(),
-  })
-  .strict();
+export const ChatbotNotificationSchema = z.strictObject({
+  version: z.literal('1.0'),
+  source: z.literal('custom'),
+  id: optionalString,
+  content: z.strictObject({
+    textType: z.optional(z.literal('client-markdown')),
+    title: optionalString,
+    description: z.string().check(z.minLength(1)),
+    nextSteps: optionalStrings,
+    keywords: optionalStrings,
+  }),
+  metadata: z.optional(
+    z.strictObject({
+      threadId: optionalString,
+      summary: optionalString,
+      eventType: optionalString,
+      relatedResources: optionalStrings,
+      additionalContext: z.optional(z.record(z.string(), z.string())),
+    }),
+  ),
+});
 
 export type ChatbotNotification = z.output<typeof ChatbotNotificationSchema>;
 

@@ -1,10 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { SnsRecordSchema } from '@aws-lambda-powertools/parser/schemas/sns';
-import type { z } from 'zod';
+import type { SnsRecord } from '../events/sns.js';
 import { renderTopicMessage } from './render.js';
 import { postToWebhook, SlackWebhookError, webhookHost } from './webhook.js';
-
-type SnsRecord = z.output<typeof SnsRecordSchema>;
 
 /** What delivering to Slack depends on. */
 export interface SlackDeliveryDeps {

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../validation/runtime-schema.js';
 import {
   contextBlocks,
   factBlocks,
@@ -10,23 +10,25 @@ import {
 } from './message.js';
 import { escapeMrkdwn } from './mrkdwn.js';
 
+const optionalString = z.optional(z.string());
+
 /** The JSON CloudWatch publishes to SNS when an alarm changes state (the stack's own alarms use the alert topic). */
 export const AlarmNotificationSchema = z.looseObject({
-  AlarmName: z.string().min(1),
-  AlarmDescription: z.string().nullish(),
-  AWSAccountId: z.string().optional(),
+  AlarmName: z.string().check(z.minLength(1)),
+  AlarmDescription: z.nullish(z.string()),
+  AWSAccountId: optionalString,
   NewStateValue: z.enum(['ALARM', 'OK', 'INSUFFICIENT_DATA']),
-  OldStateValue: z.string().optional(),
-  NewStateReason: z.string().optional(),
-  StateChangeTime: z.string().optional(),
-  AlarmArn: z.string().optional(),
-  Trigger: z
-    .looseObject({
-      MetricName: z.string().nullish(),
-      Namespace: z.string().nullish(),
-      Dimensions: z.array(z.looseObject({ name: z.string(), value: z.string() })).nullish(),
-    })
-    .optional(),
+  OldStateValue: optionalString,
+  NewStateReason: optionalString,
+  StateChangeTime: optionalString,
+  AlarmArn: optionalString,
+  Trigger: z.optional(
+    z.looseObject({
+      MetricName: z.nullish(z.string()),
+      Namespace: z.nullish(z.string()),
+      Dimensions: z.nullish(z.array(z.looseObject({ name: z.string(), value: z.string() }))),
+    }),
+  ),
 });
 
 export type AlarmNotification = z.output<typeof AlarmNotificationSchema>;

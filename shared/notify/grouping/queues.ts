@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import * as z from 'zod';
+import * as z from '../../validation/runtime-schema.js';
 import type { Alert } from '../alert.js';
 
 /** The outbox message attribute that marks a group's own message: the notifier publishes it as it is. */
@@ -10,7 +10,10 @@ export const GROUP_MESSAGE_ATTRIBUTE = 'ecs-autopilot-group-message';
 const MAX_DELAY_SECONDS = 900;
 
 /** A request to flush one group, due at `flushAt`. */
-export const FlushRequestSchema = z.object({ groupKey: z.string().min(1), flushAt: z.iso.datetime({ offset: true }) });
+export const FlushRequestSchema = z.object({
+  groupKey: z.string().check(z.minLength(1)),
+  flushAt: z.iso.datetime({ offset: true }),
+});
 export type FlushRequest = z.output<typeof FlushRequestSchema>;
 
 /** Asks for a flush of the group when it is due, by a message the queue holds back until then (at most 15 min). */
