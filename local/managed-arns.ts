@@ -14,7 +14,10 @@ const arn = (resource: string): SubArn => ({
  * from the config the functions ship with (deploy/managed-arns.cjs), so the grants follow the config.
  */
 export function managedArns(configFile = shippedConfigFile) {
-  const clusters = loadConfigFile(configFile).clusters.map((c) => c.name);
+  // Clusters of other accounts and regions are acted on through their member stacks' roles, which hold their grants.
+  const clusters = loadConfigFile(configFile)
+    .clusters.filter((c) => c.account === undefined)
+    .map((c) => c.name);
   return {
     clusters: clusters.map((name) => arn(`cluster/${name}`)),
     services: clusters.map((name) => arn(`service/${name}/*`)),

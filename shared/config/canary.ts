@@ -1,5 +1,6 @@
 import { IANAZone } from 'luxon';
 import * as z from 'zod';
+import { LocationFields } from './accounts.js';
 import { CanaryJudgeSchema } from './canary-judge.js';
 
 const arn = (service: string, resource: string) =>
@@ -57,6 +58,7 @@ export const CanarySchema = z
       .string()
       .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$/, 'an ECS cluster name (not an ARN)')
       .describe('ECS cluster of both services.'),
+    ...LocationFields,
     listenerArn: arn('elasticloadbalancing', 'listener')
       .optional()
       .describe("The listener whose default action is the canary's forward action (or give ruleArn)."),

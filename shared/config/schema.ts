@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { integerInRange, linearRegexSchema, nearest, strictObject, unknownKeysMessage } from '../validation/strict.js';
+import { AccountsSchema, LocationFields, locationProblems } from './accounts.js';
 import { CanariesSchema } from './canary.js';
 import { CrashLoopSchema, crashLoopDefaults, NotificationsSchema } from './notifications.js';
 
@@ -146,6 +147,7 @@ export const ClusterSchema = strictObject({
     .min(1)
     .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$/, 'an ECS cluster name (not an ARN)')
     .describe('ECS cluster name.'),
+  ...LocationFields,
   services: z.array(ServiceSchema).min(1).describe('Services of this cluster under management.'),
 });
 
@@ -185,19 +187,27 @@ export const AutopilotConfigSchema = strictObject({
   }).default({ orphanGraceSeconds: 600 }),
   notifications: NotificationsSchema,
   crashLoop: CrashLoopSchema.default(crashLoopDefaults),
+  accounts: AccountsSchema,
   clusters: z.array(ClusterSchema).min(1).describe('Clusters and services under management.'),
   canaries: CanariesSchema,
 }).superRefine((config, ctx) => {
+  const located = [
+    ...config.clusters.map((c, i) => ({ ...c, path: ['clusters', i], what: `cluster "${c.name}"` })),
+    ...config.canaries.map((c, i) => ({ ...c, path: ['canaries', i], what: `canary "${c.name}"` })),
+  ];
+  for (const problem of locationProblems(config.accounts, located)) ctx.addIssue({ code: 'custom', ...problem });
   const clusterAt = new Map<string, number>();
   config.clusters.forEach((cluster, ci) => {
-    const first = clusterAt.get(cluster.name);
+    // One name may be used in several accounts and regions: a cluster is its name where it lives.
+    const key = `${cluster.account ?? ''}/${cluster.region ?? ''}/${cluster.name}`;
+    const first = clusterAt.get(key);
     if (first !== undefined) {
       ctx.addIssue({
         code: 'custom',
         path: ['clusters', ci, 'name'],
         message: `cluster "${cluster.name}" is listed twice (first at clusters[${first}]): merge its services into one entry`,
       });
-    } else clusterAt.set(cluster.name, ci);
+    } else clusterAt.set(key, ci);
     const seen = new Set<string>();
     cluster.services.forEach((service, si) => {
       if (seen.has(service.name)) {

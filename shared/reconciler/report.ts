@@ -61,8 +61,9 @@ export function reconcileAlert(input: {
   const only = touched.length === 1 ? touched[0] : undefined;
   return buildAlert({
     event,
-    incidentId: `ecs-autopilot-reconciler/${event.region}/${day}`,
-    dedupKey: `ecs-autopilot-reconciler/${event.id}`,
+    // One thread a day per account and region; one sweep's alerts of several places are each delivered.
+    incidentId: `ecs-autopilot-reconciler/${event.account}/${event.region}/${day}`,
+    dedupKey: `ecs-autopilot-reconciler/${event.id}/${event.account}/${event.region}`,
     severity: troubled(audit) ? 'critical' : 'warning',
     kind: 'reconciler/drift',
     headline: `reconciler: ${parts.join(', ')}`,

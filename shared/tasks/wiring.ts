@@ -2,8 +2,9 @@ import { getNumberFromEnv } from '@aws-lambda-powertools/commons/utils/env';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSRecord } from 'aws-lambda';
 import { documentClient } from '../aws/dynamodb.js';
-import { ecsClient } from '../aws/ecs.js';
-import { elbv2Client } from '../aws/elbv2.js';
+import { ecsClient, ecsRecipe } from '../aws/ecs.js';
+import { elbv2Client, elbv2Recipe } from '../aws/elbv2.js';
+import { PlaceClients } from '../aws/place-clients.js';
 import { sqsClient } from '../aws/sqs.js';
 import { homeOf, loadFunctionConfig, outboxUrlFromEnv, stateStoreFromEnv } from '../lambda/runtime.js';
 import { createObservationCache } from '../services/observation-cache.js';
@@ -36,10 +37,14 @@ export function taskStopReactionFromEnv(
     sweepLedger: store,
     countStops: stopCounterFromEnv(documentClient, config.crashLoop),
   };
+  // Events of other configured accounts and regions are acted on through their member roles.
+  const places = new PlaceClients({ ecs: ecsClient, elbv2: elbv2Client }, { ecs: ecsRecipe, elbv2: elbv2Recipe });
+  const clientsAt = places.at.bind(places);
   return (records, invocation) =>
     reactToQueuedTaskStops(records, {
       ...deps,
       targetGroupLeases: store && { store, owner: invocation.awsRequestId },
       home: homeOf(invocation),
+      clientsAt,
     });
 }
