@@ -6,6 +6,7 @@ import type { AlarmReaction } from '#shared/alarms/react.js';
 import { alarmReactionFromEnv } from '#shared/alarms/wiring.js';
 import { type AlarmStateChangeEvent, AlarmStateChangeEventSchema } from '#shared/events/alarm-state-change.js';
 import { requireParsed } from '#shared/events/errors.js';
+import { failedActionsThrown } from '#shared/executor/errors.js';
 import { auditMetrics } from '#shared/executor/metrics.js';
 import { awsCallDeadline } from '#shared/lambda/deadline.js';
 import { logAwsCallsAndFailures } from '#shared/lambda/runtime.js';
@@ -14,7 +15,10 @@ import { metrics } from '#shared/logging/metrics.js';
 
 const react = alarmReactionFromEnv(logger);
 
-/** Reacts to one CloudWatch alarm state change; a thrown error is retried by Lambda and then lands in the DLQ. */
+/**
+ * Reacts to one CloudWatch alarm state change. A failed action, once reported, fails the invocation too: Lambda
+ * retries it (the episode's records make the retry redo only what did not land, its alert deduplicated), then the DLQ.
+ */
 export const handler = middy<ParsedResult<unknown, AlarmStateChangeEvent>, AlarmReaction>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(awsCallDeadline())
@@ -24,5 +28,5 @@ export const handler = middy<ParsedResult<unknown, AlarmStateChangeEvent>, Alarm
   .handler(async (parsed, context) => {
     const event = requireParsed(parsed, 'CloudWatch Alarm State Change');
     logger.appendKeys({ eventId: event.id, alarmName: event.detail.alarmName, state: event.detail.state.value });
-    return react(event, context);
+    return failedActionsThrown(await react(event, context));
   });

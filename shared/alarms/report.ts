@@ -56,7 +56,14 @@ export function alarmAlert(report: AlarmReport): Alert {
     nextSteps: recovered
       ? []
       : failed
-        ? ['The automation could not finish: read the reasons above and the function logs for the audit record.']
+        ? [
+            'The automation could not finish: read the reasons above and the function logs for the audit record.',
+            ...(audit.some((r) => r.outcome === 'failed')
+              ? [
+                  'Lambda retries this alarm twice and redoes only what did not land (this alert is not sent again); if every retry fails, the event goes to the events DLQ, which pages the operations topic.',
+                ]
+              : []),
+          ]
         : reaction === 'notify-only'
           ? ['Open the alarm and the resource it watches; this alarm is configured to notify only.']
           : ['Watch the alarm: it should return to OK. If it does not, the cause is not the targets or the capacity.'],

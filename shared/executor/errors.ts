@@ -1,4 +1,5 @@
 import { AutopilotError } from '../errors.js';
+import { type AuditRecord, auditErrorText } from './audit.js';
 
 /** A reaction handed the executor no client for an action that needs one: a wiring mistake in its function. */
 export class MissingClientError extends AutopilotError {
@@ -30,4 +31,27 @@ export class MissingActionKindError extends AutopilotError {
     super(`the executor was given no "${kind}" action kind: pass it in the executor's kinds`);
     this.name = 'MissingActionKindError';
   }
+}
+
+/**
+ * Actions of a reaction failed after it reported them: the invocation fails, so that Lambda retries the event and, when
+ * every retry fails too, hands it to the on-failure destination. `reaction` is what was done and reported.
+ */
+export class ActionsFailedError<Reaction extends { audit: AuditRecord[] }> extends AutopilotError {
+  readonly reaction: Reaction;
+
+  constructor(reaction: Reaction, options?: { cause?: unknown }) {
+    const failed = reaction.audit.filter((r) => r.outcome === 'failed');
+    const what = failed.map((r) => `${r.description}: ${r.error ? auditErrorText(r.error) : 'failed'}`).join('; ');
+    super(`${failed.length} action(s) failed after the reaction was reported; the event is retried: ${what}`, options);
+    this.name = 'ActionsFailedError';
+    this.reaction = reaction;
+  }
+}
+
+/** The reaction as is when every action it ran ended without failing; else {@link ActionsFailedError}. */
+export function failedActionsThrown<Reaction extends { audit: AuditRecord[] }>(reaction: Reaction): Reaction {
+  const failed = reaction.audit.find((r) => r.outcome === 'failed');
+  if (failed) throw new ActionsFailedError(reaction, { cause: failed.error?.cause });
+  return reaction;
 }

@@ -2,6 +2,7 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { MiddlewareObj } from '@middy/core';
 import { emitMetricPoints, type MetricPoint } from '../logging/metrics.js';
 import type { AuditRecord } from './audit.js';
+import { ActionsFailedError } from './errors.js';
 
 /** What the executor did, as metrics: targets deregistered, scale actions, tasks stopped, refusals by guardrail. Pure. */
 export function auditMetricPoints(audit: readonly AuditRecord[], reaction: string): MetricPoint[] {
@@ -37,11 +38,18 @@ export function auditMetricPoints(audit: readonly AuditRecord[], reaction: strin
  * flush only makes Powertools warn), as Powertools' `logMetrics` would flush them.
  */
 export function auditMetrics(sink: Metrics, reaction: string): MiddlewareObj<unknown, { audit?: AuditRecord[] }> {
-  const auditMetricsAfter = (request: { response: { audit?: AuditRecord[] } | null | undefined }) => {
-    const points = auditMetricPoints(request.response?.audit ?? [], reaction);
+  const publish = (audit: readonly AuditRecord[]) => {
+    const points = auditMetricPoints(audit, reaction);
     if (points.length === 0) return;
     emitMetricPoints(sink, points);
     sink.publishStoredMetrics();
   };
-  return { after: auditMetricsAfter };
+  const auditMetricsAfter = (request: { response: { audit?: AuditRecord[] } | null | undefined }) => {
+    publish(request.response?.audit ?? []);
+  };
+  // An invocation failed by a failed action still did the rest: what was applied is counted.
+  const auditMetricsOnError = (request: { error: unknown }) => {
+    if (request.error instanceof ActionsFailedError) publish(request.error.reaction.audit);
+  };
+  return { after: auditMetricsAfter, onError: auditMetricsOnError };
 }

@@ -1,32 +1,20 @@
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { beforeEach, describe, expect, inject, it } from 'vitest';
 import { alarmStateChangeEvent } from '#local/alarm-events.js';
+import { serverError } from '#local/moto-proxy.js';
 import { loseAnswersAfterWrite } from '#local/moto-proxy-rules.js';
 import { manualTaskTransitions } from '#local/moto-server.js';
-import { provisionWorld, receiveOutbox, targetsOf, type World } from '#local/world.js';
+import { deliverOutbox } from '#local/pipeline.js';
+import { provisionWorld, receiveAlerts, receiveOutbox, targetsOf, type World } from '#local/world.js';
+import type { AlarmReaction } from '#shared/alarms/react.js';
+import { alarmConfig, CPU_HIGH, UNHEALTHY_HOSTS } from '#test/support/alarm-config.js';
 import { coldContainer } from '#test/support/functions.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
 
 const endpoint = inject('motoEndpoint');
 const proxy = await useMotoProxy();
 
-const CONFIG = `
-version: 1
-alarms:
-  - alarmName: "-unhealthy-hosts$"
-    reaction: deregister-unhealthy
-    minHealthy: 1
-    maxTargetsPerRun: 1
-  - alarmName: "-cpu-high$"
-    reaction: scale-out
-    step: 2
-    cooldownSeconds: 300
-clusters:
-  - name: prod
-    services:
-      - name: web
-        scaling: { minCount: 1, maxCount: 10 }
-`;
+const CONFIG = alarmConfig([UNHEALTHY_HOSTS, CPU_HIGH]);
 
 describe('Function: alarm-state-change, one alarm episode', () => {
   let world: World;
@@ -45,13 +33,22 @@ describe('Function: alarm-state-change, one alarm episode', () => {
     (await ecs.send(new DescribeServicesCommand({ cluster: 'prod', services: ['web'] }))).services?.[0]?.desiredCount;
   const cpuHigh = (at: string) =>
     alarmStateChangeEvent(world, { alarmName: 'prod-web-cpu-high', subject: { service: 'web' }, at });
+  /** The reaction of an invocation that failed because an action failed, as Lambda would retry it. */
+  const failedReaction = async (invocation: Promise<AlarmReaction>): Promise<AlarmReaction> => {
+    const error = await invocation.then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    expect(error, 'the invocation fails, so that Lambda retries it').toMatchObject({ name: 'ActionsFailedError' });
+    return (error as { reaction: AlarmReaction }).reaction;
+  };
 
   it('scales once when UpdateService lands but its answer is lost, and the alarm is delivered again', async () => {
     // Prepare: every attempt of UpdateService lands in moto and answers 500
     const at = new Date().toISOString();
     loseAnswersAfterWrite(proxy, 'ecs:UpdateService', 8);
     const first = await coldContainer(world, 'alarm-state-change', CONFIG);
-    const lost = await first.react(cpuHigh(at));
+    const lost = await failedReaction(first.react(cpuHigh(at)));
 
     // Act: the same ALARM again, as Lambda's retry or EventBridge's duplicate, on another container
     const second = await coldContainer(world, 'alarm-state-change', CONFIG);
@@ -69,7 +66,7 @@ describe('Function: alarm-state-change, one alarm episode', () => {
     const at = new Date().toISOString();
     proxy.failWith5xx('ecs:UpdateService', 8);
     const first = await coldContainer(world, 'alarm-state-change', CONFIG);
-    await first.react(cpuHigh(at));
+    await failedReaction(first.react(cpuHigh(at)));
     proxy.reset();
 
     // Act
@@ -116,6 +113,39 @@ describe('Function: alarm-state-change, one alarm episode', () => {
     expect(left).toEqual([webTask(1).ip, webTask(2).ip, webTask(3).ip].sort());
     expect(duplicate.audit).toEqual([]);
     expect(duplicate.plan?.notes.join('\n')).toMatch(/this alarm episode already took its 1 target\(s\)/);
+  });
+
+  it('fails the invocation when DeregisterTargets fails through its retries; the retry removes that target once, alerted once', async () => {
+    // Prepare: two unhealthy targets, one per episode; ELB answers 500 to every attempt of the first invocation
+    unhealthy(0);
+    unhealthy(1);
+    const event = alarmStateChangeEvent(world, {
+      alarmName: 'prod-web-unhealthy-hosts',
+      subject: { targetGroupArn: tg },
+    });
+    const refuseDeregistrations = proxy.addRule({
+      name: 'DeregisterTargets 500',
+      match: (call) => call.service === 'elasticloadbalancing' && call.operation === 'DeregisterTargets',
+      respond: (call) => serverError(call, 500),
+    });
+    const first = await coldContainer(world, 'alarm-state-change', CONFIG);
+    const failed = await failedReaction(first.react(structuredClone(event)));
+    await deliverOutbox(world, first.notifier);
+
+    // Act: the fault clears; Lambda's retry of the same event lands on another container
+    refuseDeregistrations();
+    const second = await coldContainer(world, 'alarm-state-change', CONFIG);
+    const retried = await second.react(structuredClone(event));
+    await deliverOutbox(world, second.notifier);
+
+    // Assess
+    const outcomes = (reaction: AlarmReaction) => reaction.audit.map((r) => [r.action.kind, r.outcome]);
+    expect(outcomes(failed)).toEqual([['deregister-targets', 'failed']]);
+    expect(outcomes(retried)).toEqual([['deregister-targets', 'applied']]);
+    const taken = (reaction: AlarmReaction) => reaction.audit[0]?.action;
+    expect(taken(retried)).toMatchObject({ targets: (taken(failed) as { targets: unknown[] }).targets });
+    expect((await targetsOf(world, tg)).length, 'one target per episode, not one per attempt').toBe(3);
+    expect(await receiveAlerts(world), 'one alert for the episode, not one per attempt').toHaveLength(1);
   });
 
   it('does not act on an alarm of another account or region, nor on one dated in the future', async () => {

@@ -9,29 +9,16 @@ import { manualTaskTransitions } from '#local/moto-server.js';
 import { deliverOutbox } from '#local/pipeline.js';
 import { provisionWorld, receiveAlerts, targetsOf, type World } from '#local/world.js';
 import { ChatbotNotificationSchema } from '#shared/notify/chatbot.js';
+import { alarmConfig, CPU_HIGH, UNHEALTHY_HOSTS } from '#test/support/alarm-config.js';
 import { coldContainer } from '#test/support/functions.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
 
 const endpoint = inject('motoEndpoint');
 const proxy = await useMotoProxy();
 
-const CONFIG = `
-version: 1
-alarms:
-  - alarmName: "-unhealthy-hosts$"
-    reaction: deregister-unhealthy
-    minHealthy: 1
-    maxTargetsPerRun: 1
-  - alarmName: "-cpu-high$"
-    reaction: scale-out
-    step: 1
-    cooldownSeconds: 0
-clusters:
-  - name: prod
-    services:
-      - name: web
-        scaling: { minCount: 1, maxCount: 50 }
-`;
+const CONFIG = alarmConfig([UNHEALTHY_HOSTS, { ...CPU_HIGH, step: 1, cooldownSeconds: 0 }], {
+  web: { scaling: { minCount: 1, maxCount: 50 } },
+});
 
 /** The calls the alarm function makes; the harness's own reads and the notifier are left alone. */
 const SERVICES = new Set(['ecs', 'elasticloadbalancing', 'application-autoscaling', 'dynamodb']);

@@ -2,27 +2,20 @@ import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { beforeEach, describe, expect, inject, it } from 'vitest';
 import { alarmStateChangeEvent } from '#local/alarm-events.js';
 import { provisionWorld, receiveOutbox, type World } from '#local/world.js';
+import { alarmConfig } from '#test/support/alarm-config.js';
 import { loadEvent } from '#test/support/fixtures.js';
 import { coldContainer } from '#test/support/functions.js';
 
 const endpoint = inject('motoEndpoint');
 
-const CONFIG = `
-version: 1
-alarms:
-  - alarmName: "-composite$"
-    reaction: deregister-unhealthy
-  - alarmName: "-cpu-anomaly$"
-    reaction: scale-out
-    cooldownSeconds: 0
-  - alarmName: "-cpu-high$"
-    reaction: scale-out
-clusters:
-  - name: prod
-    services:
-      - name: web
-        scaling: { minCount: 1, maxCount: 6 }
-`;
+const CONFIG = alarmConfig(
+  [
+    { alarmName: '-composite$', reaction: 'deregister-unhealthy' },
+    { alarmName: '-cpu-anomaly$', reaction: 'scale-out', cooldownSeconds: 0 },
+    { alarmName: '-cpu-high$', reaction: 'scale-out' },
+  ],
+  { web: { scaling: { minCount: 1, maxCount: 6 } } },
+);
 
 describe('Function: alarm-state-change, before it acts', () => {
   let world: World;

@@ -10,37 +10,22 @@ import { manualTaskTransitions } from '#local/moto-server.js';
 import { deliverOutbox } from '#local/pipeline.js';
 import { provisionWorld, receiveAlerts, targetsOf, type World } from '#local/world.js';
 import { ChatbotNotificationSchema } from '#shared/notify/chatbot.js';
+import { alarmConfig, CPU_HIGH, UNHEALTHY_HOSTS } from '#test/support/alarm-config.js';
 import { coldContainer } from '#test/support/functions.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
 
 const endpoint = inject('motoEndpoint');
 const proxy = await useMotoProxy();
 
-const CONFIG = `
-version: 1
-alarms:
-  - alarmName: "-unhealthy-hosts$"
-    reaction: deregister-unhealthy
-    minHealthy: 1
-    maxTargetsPerRun: 2
-    stopTasks: true
-  - alarmName: "-cpu-high$"
-    reaction: scale-out
-    step: 2
-    cooldownSeconds: 300
-  - alarmName: "-cpu-low$"
-    reaction: scale-in
-    step: 1
-    cooldownSeconds: 300
-  - alarmName: "-notify$"
-    reaction: notify-only
-clusters:
-  - name: prod
-    services:
-      - name: web
-        scaling: { minCount: 2, maxCount: 6 }
-      - name: api
-`;
+const CONFIG = alarmConfig(
+  [
+    { ...UNHEALTHY_HOSTS, maxTargetsPerRun: 2, stopTasks: true },
+    CPU_HIGH,
+    { alarmName: '-cpu-low$', reaction: 'scale-in', step: 1, cooldownSeconds: 300 },
+    { alarmName: '-notify$', reaction: 'notify-only' },
+  ],
+  { web: { scaling: { minCount: 2, maxCount: 6 } }, api: {} },
+);
 
 describe('Function: alarm-state-change', () => {
   let world: World;

@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, inject, it } from 'vitest';
 import { alarmStateChangeEvent } from '#local/alarm-events.js';
 import { manualTaskTransitions } from '#local/moto-server.js';
 import { provisionWorld, type World } from '#local/world.js';
+import { alarmConfig, CPU_HIGH } from '#test/support/alarm-config.js';
 import { coldContainer } from '#test/support/functions.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
 import { lambdaContext } from '../../cli/replay.js';
@@ -10,19 +11,7 @@ import { lambdaContext } from '../../cli/replay.js';
 const endpoint = inject('motoEndpoint');
 const proxy = await useMotoProxy();
 
-const CONFIG = `
-version: 1
-alarms:
-  - alarmName: "-cpu-high$"
-    reaction: scale-out
-    step: 2
-    cooldownSeconds: 300
-clusters:
-  - name: prod
-    services:
-      - name: web
-        scaling: { minCount: 2, maxCount: 6 }
-`;
+const CONFIG = alarmConfig([CPU_HIGH], { web: { scaling: { minCount: 2, maxCount: 6 } } });
 
 /** Longer than the test's own timeout: a call that waits for it never ends within the test. */
 const HANG_MS = 120_000;

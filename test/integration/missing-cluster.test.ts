@@ -5,6 +5,7 @@ import { stampStoppedTasks } from '#local/moto-proxy-rules.js';
 import { manualTaskTransitions } from '#local/moto-server.js';
 import { scheduledEvent } from '#local/scheduled-events.js';
 import { provisionWorld, targetsOf, type World } from '#local/world.js';
+import { alarmConfig } from '#test/support/alarm-config.js';
 import { coldContainer } from '#test/support/functions.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
 
@@ -12,22 +13,14 @@ const endpoint = inject('motoEndpoint');
 const proxy = await useMotoProxy();
 
 /** A config whose first cluster does not exist in the account: a stale entry, or the wrong region. */
-const CONFIG = `
-version: 1
-alarms:
-  - alarmName: "-unhealthy-hosts$"
-    reaction: deregister-unhealthy
-  - alarmName: "-cpu-high$"
-    reaction: scale-out
-clusters:
-  - name: ghost
-    services:
-      - name: web
-        scaling: { minCount: 1, maxCount: 4 }
-  - name: prod
-    services:
-      - name: web
-`;
+const CONFIG = alarmConfig(
+  [
+    { alarmName: '-unhealthy-hosts$', reaction: 'deregister-unhealthy' },
+    { alarmName: '-cpu-high$', reaction: 'scale-out' },
+  ],
+  undefined,
+  { ghost: { web: { scaling: { minCount: 1, maxCount: 4 } } }, prod: { web: {} } },
+);
 
 describe('A configured cluster that does not exist', () => {
   let world: World;

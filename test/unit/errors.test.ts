@@ -4,7 +4,14 @@ import { DeadlineExceededError } from '#shared/aws/deadline.js';
 import { ConfigError } from '#shared/config/load.js';
 import { AutopilotError, MissingSettingError } from '#shared/errors.js';
 import { InvalidEventError } from '#shared/events/errors.js';
-import { MissingClientError, PrerequisiteNotMetError, VerificationFailedError } from '#shared/executor/errors.js';
+import { type AuditRecord, auditErrorOf } from '#shared/executor/audit.js';
+import {
+  ActionsFailedError,
+  failedActionsThrown,
+  MissingClientError,
+  PrerequisiteNotMetError,
+  VerificationFailedError,
+} from '#shared/executor/errors.js';
 import { MalformedAlertError } from '#shared/notify/deliver.js';
 import { ObservationError } from '#shared/services/observation-cache.js';
 import { ClusterNotFoundError } from '#shared/services/observe.js';
@@ -27,6 +34,7 @@ describe('Errors', () => {
     ['MissingClientError', new MissingClientError('ecs')],
     ['VerificationFailedError', new VerificationFailedError('read back: desired count 3')],
     ['PrerequisiteNotMetError', new PrerequisiteNotMetError('stop-task|arn', 'blocked')],
+    ['ActionsFailedError', new ActionsFailedError({ audit: [] })],
   ];
 
   it.each(errors)('%s derives from the one base error and names itself', (name, error) => {
@@ -44,5 +52,38 @@ describe('Errors', () => {
       '"prod" is not an ECS cluster ARN: check where it came from (the event, the config or an AWS answer)',
     );
     expect(new MissingClientError('ecs').message).toMatch(/pass it in the executor's clients$/);
+  });
+
+  it('fails a reaction whose action failed, naming the action and keeping the AWS error as cause', () => {
+    // Prepare
+    const thrown = Object.assign(new Error('We encountered an internal error'), { name: 'InternalFailure' });
+    const failed = {
+      action: { kind: 'deregister-targets' },
+      description: 'deregister 10.0.1.17:8080 from web-tg',
+      outcome: 'failed',
+      error: auditErrorOf(thrown),
+    } as unknown as AuditRecord;
+    const applied = { ...failed, outcome: 'applied', error: undefined } as AuditRecord;
+
+    // Act
+    const fine = failedActionsThrown({ audit: [applied] });
+    const failure = (() => {
+      try {
+        failedActionsThrown({ audit: [applied, failed] });
+      } catch (error) {
+        return error;
+      }
+    })();
+
+    // Assess
+    expect(fine.audit).toEqual([applied]);
+    expect(failure).toBeInstanceOf(ActionsFailedError);
+    expect(failure).toMatchObject({
+      message: expect.stringMatching(
+        /^1 action\(s\) failed .*: deregister 10\.0\.1\.17:8080 from web-tg: InternalFailure/,
+      ),
+      cause: thrown,
+      reaction: { audit: [applied, failed] },
+    });
   });
 });

@@ -2,7 +2,8 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Action } from '#shared/executor/actions.js';
 import type { AuditRecord } from '#shared/executor/audit.js';
-import { auditMetricPoints } from '#shared/executor/metrics.js';
+import { ActionsFailedError } from '#shared/executor/errors.js';
+import { auditMetricPoints, auditMetrics } from '#shared/executor/metrics.js';
 import { canaryMetricPoints, emitMetricPoints } from '#shared/logging/metrics.js';
 
 const TG = 'arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/web-tg/0123456789abcdef';
@@ -103,6 +104,21 @@ describe('Metrics', () => {
 
     // Assess
     expect(points).toContainEqual({ name: 'ReconcilerFixes', unit: 'Count', value: 1 });
+  });
+
+  it('counts what an invocation failed by a failed action still applied', () => {
+    // Prepare: the targets left, then stopping their task failed, which fails the invocation
+    const audit = [
+      record({ kind: 'deregister-targets', targetGroupArn: TG, targets: [{ id: '10.0.1.17', port: 8080 }] }, 'applied'),
+      record({ kind: 'stop-task' }, 'failed'),
+    ];
+    const error = new ActionsFailedError({ audit });
+
+    // Act
+    const docs = emfLines((metrics) => auditMetrics(metrics, 'alarm-state-change').onError?.({ error } as never));
+
+    // Assess
+    expect(docs).toEqual([expect.objectContaining({ TargetsDeregistered: 1 })]);
   });
 
   it('writes EMF lines in the ecs-autopilot namespace, dimensioned metrics on lines of their own', () => {
