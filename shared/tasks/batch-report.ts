@@ -88,8 +88,9 @@ export function serviceStopsAlert(report: ServiceStopsReport): Alert | undefined
   const audit = outcomes.flatMap((o) => o.audit);
   const troubled = isTroubled(audit) || outcomes.some((o) => o.error);
   const incidentId = boundedIncidentId(`ecs-task-stops/${clusterName}/${serviceName}/${report.windowStart}`);
+  // The stops, not their events: a stop's STOPPING and STOPPED events that each find its last target kept say it once.
   const dedupKey = createHash('sha256')
-    .update(stops.map((s) => `${s.event.detail.taskArn}@${s.event.detail.version}`).join(','))
+    .update(stops.map((s) => s.event.detail.taskArn).join(','))
     .update(troubled ? 'troubled' : '')
     .digest('hex');
   if (stops.length === 1) {

@@ -96,6 +96,24 @@ describe('Executor: prerequisites', () => {
     expect(tagWrites).toHaveBeenCalledTimes(1);
   });
 
+  it('reports a removal as applied when the SDK retry is refused because its first attempt landed', async () => {
+    // Prepare: the first attempt removed the target but its answer was lost; the retry finds it gone
+    elbv2Mock
+      .on(DeregisterTargetsCommand)
+      .rejects(new InvalidTargetException({ message: 'gone', $metadata: { attempts: 2 } }));
+    elbv2Mock.on(DescribeTargetHealthCommand).resolves({ TargetHealthDescriptions: [] });
+    const { executor } = setup();
+
+    // Act
+    const [record] = await executor.run([deregister()]);
+
+    // Assess
+    expect(record).toMatchObject({
+      outcome: 'applied',
+      verification: { ok: true, evidence: 'DeregisterTargets landed on an attempt whose answer was lost' },
+    });
+  });
+
   it('skips a dependent action whose prerequisite a guardrail blocked, failed, or never ran', async () => {
     // Prepare
     elbv2Mock.on(DeregisterTargetsCommand).rejects(new Error('throttled'));

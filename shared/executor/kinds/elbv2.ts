@@ -26,6 +26,10 @@ export const deregisterTargets: ActionKind<DeregisterTargetsAction> = {
       const still = (await observeTargetGroupHealth(elbv2, action.targetGroupArn, action.targets)).targets.filter(
         isInService,
       );
+      // Refused on a retry of the SDK: the earlier attempt landed and its answer was lost (a 5xx, a timeout), so the
+      // removal is ours and is reported as such.
+      if (still.length === 0 && (error.$metadata.attempts ?? 1) > 1)
+        return { changed: true, evidence: 'DeregisterTargets landed on an attempt whose answer was lost' };
       if (still.length === 0) return { changed: false, evidence: 'every target had already left the target group' };
       await send(still);
       return { changed: true, evidence: `DeregisterTargets accepted ${still.length} target(s) still registered` };
