@@ -80,6 +80,8 @@ export function startRelease(
       verified: true,
       attempts: 0,
     },
+    // The bounds of a side scaled in at the last release: put back when it takes traffic again.
+    ...(previous?.scalableBounds ? { scalableBounds: previous.scalableBounds } : {}),
     reason,
     history: [{ at: obs.now, by: request.by, from: 'none', to: 'pending', step: -1, reason }],
   };
