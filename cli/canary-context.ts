@@ -1,3 +1,4 @@
+import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
@@ -40,6 +41,7 @@ export function canaryContext(options: CanaryCliOptions) {
       ecs: new ECSClient(settings),
       elbv2: new ElasticLoadBalancingV2Client(settings),
       cloudwatch: new CloudWatchClient(settings),
+      autoScaling: new ApplicationAutoScalingClient(settings),
     },
     dynamodb,
     store: new StateStore({

@@ -1,3 +1,4 @@
+import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import {
   CloudWatchClient,
   PutMetricAlarmCommand,
@@ -45,6 +46,7 @@ export function canaryClients(endpoint: string) {
     ecs: new ECSClient(config),
     elbv2: new ElasticLoadBalancingV2Client(config),
     cloudwatch: new CloudWatchClient(config),
+    autoScaling: new ApplicationAutoScalingClient(config),
     dynamodb,
     document: DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } }),
   };

@@ -59,6 +59,13 @@ module.exports = () => {
       Resource: sub('arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:service/*'),
     },
     {
+      // DescribeScalableTargets supports no resource scoping nor condition key.
+      Sid: 'ReadScalableTargets',
+      Effect: 'Allow',
+      Action: 'application-autoscaling:DescribeScalableTargets',
+      Resource: '*',
+    },
+    {
       Sid: 'QueueAlerts',
       Effect: 'Allow',
       Action: 'sqs:SendMessage',
@@ -79,6 +86,21 @@ module.exports = () => {
       Effect: 'Allow',
       Action: 'ecs:UpdateService',
       Resource: services.map(sub),
+    });
+    // A side scaled in to 0 gets a scalable-target minimum of 0, put back at its next release. Scalable target ARNs
+    // carry an opaque id: the keys hold it to ECS desired counts, and AWS also requires ecs:UpdateService on the
+    // service itself, which only the sides have (above).
+    statements.push({
+      Sid: 'SetCanarySideScalableTargetBounds',
+      Effect: 'Allow',
+      Action: 'application-autoscaling:RegisterScalableTarget',
+      Resource: sub('arn:${AWS::Partition}:application-autoscaling:${AWS::Region}:${AWS::AccountId}:scalable-target/*'),
+      Condition: {
+        StringEquals: {
+          'application-autoscaling:service-namespace': 'ecs',
+          'application-autoscaling:scalable-dimension': 'ecs:service:DesiredCount',
+        },
+      },
     });
   }
   return statements;

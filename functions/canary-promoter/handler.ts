@@ -2,6 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
 import type { ParsedResult } from '@aws-lambda-powertools/parser/types';
 import middy from '@middy/core';
+import { autoScalingClient as autoScaling } from '#shared/aws/application-auto-scaling.js';
 import { cloudWatchClient } from '#shared/aws/cloudwatch.js';
 import { documentClient } from '#shared/aws/dynamodb.js';
 import { ecsClient } from '#shared/aws/ecs.js';
@@ -19,7 +20,7 @@ import { StateStore, stateTableNameFromEnv } from '#shared/state/index.js';
 const config = loadFunctionConfig();
 const outboxUrl = outboxUrlFromEnv();
 const store = new StateStore({ client: documentClient, tableName: stateTableNameFromEnv() });
-const clients = { elbv2: elbv2Client, ecs: ecsClient, cloudwatch: cloudWatchClient, sqs: sqsClient };
+const clients = { elbv2: elbv2Client, ecs: ecsClient, cloudwatch: cloudWatchClient, autoScaling, sqs: sqsClient };
 
 /** A promoter pass per minute; a gate alarm entering ALARM runs one at once for the canaries it gates. */
 export const handler = middy<ParsedResult<unknown, PromoterEvent>, CanaryTickResult[]>()

@@ -23,7 +23,7 @@ export interface StartObservation {
 /**
  * A new release in `pending`: the side with the weight is stable, the idle side gets the task definition. Refused
  * when a release is in progress, when the action does not forward to exactly one of the two sides, when a gate
- * alarm is in ALARM (ECS ignores it; we do not), or when ECS owns a side's weights.
+ * alarm does not exist or is in ALARM (ECS ignores one; we do not), or when ECS owns a side's weights.
  */
 export function startRelease(
   config: CanaryConfig,
@@ -40,6 +40,12 @@ export function startRelease(
   if (owned) {
     throw new CanaryCommandError(
       `service ${owned.service} uses ECS's own ${owned.ecsStrategy} deployment strategy: ECS owns those weights; switch it to ROLLING to use this canary`,
+    );
+  }
+  const missing = obs.alarms.filter((a) => a.state === 'MISSING');
+  if (missing.length) {
+    throw new CanaryCommandError(
+      `gate alarm(s) not found: ${missing.map((a) => a.name).join(', ')}; create them or remove them from gateAlarms: a missing alarm gates nothing`,
     );
   }
   const firing = obs.alarms.filter((a) => a.state === 'ALARM');
@@ -80,6 +86,8 @@ export function startRelease(
       verified: true,
       attempts: 0,
     },
+    // The bounds of a side scaled in at the last release: put back when it takes traffic again.
+    ...(previous?.scalableBounds ? { scalableBounds: previous.scalableBounds } : {}),
     reason,
     history: [{ at: obs.now, by: request.by, from: 'none', to: 'pending', step: -1, reason }],
   };

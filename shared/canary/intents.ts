@@ -50,6 +50,15 @@ export function executorActions(
           },
         });
         break;
+      case 'set-scalable-target-bounds':
+        actions.push({
+          ...base,
+          kind: 'set-scalable-target-bounds',
+          resourceId: intent.resourceId,
+          from: intent.from,
+          to: intent.to,
+        });
+        break;
       case 'set-weights':
         actions.push({
           ...base,

@@ -1,3 +1,4 @@
+import type { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { type CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeServicesCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import {
@@ -6,6 +7,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { actionArnOf, type CanaryConfig } from '../config/canary.js';
 import { disabledByTag } from '../config/managed.js';
+import { readScalableTargets } from '../services/read-scalable-targets.js';
 import { forwardSnapshotOf } from '../targets/forward.js';
 import { readActionList } from '../targets/forward-read.js';
 import { observeTargetGroupHealth } from '../targets/observe.js';
@@ -17,23 +19,22 @@ export interface CanaryClients {
   elbv2: ElasticLoadBalancingV2Client;
   ecs: ECSClient;
   cloudwatch: CloudWatchClient;
+  autoScaling: ApplicationAutoScalingClient;
 }
 
 /** A side as observed, with the kill-switch tag of its service. */
 export type ObservedSide = SideObservation & { disabledByTag: boolean };
 
-/** Both sides of a canary in config order: services, target-group health and deregistration delays. */
+/** Both sides of a canary in config order: services, scalable targets, target-group health, deregistration delays. */
 export async function observeSides(
   clients: CanaryClients,
   config: CanaryConfig,
 ): Promise<[ObservedSide, ObservedSide]> {
-  const out = await clients.ecs.send(
-    new DescribeServicesCommand({
-      cluster: config.cluster,
-      services: config.sides.map((s) => s.service),
-      include: ['TAGS'],
-    }),
-  );
+  const names = config.sides.map((s) => s.service);
+  const [out, scalable] = await Promise.all([
+    clients.ecs.send(new DescribeServicesCommand({ cluster: config.cluster, services: names, include: ['TAGS'] })),
+    readScalableTargets(clients.autoScaling, config.cluster, names),
+  ]);
   const sides = await Promise.all(
     config.sides.map(async (side): Promise<ObservedSide> => {
       const service = out.services?.find((s) => s.serviceName === side.service && s.status !== 'INACTIVE');
@@ -44,6 +45,7 @@ export async function observeSides(
       ]);
       const delay = attributes.Attributes?.find((a) => a.Key === 'deregistration_delay.timeout_seconds')?.Value;
       const strategy = service.deploymentConfiguration?.strategy;
+      const scalableTarget = scalable.get(side.service);
       return {
         service: side.service,
         desiredCount: service.desiredCount ?? 0,
@@ -56,6 +58,7 @@ export async function observeSides(
         healthyTargets: health.targets.filter((t) => t.state === 'healthy').length,
         registeredTargets: health.targets.filter((t) => t.state !== 'draining' && t.state !== 'not-registered').length,
         deregistrationDelaySeconds: delay === undefined ? 300 : Number(delay),
+        ...(scalableTarget ? { scalableTarget } : {}),
         disabledByTag: disabledByTag(service.tags),
       };
     }),

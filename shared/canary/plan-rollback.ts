@@ -10,6 +10,7 @@ import {
   unverified,
   weightIntent,
 } from './plan-parts.js';
+import { lowerScalableMinimum } from './plan-scaling.js';
 import { type CanaryRecord, transition } from './status.js';
 import type { CanaryIntent, CanaryTickPlan } from './types.js';
 
@@ -96,8 +97,15 @@ export function planCleanup(ctx: TickContext): CanaryTickPlan {
     });
   }
   if (idle.desiredCount === 0) {
-    const next = { ...record, idleScaledDown: true, reason: `${record.reason}; ${idle.service} has no tasks` };
-    return { decision: 'idle', reason: next.reason, intents: [], next, gates: ctx.gates };
+    const lowered = lowerScalableMinimum(record, idle);
+    const next = {
+      ...record,
+      idleScaledDown: true,
+      reason: `${record.reason}; ${idle.service} has no tasks`,
+      ...(lowered.scalableBounds ? { scalableBounds: lowered.scalableBounds } : {}),
+    };
+    const decision = lowered.intents.length ? 'scale-down' : 'idle';
+    return { decision, reason: next.reason, intents: lowered.intents, next, gates: ctx.gates };
   }
   const wait = Math.max(config.scaleDownDelaySeconds, idle.deregistrationDelaySeconds);
   const since = record.idleSince ?? obs.now;
@@ -106,11 +114,18 @@ export function planCleanup(ctx: TickContext): CanaryTickPlan {
     return hold(ctx, `${idle.service} scales in ${Math.ceil(wait - waited)} s after its weight 0 (delay ${wait} s)`);
   }
   const reason = `${idle.service} has had weight 0 for ${Math.round(waited)} s: scale it in to 0 tasks`;
-  const next = { ...record, idleScaledDown: true, reason: `${record.reason}; ${idle.service} scaled in` };
+  const lowered = lowerScalableMinimum(record, idle);
+  const next = {
+    ...record,
+    idleScaledDown: true,
+    reason: `${record.reason}; ${idle.service} scaled in`,
+    ...(lowered.scalableBounds ? { scalableBounds: lowered.scalableBounds } : {}),
+  };
   return {
     decision: 'scale-down',
     reason,
     intents: [
+      ...lowered.intents,
       {
         kind: 'set-desired-count',
         service: idle.service,

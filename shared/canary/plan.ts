@@ -14,6 +14,7 @@ import {
   weightIntent,
 } from './plan-parts.js';
 import { planCleanup, planRollback, startRollback } from './plan-rollback.js';
+import { forgetScalableBounds, restoreScalableMinimum } from './plan-scaling.js';
 import { activePhases, type CanaryRecord, transition } from './status.js';
 import type { CanaryIntent, CanaryObservation, CanaryTickInput, CanaryTickPlan } from './types.js';
 import { nextPromotionTime, promotionAllowed } from './window.js';
@@ -167,7 +168,8 @@ function promoteTo(
   const percent = config.steps[target] as number;
   const needed = tasksForPercent(fullCapacity(ctx), percent, config.minCanaryTasks);
   const side = obs.canary;
-  const intents: CanaryIntent[] = [];
+  const restore = restoreScalableMinimum(record, side);
+  const intents: CanaryIntent[] = restore ? [restore] : [];
   if (side.taskDefinition !== record.taskDefinition) {
     intents.push({
       kind: 'set-task-definition',
@@ -213,7 +215,13 @@ function promoteTo(
       reason,
       ...(verdict ? { evidence: verdict.evidence } : {}),
     },
-    { step: target, stepStartedAt: obs.now, written: unverified(weights, obs.now), request: undefined },
+    {
+      step: target,
+      stepStartedAt: obs.now,
+      written: unverified(weights, obs.now),
+      request: undefined,
+      ...forgetScalableBounds(record, side.service),
+    },
   );
   return {
     decision,

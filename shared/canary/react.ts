@@ -6,6 +6,7 @@ import { AutopilotError } from '../errors.js';
 import { type AuditRecord, auditErrorText } from '../executor/audit.js';
 import { Executor } from '../executor/executor.js';
 import { setForwardWeights, setTaskDefinition } from '../executor/forward-kinds.js';
+import { setScalableTargetBounds } from '../executor/kinds/application-auto-scaling.js';
 import { setDesiredCount } from '../executor/kinds/ecs.js';
 import type { Alert } from '../notify/alert.js';
 import { enqueueAlert } from '../notify/outbox.js';
@@ -151,11 +152,12 @@ export async function tickCanary(deps: CanaryTickDeps, canary: CanaryConfig, now
 
   // guard, apply, verify
   const executor = new Executor({
-    clients: { elbv2: deps.clients.elbv2, ecs: deps.clients.ecs },
+    clients: { elbv2: deps.clients.elbv2, ecs: deps.clients.ecs, autoScaling: deps.clients.autoScaling },
     kinds: {
       'set-forward-weights': setForwardWeights,
       'set-task-definition': setTaskDefinition,
       'set-desired-count': setDesiredCount,
+      'set-scalable-target-bounds': setScalableTargetBounds,
     },
     logger,
     dryRun: config.dryRun,

@@ -53,6 +53,11 @@ export interface CanaryRecord {
   /** When the idle side's weight 0 was verified; its scale-down waits from here. */
   idleSince?: string;
   idleScaledDown?: boolean;
+  /**
+   * By service: the scalable-target bounds a side had before its minimum was lowered to 0 when it was scaled in
+   * (else Application Auto Scaling scales it back up); put back when that side next needs capacity.
+   */
+  scalableBounds?: Record<string, { min: number; max: number }>;
   reason: string;
   history: CanaryTransition[];
 }

@@ -1,4 +1,5 @@
 import type { CanaryConfig } from '../config/canary.js';
+import type { ScalableTarget } from '../services/scalable-target.js';
 import type { ForwardSnapshot, PairWeights, WeightedTargetGroup } from '../targets/forward.js';
 import type { CanaryJudge, JudgeVerdict, MinuteMetrics } from './judge.js';
 import type { CanaryRecord } from './status.js';
@@ -17,6 +18,8 @@ export interface SideObservation {
   healthyTargets: number;
   registeredTargets: number;
   deregistrationDelaySeconds: number;
+  /** The service's Application Auto Scaling bounds, when it has a scalable target. */
+  scalableTarget?: ScalableTarget;
 }
 
 /** A gate alarm and its state. */
@@ -67,6 +70,14 @@ export type CanaryIntent =
       to: number;
       /** The side's target-group weight when planned: a side with weight is never scaled in. */
       weightNow: number;
+      why: string;
+    }
+  | {
+      kind: 'set-scalable-target-bounds';
+      service: string;
+      resourceId: string;
+      from: { min: number; max: number };
+      to: { min: number; max: number };
       why: string;
     }
   | {

@@ -89,7 +89,9 @@ export const CanarySchema = z
     gateAlarms: z
       .array(z.string().min(1))
       .default([])
-      .describe('CloudWatch alarm names: one in ALARM blocks a start and rolls back a running canary.'),
+      .describe(
+        'CloudWatch alarm names: a start is refused while one does not exist or is in ALARM; one in ALARM rolls back a running canary.',
+      ),
     judge: CanaryJudgeSchema.default(() => CanaryJudgeSchema.parse({})).describe(
       'The canary judge: sequential (the default; README, "Canary judge") or threshold, with its settings.',
     ),

@@ -64,6 +64,35 @@ describe('CLI: ecs-autopilot canary (on moto)', () => {
     expect(human.stdout).toMatch(/gate judge: not yet/);
   });
 
+  it('refuses to start, with one line and exit code 3 and nothing stored, on a gate alarm missing or in ALARM', async () => {
+    // Prepare
+    const world = await provisionCanaryWorld(endpoint);
+    const config = writeConfig(canaryConfigYaml(world));
+    await cli('state-table', 'create');
+
+    // Act
+    const missing = await cli('canary', 'start', 'web', '-c', config);
+    const afterMissing = await cli('canary', 'status', 'web', '--json', '-c', config);
+    await gateAlarm(world, 'web-5xx', 'ALARM');
+    const firing = await cli('canary', 'start', 'web', '-c', config);
+    const afterFiring = await cli('canary', 'status', 'web', '--json', '-c', config);
+
+    // Assess
+    expect(missing).toMatchObject({
+      status: 3,
+      stdout: '',
+      stderr:
+        'error: gate alarm(s) not found: web-5xx; create them or remove them from gateAlarms: a missing alarm gates nothing\n',
+    });
+    expect(firing).toMatchObject({
+      status: 3,
+      stdout: '',
+      stderr: 'error: gate alarm(s) in ALARM: web-5xx; a canary does not start on a bad baseline\n',
+    });
+    expect(JSON.parse(afterMissing.stdout)).toMatchObject({ phase: 'not-started' });
+    expect(JSON.parse(afterFiring.stdout)).toMatchObject({ phase: 'not-started' });
+  });
+
   it('pauses, refuses a second pause with exit code 3, resumes and aborts', async () => {
     // Prepare
     const world = await provisionCanaryWorld(endpoint);

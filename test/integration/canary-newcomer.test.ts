@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, PutMetricAlarmCommand, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import {
   CreateSecurityGroupCommand,
   CreateSubnetCommand,
@@ -144,6 +144,15 @@ async function buildWorld() {
       }),
     );
   }
+  // The gate alarm the config names, as the README shows it: a start refuses one that does not exist.
+  await cloudwatch.send(
+    new PutMetricAlarmCommand({
+      ...{ AlarmName: 'nc-5xx', Namespace: 'AWS/ApplicationELB', MetricName: 'HTTPCode_Target_5XX_Count' },
+      Dimensions: [{ Name: 'LoadBalancer', Value: lb.split(':loadbalancer/')[1] }],
+      ...{ Statistic: 'Sum', Period: 60, EvaluationPeriods: 2, Threshold: 20, TreatMissingData: 'notBreaching' },
+      ComparisonOperator: 'GreaterThanThreshold',
+    }),
+  );
   return { lb, rule, blue, green, network };
 }
 
@@ -210,6 +219,7 @@ canaries:
     bakeMinutes: 1
     gateAlarms: [nc-5xx]
     judge:
+      kind: threshold
       minRequests: 100
       maxErrorRate: 0.01
       maxErrorRateIncrease: 0.005

@@ -120,6 +120,9 @@ export function applyPlan(
   for (const intent of plan.intents) {
     const sideOf = (service: string) => (world.canary.service === service ? world.canary : world.stable);
     if (intent.kind === 'set-task-definition') sideOf(intent.service).taskDefinition = intent.to;
+    if (intent.kind === 'set-scalable-target-bounds') {
+      sideOf(intent.service).scalableTarget = { resourceId: intent.resourceId, ...intent.to };
+    }
     if (intent.kind === 'set-desired-count') {
       const s = sideOf(intent.service);
       s.desiredCount = intent.to;

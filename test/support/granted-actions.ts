@@ -124,6 +124,7 @@ export const grantedActions: Record<string, string[]> & Record<FunctionName, str
   slackNotifier: ['kms:Decrypt', 'logs:CreateLogStream', 'logs:PutLogEvents', 'sqs:SendMessage', 'ssm:GetParameter'],
   // The shipped config names no canary: no weight write and no UpdateService is granted (see canary-iam.test.ts).
   canaryPromoter: [
+    'application-autoscaling:DescribeScalableTargets',
     'cloudwatch:DescribeAlarms',
     'cloudwatch:GetMetricData',
     'dynamodb:DeleteItem',

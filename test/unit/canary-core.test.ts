@@ -118,6 +118,15 @@ describe('Module: canary status and commands', () => {
     expect(() => start([{ name: 'web-5xx', state: 'ALARM' }])).toThrow(CanaryCommandError);
   });
 
+  it('refuses to start when a gate alarm does not exist, naming it', () => {
+    expect(() =>
+      start([
+        { name: 'web-5xx', state: 'OK' },
+        { name: 'web-latency', state: 'MISSING' },
+      ]),
+    ).toThrow(/^gate alarm\(s\) not found: web-latency; create them or remove them from gateAlarms/);
+  });
+
   it('refuses to start a second release while one runs', () => {
     const obs = observation();
     expect(() =>

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RULE, TG_BLUE, TG_GREEN } from '#test/support/canary-builders.js';
+import { checkIamStatements } from '#test/support/iam-check.js';
 
 const require = createRequire(import.meta.url);
 const repoRoot = resolve(import.meta.dirname, '..', '..');
@@ -44,6 +45,16 @@ canaries:
       { 'Fn::Sub': 'arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:service/prod/web-blue' },
       { 'Fn::Sub': 'arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:service/prod/web-green' },
     ]);
+    expect(checkIamStatements(statements.map((statement) => ({ where: statement.Sid, statement })))).toEqual([]);
+    expect(statements.find((s) => s.Sid === 'SetCanarySideScalableTargetBounds')).toMatchObject({
+      Action: 'application-autoscaling:RegisterScalableTarget',
+      Condition: {
+        StringEquals: {
+          'application-autoscaling:service-namespace': 'ecs',
+          'application-autoscaling:scalable-dimension': 'ecs:service:DesiredCount',
+        },
+      },
+    });
   });
 
   it('grants no write on load balancers or services when no canary is configured', () => {
@@ -54,5 +65,6 @@ canaries:
     const actions = statements.flatMap((s) => [s.Action].flat());
     expect(actions).not.toContain('elasticloadbalancing:ModifyRule');
     expect(actions).not.toContain('ecs:UpdateService');
+    expect(actions).not.toContain('application-autoscaling:RegisterScalableTarget');
   });
 });

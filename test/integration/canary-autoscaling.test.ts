@@ -1,0 +1,96 @@
+import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
+import { describe, expect, it } from 'vitest';
+import { registerScalableTarget, scalableBounds, settleAutoScaling } from '#local/canary-autoscaling.js';
+import { canaryDriver, healthy } from '#local/canary-driver.js';
+import {
+  type CanaryWorld,
+  canaryClients,
+  gateAlarm,
+  provisionCanaryWorld,
+  settleServices,
+} from '#local/canary-world.js';
+import { refuseInvalidWeights } from '#local/moto-proxy-rules.js';
+import type { CanaryTickResult } from '#shared/canary/react.js';
+import { readCanary } from '#shared/canary/store.js';
+import { useMotoProxy } from '#test/support/moto-proxy-env.js';
+
+const proxy = await useMotoProxy();
+const START = '2026-11-26T06:00:00.000Z';
+
+async function desired(world: CanaryWorld, service: string): Promise<number> {
+  const out = await canaryClients(world.endpoint).ecs.send(
+    new DescribeServicesCommand({ cluster: world.clusterName, services: [service] }),
+  );
+  return out.services?.[0]?.desiredCount ?? -1;
+}
+
+const boundsWrites = (result: CanaryTickResult) =>
+  result.audit.filter((a) => a.action.kind === 'set-scalable-target-bounds');
+
+describe('Function: canary-promoter with Application Auto Scaling on both sides (on moto)', () => {
+  it('keeps the old side at 0 tasks by lowering its scalable-target minimum, and restores it when that side is next the canary', async () => {
+    // Prepare: web-blue scales between 2 and 8 tasks, web-green between 0 and 8
+    refuseInvalidWeights(proxy);
+    const world = await provisionCanaryWorld(proxy.endpoint);
+    await registerScalableTarget(world, 'web-blue', { min: 2, max: 8 });
+    await registerScalableTarget(world, 'web-green', { min: 0, max: 8 });
+    await gateAlarm(world, 'web-5xx', 'OK');
+    const driver = canaryDriver(world, { endpoint: proxy.endpoint, start: START });
+    await driver.start();
+    const tick = async () => {
+      const share = ((await driver.weights())['web-green-tg1'] ?? 0) / 100;
+      const result = await driver.tick({ canary: healthy(share), stable: healthy(1 - share) });
+      await settleAutoScaling(world);
+      await settleServices(world);
+      return result;
+    };
+
+    // Act: release 1 to done and the old side scaled in, then a few quiet minutes
+    let scaleIn: CanaryTickResult | undefined;
+    for (let minute = 0; minute < 40 && !scaleIn; minute += 1) {
+      const result = await tick();
+      if (result.decision === 'scale-down') scaleIn = result;
+    }
+    for (let minute = 0; minute < 3; minute += 1) await tick();
+    const afterRelease1 = {
+      blue: await desired(world, 'web-blue'),
+      bounds: await scalableBounds(world, 'web-blue'),
+      record: (await readCanary(driver.store, 'web'))?.data,
+    };
+    // release 2 goes the other way: web-blue is the canary
+    await driver.start();
+    const first = await driver.tick({ canary: healthy(0), stable: healthy(1) });
+    const restored = await scalableBounds(world, 'web-blue');
+    await settleAutoScaling(world);
+    await settleServices(world);
+    await driver.tick({ canary: healthy(0), stable: healthy(1) });
+
+    // Assess
+    expect(boundsWrites(scaleIn as CanaryTickResult)).toEqual([
+      expect.objectContaining({
+        outcome: 'applied',
+        verification: { mode: 'read-back', ok: true, evidence: 'read back: min 0, max 8' },
+      }),
+    ]);
+    expect(scaleIn?.audit.map((a) => a.action.kind)).toEqual(['set-scalable-target-bounds', 'set-desired-count']);
+    expect(afterRelease1).toMatchObject({
+      blue: 0,
+      bounds: { min: 0, max: 8 },
+      record: { phase: 'done', idleScaledDown: true, scalableBounds: { 'web-blue': { min: 2, max: 8 } } },
+    });
+    expect(first.audit.map((a) => a.action.kind)).toEqual([
+      'set-scalable-target-bounds',
+      'set-task-definition',
+      'set-desired-count',
+    ]);
+    expect(boundsWrites(first)[0]).toMatchObject({
+      outcome: 'applied',
+      verification: { ok: true, evidence: 'read back: min 2, max 8' },
+    });
+    expect(restored).toEqual({ min: 2, max: 8 });
+    const record = (await readCanary(driver.store, 'web'))?.data;
+    expect(record).toMatchObject({ release: 2, phase: 'ramping', canary: { service: 'web-blue' } });
+    expect(record?.scalableBounds).toBeUndefined();
+    expect(await driver.weights()).toMatchObject({ 'web-blue-tg1': 5, 'web-green-tg1': 95 });
+  });
+});
