@@ -173,6 +173,29 @@ describe('Alert grouping', () => {
     expect(alertCount(sent[0]?.message as Alert)).toBe(11);
   });
 
+  it('tells the later batches of one incident at each group interval: their stops are new, not repeats', () => {
+    // Prepare: one thread of stops (the incident of a service's window), a batch of 25 every 100 s.
+    const arrivals = [0, 100, 200, 400].map((second) => ({
+      second,
+      alert: failure(second, {
+        incidentId: 'ecs-task-stops/prod/web/2026-11-24T12:00:00.000Z',
+        dedupKey: `stops-of-batch-at-${second}`,
+        occurrences: { count: 25, firstAt: at(second).toISOString(), lastAt: at(second).toISOString() },
+      }),
+    }));
+
+    // Act
+    const { sent, group } = simulate(arrivals, 700);
+
+    // Assess
+    expect(sent.map((s) => [s.second, alertCount(s.message)])).toEqual([
+      [30, 25],
+      [330, 50],
+      [630, 25],
+    ]);
+    expect(group?.repeatsNotSent).toBe(0);
+  });
+
   it('leaves repeats of an incident already told out until the repeat interval has passed', () => {
     // Prepare: the same incident reported every minute for five hours.
     const incident = failure(0);

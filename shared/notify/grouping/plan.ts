@@ -136,7 +136,8 @@ export function recordAlert(
   }
   const occurred = occurrencesOf(alert, now);
   const base = current && !isOver(current, now, options) ? current : openGroup(alert, at, options);
-  const isNew = base.incidents[alert.incidentId] === undefined;
+  // Occurrences are new by themselves (the stops of another batch): only an incident told again is a repeat.
+  const isNew = alert.occurrences !== undefined || base.incidents[alert.incidentId] === undefined;
   const wasWaiting = base.pending !== undefined;
   // After a quiet spell the next message is due at once if its group interval has already passed.
   const dueAt =

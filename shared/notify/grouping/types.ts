@@ -4,7 +4,10 @@ import type { Alert, AlertSeverity } from '../alert.js';
 export interface PendingAlerts {
   /** Occurrences counted: each alert counts as many as it stands for (see `Alert.occurrences`), 1 by default. */
   count: number;
-  /** Of them, alerts of incidents not told before: only they make a message due before the repeat interval. */
+  /**
+   * Of them, alerts of incidents not told before, or counting occurrences of their own: only they make a message due
+   * before the repeat interval.
+   */
   newIncidents: number;
   firstAt: string;
   lastAt: string;
