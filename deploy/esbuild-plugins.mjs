@@ -8,27 +8,38 @@
  * would otherwise keep every language.
  */
 import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const repoRoot = resolve(import.meta.dirname, '..');
 const configModule = /[\\/]shared[\\/]config[\\/]function-config\.ts$/;
 
-/** Loads the config with the repository's own loader, bundled on the fly (it is TypeScript). */
+/**
+ * Loads the config with the repository's own loader, bundled on the fly (it is TypeScript) into a file beside the
+ * dependencies, so that `recheck`, left out of the bundle, loads its own worker and engine from node_modules.
+ */
 async function loadShippedConfig(file) {
-  const loader = await build({
+  const outfile = join(
+    repoRoot,
+    'node_modules',
+    '.cache',
+    'ecs-autopilot-packaging',
+    `config-loader-${process.pid}.mjs`,
+  );
+  await build({
     entryPoints: [join(repoRoot, 'shared', 'config', 'load.ts')],
     bundle: true,
     platform: 'node',
     format: 'esm',
-    write: false,
+    outfile,
+    external: ['recheck'],
     logLevel: 'silent',
-    // CommonJS dependencies inside still call require (for node: builtins); a data: module has no require of its own.
+    // CommonJS dependencies inside still call require (for node: builtins).
     banner: {
-      js: `import { createRequire } from 'node:module'; const require = createRequire(${JSON.stringify(join(repoRoot, 'package.json'))});`,
+      js: `import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);`,
     },
   });
-  const source = loader.outputFiles[0].text;
-  const { loadConfigFile } = await import(`data:text/javascript;base64,${Buffer.from(source).toString('base64')}`);
+  const { loadConfigFile } = await import(`${pathToFileURL(outfile).href}?at=${Date.now()}`);
   return loadConfigFile(file);
 }
 

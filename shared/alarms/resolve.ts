@@ -2,7 +2,7 @@ import { targetGroupArnOfDimension } from '../aws/arn.js';
 import type { AlarmRule } from '../config/schema.js';
 import type { AlarmStateChangeEvent } from '../events/alarm-state-change.js';
 import { untrustedTime } from '../events/origin.js';
-import { matchesPattern } from '../validation/strict.js';
+import { matchesPattern } from '../validation/name-pattern.js';
 
 /** The resource an alarm is about, read from its metric dimensions, or why there is none. */
 export type AlarmResource =

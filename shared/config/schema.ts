@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { integerInRange, linearRegexSchema, nearest, strictObject, unknownKeysMessage } from '../validation/strict.js';
+import { integerInRange, nearest, safeRegexSchema, strictObject, unknownKeysMessage } from '../validation/strict.js';
 import { AccountsSchema, LocationFields, locationProblems } from './accounts.js';
 import { CanariesSchema } from './canary.js';
 import { CrashLoopSchema, crashLoopDefaults, NotificationsSchema } from './notifications.js';
@@ -67,9 +67,11 @@ export const ServiceSchema = strictObject({
 });
 
 const AlarmMatchFields = {
-  alarmName: linearRegexSchema
+  alarmName: safeRegexSchema
     .optional()
-    .describe('Regular expression (RE2 syntax) the alarm name must match (use ^ and $ to anchor).'),
+    .describe(
+      'Regular expression the alarm name must match (use ^ and $ to anchor): RE2 and JavaScript syntax, no catastrophic backtracking.',
+    ),
   alarmTags: z
     .record(z.string(), z.string())
     .optional()
