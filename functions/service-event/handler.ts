@@ -6,6 +6,7 @@ import { sqsClient } from '#shared/aws/sqs.js';
 import { requireParsed } from '#shared/events/errors.js';
 import { type ServiceEvent, ServiceEventSchema } from '#shared/events/service-events.js';
 import { awsCallDeadline } from '#shared/lambda/deadline.js';
+import { actingPlace } from '#shared/lambda/places.js';
 import { homeOf, loadFunctionConfig, logAwsCallsAndFailures, outboxUrlFromEnv } from '#shared/lambda/runtime.js';
 import { logger } from '#shared/logging/logger.js';
 import { reactToServiceEvent, type ServiceEventReaction } from '#shared/service-events/react.js';
@@ -22,5 +23,6 @@ export const handler = middy<ParsedResult<unknown, ServiceEvent>, ServiceEventRe
   .handler(async (parsed, context) => {
     const event = requireParsed(parsed, 'ECS service');
     logger.appendKeys({ eventId: event.id, eventName: event.detail.eventName, serviceArn: event.resources[0] });
-    return reactToServiceEvent(event, { config, sqs: sqsClient, outboxUrl, logger, home: homeOf(context) });
+    const at = actingPlace(config, homeOf(context), event);
+    return reactToServiceEvent(event, { config: at.config, sqs: sqsClient, outboxUrl, logger, home: at.reach });
   });

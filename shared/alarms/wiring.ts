@@ -1,10 +1,13 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { autoScalingClient } from '../aws/application-auto-scaling.js';
+import { autoScalingClient, autoScalingRecipe } from '../aws/application-auto-scaling.js';
 import { documentClient } from '../aws/dynamodb.js';
-import { ecsClient } from '../aws/ecs.js';
-import { elbv2Client } from '../aws/elbv2.js';
+import { ecsClient, ecsRecipe } from '../aws/ecs.js';
+import { elbv2Client, elbv2Recipe } from '../aws/elbv2.js';
+import { PlaceClients } from '../aws/place-clients.js';
 import { sqsClient } from '../aws/sqs.js';
+import { placeKey } from '../config/places.js';
 import type { AlarmStateChangeEvent } from '../events/alarm-state-change.js';
+import { actingPlace } from '../lambda/places.js';
 import {
   decisionMemoryOf,
   homeOf,
@@ -12,7 +15,7 @@ import {
   outboxUrlFromEnv,
   stateStoreFromEnv,
 } from '../lambda/runtime.js';
-import { createObservationCache } from '../services/observation-cache.js';
+import { createObservationCache, type ObservationCache } from '../services/observation-cache.js';
 import { type AlarmReaction, reactToAlarmStateChange } from './react.js';
 
 /** What an invocation adds to the wiring: who it is (the lease owner) and where it runs (which events are ours). */
@@ -30,14 +33,21 @@ export function alarmReactionFromEnv(
 ): (event: AlarmStateChangeEvent, invocation: Invocation) => Promise<AlarmReaction> {
   const config = loadFunctionConfig();
   const outboxUrl = outboxUrlFromEnv();
-  const cache = createObservationCache();
-  const clients = { ecs: ecsClient, elbv2: elbv2Client, autoScaling: autoScalingClient, sqs: sqsClient };
+  const caches = new Map<string, ObservationCache>();
+  const own = { ecs: ecsClient, elbv2: elbv2Client, autoScaling: autoScalingClient };
+  const places = new PlaceClients(own, { ecs: ecsRecipe, elbv2: elbv2Recipe, autoScaling: autoScalingRecipe });
   const store = stateStoreFromEnv(documentClient, config.dryRun);
   const state = decisionMemoryOf(store);
-  return (event, invocation) =>
-    reactToAlarmStateChange(event, {
-      ...{ config, clients, outboxUrl, cache, state, logger },
-      home: homeOf(invocation),
+  return (event, invocation) => {
+    // The alarm's own account and region, through its member role there: its resources are that account's.
+    const at = actingPlace(config, homeOf(invocation), event);
+    const clients = { ...places.at(at.reach, `alarm-${event.id}`), sqs: sqsClient };
+    const cache = caches.get(placeKey(at.reach)) ?? createObservationCache();
+    caches.set(placeKey(at.reach), cache);
+    return reactToAlarmStateChange(event, {
+      ...{ config: at.config, clients, outboxUrl, cache, state, logger },
+      home: at.reach,
       targetGroupLeases: store && { store, owner: invocation.awsRequestId },
     });
+  };
 }

@@ -1,4 +1,4 @@
-import { configAt, configuredPlaces, type Place, type Reach, samePlace } from '../config/places.js';
+import { configAt, configuredPlaces, type Place, type Reach, reachOf, samePlace } from '../config/places.js';
 import type { AutopilotConfig } from '../config/schema.js';
 import type { Alert } from '../notify/alert.js';
 import { unreachablePlaceAlert } from '../notify/unreachable-place.js';
@@ -48,4 +48,17 @@ export async function inEveryPlace<R>(
   }
   if (homeFailure !== undefined) throw homeFailure;
   return runs;
+}
+
+/**
+ * Where an event is acted on: its own account and region with the config of that place, when the config lists it;
+ * else home, whose origin checks then refuse the event as another deployment's.
+ */
+export function actingPlace(
+  config: AutopilotConfig,
+  home: Place,
+  event: { account: string; region: string },
+): { reach: Reach; config: AutopilotConfig } {
+  const reach = reachOf(config, { account: event.account, region: event.region }, home) ?? { ...home };
+  return { reach, config: configAt(config, reach, home) };
 }
