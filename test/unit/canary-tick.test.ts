@@ -230,6 +230,21 @@ describe('Canary tick: the weights last written', () => {
     expect(result).toMatchObject({ decision: 'roll-back', intents: [], next: { phase: 'rolled-back', step: -1 } });
   });
 
+  it('confirms a step that read back and promotes in the same tick, recording the new step', () => {
+    // Prepare
+    const record = {
+      ...ramping(1, [10, 90]),
+      written: { canary: 10, stable: 90, at: T0, verified: false, attempts: 1 },
+    };
+
+    // Act
+    const result = tick(record, atWeights(10, 90, 3, AT));
+
+    // Assess
+    expect(result.decision).toBe('promote');
+    expect(result.next).toMatchObject({ step: 2, written: { canary: 25, stable: 75, verified: false } });
+  });
+
   it('confirms a step that read back and goes on judging it, keeping the confirmation', () => {
     // Prepare
     const record = {
