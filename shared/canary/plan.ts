@@ -40,6 +40,7 @@ export function planCanaryTick(input: CanaryTickInput): CanaryTickPlan {
     return { decision: 'idle', reason: `paused: ${record.reason}`, intents: [], gates: [] };
   }
   const pair = obs.forward && pairWeights(obs.forward, record.canary.targetGroupArn, record.stable.targetGroupArn);
+  // Stryker disable next-line ObjectLiteral: equivalent, no plan reads the pair when the action does not forward to both sides
   const ctx: TickContext = { config, record, obs, pair: pair ?? { canary: 0, stable: 0, others: 0 }, gates: [] };
   const owned = [obs.canary, obs.stable].find((side) => side.ecsStrategy && ecsOwnedStrategies.has(side.ecsStrategy));
   if (owned && activePhases.includes(record.phase)) {
@@ -202,10 +203,10 @@ function promoteTo(
     return { decision: 'hold', reason, intents, gates: ctx.gates, ...(verdict ? { verdict } : {}) };
   }
   const weights = splitPair(pairTotal(pair), percent);
-  const intent = weightIntent(ctx, weights, `step to ${percent} %`);
+  const reason = `${decision === 'start' ? 'start at' : 'promote to'} ${percent} % (weights ${weights.canary}/${weights.stable})${record.request ? ' by request' : ''}`;
+  const intent = weightIntent(ctx, weights, reason);
   const overload = overloadOf(intent, pair);
   if (overload) return hold(ctx, `not moving weight: ${overload}`, verdict ? { verdict } : {});
-  const reason = `${decision === 'start' ? 'start at' : 'promote to'} ${percent} % (weights ${weights.canary}/${weights.stable})${record.request ? ' by request' : ''}`;
   const next = transition(
     record,
     'ramping',
@@ -226,7 +227,7 @@ function promoteTo(
   return {
     decision,
     reason,
-    intents: [{ ...intent, why: reason }],
+    intents: [intent],
     next,
     gates: ctx.gates,
     ...(verdict ? { verdict } : {}),
