@@ -142,3 +142,13 @@ export function injectFaults(proxy: MotoProxy, options: FaultInjectionOptions): 
     },
   };
 }
+
+/**
+ * The seeds a fault scenario runs with: `base` alone in the suite; `FAULT_RUNS=n` runs n seeds from it, for a longer
+ * search (`FAULT_SEED` picks another base, to replay a failing run).
+ */
+export function faultSeeds(base: number): number[] {
+  const from = Number(process.env.FAULT_SEED ?? base);
+  const runs = Math.max(1, Number(process.env.FAULT_RUNS ?? 1));
+  return Array.from({ length: runs }, (_, i) => from + i);
+}
