@@ -152,3 +152,16 @@ export function faultSeeds(base: number): number[] {
   const runs = Math.max(1, Number(process.env.FAULT_RUNS ?? 1));
   return Array.from({ length: runs }, (_, i) => from + i);
 }
+
+/** Every `<target group ARN> <id>:<port>` that a landed DeregisterTargets removed, once per SDK call that landed. */
+export function landedDeregistrations(faults: Pick<FaultInjection, 'landed'>): string[] {
+  return faults
+    .landed()
+    .filter((write) => write.operation === 'DeregisterTargets')
+    .flatMap((write) => {
+      const params = write.params as Record<string, string>;
+      return Object.keys(params)
+        .filter((name) => /^Targets\.member\.\d+\.Id$/.test(name))
+        .map((name) => `${params.TargetGroupArn} ${params[name]}:${params[name.replace(/Id$/, 'Port')]}`);
+    });
+}

@@ -1,6 +1,6 @@
 import { ECSClient, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { beforeEach, describe, expect, inject, it } from 'vitest';
-import { faultSeeds, injectFaults } from '#local/fault-injection.js';
+import { faultSeeds, injectFaults, landedDeregistrations } from '#local/fault-injection.js';
 import { sqsEventSource } from '#local/lambda-delivery.js';
 import { serverError } from '#local/moto-proxy.js';
 import { stampStoppedTasks, timeOutAfterWrite } from '#local/moto-proxy-rules.js';
@@ -108,15 +108,7 @@ describe('Function: task-state-change under faults', () => {
       const removed = Object.entries(before).flatMap(([tg, targets]) =>
         targets.filter((t) => !after[tg]?.includes(t)).map((t) => `${tg} ${t}`),
       );
-      const deregistered = faults
-        .landed()
-        .filter((w) => w.operation === 'DeregisterTargets')
-        .flatMap((w) => {
-          const params = w.params as Record<string, string>;
-          return Object.keys(params)
-            .filter((k) => /^Targets\.member\.\d+\.Id$/.test(k))
-            .map((k) => `${params.TargetGroupArn} ${params[k]}:${params[k.replace(/Id$/, 'Port')]}`);
-        });
+      const deregistered = landedDeregistrations(faults);
       expect(deregistered.length, '0 double deregistrations').toBe(new Set(deregistered).size);
       expect(new Set(deregistered), 'every removal landed through one deregistration').toEqual(new Set(removed));
       const kept = new Set(Object.values(after).flat());
