@@ -142,3 +142,26 @@ export function injectFaults(proxy: MotoProxy, options: FaultInjectionOptions): 
     },
   };
 }
+
+/**
+ * The seeds a fault scenario runs with: `base` alone in the suite; `FAULT_RUNS=n` runs n seeds from it, for a longer
+ * search (`FAULT_SEED` picks another base, to replay a failing run).
+ */
+export function faultSeeds(base: number): number[] {
+  const from = Number(process.env.FAULT_SEED ?? base);
+  const runs = Math.max(1, Number(process.env.FAULT_RUNS ?? 1));
+  return Array.from({ length: runs }, (_, i) => from + i);
+}
+
+/** Every `<target group ARN> <id>:<port>` that a landed DeregisterTargets removed, once per SDK call that landed. */
+export function landedDeregistrations(faults: Pick<FaultInjection, 'landed'>): string[] {
+  return faults
+    .landed()
+    .filter((write) => write.operation === 'DeregisterTargets')
+    .flatMap((write) => {
+      const params = write.params as Record<string, string>;
+      return Object.keys(params)
+        .filter((name) => /^Targets\.member\.\d+\.Id$/.test(name))
+        .map((name) => `${params.TargetGroupArn} ${params[name]}:${params[name.replace(/Id$/, 'Port')]}`);
+    });
+}

@@ -52,6 +52,12 @@ export function oneAtATime(): <T>(send: () => Promise<T>) => Promise<T> {
   };
 }
 
+/** A send to a FIFO queue: moto checks its de-duplication id and queues it in two steps, so two at once can both land. */
+export const isFifoSend = (call: AwsCall): boolean =>
+  call.service === 'sqs' &&
+  call.operation.startsWith('SendMessage') &&
+  String((call.params as { QueueUrl?: string } | undefined)?.QueueUrl ?? '').endsWith('.fifo');
+
 /** Turns a {@link CallSelector} into a `match` function. */
 export function selector(operation: CallSelector): (call: AwsCall) => boolean {
   if (typeof operation === 'function') return operation;

@@ -14,8 +14,8 @@
  * `failWith5xx(op, 1)` answers two throttles then one 500. A rule that throws is reported to `onRuleError` (or kept
  * in `errors()`) and ignored; the proxy keeps serving.
  *
- * DynamoDB calls are forwarded one at a time, so that conditional writes racing through the proxy are atomic as in
- * AWS (moto checks a condition and writes in two steps, and concurrent requests interleave between them).
+ * DynamoDB calls, and sends to FIFO queues, are forwarded one at a time, so that conditional writes and de-duplication
+ * racing through the proxy are atomic as in AWS (moto checks and then writes, and concurrent requests interleave).
  */
 import {
   createServer,
@@ -44,6 +44,7 @@ import {
   delayRule,
   HOP_BY_HOP,
   identify,
+  isFifoSend,
   oneAtATime,
   readAll,
   readUpstream,
@@ -75,11 +76,7 @@ export async function startMotoProxy(upstream: string, options: MotoProxyOptions
   const basePath = target.pathname.replace(/\/$/, '');
   const maxLogged = options.maxLoggedCalls ?? 10_000;
 
-  interface ActiveRule {
-    rule: ProxyRule;
-    left: number;
-  }
-  let rules: ActiveRule[] = [];
+  let rules: Array<{ rule: ProxyRule; left: number }> = [];
   let log: LoggedCall[] = [];
   let ruleErrors: RuleError[] = [];
   const health = new TargetHealthModel();
@@ -180,8 +177,8 @@ export async function startMotoProxy(upstream: string, options: MotoProxyOptions
       return;
     }
     const rewrites = matched.filter((rule) => rule.rewrite !== undefined);
-    const upstreamRes =
-      call.service === 'dynamodb' ? await dynamodbInTurn(() => forward(req, call.body)) : await forward(req, call.body);
+    const inTurn = call.service === 'dynamodb' ? dynamodbInTurn : isFifoSend(call) ? fifoSendsInTurn : undefined;
+    const upstreamRes = inTurn ? await inTurn(() => forward(req, call.body)) : await forward(req, call.body);
     const answerDelayMs = matched.reduce((sum, rule) => sum + (rule.answerDelayMs ?? 0), 0);
     if (rewrites.length === 0) {
       if (answerDelayMs > 0) {
@@ -214,6 +211,7 @@ export async function startMotoProxy(upstream: string, options: MotoProxyOptions
   // moto checks a DynamoDB condition and then writes, with other requests' threads in between; AWS does both
   // atomically per item. Sending DynamoDB calls to moto one at a time restores that (moto answers once it wrote).
   const dynamodbInTurn = oneAtATime();
+  const fifoSendsInTurn = oneAtATime();
 
   const forward = (req: IncomingMessage, body: Buffer) =>
     new Promise<IncomingMessage>((done, fail) => {

@@ -1,7 +1,7 @@
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { beforeEach, describe, expect, inject, it } from 'vitest';
 import { alarmStateChangeEvent } from '#local/alarm-events.js';
-import { injectFaults } from '#local/fault-injection.js';
+import { faultSeeds, injectFaults } from '#local/fault-injection.js';
 import { asyncInvocations } from '#local/lambda-delivery.js';
 import type { AwsCall } from '#local/moto-proxy.js';
 import { timeOutAfterWrite } from '#local/moto-proxy-rules.js';
@@ -39,63 +39,69 @@ describe('Function: alarm-state-change under faults', () => {
   const desiredCount = async () =>
     (await ecs.send(new DescribeServicesCommand({ cluster: 'prod', services: ['web'] }))).services?.[0]?.desiredCount;
 
-  it('scales once and deregisters once per episode, and alerts each once, through throttles, 5xx, timeouts and redelivery', async () => {
-    // Prepare: 10 % of the function's calls throttled, failed with a 500 or timed out after they landed, seeded; the
-    // first UpdateService and DeregisterTargets land and then time out; the first alert cannot be queued at all; every
-    // event is retried by Lambda while it fails and delivered twice.
-    const faults = injectFaults(proxy, { seed: 20261126, appliesTo: isFunctionCall });
-    timeOutAfterWrite(proxy, 'ecs:UpdateService', 1, 1_500);
-    // The first alert cannot be queued through every SDK attempt: the invocation fails after its change landed.
-    proxy.failWith5xx('sqs:SendMessage', 4);
-    timeOutAfterWrite(proxy, 'elasticloadbalancing:DeregisterTargets', 1, 1_500);
-    const env = { AWS_REQUEST_TIMEOUT_MS: '500' };
-    const first = await coldContainer(world, 'alarm-state-change', CONFIG, env);
-    const second = await coldContainer(world, 'alarm-state-change', CONFIG, env);
-    let fewestTargets = Number.POSITIVE_INFINITY;
-    const lambda = asyncInvocations({
-      containers: [first, second],
-      faults,
-      after: async () => {
-        fewestTargets = Math.min(fewestTargets, (await targetsOf(world, tg)).length);
-      },
-    });
-    const deliver = lambda.deliver;
-    const startedAt = Date.now() - 60_000;
-    const at = (i: number) => new Date(startedAt + i * 1_000).toISOString();
-    const tasks = world.services.web?.tasks ?? [];
+  it.each(faultSeeds(20261126))(
+    'scales once and deregisters once per episode, and alerts each once, through throttles, 5xx, timeouts and redelivery (seed %i)',
+    async (seed) => {
+      // Prepare: 10 % of the function's calls throttled, failed with a 500 or timed out after they landed, seeded; the
+      // first UpdateService and DeregisterTargets land and then time out; the first alert cannot be queued at all; every
+      // event is retried by Lambda while it fails and delivered twice.
+      const faults = injectFaults(proxy, { seed, appliesTo: isFunctionCall });
+      timeOutAfterWrite(proxy, 'ecs:UpdateService', 1, 1_500);
+      // The first alert cannot be queued through every SDK attempt: the invocation fails after its change landed.
+      proxy.failWith5xx('sqs:SendMessage', 4);
+      timeOutAfterWrite(proxy, 'elasticloadbalancing:DeregisterTargets', 1, 1_500);
+      const env = { AWS_REQUEST_TIMEOUT_MS: '500' };
+      const first = await coldContainer(world, 'alarm-state-change', CONFIG, env);
+      const second = await coldContainer(world, 'alarm-state-change', CONFIG, env);
+      let fewestTargets = Number.POSITIVE_INFINITY;
+      const lambda = asyncInvocations({
+        containers: [first, second],
+        faults,
+        after: async () => {
+          fewestTargets = Math.min(fewestTargets, (await targetsOf(world, tg)).length);
+        },
+      });
+      const deliver = lambda.deliver;
+      const startedAt = Date.now() - 60_000;
+      const at = (i: number) => new Date(startedAt + i * 1_000).toISOString();
+      const tasks = world.services.web?.tasks ?? [];
 
-    // Act: four CPU episodes and three unhealthy-target episodes, interleaved
-    for (let i = 0; i < 4; i++) {
-      await deliver(
-        alarmStateChangeEvent(world, { alarmName: 'prod-web-cpu-high', subject: { service: 'web' }, at: at(i * 2) }),
-      );
-      if (i === 3) break;
-      const task = tasks[i] as { ip: string; port: number };
-      proxy.setTargetHealth(tg, { id: task.ip, port: task.port }, 'unhealthy');
-      await deliver(
-        alarmStateChangeEvent(world, {
-          alarmName: 'prod-web-unhealthy-hosts',
-          subject: { targetGroupArn: tg },
-          at: at(i * 2 + 1),
-        }),
-      );
-    }
-    await deliverOutbox(world, first.notifier);
-    const alerts = (await receiveAlerts(world)).map((a) => ChatbotNotificationSchema.parse(a.message));
-    const perIncident = new Map<string, number>();
-    for (const alert of alerts) perIncident.set(alert.id ?? '', (perIncident.get(alert.id ?? '') ?? 0) + 1);
+      // Act: four CPU episodes and three unhealthy-target episodes, interleaved
+      for (let i = 0; i < 4; i++) {
+        await deliver(
+          alarmStateChangeEvent(world, { alarmName: 'prod-web-cpu-high', subject: { service: 'web' }, at: at(i * 2) }),
+        );
+        if (i === 3) break;
+        const task = tasks[i] as { ip: string; port: number };
+        proxy.setTargetHealth(tg, { id: task.ip, port: task.port }, 'unhealthy');
+        await deliver(
+          alarmStateChangeEvent(world, {
+            alarmName: 'prod-web-unhealthy-hosts',
+            subject: { targetGroupArn: tg },
+            at: at(i * 2 + 1),
+          }),
+        );
+      }
+      await deliverOutbox(world, first.notifier);
+      const alerts = (await receiveAlerts(world)).map((a) => ChatbotNotificationSchema.parse(a.message));
+      const perIncident = new Map<string, number>();
+      for (const alert of alerts) perIncident.set(alert.id ?? '', (perIncident.get(alert.id ?? '') ?? 0) + 1);
 
-    // Assess
-    expect(await desiredCount(), 'one step per CPU episode: 0 double scale-outs').toBe(6 + 4);
-    expect((await targetsOf(world, tg)).length, 'one target per unhealthy-hosts episode').toBe(6 - 3);
-    expect(fewestTargets, '0 target groups emptied').toBeGreaterThan(0);
-    expect(perIncident.size, '0 lost alerts: one incident per episode').toBe(7);
-    expect([...perIncident.values()], '0 duplicate chat messages').toEqual(Array(7).fill(1));
-    expect(lambda.stats.failures, 'the faults made invocations fail, so Lambda retries were exercised').toBeGreaterThan(
-      0,
-    );
-    expect(lambda.stats.deadLettered, 'every episode applied, none left in the DLQ').toEqual([]);
-    expect(faults.landedCounts()['ecs:UpdateService'], 'one UpdateService landed per CPU episode').toBe(4);
-    expect(faults.landedCounts()['elasticloadbalancing:DeregisterTargets'], 'one per unhealthy-hosts episode').toBe(3);
-  });
+      // Assess
+      expect(await desiredCount(), 'one step per CPU episode: 0 double scale-outs').toBe(6 + 4);
+      expect((await targetsOf(world, tg)).length, 'one target per unhealthy-hosts episode').toBe(6 - 3);
+      expect(fewestTargets, '0 target groups emptied').toBeGreaterThan(0);
+      expect(perIncident.size, '0 lost alerts: one incident per episode').toBe(7);
+      expect([...perIncident.values()], '0 duplicate chat messages').toEqual(Array(7).fill(1));
+      expect(
+        lambda.stats.failures,
+        'the faults made invocations fail, so Lambda retries were exercised',
+      ).toBeGreaterThan(0);
+      expect(lambda.stats.deadLettered, 'every episode applied, none left in the DLQ').toEqual([]);
+      expect(faults.landedCounts()['ecs:UpdateService'], 'one UpdateService landed per CPU episode').toBe(4);
+      expect(faults.landedCounts()['elasticloadbalancing:DeregisterTargets'], 'one per unhealthy-hosts episode').toBe(
+        3,
+      );
+    },
+  );
 });

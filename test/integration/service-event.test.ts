@@ -2,8 +2,8 @@ import { beforeEach, describe, expect, inject, it } from 'vitest';
 import { deliverOutbox } from '#local/pipeline.js';
 import { provisionWorld, receiveAlerts, receiveOutbox, type World } from '#local/world.js';
 import { ChatbotNotificationSchema } from '#shared/notify/chatbot.js';
-import { loadEvent } from '#test/support/fixtures.js';
 import { coldContainer } from '#test/support/functions.js';
+import { worldEvent } from '#test/support/service-events.js';
 
 const endpoint = inject('motoEndpoint');
 
@@ -14,19 +14,6 @@ clusters:
     services:
       - name: web
 `;
-
-type ServiceEventSample = { account: string; resources: string[]; detail: Record<string, unknown> };
-
-/** One of our samples, moved into the world: its account, its service's ARN and its cluster's ARN. */
-function worldEvent(world: World, name: string, service = 'web'): ServiceEventSample {
-  const event = loadEvent(name) as ServiceEventSample;
-  const serviceArn = world.services[service]?.serviceArn;
-  if (serviceArn === undefined) throw new Error(`no service ${service} in the world`);
-  event.account = world.account;
-  event.resources = [serviceArn];
-  if ('clusterArn' in event.detail) event.detail.clusterArn = world.clusterArn;
-  return event;
-}
 
 describe('Function: service-event', () => {
   let world: World;

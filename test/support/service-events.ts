@@ -1,3 +1,4 @@
+import type { World } from '#local/world.js';
 import { type ServiceEvent, ServiceEventSchema } from '#shared/events/service-events.js';
 import {
   classifyServiceEvent,
@@ -34,3 +35,16 @@ export const awsSamples = [
   ...eventNames('aws', 'ecs-service-action-'),
   ...eventNames('aws', 'ecs-deployment-state-change-'),
 ];
+
+type ServiceEventSample = { account: string; resources: string[]; detail: Record<string, unknown> };
+
+/** One of our samples, moved into the world: its account, its service's ARN and its cluster's ARN. */
+export function worldEvent(world: World, name: string, service = 'web'): ServiceEventSample {
+  const event = loadEvent(name) as ServiceEventSample;
+  const serviceArn = world.services[service]?.serviceArn;
+  if (serviceArn === undefined) throw new Error(`no service ${service} in the world`);
+  event.account = world.account;
+  event.resources = [serviceArn];
+  if ('clusterArn' in event.detail) event.detail.clusterArn = world.clusterArn;
+  return event;
+}
