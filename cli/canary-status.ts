@@ -3,7 +3,7 @@ import { observeCanary, observeSides } from '#shared/canary/observe.js';
 import { planCanaryTick } from '#shared/canary/plan.js';
 import type { CanaryRecord, CanaryTransition } from '#shared/canary/status.js';
 import { readCanary } from '#shared/canary/store.js';
-import type { GateResult } from '#shared/canary/types.js';
+import type { GateResult, SideObservation } from '#shared/canary/types.js';
 import { nextPromotionTime } from '#shared/canary/window.js';
 import { actionArnOf, type CanaryConfig } from '#shared/config/canary.js';
 import { forwardSnapshotOf } from '#shared/targets/forward.js';
@@ -17,6 +17,10 @@ export interface SideView {
   weight: number;
   healthyTargets: number;
   desiredCount: number;
+  /** Its Application Auto Scaling bounds now, when it has a scalable target. */
+  scalableTarget?: { min: number; max: number };
+  /** The bounds it had before its minimum was lowered at scale-in: put back when it next needs capacity. */
+  scalableBoundsToRestore?: { min: number; max: number };
 }
 
 /** Everything `canary status` shows of one canary; `--json` prints exactly this. */
@@ -38,16 +42,18 @@ export interface CanaryStatusView {
   history: CanaryTransition[];
 }
 
-const sideView = (
-  side: { service: string; taskDefinition: string; healthyTargets: number; desiredCount: number },
-  weight: number,
-): SideView => ({
-  service: side.service,
-  taskDefinition: side.taskDefinition,
-  weight,
-  healthyTargets: side.healthyTargets,
-  desiredCount: side.desiredCount,
-});
+const sideView = (side: SideObservation, weight: number, record?: CanaryRecord): SideView => {
+  const toRestore = record?.scalableBounds?.[side.service];
+  return {
+    service: side.service,
+    taskDefinition: side.taskDefinition,
+    weight,
+    healthyTargets: side.healthyTargets,
+    desiredCount: side.desiredCount,
+    ...(side.scalableTarget ? { scalableTarget: { min: side.scalableTarget.min, max: side.scalableTarget.max } } : {}),
+    ...(toRestore ? { scalableBoundsToRestore: toRestore } : {}),
+  };
+};
 
 /** Reads a canary's record and the world and asks the planner, without acting, what the next tick would do. */
 export async function canaryStatus(ctx: CanaryContext, canary: CanaryConfig, now: string): Promise<CanaryStatusView> {
@@ -83,8 +89,8 @@ export async function canaryStatus(ctx: CanaryContext, canary: CanaryConfig, now
     ...(record.step >= 0 ? { stepPercent: canary.steps[record.step] } : {}),
     reason: record.reason,
     weights,
-    canary: sideView(observation.canary, weights[record.canary.targetGroupArn] ?? 0),
-    stable: sideView(observation.stable, weights[record.stable.targetGroupArn] ?? 0),
+    canary: sideView(observation.canary, weights[record.canary.targetGroupArn] ?? 0, record),
+    stable: sideView(observation.stable, weights[record.stable.targetGroupArn] ?? 0, record),
     ...(stepStart ? { timeInStepSeconds: Math.round((Date.parse(now) - Date.parse(stepStart)) / 1000) } : {}),
     ...(nextPromotionAt ? { nextPromotionAt } : {}),
     gates: plan.gates,
@@ -108,8 +114,11 @@ export function formatStatus(view: CanaryStatusView, historyLines = 8): string {
     ['stable', view.stable],
   ] as const) {
     if (side) {
+      const scalable = side.scalableTarget
+        ? `; scalable target ${side.scalableTarget.min}-${side.scalableTarget.max}${side.scalableBoundsToRestore ? ` (min ${side.scalableBoundsToRestore.min} back when it next takes traffic)` : ''}`
+        : '';
       lines.push(
-        `  ${role} ${side.service} (${short(side.taskDefinition)}): weight ${side.weight}, ${side.healthyTargets} healthy of ${side.desiredCount} desired`,
+        `  ${role} ${side.service} (${short(side.taskDefinition)}): weight ${side.weight}, ${side.healthyTargets} healthy of ${side.desiredCount} desired${scalable}`,
       );
     }
   }

@@ -12,7 +12,10 @@ import {
 import { refuseInvalidWeights } from '#local/moto-proxy-rules.js';
 import type { CanaryTickResult } from '#shared/canary/react.js';
 import { readCanary } from '#shared/canary/store.js';
+import type { CanaryConfig } from '#shared/config/canary.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
+import { canaryContext } from '../../cli/canary-context.js';
+import { canaryStatus, formatStatus } from '../../cli/canary-status.js';
 
 const proxy = await useMotoProxy();
 const START = '2026-11-26T06:00:00.000Z';
@@ -57,6 +60,8 @@ describe('Function: canary-promoter with Application Auto Scaling on both sides 
       bounds: await scalableBounds(world, 'web-blue'),
       record: (await readCanary(driver.store, 'web'))?.data,
     };
+    const ctx = canaryContext({ config: 'unused', endpoint: proxy.endpoint, table: world.stateTableName });
+    const status = await canaryStatus(ctx, driver.config.canaries[0] as CanaryConfig, driver.now());
     // release 2 goes the other way: web-blue is the canary
     await driver.start();
     const first = await driver.tick({ canary: healthy(0), stable: healthy(1) });
@@ -78,6 +83,14 @@ describe('Function: canary-promoter with Application Auto Scaling on both sides 
       bounds: { min: 0, max: 8 },
       record: { phase: 'done', idleScaledDown: true, scalableBounds: { 'web-blue': { min: 2, max: 8 } } },
     });
+    expect(status.stable).toMatchObject({
+      service: 'web-blue',
+      scalableTarget: { min: 0, max: 8 },
+      scalableBoundsToRestore: { min: 2, max: 8 },
+    });
+    expect(formatStatus(status)).toContain(
+      'stable web-blue (web-blue:1): weight 0, 0 healthy of 0 desired; scalable target 0-8 (min 2 back when it next takes traffic)',
+    );
     expect(first.audit.map((a) => a.action.kind)).toEqual([
       'set-scalable-target-bounds',
       'set-task-definition',
