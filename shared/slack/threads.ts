@@ -7,7 +7,7 @@ export interface SlackThreadRecord {
   channel: string;
   /** The thread root's `ts`, once it is posted; absent while the invocation that claimed the root posts it. */
   ts?: string;
-  /** Who claims the root (an invocation's request id) and since when (epoch ms): a dead claimer's claim is taken over. */
+  /** Who claims the root (an invocation's request id) and since when (epoch ms): a dead or failed claimer's is taken over. */
   claimedBy?: string;
   claimedAt?: number;
   /** The highest severity told in the thread: a reply above it is shown in the channel too. */
@@ -57,8 +57,9 @@ export class SlackThreadWaitError extends AutopilotError {
 /**
  * Posts a message of an incident into the incident's one thread. The first message claims the thread with a
  * conditional write, posts the root and records its `ts`; every later one, in any invocation, replies under it. Two
- * first messages at once: one claims, the other waits for the root's `ts` and replies. A claimer that dies before
- * recording the root is taken over after a minute. Returns where the message went.
+ * first messages at once: one claims, the other waits for the root's `ts` and replies. A claimer whose post fails
+ * releases the claim; one that dies before recording the root is taken over after a minute. Returns where the
+ * message went.
  */
 export async function postInThread(
   ref: ThreadRef,
@@ -71,7 +72,9 @@ export async function postInThread(
   for (let pause = 50; ; pause = Math.min(pause * 2, 1_000)) {
     const current = await store.get<SlackThreadRecord>(key);
     if (current?.data.ts) return reply(ref, current as Versioned<SlackThreadRecord>, current.data.ts, deps);
-    const stale = current && now() - (current.data.claimedAt ?? 0) > CLAIM_EXPIRY_MS;
+    // A claim of this invocation's own (Lambda retries an event under its request id) is taken again at once.
+    const stale =
+      current && (current.data.claimedBy === deps.owner || now() - (current.data.claimedAt ?? 0) > CLAIM_EXPIRY_MS);
     if (!current || stale) {
       const claim: SlackThreadRecord = {
         channel: deps.channel,
@@ -88,7 +91,11 @@ export async function postInThread(
         throw error;
       });
       if (claimed) {
-        const ts = await deps.post({});
+        const ts = await deps.post({}).catch(async (error: unknown) => {
+          // Released, so that the retry (or another message of the incident) posts the root without waiting.
+          await store.replace(claimed, { ...claim, claimedAt: 0 }).catch(() => undefined);
+          throw error;
+        });
         await store.replace(claimed, { channel: deps.channel, ts, severity: ref.severity });
         return { ts, broadcast: false };
       }

@@ -144,6 +144,21 @@ describe('Function: slack-notifier, bot-token mode', () => {
     expect(logs.some((line) => line.includes('Retry-After 1 s'))).toBe(true);
   });
 
+  it('posts the root at once on the retry of a first message whose post failed', async () => {
+    // Prepare
+    const post = await coldSlackNotifier(slack);
+    slack.answerNext({ status: 200, body: { ok: false, error: 'internal_error' } });
+    await post(groupMessage(1, 'warning', 'incident-e')).catch(() => undefined);
+    const started = Date.now();
+
+    // Act
+    await post(groupMessage(1, 'warning', 'incident-e'));
+
+    // Assess
+    expect(slack.posts.map((p) => p.threadTs)).toEqual([undefined]);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
   it('fails on an ok:false answer that retrying cannot help, naming the error and not the token', async () => {
     // Prepare
     const post = await coldSlackNotifier(slack);
