@@ -2,31 +2,34 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
+import { SnsSchema } from '@aws-lambda-powertools/parser/schemas/sns';
 import type { ParsedResult } from '@aws-lambda-powertools/parser/types';
 import middy from '@middy/core';
+import type { z } from 'zod';
+import { documentClient } from '#shared/aws/dynamodb.js';
 import { secretsManagerClient } from '#shared/aws/secrets-manager.js';
 import { ssmClient } from '#shared/aws/ssm.js';
 import { requireParsed } from '#shared/events/errors.js';
-import { type SnsEvent, SnsEventSchema } from '#shared/events/sns.js';
 import { logger } from '#shared/logging/logger.js';
 import { deliverToSlack } from '#shared/slack/deliver.js';
-import { webhookUrlReader, webhookUrlSourceFromEnv } from '#shared/slack/webhook-url.js';
+import { slackDeliveryFromEnv } from '#shared/slack/wiring.js';
 
-const source = webhookUrlSourceFromEnv();
-// Cached for 5 minutes across warm invocations; a rotated URL is re-read at once when Slack refuses the old one.
-const readWebhookUrl = webhookUrlReader(source, {
+// The webhook URL, or the bot token and its threads: cached for 5 minutes across warm invocations.
+const slack = slackDeliveryFromEnv({
   ssm: new SSMProvider({ awsSdkV3Client: ssmClient }),
   secrets: new SecretsProvider({ awsSdkV3Client: secretsManagerClient }),
+  documentClient,
 });
 
 /** Posts each message of the alert topic to Slack; a failure is retried by Lambda, then lands in the Slack DLQ. */
-export const handler = middy<ParsedResult<unknown, SnsEvent>, void>()
+export const handler = middy<ParsedResult<unknown, z.output<typeof SnsSchema>>, void>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(parser({ schema: SnsEventSchema, safeParse: true }))
+  .use(parser({ schema: SnsSchema, safeParse: true }))
   .handler(async (parsed, context) => {
     const event = requireParsed(parsed, 'SNS');
+    const remainingMs = () => context.getRemainingTimeInMillis();
     for (const record of event.Records) {
       logger.appendKeys({ snsMessageId: record.Sns.MessageId });
-      await deliverToSlack(record, { readWebhookUrl, logger, remainingMs: () => context.getRemainingTimeInMillis() });
+      await deliverToSlack(record, { ...slack, logger, remainingMs, owner: context.awsRequestId });
     }
   });

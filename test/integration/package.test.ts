@@ -183,7 +183,7 @@ describe('Packaging: serverless package', { timeout: PACKAGING_TIMEOUT_MS }, () 
     });
   });
 
-  it('keeps the Slack webhook URL out of the template: the function is told the SSM parameter name only', () => {
+  it('keeps the Slack webhook URL and bot token out of the template: the function is told SSM parameter names only', () => {
     // Prepare
     const text = JSON.stringify(template);
     const environment = template.Resources.SlackNotifierLambdaFunction?.Properties?.Environment as
@@ -192,9 +192,16 @@ describe('Packaging: serverless package', { timeout: PACKAGING_TIMEOUT_MS }, () 
     const variables = environment?.Variables ?? {};
 
     // Assess
-    expect(text).not.toMatch(/hooks\.slack\.com|\/services\/T[A-Z0-9]+\//);
-    expect(Object.keys(variables).filter((name) => name.startsWith('SLACK_'))).toEqual(['SLACK_WEBHOOK_URL_PARAMETER']);
+    expect(text).not.toMatch(/hooks\.slack\.com|\/services\/T[A-Z0-9]+\/|xox[bp]-/);
+    expect(Object.keys(variables).filter((name) => name.startsWith('SLACK_'))).toEqual([
+      'SLACK_WEBHOOK_URL_PARAMETER',
+      'SLACK_CHANNEL',
+      'SLACK_BOT_TOKEN_PARAMETER',
+    ]);
     expect(variables.SLACK_WEBHOOK_URL_PARAMETER).toBe('/ecs-autopilot/ci/slack-webhook-url');
+    // No channel by default: the incoming webhook, which cannot thread, stays the mode.
+    expect(variables.SLACK_CHANNEL).toBe('');
+    expect(variables.SLACK_BOT_TOKEN_PARAMETER).toBe('/ecs-autopilot/ci/slack-bot-token');
   });
   it('deploys a dashboard of what the automation did beside the ALB metrics, and of its own health', () => {
     // Prepare

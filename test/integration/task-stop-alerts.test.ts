@@ -1,8 +1,11 @@
 import { RegisterTargetsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { CreateQueueCommand } from '@aws-sdk/client-sqs';
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { deliverOutbox, outboxEvent } from '#local/pipeline.js';
+import { startSlackApiServer } from '#local/slack-api-server.js';
+import { snsEvent } from '#local/sns-events.js';
 import { taskStateChangeEvent } from '#local/task-events.js';
 import { provisionWorld, receiveAlerts, targetsOf, type World } from '#local/world.js';
 import { clients } from '#local/world-clients.js';
@@ -55,7 +58,7 @@ describe('Task stops to messages: task-state-change, notifier, alert-flush', () 
     vi.useRealTimers();
   });
 
-  it('turns 300 failed tasks of one service, in concurrent batches with one redelivered, into three messages counting 300 stops', {
+  it('turns 300 failed tasks of one service, in concurrent batches with one redelivered, into three messages counting 300 stops, in one Slack thread', {
     timeout: 120_000,
   }, async () => {
     // Prepare: three containers of each function, grouping wired (30 s group wait, 5 min group interval).
@@ -133,6 +136,7 @@ describe('Task stops to messages: task-state-change, notifier, alert-flush', () 
     await notifyAt(400);
     await notifyAt(630);
     const published = (await receiveAlerts(world)).map((a) => ChatbotNotificationSchema.parse(a.message));
+    const posts = await postToSlackThreads(published.map((m) => JSON.stringify(m)));
 
     // Assess
     expect(answers.flatMap((a) => a.batchItemFailures)).toEqual([]);
@@ -148,8 +152,31 @@ describe('Task stops to messages: task-state-change, notifier, alert-flush', () 
     expect(storm[2]?.content.description).toContain(`${STOPS} alerts since`);
     expect(published.filter((m) => m.metadata?.eventType === 'task-stopped/crash-loop')).toHaveLength(1);
     expect(published).toHaveLength(4);
+    // In Slack (bot-token mode): the storm is one thread, its root and two replies; the crash loop a thread of its own.
+    const [root, ...replies] = posts.filter((p) => p.text.includes('task-stopped/storm'));
+    expect(replies.map((r) => r.threadTs)).toEqual([root?.ts, root?.ts]);
+    expect(posts.filter((p) => p.threadTs === undefined)).toHaveLength(2);
   });
 });
+
+/** Hands messages of the alert topic to the Slack function in bot-token mode; returns what the channel got. */
+async function postToSlackThreads(topicMessages: string[]) {
+  const slack = await startSlackApiServer();
+  const parameter = '/ecs-autopilot/test/slack-bot-token';
+  const ssm = { Name: parameter, Type: 'SecureString' as const, Value: slack.token, Overwrite: true };
+  await new SSMClient({ endpoint: proxy.endpoint, region: 'us-east-1' }).send(new PutParameterCommand(ssm));
+  const env = { SLACK_CHANNEL: 'C0LOCAL0001', SLACK_BOT_TOKEN_PARAMETER: parameter, SLACK_API_URL: slack.url };
+  try {
+    vi.resetModules();
+    Object.assign(process.env, env);
+    const { handler } = await import('#functions/slack-notifier/handler.js');
+    for (const message of topicMessages) await handler(snsEvent(message) as never, lambdaContext('slack-notifier'));
+    return slack.posts;
+  } finally {
+    for (const name of Object.keys(env)) delete process.env[name];
+    await slack.stop();
+  }
+}
 
 /** An alert as the outbox hands it over: a message of its own, with a new message id. */
 function asOutboxMessage(alert: Alert, n: number) {

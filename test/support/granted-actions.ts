@@ -121,7 +121,17 @@ export const grantedActions: Record<string, string[]> & Record<FunctionName, str
     'sqs:ReceiveMessage',
     'sqs:SendMessage',
   ],
-  slackNotifier: ['kms:Decrypt', 'logs:CreateLogStream', 'logs:PutLogEvents', 'sqs:SendMessage', 'ssm:GetParameter'],
+  slackNotifier: [
+    'dynamodb:DeleteItem',
+    'dynamodb:GetItem',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'kms:Decrypt',
+    'logs:CreateLogStream',
+    'logs:PutLogEvents',
+    'sqs:SendMessage',
+    'ssm:GetParameter',
+  ],
   // The shipped config names no canary: no weight write and no UpdateService is granted (see canary-iam.test.ts).
   canaryPromoter: [
     'application-autoscaling:DescribeScalableTargets',
