@@ -132,6 +132,8 @@ const coldStartEnv = {
   ...process.env,
   ALERT_OUTBOX_URL: 'http://127.0.0.1:1/queue',
   ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:bench',
+  ALERT_FLUSH_QUEUE_URL: 'http://127.0.0.1:1/flush',
+  SLACK_WEBHOOK_URL_PARAMETER: '/bench/slack-webhook-url',
   STATE_TABLE_NAME: 'bench-state',
   AWS_REGION: 'us-east-1',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
