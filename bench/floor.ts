@@ -73,6 +73,25 @@ export function sdkSurface(metafile: Metafile) {
 }
 
 /**
+ * Code a function must never carry: what validates the config at packaging (YAML, zod's classic API, RE2, the
+ * backtracking checker). Functions parse their input with zod/mini; the config comes in already validated.
+ */
+const packagingOnlyCode: Record<string, RegExp> = {
+  yaml: /node_modules\/yaml\//,
+  'zod (classic API)': /node_modules\/zod\/v4\/classic\//,
+  re2js: /node_modules\/re2js\//,
+  recheck: /node_modules\/recheck\//,
+};
+
+/** The packaging-only code a bundle holds (from esbuild's metafile), by name. */
+export function packagingOnlyIn(metafile: Metafile): string[] {
+  const inputs = Object.keys(metafile.inputs);
+  return Object.entries(packagingOnlyCode)
+    .filter(([, path]) => inputs.some((input) => path.test(input)))
+    .map(([name]) => name);
+}
+
+/**
  * The IAM service prefixes a function's role is granted actions of: its role file (`deploy/roles/<function>.yml`),
  * and the state table's policy when that policy names the role.
  */
@@ -113,6 +132,8 @@ const coldStartEnv = {
   ...process.env,
   ALERT_OUTBOX_URL: 'http://127.0.0.1:1/queue',
   ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:bench',
+  ALERT_FLUSH_QUEUE_URL: 'http://127.0.0.1:1/flush',
+  SLACK_WEBHOOK_URL_PARAMETER: '/bench/slack-webhook-url',
   STATE_TABLE_NAME: 'bench-state',
   AWS_REGION: 'us-east-1',
   POWERTOOLS_LOG_LEVEL: 'SILENT',

@@ -14,7 +14,8 @@ import { metrics } from '#shared/logging/metrics.js';
 import { alertDelivery } from '#shared/notify/deliver.js';
 import { outboxRouter } from '#shared/notify/grouping/route.js';
 import { groupingFromEnv } from '#shared/notify/grouping/wiring.js';
-import { idempotencyRecords, stateTableNameFromEnv } from '#shared/state/index.js';
+import { idempotencyRecords } from '#shared/state/idempotency.js';
+import { stateTableNameFromEnv } from '#shared/state/index.js';
 
 const topicArn = getStringFromEnv({
   key: 'ALERT_TOPIC_ARN',

@@ -1,4 +1,5 @@
-import { actionArnOf, type CanaryConfig } from '../config/canary.js';
+import type { CanaryConfig } from '../config/canary.js';
+import { actionArnOf } from '../config/canary-action.js';
 import type { Action } from '../executor/actions.js';
 import type { CanaryRecord } from './status.js';
 import type { CanaryIntent, CanaryObservation } from './types.js';

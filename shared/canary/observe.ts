@@ -5,7 +5,8 @@ import {
   DescribeTargetGroupAttributesCommand,
   type ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { actionArnOf, type CanaryConfig } from '../config/canary.js';
+import type { CanaryConfig } from '../config/canary.js';
+import { actionArnOf } from '../config/canary-action.js';
 import { disabledByTag } from '../config/managed.js';
 import { readScalableTargets } from '../services/read-scalable-targets.js';
 import { forwardSnapshotOf } from '../targets/forward.js';

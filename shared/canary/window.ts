@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
-import { type PromotionWindow, weekdays } from '../config/canary.js';
+import type { PromotionWindow } from '../config/canary.js';
+import { weekdays } from '../config/canary-action.js';
 
 const minutesOf = (hhmm: string): number => {
   const [h, m] = hhmm.split(':').map(Number);

@@ -1,7 +1,10 @@
 import { IANAZone } from 'luxon';
 import * as z from 'zod';
 import { LocationFields } from './accounts.js';
+import { weekdays } from './canary-action.js';
 import { CanaryJudgeSchema } from './canary-judge.js';
+
+export { actionArnOf, weekdays } from './canary-action.js';
 
 const arn = (service: string, resource: string) =>
   z
@@ -25,7 +28,6 @@ export const CanarySideSchema = z
   .strict();
 
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day as HH:MM (24 h)');
-export const weekdays = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
 /** When promotions may happen: days and hours in a time zone. Rollback is allowed at any time. */
 export const PromotionWindowSchema = z
@@ -92,9 +94,9 @@ export const CanarySchema = z
       .describe(
         'CloudWatch alarm names: a start is refused while one does not exist or is in ALARM; one in ALARM rolls back a running canary.',
       ),
-    judge: CanaryJudgeSchema.default(() => CanaryJudgeSchema.parse({})).describe(
-      'The canary judge: sequential (the default; README, "Canary judge") or threshold, with its settings.',
-    ),
+    judge: z
+      ._default(CanaryJudgeSchema, () => CanaryJudgeSchema.parse({}))
+      .describe('The canary judge: sequential (the default; README, "Canary judge") or threshold, with its settings.'),
     maxHoldMinutes: z
       .number()
       .int()
@@ -152,8 +154,3 @@ export const CanariesSchema = z
 export type CanaryConfig = z.output<typeof CanarySchema>;
 export type CanaryConfigInput = z.input<typeof CanarySchema>;
 export type PromotionWindow = z.output<typeof PromotionWindowSchema>;
-
-/** The ARN of the canary's forward action: its rule or its listener. */
-export function actionArnOf(canary: CanaryConfig): string {
-  return (canary.ruleArn ?? canary.listenerArn) as string;
-}

@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { integerInRange, nearest, safeRegexSchema, strictObject, unknownKeysMessage } from '../validation/strict.js';
+import { safeRegexSchema } from '../validation/safe-regex.js';
+import { integerInRange, nearest, strictObject, unknownKeysMessage } from '../validation/strict.js';
 import { AccountsSchema, LocationFields, locationProblems } from './accounts.js';
 import { CanariesSchema } from './canary.js';
 import { CrashLoopSchema, crashLoopDefaults, NotificationsSchema } from './notifications.js';

@@ -1,5 +1,8 @@
+/**
+ * The state table's API. Powertools Idempotency (about 23 KiB, which esbuild keeps once imported) is not re-exported:
+ * the notifier, its one user, imports `idempotency.ts` itself.
+ */
 export * from './errors.js';
-export { idempotencyRecords } from './idempotency.js';
 export type { Lease } from './lease.js';
 export { type WaitForLeaseOptions, waitForLease } from './lease-wait.js';
 export { describeKey, type StateKey, type Versioned } from './records.js';

@@ -2,7 +2,7 @@ import { AutopilotError } from '../errors.js';
 
 /**
  * The longest name a config pattern is matched against (CloudWatch alarm names have at most 255 characters). With
- * patterns proven at most quadratic at validation (`safeRegexSchema`), a match costs at most about 256² steps.
+ * patterns proven at most quadratic at validation (`safeRegexSchema` in safe-regex.ts), a match costs at most about 256² steps.
  */
 export const MAX_MATCHED_NAME = 256;
 

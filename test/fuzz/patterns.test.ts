@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { RE2JS } from 're2js';
 import { describe, expect, it } from 'vitest';
 import { MAX_MATCHED_NAME, matchesPattern, NameTooLongError } from '#shared/validation/name-pattern.js';
-import { safeRegexSchema } from '#shared/validation/strict.js';
+import { safeRegexSchema } from '#shared/validation/safe-regex.js';
 import { fuzzRuns } from './events.js';
 
 /** Regular expressions over a few characters, with the nesting and overlap that make backtracking engines blow up. */

@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { SequentialJudgeSchema } from '../../config/canary-judge.js';
+import * as z from '../../validation/runtime-schema.js';
 
 /** The key of `hookDetails` under which the hook carries its own state between invocations of one execution. */
 export const CARRIED_KEY = 'ecsAutopilot';
@@ -9,25 +9,35 @@ export const CARRIED_KEY = 'ecsAutopilot';
  * serves many services. Unknown keys are the user's own and are passed back untouched.
  */
 export const HookSettingsSchema = z.looseObject({
-  alarmNames: z
-    .array(z.string().min(1))
-    .default([])
-    .describe('Gate alarms besides the service’s deployment alarms: one already in ALARM fails the stage.'),
-  maxHoldMinutes: z
-    .number()
-    .int()
-    .min(1)
-    .max(1440)
-    .default(60)
-    .describe('How long a production step may be held on inconclusive evidence before it fails.'),
-  callBackDelaySeconds: z
-    .number()
-    .int()
-    .min(30)
-    .max(900)
-    .default(60)
-    .describe('When ECS asks again while the judge needs more data: one CloudWatch minute at least.'),
-  judge: SequentialJudgeSchema.optional().describe('Settings of the sequential judge (README, "Canary judge").'),
+  alarmNames: z._default(
+    z
+      .array(z.string().check(z.minLength(1)))
+      .check(z.describe('Gate alarms besides the service’s deployment alarms: one already in ALARM fails the stage.')),
+    [],
+  ),
+  maxHoldMinutes: z._default(
+    z
+      .int()
+      .check(
+        z.gte(1),
+        z.lte(1440),
+        z.describe('How long a production step may be held on inconclusive evidence before it fails.'),
+      ),
+    60,
+  ),
+  callBackDelaySeconds: z._default(
+    z
+      .int()
+      .check(
+        z.gte(30),
+        z.lte(900),
+        z.describe('When ECS asks again while the judge needs more data: one CloudWatch minute at least.'),
+      ),
+    60,
+  ),
+  judge: z.optional(
+    SequentialJudgeSchema.check(z.describe('Settings of the sequential judge (README, "Canary judge").')),
+  ),
 });
 export type HookSettings = z.output<typeof HookSettingsSchema>;
 
@@ -42,14 +52,14 @@ export const CarriedStateSchema = z.object({
   /** When the stage's first invocation came: the judged minutes start here. */
   startedAt: z.iso.datetime(),
   /** When green's current weight was first seen: holds and the requests a step needs count from here. */
-  stepStartedAt: z.iso.datetime().optional(),
-  greenTargetGroupArn: z.string().optional(),
-  blueTargetGroupArn: z.string().optional(),
-  greenWeight: z.number().optional(),
-  judgements: z.number().int().nonnegative().default(0),
-  lastVerdict: z.string().optional(),
-  lastReason: z.string().optional(),
-  lastEvidence: z.record(z.string(), z.number()).optional(),
+  stepStartedAt: z.optional(z.iso.datetime()),
+  greenTargetGroupArn: z.optional(z.string()),
+  blueTargetGroupArn: z.optional(z.string()),
+  greenWeight: z.optional(z.number()),
+  judgements: z._default(z.int().check(z.nonnegative()), 0),
+  lastVerdict: z.optional(z.string()),
+  lastReason: z.optional(z.string()),
+  lastEvidence: z.optional(z.record(z.string(), z.number())),
 });
 export type CarriedState = z.output<typeof CarriedStateSchema>;
 
