@@ -108,7 +108,7 @@ function scenarios(central: World, member: World, endpoint: AccountEndpoint, pro
           (p) => `${p.account} ${p.region}: ${p.unreachable ?? `swept, ${p.run?.audit.length ?? 0} fix(es)`}`,
         );
         say('elsewhere', swept);
-        return { audit: [...run.audit, ...run.elsewhere.flatMap((p) => p.run?.audit ?? [])] };
+        return { audit: run.audit };
       },
     },
   ];
