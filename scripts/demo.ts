@@ -87,6 +87,9 @@ async function main(): Promise<void> {
     // The last word: the audit of the world the demo ends with.
     const { auditStory } = await import('./demo/scenarios/audit.js');
     number += await auditStory(proxy, number + 1);
+    // Then many accounts, on a fresh local AWS: a central deployment and a member account.
+    const { accountStories } = await import('./demo/accounts.js');
+    number += await accountStories(moto.endpoint, proxy, number + 1);
     out();
     out(bold(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${number} scenarios, each as its title says.`));
   } finally {

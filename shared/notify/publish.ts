@@ -10,6 +10,9 @@ export function alertAttributes(alert: Alert) {
     kind: attribute(alert.kind),
     cluster: attribute(alert.cluster),
     service: attribute(alert.service),
+    // One topic serves every account and region the deployment acts in: subscribers may filter on them too.
+    account: attribute(alert.account),
+    region: attribute(alert.region),
   };
 }
 

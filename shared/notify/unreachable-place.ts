@@ -36,7 +36,7 @@ export function unreachablePlaceAlert(input: {
     description: [
       `The ${what} skipped ${where}; every other account and region went on.`,
       `AWS said: ${inert(`${place.errorName}: ${place.message}`)}`,
-      ...(place.roleArn ? [`Role assumed: ${place.roleArn}`] : []),
+      ...(place.roleArn ? [`Role it assumes there: ${place.roleArn}`] : []),
     ],
     nextSteps: [
       `Deploy the member stack in ${where} (serverless-member.yml), or check that its role trusts this deployment's functions and the external id matches the config.`,

@@ -9,7 +9,10 @@ import { enqueueAlert } from '../notify/outbox.js';
 import { createObservationCache, type ObservationCache } from '../services/observation-cache.js';
 import { type ReconcileDeps, type ReconcileRun, reconcile } from './react.js';
 
-/** The sweep of home, and beside it each other account and region: its own sweep, or why it could not be swept. */
+/**
+ * The sweep of home, and beside it each other account and region: its own sweep, or why it could not be swept.
+ * `audit` holds the actions of every place.
+ */
 export type ReconcileEverywhere = ReconcileRun & {
   elsewhere: Array<Place & { run?: ReconcileRun; unreachable?: string }>;
 };
@@ -61,5 +64,7 @@ export async function reconcileEveryPlace(
       ...(r.result ? { run: r.result } : {}),
       ...(r.unreachable ? { unreachable: r.unreachable.title } : {}),
     }));
-  return { ...atHome, elsewhere };
+  // Every place's actions in one audit: the function's metrics count them all.
+  const audit = [...atHome.audit, ...elsewhere.flatMap((p) => p.run?.audit ?? [])];
+  return { ...atHome, audit, elsewhere };
 }

@@ -78,6 +78,7 @@ describe('Function: reconciler, across accounts and regions', () => {
     for (const [tg, targets] of Object.entries(memberBefore))
       expect(memberAfter[tg]).toEqual(targets.filter((t) => t !== gone));
     expect(await membership(central)).toEqual(centralBefore);
+    expect(run.audit.map((r) => r.outcome)).toEqual(['applied']);
     expect(run.elsewhere.map((p) => [p.account, p.region, p.run?.audit.map((r) => r.outcome), p.unreachable])).toEqual([
       [MEMBER, 'us-east-1', ['applied'], undefined],
       [MISSING, 'eu-west-1', undefined, `reconciler could not act in account ${MISSING} in eu-west-1`],

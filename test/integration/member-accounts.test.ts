@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { type AccountEndpoint, startAccountEndpoint } from '#local/moto-account.js';
+import { deliverOutbox } from '#local/pipeline.js';
 import { taskStateChangeEvent } from '#local/task-events.js';
-import { membership, provisionWorld, type World } from '#local/world.js';
+import { membership, provisionWorld, receiveAlerts, type World } from '#local/world.js';
+import { loadEvent } from '#test/support/fixtures.js';
 import { coldContainer } from '#test/support/functions.js';
 
 const endpoint = inject('motoEndpoint');
@@ -106,5 +108,33 @@ describe('Function: task-state-change, across accounts', () => {
       expect.stringMatching(/^the event's cluster account \d{12} is not ours \(222222222222\)/),
     ]);
     expect(await membership(central)).toEqual(before);
+  });
+
+  it("alerts on a member's service event as that account's, and on an unlisted account's not at all", async () => {
+    // Prepare
+    const { react, notifier } = await coldContainer(central, 'service-event', CONFIG);
+    const event = loadEvent('service-task-placement-failure') as {
+      account: string;
+      region: string;
+      resources: string[];
+    };
+    const serviceArn = memberWorld.services.web?.serviceArn ?? '';
+    const fromMember = { ...event, account: MEMBER, region: 'us-east-1', resources: [serviceArn] };
+    const fromUnlisted = {
+      ...fromMember,
+      account: '333333333333',
+      resources: [serviceArn.replace(MEMBER, '333333333333')],
+    };
+
+    // Act
+    await react(fromUnlisted);
+    await react(fromMember);
+    await deliverOutbox(central, notifier);
+    const alerts = await receiveAlerts(central);
+
+    // Assess
+    expect(alerts.map((a) => [a.attributes.kind, a.attributes.account, a.attributes.region])).toEqual([
+      ['service-event/service-task-placement-failure', MEMBER, 'us-east-1'],
+    ]);
   });
 });

@@ -47,6 +47,8 @@ describe('Function: service-event', () => {
       kind: 'service-event/service-task-placement-failure',
       cluster: 'prod',
       service: 'web',
+      account: world.account,
+      region: world.region,
     });
     const message = ChatbotNotificationSchema.parse(alerts[0]?.message);
     expect(message.content.title).toBe('🔴 prod/web: tasks cannot be placed (RESOURCE:MEMORY)');

@@ -84,6 +84,8 @@ describe('Function: task-state-change', () => {
       kind: 'task-stopped/out-of-memory',
       cluster: 'prod',
       service: 'web',
+      account: world.account,
+      region: world.region,
     });
     const message = ChatbotNotificationSchema.parse(alerts[0]?.message);
     expect(message.content.title).toMatch(/prod\/web: task \w{8} stopped \(out of memory\)/);

@@ -43,9 +43,10 @@ export interface Packaged {
 
 /**
  * Packages the stack (stage `ci`) once for the test file that calls this, offline and without credentials, and
- * removes the output after; the returned object is filled in before the file's tests run.
+ * removes the output after; the returned object is filled in before the file's tests run. `args` adds options,
+ * e.g. `--config serverless-member.yml` and its `--param`s for the member stack.
  */
-export function packageStackForTests(): Packaged {
+export function packageStackForTests(args: readonly string[] = []): Packaged {
   const packaged = {} as Packaged;
   beforeAll(async () => {
     const outDir = mkdtempSync(join(tmpdir(), 'ecs-autopilot-package-'));
@@ -61,7 +62,7 @@ export function packageStackForTests(): Packaged {
     env.PATH = `${dirname(process.execPath)}${delimiter}${env.PATH ?? ''}`;
     const serverless = join(repoRoot, 'node_modules', 'osls', 'bin', 'serverless.js');
     try {
-      await run(process.execPath, [serverless, 'package', '--stage', 'ci', '--package', outDir], {
+      await run(process.execPath, [serverless, 'package', '--stage', 'ci', '--package', outDir, ...args], {
         cwd: repoRoot,
         env,
         maxBuffer: 16 * 1024 * 1024,

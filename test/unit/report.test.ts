@@ -177,6 +177,8 @@ describe('Notifications: custom notification format', () => {
       kind: { DataType: 'String', StringValue: 'task-stopped/essential-container-exited' },
       cluster: { DataType: 'String', StringValue: 'prod' },
       service: { DataType: 'String', StringValue: 'web' },
+      account: { DataType: 'String', StringValue: alert.account },
+      region: { DataType: 'String', StringValue: alert.region },
     });
   });
 });

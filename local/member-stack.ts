@@ -1,0 +1,278 @@
+import type { AccountConfig } from '#shared/config/accounts.js';
+import { loadConfigFile } from '#shared/config/load.js';
+import { memberRoleArn, placeOf } from '#shared/config/places.js';
+import type { AutopilotConfig } from '#shared/config/schema.js';
+import { alarmRulePattern, shippedConfigFile } from './function-manifest.js';
+
+type Statement = Record<string, unknown>;
+type Sub = { 'Fn::Sub': string };
+
+const sub = (text: string): Sub => ({ 'Fn::Sub': text });
+const ecsArn = (region: string, resource: string) =>
+  sub(`arn:\${AWS::Partition}:ecs:${region}:\${AWS::AccountId}:${resource}`);
+
+/** A packaging input that is missing or wrong: packaging stops and says which parameter to give. */
+export class MemberStackError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MemberStackError';
+  }
+}
+
+/** The member stack's parameters, as `--param name=value` gives them to serverless. */
+export interface MemberParams {
+  /** The account this member stack is deployed in (listed under `accounts` in the config). */
+  account: string;
+  /** The region it is deployed in. */
+  region: string;
+  /** The central deployment's account, and the stage its stack was deployed with. */
+  centralAccount: string;
+  centralStage: string;
+  /** The central account's default event bus, where the rules forward to. */
+  centralBusArn: string;
+}
+
+function accountOf(config: AutopilotConfig, params: MemberParams): AccountConfig {
+  const account = config.accounts.find((a) => a.id === params.account);
+  if (!account)
+    throw new MemberStackError(
+      `account ${params.account} is not under accounts in the config: list it (with its regions) before deploying its member stack`,
+    );
+  if (!account.regions.includes(params.region))
+    throw new MemberStackError(
+      `region ${params.region} is not one of account ${account.id}'s regions in the config (${account.regions.join(', ')})`,
+    );
+  return account;
+}
+
+/**
+ * The grants of the execution role: exactly what the central functions call in this account, for the clusters the
+ * config places here, in every region of the account (the role is global, so it is created once, in the account's
+ * first region). Reads and target deregistration always (task stops, the reconciler); stopping tasks, scaling and
+ * scalable targets only when an alarm rule asks for them and a service here can be scaled.
+ */
+export function executionRoleStatements(config: AutopilotConfig, account: AccountConfig): Statement[] {
+  const home = { account: '', region: '' };
+  const here = config.clusters.flatMap((c) => {
+    const place = placeOf(c, config, home);
+    return place.account === account.id ? [{ name: c.name, region: place.region, services: c.services }] : [];
+  });
+  if (here.length === 0) return [];
+  const clusters = here.map((c) => ecsArn(c.region, `cluster/${c.name}`));
+  const tasks = here.map((c) => ecsArn(c.region, `task/${c.name}/*`));
+  const services = here.map((c) => ecsArn(c.region, `service/${c.name}/*`));
+  const regions = [...new Set(here.map((c) => c.region))];
+  const statements: Statement[] = [
+    {
+      Sid: 'ListInManagedClusters',
+      Effect: 'Allow',
+      Action: ['ecs:ListServices', 'ecs:ListTasks'],
+      Resource: '*',
+      Condition: { ArnEquals: { 'ecs:cluster': clusters } },
+    },
+    { Sid: 'ReadEcsServices', Effect: 'Allow', Action: 'ecs:DescribeServices', Resource: services },
+    { Sid: 'ReadEcsTasks', Effect: 'Allow', Action: 'ecs:DescribeTasks', Resource: tasks },
+    {
+      Sid: 'ReadEcsContainerInstances',
+      Effect: 'Allow',
+      Action: 'ecs:DescribeContainerInstances',
+      Resource: here.map((c) => ecsArn(c.region, `container-instance/${c.name}/*`)),
+    },
+    { Sid: 'ReadTargetHealth', Effect: 'Allow', Action: 'elasticloadbalancing:DescribeTargetHealth', Resource: '*' },
+    {
+      Sid: 'DeregisterTargetsOfManagedTargetGroups',
+      Effect: 'Allow',
+      Action: 'elasticloadbalancing:DeregisterTargets',
+      Resource: regions.map((r) =>
+        sub(`arn:\${AWS::Partition}:elasticloadbalancing:${r}:\${AWS::AccountId}:targetgroup/*/*`),
+      ),
+      Condition: { StringEquals: { 'aws:ResourceTag/ecs-autopilot:managed': 'true' } },
+    },
+  ];
+  if (config.alarms.some((r) => r.reaction === 'deregister-unhealthy' && r.stopTasks))
+    statements.push({
+      Sid: 'StopTasksOfManagedClusters',
+      Effect: 'Allow',
+      Action: 'ecs:StopTask',
+      Resource: tasks,
+      Condition: { ArnEquals: { 'ecs:cluster': clusters } },
+    });
+  const scaling = config.alarms.some((r) => r.reaction === 'scale-out' || r.reaction === 'scale-in');
+  if (scaling && here.some((c) => c.services.some((s) => s.scaling)))
+    statements.push(...scalingStatements(services, regions));
+  return statements;
+}
+
+/** UpdateService of the desired count only, the bounds of ECS scalable targets, the service's own tags. */
+function scalingStatements(services: Sub[], regions: string[]): Statement[] {
+  const never = (sid: string, key: string) => ({
+    Sid: sid,
+    Effect: 'Deny',
+    Action: 'ecs:UpdateService',
+    Resource: '*',
+    Condition: { Null: { [key]: 'false' } },
+  });
+  return [
+    {
+      Sid: 'ReadScalableTargets',
+      Effect: 'Allow',
+      Action: 'application-autoscaling:DescribeScalableTargets',
+      Resource: '*',
+    },
+    { Sid: 'ScaleServicesOfManagedClusters', Effect: 'Allow', Action: 'ecs:UpdateService', Resource: services },
+    never('NeverChangeTaskDefinitions', 'ecs:task-definition'),
+    never('NeverEnableExecuteCommand', 'ecs:enable-execute-command'),
+    never('NeverChangeSubnets', 'ecs:subnet'),
+    {
+      Sid: 'WriteOwnServiceTags',
+      Effect: 'Allow',
+      Action: 'ecs:TagResource',
+      Resource: services,
+      Condition: { 'ForAllValues:StringLike': { 'aws:TagKeys': ['ecs-autopilot:*'] } },
+    },
+    {
+      Sid: 'NeverWriteTheKillSwitch',
+      Effect: 'Deny',
+      Action: 'ecs:TagResource',
+      Resource: '*',
+      Condition: { 'ForAnyValue:StringEquals': { 'aws:TagKeys': ['ecs-autopilot:disabled'] } },
+    },
+    {
+      Sid: 'SetEcsScalableTargetBounds',
+      Effect: 'Allow',
+      Action: 'application-autoscaling:RegisterScalableTarget',
+      Resource: regions.map((r) =>
+        sub(`arn:\${AWS::Partition}:application-autoscaling:${r}:\${AWS::AccountId}:scalable-target/*`),
+      ),
+      Condition: {
+        StringEquals: {
+          'application-autoscaling:service-namespace': 'ecs',
+          'application-autoscaling:scalable-dimension': 'ecs:service:DesiredCount',
+        },
+      },
+    },
+  ];
+}
+
+/**
+ * The member stack's execution role, created in the account's first region only (IAM roles are global): trusted by
+ * the central account's function roles alone (their ARN pattern), and only with the config's external id.
+ */
+export function memberExecutionRole(params: MemberParams, configFile = shippedConfigFile) {
+  const config = loadConfigFile(configFile);
+  const account = accountOf(config, params);
+  if (params.region !== account.regions[0]) return { Resources: {} };
+  if (!account.externalId)
+    throw new MemberStackError(
+      `account ${account.id} has no externalId in the config: the member role must not trust the central account without one`,
+    );
+  const statements = executionRoleStatements(config, account);
+  const functionRoles = `arn:\${AWS::Partition}:iam::${params.centralAccount}:role/ecs-autopilot-${params.centralStage}-*`;
+  return {
+    Resources: {
+      ExecutionRole: {
+        Type: 'AWS::IAM::Role',
+        Properties: {
+          RoleName: account.roleName,
+          Description: `Assumed by the ecs-autopilot functions of account ${params.centralAccount} (stage ${params.centralStage})`,
+          MaxSessionDuration: 3600,
+          AssumeRolePolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Effect: 'Allow',
+                Principal: { AWS: sub(`arn:\${AWS::Partition}:iam::${params.centralAccount}:root`) },
+                Action: 'sts:AssumeRole',
+                Condition: {
+                  ArnLike: { 'aws:PrincipalArn': sub(functionRoles) },
+                  StringEquals: { 'sts:ExternalId': account.externalId },
+                },
+              },
+            ],
+          },
+          ...(statements.length
+            ? {
+                Policies: [
+                  {
+                    PolicyName: 'ecs-autopilot-member',
+                    PolicyDocument: { Version: '2012-10-17', Statement: statements },
+                  },
+                ],
+              }
+            : {}),
+        },
+      },
+    },
+    Outputs: { ExecutionRoleArn: { Value: { 'Fn::GetAtt': ['ExecutionRole', 'Arn'] } } },
+  };
+}
+
+/**
+ * What the central stack adds for its members: the default bus accepts their events (and no one else's), and the
+ * functions that act there may assume their execution roles (and no other role). Nothing without members.
+ */
+export function centralMemberAccess(configFile = shippedConfigFile) {
+  const config = loadConfigFile(configFile);
+  if (config.accounts.length === 0) return { Resources: {} };
+  return {
+    Resources: {
+      MemberEventsBusPolicy: {
+        Type: 'AWS::Events::EventBusPolicy',
+        Properties: {
+          EventBusName: 'default',
+          StatementId: sub('${AWS::StackName}-member-accounts'),
+          Statement: {
+            Sid: sub('${AWS::StackName}-member-accounts'),
+            Effect: 'Allow',
+            Principal: { AWS: config.accounts.map((a) => sub(`arn:\${AWS::Partition}:iam::${a.id}:root`)) },
+            Action: 'events:PutEvents',
+            Resource: sub('arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default'),
+          },
+        },
+      },
+      MemberRoleAccess: {
+        Type: 'AWS::IAM::ManagedPolicy',
+        Properties: {
+          Description: 'Assume the execution roles of the member accounts the config lists, and no other role',
+          Roles: [{ Ref: 'TaskStateChangeRole' }, { Ref: 'AlarmStateChangeRole' }, { Ref: 'ReconcilerRole' }],
+          PolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Sid: 'AssumeMemberExecutionRoles',
+                Effect: 'Allow',
+                Action: 'sts:AssumeRole',
+                Resource: config.accounts.map((a) => sub(memberRoleArn(a, '${AWS::Partition}'))),
+              },
+            ],
+          },
+        },
+      },
+    },
+  };
+}
+
+/** The computed resources of the member stack: the alarm forwarding rule and, in the first region, the role. */
+export function memberStackResources(params: MemberParams, configFile = shippedConfigFile) {
+  const role = memberExecutionRole(params, configFile);
+  return {
+    Resources: {
+      ...role.Resources,
+      ForwardAlarmStateChange: {
+        Type: 'AWS::Events::Rule',
+        Properties: {
+          Description: 'CloudWatch alarms whose names a rule of the config matches, to the central ecs-autopilot',
+          EventPattern: alarmRulePattern(configFile),
+          Targets: [
+            {
+              Id: 'central-bus',
+              Arn: params.centralBusArn,
+              RoleArn: { 'Fn::GetAtt': ['ForwardToCentralRole', 'Arn'] },
+            },
+          ],
+        },
+      },
+    },
+    ...('Outputs' in role ? { Outputs: role.Outputs } : {}),
+  };
+}

@@ -1,0 +1,121 @@
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '#test/support/fixtures.js';
+import { checkIamStatements } from '#test/support/iam-check.js';
+import { locate, PACKAGING_TIMEOUT_MS, packageStackForTests, run } from '#test/support/packaging.js';
+import { asArray, identityStatements, type Template } from '#test/support/template.js';
+
+const MEMBER = '222222222222';
+const CENTRAL = '111111111111';
+
+describe('Packaging: the member stack', { timeout: PACKAGING_TIMEOUT_MS }, () => {
+  // The fixture config places prod in the member's first region, eu-west-1, with a scale-out rule and bounds.
+  const packaged = packageStackForTests([
+    '--config',
+    'serverless-member.yml',
+    '--region',
+    'eu-west-1',
+    '--param',
+    `account=${MEMBER}`,
+    '--param',
+    `central-account=${CENTRAL}`,
+    '--param',
+    'config=test/fixtures/member-accounts.yml',
+  ]);
+  let template: Template;
+  beforeAll(() => {
+    ({ template } = packaged);
+  });
+
+  it('writes a template that cfn-lint finds no error in', async () => {
+    // Prepare
+    const cfnLint = locate(join(repoRoot, '.venv', 'bin', 'cfn-lint'), 'cfn-lint');
+    if (cfnLint === undefined) throw new Error('cfn-lint not found in .venv/bin or on PATH: run `npm run setup`');
+
+    // Act
+    const outcome = await run(cfnLint, [packaged.templatePath]).then(
+      () => ({ code: 0, output: '' }),
+      (error: { code?: number; stdout?: string }) => ({ code: error.code ?? 1, output: error.stdout ?? '' }),
+    );
+
+    // Assess: exit codes are bit flags (2 error, 4 warning, 8 informational); 1 is cfn-lint's own failure.
+    expect(outcome.code & 0b11, outcome.output).toBe(0);
+  });
+
+  it('passes the IAM check: no wildcard action, no unconditioned write on everything, no ignored condition key', () => {
+    // Act
+    const statements = identityStatements(template, ['Allow', 'Deny']);
+
+    // Assess
+    expect(statements.length).toBeGreaterThan(0);
+    expect(checkIamStatements(statements)).toEqual([]);
+  });
+
+  it('grants the execution role only what the config enables in this account', () => {
+    // Act
+    const allowed = identityStatements(template)
+      .filter(({ where }) => where.startsWith('ExecutionRole/'))
+      .flatMap(({ statement }) => asArray(statement.Action as string | string[]));
+
+    // Assess: reads and deregistration for the task path and the reconciler; scaling for the scale-out rule
+    expect([...new Set(allowed)].sort()).toEqual([
+      'application-autoscaling:DescribeScalableTargets',
+      'application-autoscaling:RegisterScalableTarget',
+      'ecs:DescribeContainerInstances',
+      'ecs:DescribeServices',
+      'ecs:DescribeTasks',
+      'ecs:ListServices',
+      'ecs:ListTasks',
+      'ecs:TagResource',
+      'ecs:UpdateService',
+      'elasticloadbalancing:DeregisterTargets',
+      'elasticloadbalancing:DescribeTargetHealth',
+    ]);
+  });
+
+  it("trusts only the central account's function roles, and only with the config's external id", () => {
+    // Act
+    const role = template.Resources.ExecutionRole;
+    const trust = asArray(
+      (role?.Properties?.AssumeRolePolicyDocument as { Statement: Record<string, unknown>[] }).Statement,
+    );
+
+    // Assess
+    expect(role?.Properties?.RoleName).toBe('ecs-autopilot-member');
+    expect(trust).toEqual([
+      {
+        Effect: 'Allow',
+        Principal: { AWS: { 'Fn::Sub': `arn:\${AWS::Partition}:iam::${CENTRAL}:root` } },
+        Action: 'sts:AssumeRole',
+        Condition: {
+          ArnLike: {
+            'aws:PrincipalArn': { 'Fn::Sub': `arn:\${AWS::Partition}:iam::${CENTRAL}:role/ecs-autopilot-ci-*` },
+          },
+          StringEquals: { 'sts:ExternalId': 'autopilot-ext' },
+        },
+      },
+    ]);
+  });
+
+  it("forwards task stops, alarms, service actions and deployment failures to the central account's default bus", () => {
+    // Act
+    const rules = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Events::Rule');
+    const targets = rules.flatMap((r) => asArray(r.Properties?.Targets as Record<string, unknown>[]));
+    const patterns = rules.map((r) => (r.Properties?.EventPattern as { 'detail-type': string[] })['detail-type'][0]);
+
+    // Assess
+    expect(patterns.sort()).toEqual([
+      'CloudWatch Alarm State Change',
+      'ECS Deployment State Change',
+      'ECS Service Action',
+      'ECS Task State Change',
+    ]);
+    for (const target of targets) {
+      expect(target).toEqual({
+        Id: 'central-bus',
+        Arn: `arn:aws:events:eu-west-1:${CENTRAL}:event-bus/default`,
+        RoleArn: { 'Fn::GetAtt': ['ForwardToCentralRole', 'Arn'] },
+      });
+    }
+  });
+});
