@@ -7,6 +7,8 @@
  * zod configures by default and the one our errors are written in; a namespace import such as Powertools' `{ z }`
  * would otherwise keep every language.
  */
+import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -24,7 +26,8 @@ async function loadShippedConfig(file) {
     'node_modules',
     '.cache',
     'ecs-autopilot-packaging',
-    `config-loader-${process.pid}.mjs`,
+    // One file per load: the functions build at once in one process, and a shared file is rewritten under a reader.
+    `config-loader-${process.pid}-${randomUUID()}.mjs`,
   );
   await build({
     entryPoints: [join(repoRoot, 'shared', 'config', 'load.ts')],
@@ -39,8 +42,12 @@ async function loadShippedConfig(file) {
       js: `import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);`,
     },
   });
-  const { loadConfigFile } = await import(`${pathToFileURL(outfile).href}?at=${Date.now()}`);
-  return loadConfigFile(file);
+  try {
+    const { loadConfigFile } = await import(pathToFileURL(outfile).href);
+    return loadConfigFile(file);
+  } finally {
+    rmSync(outfile, { force: true });
+  }
 }
 
 /** @param {{ configFile?: string }} [options] */
