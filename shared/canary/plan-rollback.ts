@@ -68,7 +68,7 @@ export function planRollback(ctx: TickContext): CanaryTickPlan {
     const reason = `waiting for healthy stable targets: ${obs.stable.healthyTargets} of ${full} carry ${carried} %`;
     return { decision: 'roll-back', reason, intents, gates: ctx.gates };
   }
-  const weights = target <= 0 ? { canary: 0, stable: pairTotal(pair) } : splitPair(pairTotal(pair), target);
+  const weights = splitPair(pairTotal(pair), target);
   const reason = `roll back to ${Math.round(target)} % (weights ${weights.canary}/${weights.stable})`;
   const step = [...config.steps].map((s, i) => [s, i] as const).filter(([s]) => s <= target + 1e-9);
   const next: CanaryRecord = {

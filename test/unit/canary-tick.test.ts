@@ -227,7 +227,12 @@ describe('Canary tick: the weights last written', () => {
     const result = tick(record, atWeights(0, 100, 1, AT));
 
     // Assess
-    expect(result).toMatchObject({ decision: 'roll-back', intents: [], next: { phase: 'rolled-back', step: -1 } });
+    expect(result).toMatchObject({
+      decision: 'roll-back',
+      reason: 'the stable side takes all traffic again (weights 0/100 read back)',
+      intents: [],
+      next: { phase: 'rolled-back', step: -1, idleSince: AT },
+    });
   });
 
   it('confirms a step that read back and promotes in the same tick, recording the new step', () => {
