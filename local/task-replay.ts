@@ -71,22 +71,23 @@ export function taskReplay(world: World, options: TaskReplayOptions): TaskReplay
     const open = queues.filter((q) => q.length > 0);
     events.push(open[Math.floor(random() * open.length)]?.shift());
   }
-  let reordered = 0;
   const taskOf = (event: unknown) => (event as { detail: { taskArn: string } }).detail.taskArn;
-  for (let i = 0; i < events.length; i++) {
-    if (random() >= (options.reorderShare ?? 0.1)) continue;
+  // Exactly the shares asked for: an event moves after a later event of its own task (a task's last one cannot).
+  let reordered = 0;
+  const reorders = Math.round((options.reorderShare ?? 0.1) * events.length);
+  for (let tries = 0; reordered < reorders && tries < events.length * 20; tries++) {
+    const i = Math.floor(random() * events.length);
     const later = events.findIndex((e, j) => j > i && taskOf(e) === taskOf(events[i]));
     if (later < 0) continue;
     const [moved] = events.splice(i, 1);
     events.splice(later, 0, moved);
     reordered += 1;
   }
-  let duplicated = 0;
-  for (const event of [...events]) {
-    if (random() >= (options.duplicateShare ?? 0.1)) continue;
-    const from = events.indexOf(event);
-    events.splice(from + 1 + Math.floor(random() * (events.length - from)), 0, structuredClone(event));
-    duplicated += 1;
+  const duplicated = Math.round((options.duplicateShare ?? 0.1) * events.length);
+  for (let n = 0; n < duplicated; n++) {
+    const from = Math.floor(random() * events.length);
+    const to = from + 1 + Math.floor(random() * (events.length - from));
+    events.splice(to, 0, structuredClone(events[from]));
   }
   return { events, stopping, running, duplicated, reordered };
 }
