@@ -100,12 +100,19 @@ export async function sqsEventSource(
     faults: FaultInjection;
     maxReceiveCount?: number;
     batchSize?: number;
+    /** A FIFO queue (as the alert outbox): each message then needs a group and a de-duplication id. */
+    fifo?: boolean;
+    /** How long a failed message stays invisible before its redelivery; default 0 (the queue's timeout, compressed). */
+    visibilityTimeoutMs?: number;
     after?: () => Promise<void>;
   },
 ) {
+  const suffix = options.fifo ? '.fifo' : '';
+  const fifoAttributes = options.fifo ? { FifoQueue: 'true', ContentBasedDeduplication: 'false' } : {};
   const { sqs } = clients(world.endpoint);
   const dlqUrl = required(
-    (await sqs.send(new CreateQueueCommand({ QueueName: `${options.name}-dlq` }))).QueueUrl,
+    (await sqs.send(new CreateQueueCommand({ QueueName: `${options.name}-dlq${suffix}`, Attributes: fifoAttributes })))
+      .QueueUrl,
     'QueueUrl',
   );
   const dlqArn = required(
@@ -117,8 +124,9 @@ export async function sqsEventSource(
     (
       await sqs.send(
         new CreateQueueCommand({
-          QueueName: options.name,
+          QueueName: `${options.name}${suffix}`,
           Attributes: {
+            ...fifoAttributes,
             VisibilityTimeout: '60',
             RedrivePolicy: JSON.stringify({
               deadLetterTargetArn: dlqArn,
@@ -153,13 +161,20 @@ export async function sqsEventSource(
   return {
     stats,
     queueUrl,
-    /** Puts events on the queue, as the EventBridge rule's SQS target does. */
-    async send(events: readonly unknown[]): Promise<void> {
+    /** Puts events on the queue, as the EventBridge rule's SQS target (or the outbox's sender) does. */
+    async send(
+      events: readonly unknown[],
+      fifo?: (event: unknown) => { MessageGroupId: string; MessageDeduplicationId: string },
+    ): Promise<void> {
       for (const [batch, chunk] of inBatchesOf10([...events]).entries()) {
         await sqs.send(
           new SendMessageBatchCommand({
             QueueUrl: queueUrl,
-            Entries: chunk.map((event, i) => ({ Id: `${batch}-${i}`, MessageBody: JSON.stringify(event) })),
+            Entries: chunk.map((event, i) => ({
+              Id: `${batch}-${i}`,
+              MessageBody: JSON.stringify(event),
+              ...fifo?.(event),
+            })),
           }),
         );
       }
@@ -188,7 +203,8 @@ export async function sqsEventSource(
           const Entries = chunk.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle }));
           await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries }));
         }
-        // What failed is visible again at once: the visibility timeout, compressed.
+        // What failed is visible again after the visibility timeout, compressed.
+        if (failed.size > 0) await new Promise((done) => setTimeout(done, options.visibilityTimeoutMs ?? 0));
         for (const chunk of inBatchesOf10(messages.filter((m) => failed.has(m.MessageId ?? '')))) {
           const Entries = chunk.map((m, i) => ({
             Id: String(i),
@@ -215,6 +231,7 @@ function sqsEventOf(world: World, messages: Message[]): SQSEvent {
       receiptHandle: required(m.ReceiptHandle, 'ReceiptHandle'),
       body: m.Body ?? '',
       attributes: {
+        ...m.Attributes,
         ApproximateReceiveCount: m.Attributes?.ApproximateReceiveCount ?? '1',
         SentTimestamp: m.Attributes?.SentTimestamp ?? String(Date.now()),
         SenderId: 'events.amazonaws.com',
