@@ -42,12 +42,25 @@ const iamPrefixes: Record<string, string> = {
   '@aws-sdk/client-sns': 'sns',
   '@aws-sdk/client-dynamodb': 'dynamodb',
   '@aws-sdk/client-cloudwatch': 'cloudwatch',
+  '@aws-sdk/client-ssm': 'ssm',
+  '@aws-sdk/client-secrets-manager': 'secretsmanager',
+  '@aws-sdk/client-acm': 'acm',
+  '@aws-sdk/client-ec2': 'ec2',
 };
+
+/** The files that put code in the bundle: the metafile's inputs also list files read and then tree-shaken away. */
+function contributingInputs(metafile: Metafile): string[] {
+  return Object.values(metafile.outputs).flatMap((output) =>
+    Object.entries(output.inputs)
+      .filter(([, input]) => input.bytesInOutput > 0)
+      .map(([path]) => path),
+  );
+}
 
 /** The SDK clients and commands a bundle holds (from esbuild's metafile), and the source of their bare floor. */
 export function sdkSurface(metafile: Metafile) {
   const clients = new Map<string, BundledClient>();
-  for (const input of Object.keys(metafile.inputs)) {
+  for (const input of contributingInputs(metafile)) {
     const match =
       /node_modules\/(@aws-sdk\/client-[\w-]+)\/dist-(?:es|cjs)\/(?:commands\/(\w+Command)|(\w+Client))\.js$/.exec(
         input,
@@ -85,7 +98,7 @@ const packagingOnlyCode: Record<string, RegExp> = {
 
 /** The packaging-only code a bundle holds (from esbuild's metafile), by name. */
 export function packagingOnlyIn(metafile: Metafile): string[] {
-  const inputs = Object.keys(metafile.inputs);
+  const inputs = contributingInputs(metafile);
   return Object.entries(packagingOnlyCode)
     .filter(([, path]) => inputs.some((input) => path.test(input)))
     .map(([name]) => name);
@@ -105,7 +118,7 @@ function grantedServices(directory: string): Set<string> {
     const text = readFileSync(join(root, computed as string), 'utf8');
     for (const m of text.matchAll(/['"]([a-z0-9-]+):[A-Z][A-Za-z]+['"]/g)) services.add(m[1] as string);
   }
-  const roleId = /^Resources:\s*\n\s+(\w+):/.exec(role)?.[1];
+  const roleId = /^Resources:\s*\n(?:\s*#.*\n)*\s+(\w+):/.exec(role)?.[1];
   const stateAccess = readFileSync(join(root, 'deploy', 'resources', 'state.yml'), 'utf8');
   if (roleId && new RegExp(`Ref: ${roleId}\\b`).test(stateAccess)) services.add('dynamodb');
   return services;
