@@ -77,7 +77,7 @@ describe('Packaging: the member stack', { timeout: PACKAGING_TIMEOUT_MS }, () =>
     // Act
     const role = template.Resources.ExecutionRole;
     const trust = asArray(
-      (role?.Properties?.AssumeRolePolicyDocument as { Statement: Record<string, unknown>[] }).Statement,
+      (role?.Properties?.AssumeRolePolicyDocument as { Statement?: Record<string, unknown>[] } | undefined)?.Statement,
     );
 
     // Assess
@@ -101,7 +101,9 @@ describe('Packaging: the member stack', { timeout: PACKAGING_TIMEOUT_MS }, () =>
     // Act
     const rules = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Events::Rule');
     const targets = rules.flatMap((r) => asArray(r.Properties?.Targets as Record<string, unknown>[]));
-    const patterns = rules.map((r) => (r.Properties?.EventPattern as { 'detail-type': string[] })['detail-type'][0]);
+    const patterns = rules.map(
+      (r) => (r.Properties?.EventPattern as { 'detail-type'?: string[] } | undefined)?.['detail-type']?.[0],
+    );
 
     // Assess
     expect(patterns.sort()).toEqual([
