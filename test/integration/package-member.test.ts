@@ -57,18 +57,32 @@ describe('Packaging: the member stack', { timeout: PACKAGING_TIMEOUT_MS }, () =>
       .filter(({ where }) => where.startsWith('ExecutionRole/'))
       .flatMap(({ statement }) => asArray(statement.Action as string | string[]));
 
-    // Assess: reads and deregistration for the task path and the reconciler; scaling for the scale-out rule
+    // Assess: reads and deregistration for the task path, the reconciler and the audit; scaling for the scale-out rule
     expect([...new Set(allowed)].sort()).toEqual([
+      'acm:DescribeCertificate',
       'application-autoscaling:DescribeScalableTargets',
+      'application-autoscaling:DescribeScalingPolicies',
       'application-autoscaling:RegisterScalableTarget',
+      'ec2:DescribeInstances',
+      'ec2:DescribeSecurityGroups',
       'ecs:DescribeContainerInstances',
       'ecs:DescribeServices',
+      'ecs:DescribeTaskDefinition',
       'ecs:DescribeTasks',
+      'ecs:ListContainerInstances',
       'ecs:ListServices',
       'ecs:ListTasks',
       'ecs:TagResource',
       'ecs:UpdateService',
       'elasticloadbalancing:DeregisterTargets',
+      'elasticloadbalancing:DescribeListenerCertificates',
+      'elasticloadbalancing:DescribeListeners',
+      'elasticloadbalancing:DescribeLoadBalancers',
+      'elasticloadbalancing:DescribeRules',
+      'elasticloadbalancing:DescribeSSLPolicies',
+      'elasticloadbalancing:DescribeTags',
+      'elasticloadbalancing:DescribeTargetGroupAttributes',
+      'elasticloadbalancing:DescribeTargetGroups',
       'elasticloadbalancing:DescribeTargetHealth',
     ]);
   });
