@@ -48,8 +48,8 @@ function accountOf(config: AutopilotConfig, params: MemberParams): AccountConfig
 /**
  * The grants of the execution role: exactly what the central functions call in this account, for the clusters the
  * config places here, in every region of the account (the role is global, so it is created once, in the account's
- * first region). Reads and target deregistration always (task stops, the reconciler); stopping tasks, scaling and
- * scalable targets only when an alarm rule asks for them and a service here can be scaled.
+ * first region). Reads and target deregistration always (task stops, the reconciler, the audit's reads); stopping
+ * tasks, scaling and scalable targets only when an alarm rule asks for them and a service here can be scaled.
  */
 export function executionRoleStatements(config: AutopilotConfig, account: AccountConfig): Statement[] {
   const home = { account: '', region: '' };
@@ -89,6 +89,7 @@ export function executionRoleStatements(config: AutopilotConfig, account: Accoun
       Condition: { StringEquals: { 'aws:ResourceTag/ecs-autopilot:managed': 'true' } },
     },
   ];
+  statements.push(...auditStatements(clusters, regions));
   if (config.alarms.some((r) => r.reaction === 'deregister-unhealthy' && r.stopTasks))
     statements.push({
       Sid: 'StopTasksOfManagedClusters',
@@ -101,6 +102,44 @@ export function executionRoleStatements(config: AutopilotConfig, account: Accoun
   if (scaling && here.some((c) => c.services.some((s) => s.scaling)))
     statements.push(...scalingStatements(services, regions));
   return statements;
+}
+
+/** The daily audit's reads (it changes nothing): container instances, task definitions, load balancing, certificates. */
+function auditStatements(clusters: Sub[], regions: string[]): Statement[] {
+  return [
+    {
+      Sid: 'ListContainerInstancesOfManagedClusters',
+      Effect: 'Allow',
+      Action: 'ecs:ListContainerInstances',
+      Resource: clusters,
+    },
+    {
+      Sid: 'AuditReadsThatTakeNoResource',
+      Effect: 'Allow',
+      Action: [
+        'ecs:DescribeTaskDefinition',
+        'elasticloadbalancing:DescribeTargetGroups',
+        'elasticloadbalancing:DescribeTargetGroupAttributes',
+        'elasticloadbalancing:DescribeLoadBalancers',
+        'elasticloadbalancing:DescribeListeners',
+        'elasticloadbalancing:DescribeListenerCertificates',
+        'elasticloadbalancing:DescribeRules',
+        'elasticloadbalancing:DescribeTags',
+        'elasticloadbalancing:DescribeSSLPolicies',
+        'ec2:DescribeSecurityGroups',
+        'ec2:DescribeInstances',
+        'application-autoscaling:DescribeScalableTargets',
+        'application-autoscaling:DescribeScalingPolicies',
+      ],
+      Resource: '*',
+    },
+    {
+      Sid: 'AuditReadsCertificates',
+      Effect: 'Allow',
+      Action: 'acm:DescribeCertificate',
+      Resource: regions.map((r) => sub(`arn:\${AWS::Partition}:acm:${r}:\${AWS::AccountId}:certificate/*`)),
+    },
+  ];
 }
 
 /** UpdateService of the desired count only, the bounds of ECS scalable targets, the service's own tags. */
@@ -220,13 +259,13 @@ export function centralMemberAccess(configFile = shippedConfigFile) {
         Type: 'AWS::Events::EventBusPolicy',
         Properties: {
           EventBusName: 'default',
-          StatementId: sub('${AWS::StackName}-member-accounts'),
+          StatementId: sub(`\${AWS::StackName}-member-accounts`),
           Statement: {
-            Sid: sub('${AWS::StackName}-member-accounts'),
+            Sid: sub(`\${AWS::StackName}-member-accounts`),
             Effect: 'Allow',
             Principal: { AWS: config.accounts.map((a) => sub(`arn:\${AWS::Partition}:iam::${a.id}:root`)) },
             Action: 'events:PutEvents',
-            Resource: sub('arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/default'),
+            Resource: sub(`arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:event-bus/default`),
           },
         },
       },
@@ -234,7 +273,7 @@ export function centralMemberAccess(configFile = shippedConfigFile) {
         Type: 'AWS::IAM::ManagedPolicy',
         Properties: {
           Description: 'Assume the execution roles of the member accounts the config lists, and no other role',
-          Roles: [{ Ref: 'TaskStateChangeRole' }, { Ref: 'AlarmStateChangeRole' }, { Ref: 'ReconcilerRole' }],
+          Roles: ['TaskStateChangeRole', 'AlarmStateChangeRole', 'ReconcilerRole', 'AuditRole'].map((Ref) => ({ Ref })),
           PolicyDocument: {
             Version: '2012-10-17',
             Statement: [
@@ -242,7 +281,7 @@ export function centralMemberAccess(configFile = shippedConfigFile) {
                 Sid: 'AssumeMemberExecutionRoles',
                 Effect: 'Allow',
                 Action: 'sts:AssumeRole',
-                Resource: config.accounts.map((a) => sub(memberRoleArn(a, '${AWS::Partition}'))),
+                Resource: config.accounts.map((a) => sub(memberRoleArn(a, `\${AWS::Partition}`))),
               },
             ],
           },

@@ -19,7 +19,7 @@ export function refuseAssumeRole(proxy: MotoProxy, roleArn: string): () => void 
       awsErrorResponse(call, {
         status: 403,
         code: 'AccessDenied',
-        message: `User: arn:aws:sts::123456789012:assumed-role/ecs-autopilot-reconciler/fn is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`,
+        message: `not authorized to perform: sts:AssumeRole on resource: ${roleArn}`,
       }),
   });
 }

@@ -116,4 +116,34 @@ describe('Function: reconciler, across accounts and regions', () => {
     expect(alerts.filter((a) => a.attributes.kind === 'access/unreachable')).toHaveLength(1);
     expect(alerts).toHaveLength(2);
   });
+
+  it('audits the member account through its role, its findings alerted as its own, while the missing member gets one alert', async () => {
+    // Prepare
+    refuseAssumeRole(proxy, `arn:aws:iam::${MISSING}:role/ecs-autopilot-member`);
+    const { react: audit, notifier } = await coldContainer(central, 'audit', CONFIG);
+
+    // Act
+    const run = await audit(scheduledEvent(central));
+    await deliverOutbox(central, notifier);
+    const alerts = await receiveAlerts(central);
+
+    // Assess
+    const [inMember, missing] = run.elsewhere;
+    expect(inMember?.run?.findings.length).toBeGreaterThan(0);
+    const arns = (findings: { resource: string }[] = []) =>
+      findings.map((f) => f.resource).filter((r) => r.startsWith('arn:'));
+    expect(arns(inMember?.run?.findings).length).toBeGreaterThan(0);
+    expect(arns(inMember?.run?.findings).every((arn) => arn.split(':')[4] === MEMBER)).toBe(true);
+    expect(arns(run.findings).every((arn) => arn.split(':')[4] === central.account)).toBe(true);
+    expect(missing).toEqual({
+      account: MISSING,
+      region: 'eu-west-1',
+      unreachable: `audit could not act in account ${MISSING} in eu-west-1`,
+    });
+    const unreachable = alerts.filter((a) => a.attributes.kind === 'access/unreachable');
+    expect(unreachable.map((a) => [a.attributes.account, a.attributes.region])).toEqual([[MISSING, 'eu-west-1']]);
+    expect(
+      alerts.filter((a) => a.attributes.kind === 'audit/findings' && a.attributes.account === MEMBER).length,
+    ).toBeGreaterThan(0);
+  });
 });

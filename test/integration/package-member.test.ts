@@ -57,18 +57,32 @@ describe('Packaging: the member stack', { timeout: PACKAGING_TIMEOUT_MS }, () =>
       .filter(({ where }) => where.startsWith('ExecutionRole/'))
       .flatMap(({ statement }) => asArray(statement.Action as string | string[]));
 
-    // Assess: reads and deregistration for the task path and the reconciler; scaling for the scale-out rule
+    // Assess: reads and deregistration for the task path, the reconciler and the audit; scaling for the scale-out rule
     expect([...new Set(allowed)].sort()).toEqual([
+      'acm:DescribeCertificate',
       'application-autoscaling:DescribeScalableTargets',
+      'application-autoscaling:DescribeScalingPolicies',
       'application-autoscaling:RegisterScalableTarget',
+      'ec2:DescribeInstances',
+      'ec2:DescribeSecurityGroups',
       'ecs:DescribeContainerInstances',
       'ecs:DescribeServices',
+      'ecs:DescribeTaskDefinition',
       'ecs:DescribeTasks',
+      'ecs:ListContainerInstances',
       'ecs:ListServices',
       'ecs:ListTasks',
       'ecs:TagResource',
       'ecs:UpdateService',
       'elasticloadbalancing:DeregisterTargets',
+      'elasticloadbalancing:DescribeListenerCertificates',
+      'elasticloadbalancing:DescribeListeners',
+      'elasticloadbalancing:DescribeLoadBalancers',
+      'elasticloadbalancing:DescribeRules',
+      'elasticloadbalancing:DescribeSSLPolicies',
+      'elasticloadbalancing:DescribeTags',
+      'elasticloadbalancing:DescribeTargetGroupAttributes',
+      'elasticloadbalancing:DescribeTargetGroups',
       'elasticloadbalancing:DescribeTargetHealth',
     ]);
   });
@@ -77,7 +91,7 @@ describe('Packaging: the member stack', { timeout: PACKAGING_TIMEOUT_MS }, () =>
     // Act
     const role = template.Resources.ExecutionRole;
     const trust = asArray(
-      (role?.Properties?.AssumeRolePolicyDocument as { Statement: Record<string, unknown>[] }).Statement,
+      (role?.Properties?.AssumeRolePolicyDocument as { Statement?: Record<string, unknown>[] } | undefined)?.Statement,
     );
 
     // Assess
@@ -101,7 +115,9 @@ describe('Packaging: the member stack', { timeout: PACKAGING_TIMEOUT_MS }, () =>
     // Act
     const rules = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Events::Rule');
     const targets = rules.flatMap((r) => asArray(r.Properties?.Targets as Record<string, unknown>[]));
-    const patterns = rules.map((r) => (r.Properties?.EventPattern as { 'detail-type': string[] })['detail-type'][0]);
+    const patterns = rules.map(
+      (r) => (r.Properties?.EventPattern as { 'detail-type'?: string[] } | undefined)?.['detail-type']?.[0],
+    );
 
     // Assess
     expect(patterns.sort()).toEqual([

@@ -28,7 +28,7 @@ function configFile(yaml: string): string {
 const accounts = `accounts:\n  - id: "${MEMBER}"\n    regions: [eu-west-1, us-east-1]\n    externalId: ext-1\n`;
 
 describe('member-stack', () => {
-  it('grants only reads and target deregistration when no alarm rule asks for more', () => {
+  it('grants only reads (the audit’s too) and target deregistration when no alarm rule asks for more', () => {
     // Prepare
     const config = parseConfig({
       version: 1,
@@ -39,15 +39,31 @@ describe('member-stack', () => {
 
     // Act
     const actions = executionRoleStatements(config, config.accounts[0] as never).flatMap((s) => s.Action);
+    const unique = [...new Set(actions.flat())];
 
     // Assess
-    expect(actions.flat().sort()).toEqual([
+    expect(unique.sort()).toEqual([
+      'acm:DescribeCertificate',
+      'application-autoscaling:DescribeScalableTargets',
+      'application-autoscaling:DescribeScalingPolicies',
+      'ec2:DescribeInstances',
+      'ec2:DescribeSecurityGroups',
       'ecs:DescribeContainerInstances',
       'ecs:DescribeServices',
+      'ecs:DescribeTaskDefinition',
       'ecs:DescribeTasks',
+      'ecs:ListContainerInstances',
       'ecs:ListServices',
       'ecs:ListTasks',
       'elasticloadbalancing:DeregisterTargets',
+      'elasticloadbalancing:DescribeListenerCertificates',
+      'elasticloadbalancing:DescribeListeners',
+      'elasticloadbalancing:DescribeLoadBalancers',
+      'elasticloadbalancing:DescribeRules',
+      'elasticloadbalancing:DescribeSSLPolicies',
+      'elasticloadbalancing:DescribeTags',
+      'elasticloadbalancing:DescribeTargetGroupAttributes',
+      'elasticloadbalancing:DescribeTargetGroups',
       'elasticloadbalancing:DescribeTargetHealth',
     ]);
   });
@@ -100,7 +116,12 @@ describe('member-stack', () => {
       Principal: { AWS: [{ 'Fn::Sub': `arn:\${AWS::Partition}:iam::${MEMBER}:root` }] },
     });
     expect(central.MemberRoleAccess?.Properties).toMatchObject({
-      Roles: [{ Ref: 'TaskStateChangeRole' }, { Ref: 'AlarmStateChangeRole' }, { Ref: 'ReconcilerRole' }],
+      Roles: [
+        { Ref: 'TaskStateChangeRole' },
+        { Ref: 'AlarmStateChangeRole' },
+        { Ref: 'ReconcilerRole' },
+        { Ref: 'AuditRole' },
+      ],
       PolicyDocument: {
         Statement: [
           {
