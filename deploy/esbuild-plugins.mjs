@@ -55,8 +55,11 @@ export function packagedConfig({ configFile = join(repoRoot, 'ecs-autopilot.yml'
   return {
     name: 'ecs-autopilot-packaged-config',
     setup(esbuild) {
+      // Loaded once per build: functions are bundled in parallel, and each bundling the loader overwrote the others'.
+      let loading;
       esbuild.onLoad({ filter: configModule }, async () => {
-        const config = await loadShippedConfig(configFile);
+        loading ??= loadShippedConfig(configFile);
+        const config = await loading;
         return {
           contents: `export function functionConfigSource() { return ${JSON.stringify(config)}; }`,
           loader: 'js',

@@ -10,9 +10,10 @@ import {
 
 /**
  * moto does not record when a task stopped (`stoppedAt`, `stoppingAt`); real ECS always does. This rule stamps the
- * stopped tasks of DescribeTasks answers with the given time, so grace periods can be judged as against AWS.
+ * stopped tasks of DescribeTasks answers with the given time, so grace periods can be judged as against AWS; with
+ * `taskArns`, only those tasks (tasks that stopped at different times get one rule each).
  */
-export function stampStoppedTasks(proxy: MotoProxy, stoppedAt: Date): () => void {
+export function stampStoppedTasks(proxy: MotoProxy, stoppedAt: Date, taskArns?: readonly string[]): () => void {
   const isDescribeTasks = selector('ecs:DescribeTasks');
   return proxy.addRule({
     name: 'stamp stoppedAt on stopped tasks',
@@ -22,7 +23,8 @@ export function stampStoppedTasks(proxy: MotoProxy, stoppedAt: Date): () => void
       const answer = JSON.parse(upstream.body.toString('utf8')) as { tasks?: Array<Record<string, unknown>> };
       const epochSeconds = stoppedAt.getTime() / 1000;
       for (const task of answer.tasks ?? []) {
-        if (task.lastStatus === 'STOPPED' && task.stoppedAt === undefined) {
+        const chosen = taskArns === undefined || taskArns.includes(String(task.taskArn));
+        if (chosen && task.lastStatus === 'STOPPED' && task.stoppedAt === undefined) {
           task.stoppingAt = epochSeconds;
           task.stoppedAt = epochSeconds;
         }

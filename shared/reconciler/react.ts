@@ -9,6 +9,7 @@ import type { ScheduledEvent } from '../events/scheduled.js';
 import { type AuditRecord, auditErrorOf } from '../executor/audit.js';
 import { Executor } from '../executor/executor.js';
 import { deregisterTargets } from '../executor/kinds/elbv2.js';
+import type { TargetGroupLeases } from '../executor/target-group-lease.js';
 import { currentTime } from '../lambda/clock.js';
 import { type EventMetrics, eventMetrics } from '../logging/metrics.js';
 import type { Alert } from '../notify/alert.js';
@@ -31,6 +32,8 @@ export interface ReconcileDeps {
   home?: Home;
   metrics?: EventMetrics;
   now?: () => Date;
+  /** The target groups' leases, shared with the task and alarm paths: an orphan is removed under its group's. */
+  targetGroupLeases?: TargetGroupLeases;
 }
 
 export interface ReconcileRun {
@@ -125,6 +128,7 @@ export async function reconcile(event: ScheduledEvent, deps: ReconcileDeps): Pro
     logger,
     dryRun: config.dryRun,
     verification: config.verification,
+    targetGroupLeases: deps.targetGroupLeases,
   });
   const audit = await executor.run(plan.actions);
 

@@ -56,6 +56,10 @@ export const grantedActions: Record<string, string[]> & Record<FunctionName, str
   ],
   serviceEvent: ['logs:CreateLogStream', 'logs:PutLogEvents', 'sqs:SendMessage'],
   reconciler: [
+    'dynamodb:DeleteItem',
+    'dynamodb:GetItem',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
     'ecs:DescribeContainerInstances',
     'ecs:DescribeServices',
     'ecs:DescribeTasks',
