@@ -1,4 +1,5 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type ClaimOutcome, type ClaimRecord, claimEach, readEach, recordOnClaim } from './claims.js';
 import { isConditionFailure, StateConflictError } from './errors.js';
 import { heldLease, type Lease } from './lease.js';
 import {
@@ -14,6 +15,7 @@ import {
 
 import { FREE, LIVE, NAMES, NEXT_VERSION, type StateTable, writeConditionally } from './write.js';
 
+export type { ClaimOutcome, ClaimRecord } from './claims.js';
 export type { Lease } from './lease.js';
 export type { StateKey, Versioned } from './records.js';
 
@@ -100,6 +102,24 @@ export class StateStore {
       if (error instanceof StateConflictError) return false;
       throw error;
     }
+  }
+
+  /** Claims each free key for `owner` in one write per 100 keys; per key, whether it is `owner`'s or whose it is. */
+  claimEach<T>(
+    keys: readonly StateKey[],
+    opts: { owner: string; ttlSeconds: number },
+  ): Promise<Array<ClaimOutcome<T>>> {
+    return claimEach<T>(this.#table, keys, opts.owner, opts.ttlSeconds);
+  }
+
+  /** The live claims among `keys`, in one strongly consistent read per 100 keys, by `pk/sk`. */
+  readClaims<T>(keys: readonly StateKey[]): Promise<Map<string, ClaimRecord<T>>> {
+    return readEach<T>(this.#table, keys);
+  }
+
+  /** Records `data` on a claim `owner` still holds; {@link StateConflictError} otherwise. */
+  recordOnClaim<T>(key: StateKey, owner: string, data: T): Promise<void> {
+    return recordOnClaim(this.#table, key, owner, data);
   }
 
   /**

@@ -9,6 +9,7 @@ import { stopsOfBatch } from './crash-loop/hook.js';
 import { rememberHandledVersion } from './handled-versions.js';
 import { screenTaskEvent } from './screen.js';
 import { reactToServiceStops, type ServiceStops } from './service-stops.js';
+import { settleSweeps } from './service-sweep.js';
 
 /** The whole story of a batch: what was ignored and why, what each service's share did, and what must be retried. */
 export interface TaskBatchReaction {
@@ -67,44 +68,57 @@ export async function reactToTaskStopBatch(
   });
   const windowStart = incidentWindowStart(now());
   const screenedByService = [...byService.values()];
+  // A dry run claims no sweep: it writes no state.
+  const sweepLedger = config.dryRun ? undefined : deps.sweepLedger;
+  const { tickets, watch } = await settleSweeps(screenedByService, { ...deps, sweepLedger });
   const shares = await Promise.all(
-    screenedByService.map((stops) =>
-      // A dry run claims no sweep: it writes no state.
+    screenedByService.map((stops, i) =>
       reactToServiceStops(stops, {
         ...deps,
-        sweepLedger: config.dryRun ? undefined : deps.sweepLedger,
+        sweepLedger,
         executor,
         windowStart,
+        sweep: tickets[i] ?? { role: 'alone' },
+        ...(watch && { watch }),
       }),
     ),
   );
 
-  for (const [index, share] of shares.entries()) {
-    const failed = new Set(share.failures.map((f) => f.messageId));
-    let alert: Alert | undefined;
-    try {
-      alert = share.alert;
-      if (alert) {
-        await enqueueAlert(deps.clients.sqs, deps.outboxUrl, alert);
-        logger.info(`alert queued: ${alert.title}`, { incidentId: alert.incidentId, severity: alert.severity });
+  // Each service's alert is queued at once: a storm's ten services do not wait for one another's.
+  const reported = await Promise.all(
+    shares.map(async (share, index) => {
+      const failed = new Set(share.failures.map((f) => f.messageId));
+      let alert: Alert | undefined;
+      try {
+        alert = share.alert;
+        if (alert) {
+          await enqueueAlert(deps.clients.sqs, deps.outboxUrl, alert);
+          logger.info(`alert queued: ${alert.title}`, { incidentId: alert.incidentId, severity: alert.severity });
+        }
+        const crashLoop = await countCrashLoop(screenedByService[index] ?? [], share, deps, now());
+        if (crashLoop) await enqueueAlert(deps.clients.sqs, deps.outboxUrl, crashLoop);
+      } catch (error) {
+        // Not remembered: the retry reports again, and the outbox's de-duplication keeps it to one alert.
+        logger.error('the alert could not be queued; the stops are retried', { error, service: share.serviceName });
+        for (const m of share.messages) if (!failed.has(m.messageId)) failed.add(m.messageId);
+        share.failures.push(
+          ...share.messages
+            .filter((m) => !share.failures.some((f) => f.messageId === m.messageId))
+            .map((m) => ({
+              messageId: m.messageId,
+              why: `the alert could not be queued: ${(error as Error).message}`,
+            })),
+        );
       }
-      const crashLoop = await countCrashLoop(screenedByService[index] ?? [], share, deps, now());
-      if (crashLoop) await enqueueAlert(deps.clients.sqs, deps.outboxUrl, crashLoop);
-    } catch (error) {
-      // Not remembered: the retry reports again, and the outbox's de-duplication keeps it to one alert.
-      logger.error('the alert could not be queued; the stops are retried', { error, service: share.serviceName });
-      for (const m of share.messages) if (!failed.has(m.messageId)) failed.add(m.messageId);
-      share.failures.push(
-        ...share.messages
-          .filter((m) => !share.failures.some((f) => f.messageId === m.messageId))
-          .map((m) => ({ messageId: m.messageId, why: `the alert could not be queued: ${(error as Error).message}` })),
-      );
-    }
-    for (const m of share.messages) {
-      if (!failed.has(m.messageId)) rememberHandledVersion(seen, m.event.detail.taskArn, m.event.detail.version);
-    }
+      for (const m of share.messages) {
+        if (!failed.has(m.messageId)) rememberHandledVersion(seen, m.event.detail.taskArn, m.event.detail.version);
+      }
+      return { ...share, alert };
+    }),
+  );
+  for (const share of reported) {
     reaction.failures.push(...share.failures);
-    reaction.services.push({ ...share, alert });
+    reaction.services.push(share);
   }
   return reaction;
 }

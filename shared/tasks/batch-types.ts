@@ -4,9 +4,10 @@ import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { AutopilotConfig, TaskFailurePolicy } from '../config/schema.js';
 import type { TaskStateChangeEvent } from '../events/task-state-change.js';
-import type { LeaseKey, TargetGroupLeases } from '../executor/target-group-lease.js';
+import type { TargetGroupLeases } from '../executor/target-group-lease.js';
 import type { Alert } from '../notify/alert.js';
 import type { ObservationCache } from '../services/observation-cache.js';
+import type { ClaimOutcome, ClaimRecord, StateKey } from '../state/index.js';
 import type { StopClassification } from './classify.js';
 import type { ServiceStops as CrashLoopStops } from './crash-loop/hook.js';
 import type { HandledTaskVersions } from './handled-versions.js';
@@ -48,7 +49,7 @@ export interface ScreenedStop {
 
 /** The durable records a storm sweep is claimed and published in (the state store, passed in by the function). */
 export interface SweepLedger {
-  claimOnce(key: LeaseKey, opts: { ttlSeconds: number }): Promise<boolean>;
-  get<T>(key: LeaseKey): Promise<{ data: T } | undefined>;
-  create<T>(key: LeaseKey, data: T, opts: { ttlSeconds?: number }): Promise<unknown>;
+  claimEach<T>(keys: readonly StateKey[], opts: { owner: string; ttlSeconds: number }): Promise<Array<ClaimOutcome<T>>>;
+  readClaims<T>(keys: readonly StateKey[]): Promise<Map<string, ClaimRecord<T>>>;
+  recordOnClaim<T>(key: StateKey, owner: string, data: T): Promise<void>;
 }

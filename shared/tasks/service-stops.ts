@@ -9,8 +9,8 @@ import { type ReportedStop, serviceStopsAlert, type TargetGroupOutcome } from '.
 import type { ScreenedStop, TaskBatchDeps, TaskStopMessage } from './batch-types.js';
 import { clusterMissingAlert } from './cluster-missing.js';
 import { planTargetGroupBatch, type StoppingTask, targetsToObserve } from './plan.js';
-import { joinStormSweep } from './service-sweep.js';
-import { SWEPT } from './storm-sweep.js';
+import { joinStormSweep, type SweepTicket } from './service-sweep.js';
+import { SWEPT, type SweepWatch } from './storm-sweep.js';
 
 /** One service's share of a batch: its messages, what happened per target group, its alert and what to retry. */
 export interface ServiceStops {
@@ -41,7 +41,7 @@ function newestPerTask(stops: readonly ScreenedStop[]): ScreenedStop[] {
 /** Handles one service's stops of a batch: observe the service once, then each target group once, under its lease. */
 export async function reactToServiceStops(
   screened: readonly ScreenedStop[],
-  deps: TaskBatchDeps & { executor: Executor; windowStart: string },
+  deps: TaskBatchDeps & { executor: Executor; windowStart: string; sweep: SweepTicket; watch?: SweepWatch },
 ): Promise<ServiceStops> {
   const { clients, cache, executor, logger } = deps;
   const first = screened[0]?.message.event.detail;
@@ -50,7 +50,7 @@ export async function reactToServiceStops(
   const messages = screened.map((s) => s.message);
   const share: ServiceStops = { clusterName, serviceName, messages, outcomes: [], notes: [], failures: [] };
   // A storm's other batches wait for the sweep of this slot before any AWS call: most find their work done.
-  const sweep = await joinStormSweep(screened, deps, share);
+  const sweep = await joinStormSweep(screened, deps.sweep, deps.watch, deps, share);
   if (!sweep) return share;
   const failAll = async (why: string) => {
     share.failures = messages.map((m) => ({ messageId: m.messageId, why }));
@@ -165,16 +165,19 @@ export async function reactToServiceStops(
   await sweep.publish(stops.filter((s) => !s.targets.some((t) => failedGroups.has(t.targetGroupArn))));
 
   // report: stops that deserve an alert (a late event that found nothing left to do does not, nor a failed one that
-  // is retried: its retry reports it, so a failure that heals is alerted once)
-  const acted = new Set(
-    share.outcomes.flatMap((o) => {
-      const wrote = o.audit.some((r) => r.outcome === 'applied' || r.outcome === 'dry-run');
-      const notable = (o.plan?.decisions ?? []).filter(
-        (d) => d.verdict === 'kept-last' || (wrote && d.verdict === 'deregister'),
-      );
-      return notable.map((d) => d.taskArn);
-    }),
-  );
+  // is retried: its retry reports it, so a failure that heals is alerted once). A stop is judged by the first of the
+  // service's target groups that decided it: under that group's lease one batch alone removes its target there, so two
+  // batches that each removed it from a different group do not both count it.
+  const acted = new Set<string>();
+  const decided = new Set<string>();
+  for (const o of share.outcomes) {
+    const wrote = o.audit.some((r) => r.outcome === 'applied' || r.outcome === 'dry-run');
+    for (const d of o.plan?.decisions ?? []) {
+      if (decided.has(d.taskArn)) continue;
+      decided.add(d.taskArn);
+      if (d.verdict === 'kept-last' || (wrote && d.verdict === 'deregister')) acted.add(d.taskArn);
+    }
+  }
   const reported: ReportedStop[] = stops
     .filter((s) => {
       const task = s.message.event.detail;

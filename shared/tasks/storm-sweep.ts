@@ -1,25 +1,31 @@
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { TaskStateChangeEvent } from '../events/task-state-change.js';
-import type { LeaseKey } from '../executor/target-group-lease.js';
 import { describeServiceTasks } from '../services/observe.js';
+import type { StateKey } from '../state/index.js';
 import type { ScreenedStop, SweepLedger } from './batch-types.js';
 import { classifyStop } from './classify.js';
 
-/** What a published sweep says: the stopped tasks whose targets it handled. */
+/** What a published sweep says: the ids of the stopped tasks whose targets it handled (ids, not ARNs: 3× less to read). */
 export interface SweepResult {
   done: string[];
+}
+
+/** A task's id, the last part of its ARN: what a sweep result lists. */
+export function taskId(taskArn: string): string {
+  return taskArn.slice(taskArn.lastIndexOf('/') + 1);
 }
 
 /** One sweep per service per slot: every batch of the slot that finds the claim taken waits for its result. */
 export const SWEEP_SLOT_SECONDS = 10;
 /** How long a batch waits for another's sweep before doing its own stops itself. */
 export const SWEEP_WAIT_MS = 8_000;
+/** How long a sweep's claim and result are kept: well past its slot, so a late batch finds its stops covered. */
+export const SWEEP_TTL_SECONDS = 300;
 
-/** The claim and the result of a service's sweep in the slot `now` falls in. */
-export function sweepKeys(clusterName: string, serviceName: string, now: Date) {
+/** The record of a service's sweep in the slot `now` falls in: claimed by one batch, then its result. */
+export function sweepKey(clusterName: string, serviceName: string, now: Date): StateKey {
   const slot = Math.floor(now.getTime() / (SWEEP_SLOT_SECONDS * 1000));
-  const pk = `service/${clusterName}/${serviceName}`;
-  return { claim: { pk, sk: `storm-sweep/${slot}/claim` }, result: { pk, sk: `storm-sweep/${slot}/result` } };
+  return { pk: `service/${clusterName}/${serviceName}`, sk: `storm-sweep/${slot}` };
 }
 
 /** The id a swept stop that no message of the batch carried is known by: it is nobody's message to return. */
@@ -50,19 +56,56 @@ export async function observeSweptStops(
   });
 }
 
-/** Waits for the published result of another batch's sweep; undefined when none came in time. */
-export async function awaitSweep(
+/** Waits for the results of other batches' sweeps: one read per round for every sweep the batch waits on. */
+export interface SweepWatch {
+  /** The ids of the tasks the sweep under `key` handled, once published; undefined when none came within the wait. */
+  result(key: StateKey): Promise<Set<string> | undefined>;
+}
+
+/** The pauses between reads: the first after about the time a sweep takes, then growing, never in step. */
+export function sweepPollDelay(round: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(800, 400 * 1.5 ** round);
+  return Math.round(ceiling * (0.75 + random() / 2));
+}
+
+/**
+ * A batch's watch over the sweeps it waits on: every round reads all the records still awaited in one call, so a
+ * batch waiting on ten services makes one read a round, not ten. It gives up `waitMs` after it was created.
+ */
+export function watchSweeps(
   ledger: SweepLedger,
-  key: LeaseKey,
   waitMs = SWEEP_WAIT_MS,
   sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms)),
-): Promise<Set<string> | undefined> {
+): SweepWatch {
   const deadline = Date.now() + waitMs;
-  // Short waits first (a sweep takes a few hundred ms), then no more than 2 reads a second per waiting batch.
-  for (let pause = 50; ; pause = Math.min(pause * 2, 500)) {
-    const result = await ledger.get<SweepResult>(key);
-    if (result) return new Set(result.data.done);
-    if (Date.now() + pause > deadline) return undefined;
-    await sleep(pause);
-  }
+  const awaited = new Map<string, { key: StateKey; settle: (done: Set<string> | undefined) => void }>();
+  let polling = false;
+  const poll = async () => {
+    for (let round = 0; awaited.size > 0; round++) {
+      const pause = sweepPollDelay(round);
+      if (Date.now() + pause > deadline) break;
+      await sleep(pause);
+      const records = await ledger
+        .readClaims<SweepResult>([...awaited.values()].map((a) => a.key))
+        .catch(() => new Map<string, { data: SweepResult | null }>());
+      for (const [id, waiter] of awaited) {
+        const done = records.get(id)?.data?.done;
+        if (!done) continue;
+        awaited.delete(id);
+        waiter.settle(new Set(done));
+      }
+    }
+    for (const waiter of awaited.values()) waiter.settle(undefined);
+    awaited.clear();
+    polling = false;
+  };
+  return {
+    result: (key) =>
+      new Promise((settle) => {
+        awaited.set(`${key.pk}/${key.sk}`, { key, settle });
+        if (polling) return;
+        polling = true;
+        void poll();
+      }),
+  };
 }

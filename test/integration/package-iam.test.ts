@@ -181,7 +181,7 @@ describe('Packaging: IAM', { timeout: PACKAGING_TIMEOUT_MS }, () => {
     // Act
     const writes = statements
       .flatMap((statement) => asArray(statement.Action))
-      .filter((action) => !/^[a-z0-9-]+:(Describe|List|Get)/.test(action));
+      .filter((action) => !/^[a-z0-9-]+:(Describe|List|Get|BatchGet)/.test(action));
 
     // Assess
     expect([...new Set(writes)].sort()).toEqual([
@@ -206,7 +206,13 @@ describe('Packaging: IAM', { timeout: PACKAGING_TIMEOUT_MS }, () => {
       {
         where: 'StateTableAccess/PolicyDocument',
         statement: expect.objectContaining({
-          Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+          Action: [
+            'dynamodb:GetItem',
+            'dynamodb:BatchGetItem',
+            'dynamodb:PutItem',
+            'dynamodb:UpdateItem',
+            'dynamodb:DeleteItem',
+          ],
           Resource: { 'Fn::GetAtt': ['StateTable', 'Arn'] },
         }),
       },

@@ -169,8 +169,9 @@ describe('Function: task-state-change', () => {
     // Assess
     // Besides the target group's lease, each failed stop is counted toward a crash loop: its claim and the two
     // half-window counters it falls in.
+    // A lone stop reads whether a storm sweep of its service is under way (one read for the whole batch).
     expect(cold).toEqual({
-      'DynamoDB.GetItem': 1,
+      'DynamoDB.BatchGetItem': 1,
       'DynamoDB.UpdateItem': 6,
       'DynamoDB.DeleteItem': 1,
       'ECS.DescribeServices': 1,
@@ -180,10 +181,12 @@ describe('Function: task-state-change', () => {
       'ELBv2.DeregisterTargets': 1,
       'SQS.SendMessage': 1,
     });
-    // web has two stops: one storm sweep is claimed and published (2 writes), and its stopped tasks listed.
+    // web has two stops: one storm sweep is claimed (one transaction for the batch) and published, and its stopped
+    // tasks listed.
     expect(warm).toEqual({
-      'DynamoDB.GetItem': 1,
-      'DynamoDB.UpdateItem': 14,
+      'DynamoDB.BatchGetItem': 1,
+      'DynamoDB.TransactWriteItems': 1,
+      'DynamoDB.UpdateItem': 13,
       'DynamoDB.DeleteItem': 3,
       'ECS.DescribeServices': 1,
       'ECS.ListTasks': 3,

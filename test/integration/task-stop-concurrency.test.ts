@@ -100,7 +100,7 @@ describe('Function: task-state-change, concurrent instances', () => {
     expect(results.flatMap((r) => r.batchItemFailures)).toEqual([]);
   });
 
-  it('ends a storm in the same state whether one instance takes it in one batch or four take it at once', async () => {
+  it('ends a storm in the same state whether one instance takes it in one batch or ten take it at once', async () => {
     // Prepare: stopped tasks carry their stop time, as in ECS, so one batch's sweep can take the others' stops
     stampStoppedTasks(proxy, new Date());
     const single = await storm();
@@ -111,12 +111,12 @@ describe('Function: task-state-change, concurrent instances', () => {
     const endAlone = await survivors(single.world);
     const split = await storm();
     const containers = await Promise.all(
-      [0, 1, 2, 3].map(() => coldContainer(split.world, 'task-state-change', STORM_CONFIG)),
+      [...Array(10).keys()].map(() => coldContainer(split.world, 'task-state-change', STORM_CONFIG)),
     );
-    const four = await Promise.all(
+    const ten = await Promise.all(
       containers.map((c, n) => c.reactBatch(split.events.filter((_, i) => i % containers.length === n))),
     );
-    const endFour = await survivors(split.world);
+    const endTen = await survivors(split.world);
 
     // Assess
     const running = (service: string, tasks: number) =>
@@ -126,9 +126,9 @@ describe('Function: task-state-change, concurrent instances', () => {
       api: [running('api', 6)],
       jobs: [running('jobs', 6)],
     });
-    expect(endFour).toEqual(endAlone);
-    expect([one, ...four].flatMap((r) => r.batchItemFailures)).toEqual([]);
-    const counted = (results: typeof four) => {
+    expect(endTen).toEqual(endAlone);
+    expect([one, ...ten].flatMap((r) => r.batchItemFailures)).toEqual([]);
+    const counted = (results: typeof ten) => {
       const stops: Record<string, number> = {};
       for (const alert of results.flatMap((r) => r.reaction.services.flatMap((s) => (s.alert ? [s.alert] : [])))) {
         stops[alert.service] =
@@ -138,6 +138,6 @@ describe('Function: task-state-change, concurrent instances', () => {
     };
     const exact = Object.fromEntries(Object.entries(STOPPING).map(([service, stopped]) => [service, stopped.length]));
     expect(counted([one])).toEqual(exact);
-    expect(counted(four)).toEqual(exact);
+    expect(counted(ten)).toEqual(exact);
   });
 });

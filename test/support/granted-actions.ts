@@ -16,6 +16,7 @@ export type FunctionName =
  */
 export const grantedActions: Record<string, string[]> & Record<FunctionName, string[]> = {
   taskStateChange: [
+    'dynamodb:BatchGetItem',
     'dynamodb:DeleteItem',
     'dynamodb:GetItem',
     'dynamodb:PutItem',
@@ -36,6 +37,7 @@ export const grantedActions: Record<string, string[]> & Record<FunctionName, str
   alarmStateChange: [
     'application-autoscaling:DescribeScalableTargets',
     'application-autoscaling:RegisterScalableTarget',
+    'dynamodb:BatchGetItem',
     'dynamodb:DeleteItem',
     'dynamodb:GetItem',
     'dynamodb:PutItem',
@@ -75,6 +77,7 @@ export const grantedActions: Record<string, string[]> & Record<FunctionName, str
     'acm:DescribeCertificate',
     'application-autoscaling:DescribeScalableTargets',
     'application-autoscaling:DescribeScalingPolicies',
+    'dynamodb:BatchGetItem',
     'dynamodb:DeleteItem',
     'dynamodb:GetItem',
     'dynamodb:PutItem',
@@ -99,6 +102,7 @@ export const grantedActions: Record<string, string[]> & Record<FunctionName, str
     'sqs:SendMessage',
   ],
   notifier: [
+    'dynamodb:BatchGetItem',
     'dynamodb:DeleteItem',
     'dynamodb:GetItem',
     'dynamodb:PutItem',
@@ -114,6 +118,7 @@ export const grantedActions: Record<string, string[]> & Record<FunctionName, str
     'sqs:SendMessage',
   ],
   alertFlush: [
+    'dynamodb:BatchGetItem',
     'dynamodb:DeleteItem',
     'dynamodb:GetItem',
     'dynamodb:PutItem',
@@ -141,6 +146,7 @@ export const grantedActions: Record<string, string[]> & Record<FunctionName, str
     'application-autoscaling:DescribeScalableTargets',
     'cloudwatch:DescribeAlarms',
     'cloudwatch:GetMetricData',
+    'dynamodb:BatchGetItem',
     'dynamodb:DeleteItem',
     'dynamodb:GetItem',
     'dynamodb:PutItem',

@@ -1,0 +1,168 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { isConditionFailure, StateConflictError, StateError } from './errors.js';
+import { ATTR, describeKey, epochSeconds, expiryAfter, isExpired, type StateKey, usedBy } from './records.js';
+import { FREE, LIVE, NAMES, NEXT_VERSION, type StateTable } from './write.js';
+
+/** A claimed record as read: who claimed it and what the claimant has recorded on it since (null until then). */
+export interface ClaimRecord<T> {
+  key: StateKey;
+  owner: string;
+  data: T | null;
+}
+
+/** What claiming one key gave: `mine` when this owner holds it (also when a retry finds its own landed write). */
+export interface ClaimOutcome<T> {
+  key: StateKey;
+  mine: boolean;
+  /** The record as it stood when another owner held it (absent when it could not be read in the same write). */
+  record?: ClaimRecord<T>;
+}
+
+// DynamoDB takes at most 100 items in one transaction and 100 keys in one batch read.
+const MOST_PER_CALL = 100;
+const ROUNDS = 5;
+
+function asClaim<T>(key: StateKey, item: Record<string, unknown> | undefined, now: Date): ClaimRecord<T> | undefined {
+  if (!item || isExpired(item[ATTR.expiresAt] as number | undefined, now)) return undefined;
+  return { key, owner: String(item[ATTR.owner] ?? ''), data: (item[ATTR.data] ?? null) as T | null };
+}
+
+/**
+ * Claims every free (absent or expired) key for `owner` with one transaction per 100 keys, and learns in the same
+ * write who holds the others: a cancelled transaction names each key whose condition failed, with its record. The
+ * keys that were merely cancelled along with them are claimed again in the next round, until none is left.
+ */
+export async function claimEach<T>(
+  table: StateTable,
+  keys: readonly StateKey[],
+  owner: string,
+  ttlSeconds: number,
+): Promise<Array<ClaimOutcome<T>>> {
+  const outcomes = new Map<string, ClaimOutcome<T>>();
+  let pending = [...keys];
+  for (let round = 0; round < ROUNDS && pending.length > 0; round++) {
+    const next: StateKey[] = [];
+    for (let start = 0; start < pending.length; start += MOST_PER_CALL) {
+      const chunk = pending.slice(start, start + MOST_PER_CALL);
+      const reasons = await claimTogether(table, chunk, owner, ttlSeconds);
+      const now = table.now();
+      chunk.forEach((key, i) => {
+        const reason = reasons?.[i];
+        if (!reasons) outcomes.set(describeKey(key), { key, mine: true });
+        else if (reason?.Code === 'ConditionalCheckFailed') {
+          const record = asClaim<T>(key, reason.Item && unmarshall(reason.Item), now);
+          outcomes.set(describeKey(key), { key, mine: record?.owner === owner, ...(record && { record }) });
+        } else if (reason?.Code === 'None' || reason?.Code === 'TransactionConflict') next.push(key);
+        else throw new StateError(`claim ${describeKey(key)} was refused: ${reason?.Code} ${reason?.Message ?? ''}`);
+      });
+    }
+    pending = next;
+  }
+  // Keys still contended after every round: someone else is claiming them right now.
+  for (const key of pending) outcomes.set(describeKey(key), { key, mine: false });
+  return keys.map((key) => outcomes.get(describeKey(key)) ?? { key, mine: false });
+}
+
+type CancellationReason = { Code?: string; Message?: string; Item?: Record<string, AttributeValue> };
+
+/** One transaction claiming `keys`; undefined when it went through, else why each item was cancelled. */
+async function claimTogether(
+  table: StateTable,
+  keys: readonly StateKey[],
+  owner: string,
+  ttlSeconds: number,
+): Promise<CancellationReason[] | undefined> {
+  const now = table.now();
+  const update = `SET ${NEXT_VERSION}, #updatedAt = :updatedAt, #owner = :owner, #expiresAt = :expiresAt, #data = :null`;
+  const names = { ...NAMES, '#owner': ATTR.owner, '#data': ATTR.data };
+  const values = {
+    ':zero': 0,
+    ':one': 1,
+    ':now': epochSeconds(now),
+    ':updatedAt': now.toISOString(),
+    ':owner': owner,
+    ':expiresAt': expiryAfter(now, ttlSeconds),
+    ':null': null,
+  };
+  try {
+    await table.client.send(
+      new TransactWriteCommand({
+        TransactItems: keys.map((key) => ({
+          Update: {
+            TableName: table.tableName,
+            Key: { pk: key.pk, sk: key.sk },
+            UpdateExpression: update,
+            ConditionExpression: FREE,
+            ExpressionAttributeNames: usedBy([update, FREE], names),
+            ExpressionAttributeValues: usedBy([update, FREE], values),
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          },
+        })),
+      }),
+    );
+    return undefined;
+  } catch (error) {
+    const reasons = (error as { name?: string; CancellationReasons?: CancellationReason[] }).CancellationReasons;
+    if ((error as Error).name !== 'TransactionCanceledException' || !reasons) throw error;
+    return reasons;
+  }
+}
+
+/** The live claims among `keys`, read strongly consistent in one call per 100 keys, by `pk/sk`. */
+export async function readEach<T>(table: StateTable, keys: readonly StateKey[]): Promise<Map<string, ClaimRecord<T>>> {
+  const found = new Map<string, ClaimRecord<T>>();
+  for (let start = 0; start < keys.length; start += MOST_PER_CALL) {
+    let asked: Array<Record<string, unknown>> = keys
+      .slice(start, start + MOST_PER_CALL)
+      .map((k) => ({ pk: k.pk, sk: k.sk }));
+    // What DynamoDB leaves unprocessed under load is asked again; a bounded number of times, then left unknown.
+    for (let round = 0; round < ROUNDS && asked.length > 0; round++) {
+      const out = await table.client.send(
+        new BatchGetCommand({ RequestItems: { [table.tableName]: { Keys: asked, ConsistentRead: true } } }),
+      );
+      const now = table.now();
+      for (const item of out.Responses?.[table.tableName] ?? []) {
+        const key = { pk: String(item[ATTR.pk]), sk: String(item[ATTR.sk]) };
+        const record = asClaim<T>(key, item, now);
+        if (record) found.set(describeKey(key), record);
+      }
+      asked = out.UnprocessedKeys?.[table.tableName]?.Keys ?? [];
+    }
+  }
+  return found;
+}
+
+/** Records `data` on a claim `owner` still holds; {@link StateConflictError} when it expired or is someone else's. */
+export async function recordOnClaim<T>(table: StateTable, key: StateKey, owner: string, data: T): Promise<void> {
+  const now = table.now();
+  const update = `SET ${NEXT_VERSION}, #updatedAt = :updatedAt, #data = :data`;
+  const condition = `#owner = :owner AND ${LIVE}`;
+  const names = { ...NAMES, '#owner': ATTR.owner, '#data': ATTR.data };
+  const values = {
+    ':zero': 0,
+    ':one': 1,
+    ':now': epochSeconds(now),
+    ':updatedAt': now.toISOString(),
+    ':owner': owner,
+    ':data': data,
+  };
+  try {
+    await table.client.send(
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: { pk: key.pk, sk: key.sk },
+        UpdateExpression: update,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: usedBy([update, condition], names),
+        ExpressionAttributeValues: usedBy([update, condition], values),
+      }),
+    );
+  } catch (error) {
+    if (isConditionFailure(error)) {
+      throw new StateConflictError(`claim ${describeKey(key)} is no longer held by ${owner}`, { cause: error });
+    }
+    throw error;
+  }
+}

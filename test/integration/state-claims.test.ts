@@ -1,0 +1,98 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { ensureStateTable, StateConflictError, StateStore } from '#shared/state/index.js';
+import { useMotoProxy } from '#test/support/moto-proxy-env.js';
+
+const TABLE = 'ecs-autopilot-claims-test';
+// Through the proxy: it makes moto's conditional writes atomic per request, as DynamoDB's are.
+const proxy = await useMotoProxy();
+const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+const dynamodb = new DynamoDBClient({ endpoint: proxy.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
+const client = DynamoDBDocumentClient.from(dynamodb);
+
+function storeAt(start = new Date('2026-11-26T10:00:00Z')) {
+  let now = start;
+  const store = new StateStore({ client, tableName: TABLE, now: () => now });
+  return { store, advance: (seconds: number) => (now = new Date(now.getTime() + seconds * 1000)) };
+}
+
+const keys = (...names: string[]) => names.map((n) => ({ pk: `service/prod/${n}`, sk: 'storm-sweep/1' }));
+
+describe('State store: claims of many keys at once', () => {
+  beforeEach(async () => {
+    await ensureStateTable(dynamodb, TABLE);
+  });
+
+  it('gives each key to exactly one of 10 owners claiming overlapping sets at the same moment', async () => {
+    // Prepare
+    const { store } = storeAt();
+    const sets = Array.from({ length: 10 }, (_, n) =>
+      keys(...['a', 'b', 'c', 'd'].filter((_, i) => (n + i) % 3 !== 0)),
+    );
+
+    // Act
+    const outcomes = await Promise.all(
+      sets.map((set, n) => store.claimEach(set, { owner: `owner-${n}`, ttlSeconds: 60 })),
+    );
+
+    // Assess
+    const holders = new Map<string, string[]>();
+    outcomes.forEach((claims, n) => {
+      for (const c of claims.filter((c) => c.mine))
+        holders.set(c.key.pk, [...(holders.get(c.key.pk) ?? []), `owner-${n}`]);
+    });
+    expect([...holders.keys()].sort()).toEqual(keys('a', 'b', 'c', 'd').map((k) => k.pk));
+    for (const owners of holders.values()) expect(owners).toHaveLength(1);
+    const lost = outcomes.flat().filter((c) => !c.mine);
+    for (const c of lost) expect(holders.get(c.key.pk)).toEqual([c.record?.owner]);
+  });
+
+  it('tells a lost claim what its holder recorded on it, in the same write', async () => {
+    // Prepare
+    const { store } = storeAt();
+    const [a, b] = keys('a', 'b') as [{ pk: string; sk: string }, { pk: string; sk: string }];
+    await store.claimEach([a], { owner: 'sweeper', ttlSeconds: 60 });
+    await store.recordOnClaim(a, 'sweeper', { done: ['t1', 't2'] });
+
+    // Act
+    const [onA, onB] = await store.claimEach<{ done: string[] }>([a, b], { owner: 'late', ttlSeconds: 60 });
+
+    // Assess
+    expect(onA).toMatchObject({ mine: false, record: { owner: 'sweeper', data: { done: ['t1', 't2'] } } });
+    expect(onB).toMatchObject({ mine: true });
+    expect((await store.readClaims([a, b])).get(`${b.pk}/${b.sk}`)).toMatchObject({ owner: 'late', data: null });
+  });
+
+  it('counts a claim as its own when a retry finds the write of its first attempt landed', async () => {
+    // Prepare: the first attempt's answer is lost after DynamoDB wrote it
+    const { store } = storeAt();
+    const [a] = keys('a');
+    await store.claimEach([a as { pk: string; sk: string }], { owner: 'batch-1', ttlSeconds: 60 });
+
+    // Act
+    const [retried] = await store.claimEach([a as { pk: string; sk: string }], { owner: 'batch-1', ttlSeconds: 60 });
+
+    // Assess
+    expect(retried?.mine).toBe(true);
+  });
+
+  it('frees a claim once it expired, and refuses a record on a claim that is no longer the owner’s', async () => {
+    // Prepare
+    const { store, advance } = storeAt();
+    const [a] = keys('a') as [{ pk: string; sk: string }];
+    await store.claimEach([a], { owner: 'first', ttlSeconds: 60 });
+    advance(61);
+
+    // Act
+    const [again] = await store.claimEach([a], { owner: 'second', ttlSeconds: 60 });
+    const stale = store.recordOnClaim(a, 'first', { done: [] });
+
+    // Assess
+    expect(again?.mine).toBe(true);
+    await expect(stale).rejects.toBeInstanceOf(StateConflictError);
+    expect(await store.readClaims([a])).toEqual(
+      new Map([[`${a.pk}/${a.sk}`, { key: a, owner: 'second', data: null }]]),
+    );
+  });
+});
