@@ -14,6 +14,7 @@ import { StateStore } from '#shared/state/index.js';
 import { reactToTaskStopBatch } from '#shared/tasks/batch-react.js';
 import { createHandledTaskVersions } from '#shared/tasks/handled-versions.js';
 import { queuedBatch } from '../cli/replay.js';
+import type { StormTrace } from './storm-trace.js';
 import type { Storm } from './storm-world.js';
 
 /** What a run left behind besides the end state: failures it surfaced and messages it gave up on. */
@@ -28,16 +29,22 @@ const MAX_DELIVERIES = 3;
 const logger = new Logger({ logLevel: 'SILENT' });
 
 /** One Lambda container: its own SDK clients (as production creates them), caches, version memory and lease owner. */
-function container(storm: Storm, n: number, endpoint: string) {
+function container(storm: Storm, n: number, endpoint: string, trace?: StormTrace) {
   const options = { ...awsClientOptions(), endpoint, region: storm.world.region };
-  const dynamodb = DynamoDBDocumentClient.from(new DynamoDBClient(options));
+  const traced = <C extends { middlewareStack: { use(plugin: ReturnType<StormTrace['plugin']>): void } }>(
+    client: C,
+  ) => {
+    if (trace) client.middlewareStack.use(trace.plugin(n));
+    return client;
+  };
+  const dynamodb = DynamoDBDocumentClient.from(traced(new DynamoDBClient(options)));
   const store = new StateStore({ client: dynamodb, tableName: storm.world.stateTableName });
   return {
     config: parseConfig({ version: 1, clusters: [{ name: storm.world.clusterName, services: [{ name: '*' }] }] }),
     clients: {
-      ecs: new ECSClient(options),
-      elbv2: new ElasticLoadBalancingV2Client(options),
-      sqs: new SQSClient(options),
+      ecs: traced(new ECSClient(options)),
+      elbv2: traced(new ElasticLoadBalancingV2Client(options)),
+      sqs: traced(new SQSClient(options)),
     },
     outboxUrl: storm.world.outboxQueueUrl ?? '',
     cache: createObservationCache(),
@@ -54,8 +61,13 @@ function container(storm: Storm, n: number, endpoint: string) {
  * The batched reaction as the queue's event source runs it: `instances` containers take the storm at once, one batch
  * each; failed messages are delivered again (up to three deliveries) to the next round of batches.
  */
-export async function runBatched(storm: Storm, instances: number, endpoint: string): Promise<RunOutcome> {
-  const containers = [...Array(instances).keys()].map((n) => container(storm, n, endpoint));
+export async function runBatched(
+  storm: Storm,
+  instances: number,
+  endpoint: string,
+  trace?: StormTrace,
+): Promise<RunOutcome> {
+  const containers = [...Array(instances).keys()].map((n) => container(storm, n, endpoint, trace));
   const outcome: RunOutcome = { surfaced: [], lost: 0 };
   let pending = storm.events.map((event) => ({ event, attempt: 1 }));
   while (pending.length > 0) {
@@ -73,7 +85,9 @@ export async function runBatched(storm: Storm, instances: number, endpoint: stri
           r.attributes.ApproximateReceiveCount = String(mine[i]?.attempt ?? 1);
         });
         const { events, unreadable } = readQueuedTaskEvents(batch.Records);
+        const startMs = performance.now();
         const reaction = await reactToTaskStopBatch(events, deps);
+        trace?.batches.push({ container: n, startMs, endMs: performance.now() });
         const failed = new Set([...unreadable, ...reaction.failures].map((f) => f.messageId));
         outcome.surfaced.push(...reaction.failures.map((f) => f.why));
         return batch.Records.flatMap((r, i) => (failed.has(r.messageId) ? [mine[i] as (typeof pending)[number]] : []));

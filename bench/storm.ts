@@ -10,6 +10,7 @@ import { filterListTasksByService, modelRateLimits } from '#local/moto-proxy-rat
 import { stampStoppedTasks } from '#local/moto-proxy-rules.js';
 import { manualTaskTransitions, resetMoto, startMoto } from '#local/moto-server.js';
 import { type RunOutcome, runBatched, runFloor } from './storm-runners.js';
+import { StormTrace } from './storm-trace.js';
 import { judgeEndState, provisionStorm, STORM, type Storm } from './storm-world.js';
 
 process.env.AWS_REGION = 'us-east-1';
@@ -22,14 +23,14 @@ const progress = (line: string) => process.stderr.write(`… ${line}\n`);
 
 interface Column {
   name: string;
-  run: (storm: Storm, endpoint: string) => Promise<RunOutcome>;
+  run: (storm: Storm, endpoint: string, trace?: StormTrace) => Promise<RunOutcome>;
   batches: number;
 }
 
 const allColumns: Column[] = [
   { name: 'floor: 1 call/event, 10 workers', run: (s, e) => runFloor(s, 10, e), batches: STORM.services * 100 },
-  { name: 'batched, 1 instance', run: (s, e) => runBatched(s, 1, e), batches: 1 },
-  { name: 'batched, 10 instances', run: (s, e) => runBatched(s, 10, e), batches: 10 },
+  { name: 'batched, 1 instance', run: (s, e, t) => runBatched(s, 1, e, t), batches: 1 },
+  { name: 'batched, 10 instances', run: (s, e, t) => runBatched(s, 10, e, t), batches: 10 },
 ];
 
 // STORM_ONLY=batched skips the floor (two minutes of throttled calls) while iterating on the batched reaction.
@@ -82,9 +83,11 @@ async function main() {
         },
       });
       progress(`${column.name}: ${storm.events.length} events`);
+      const trace = process.env.STORM_TRACE ? new StormTrace() : undefined;
       const started = performance.now();
-      const outcome = await column.run(storm, proxy.endpoint);
+      const outcome = await column.run(storm, proxy.endpoint, trace);
       const wallSeconds = (performance.now() - started) / 1000;
+      for (const line of trace?.summary(started) ?? []) progress(`${column.name}: ${line}`);
       const calls = new Map<string, number>();
       for (const call of proxy.calls()) calls.set(call.operation, (calls.get(call.operation) ?? 0) + 1);
       const end = await judgeEndState(storm);
@@ -102,8 +105,12 @@ async function main() {
       ]) {
         row(`calls: ${op}`, calls.get(op) ?? 0);
       }
+      row('calls: DynamoDB TransactWriteItems (sweep claims)', calls.get('TransactWriteItems') ?? 0);
       row('calls: DynamoDB UpdateItem + DeleteItem', (calls.get('UpdateItem') ?? 0) + (calls.get('DeleteItem') ?? 0));
-      row('calls: DynamoDB GetItem (waiting for a sweep)', calls.get('GetItem') ?? 0);
+      row(
+        'calls: DynamoDB BatchGetItem + GetItem (sweep results)',
+        (calls.get('BatchGetItem') ?? 0) + (calls.get('GetItem') ?? 0),
+      );
       row('calls: SQS SendMessage (alerts)', calls.get('SendMessage') ?? 0);
       row('max DeregisterTargets per target group', Math.max(0, ...deregistrations.values()));
       row('batches per delivery round', column.batches);
