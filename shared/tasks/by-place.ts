@@ -25,9 +25,22 @@ function ledgerAt(ledger: SweepLedger | undefined, place: Place, home: Place): S
   if (!ledger || placeKey(place) === placeKey(home)) return ledger;
   const at = (key: LeaseKey): LeaseKey => ({ pk: `${placeKey(place)}#${key.pk}`, sk: key.sk });
   return {
-    claimOnce: (key, opts) => ledger.claimOnce(at(key), opts),
-    get: (key) => ledger.get(at(key)),
-    create: (key, data, opts) => ledger.create(at(key), data, opts),
+    claimEach: async <T>(keys: readonly LeaseKey[], opts: { owner: string; ttlSeconds: number }) =>
+      (await ledger.claimEach<T>(keys.map(at), opts)).map((claim, i) => {
+        const key = keys[i] ?? claim.key;
+        return { ...claim, key, ...(claim.record && { record: { ...claim.record, key } }) };
+      }),
+    // Answered under the keys asked for, as the records of the home place are.
+    readClaims: async <T>(keys: readonly LeaseKey[]) => {
+      const found = await ledger.readClaims<T>(keys.map(at));
+      return new Map(
+        keys.flatMap((key) => {
+          const record = found.get(`${at(key).pk}/${key.sk}`);
+          return record ? [[`${key.pk}/${key.sk}`, { ...record, key }] as const] : [];
+        }),
+      );
+    },
+    recordOnClaim: (key, owner, data) => ledger.recordOnClaim(at(key), owner, data),
   };
 }
 
