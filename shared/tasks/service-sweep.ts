@@ -39,10 +39,10 @@ function keyOf(stop: ScreenedStop, now: Date): StateKey {
 }
 
 /**
- * Settles every service's part in its storm's sweep with at most one write and one read for the whole batch: a
- * service with two stops or more claims its sweep (one transaction for all of them, which also says, for each claim
- * lost, whether that sweep's result is already there); a lone stop claims none but joins a sweep under way. Without
- * a ledger, or when it cannot be reached, every service works alone.
+ * Settles every service's part in its storm's sweep with at most one write and one read for the whole batch. A batch
+ * with two stops or more is in a storm: each of its services claims its sweep (one transaction for all of them, which
+ * also says, for each claim lost, whether that sweep's result is already there). A batch of one stop claims none but
+ * joins a sweep under way. Without a ledger, or when it cannot be reached, every service works alone.
  */
 export async function settleSweeps(
   byService: ReadonlyArray<readonly ScreenedStop[]>,
@@ -54,8 +54,9 @@ export async function settleSweeps(
   const now = deps.now?.() ?? new Date();
   const owner = randomUUID();
   const acting = byService.map(distinctActing);
-  const storms = acting.flatMap((a, i) => (a.length >= 2 && a[0] ? [{ i, key: keyOf(a[0], now) }] : []));
-  const lone = acting.flatMap((a, i) => (a.length === 1 && a[0] ? [{ i, key: keyOf(a[0], now) }] : []));
+  const storm = acting.reduce((n, a) => n + a.length, 0) >= 2;
+  const storms = storm ? acting.flatMap((a, i) => (a[0] ? [{ i, key: keyOf(a[0], now) }] : [])) : [];
+  const lone = storm ? [] : acting.flatMap((a, i) => (a[0] ? [{ i, key: keyOf(a[0], now) }] : []));
   const doneOf = (data: SweepResult | null | undefined) => (data ? new Set(data.done) : undefined);
   try {
     const [claims, underWay] = await Promise.all([

@@ -181,15 +181,14 @@ describe('Function: task-state-change', () => {
       'ELBv2.DeregisterTargets': 1,
       'SQS.SendMessage': 1,
     });
-    // web has two stops: one storm sweep is claimed (one transaction for the batch) and published, and its stopped
-    // tasks listed.
+    // Three stops make a storm: web's and api's sweeps are claimed (one transaction for the batch) and published, and
+    // each service's stopped tasks listed.
     expect(warm).toEqual({
-      'DynamoDB.BatchGetItem': 1,
       'DynamoDB.TransactWriteItems': 1,
-      'DynamoDB.UpdateItem': 13,
+      'DynamoDB.UpdateItem': 14,
       'DynamoDB.DeleteItem': 3,
       'ECS.DescribeServices': 1,
-      'ECS.ListTasks': 3,
+      'ECS.ListTasks': 4,
       'ECS.DescribeTasks': 2,
       'ELBv2.DescribeTargetHealth': 3,
       'ELBv2.DeregisterTargets': 3,
