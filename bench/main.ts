@@ -1,7 +1,8 @@
 /**
  * Every benchmark in one table: `npm run bench`. Bundle size and cold import of each function against its floor
  * (measured here, side by side), then one row per other `bench:*` script of package.json, run in turn with its own
- * defaults, with its verdict lines. Exits 1 when any target is missed.
+ * defaults (the storm at its small size, 200 events: `npm run bench:storm` runs the full 1,000), with its verdict
+ * lines, and the tables of calls per event and of the storm. Exits 1 when any target is missed.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -18,16 +19,30 @@ const scripts = Object.keys(
   (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts,
 ).filter((name) => name.startsWith('bench:') && name !== 'bench:bundle');
 
-const others: { script: string; ok: boolean; verdicts: string[] }[] = [];
+// What `npm run bench` sets for a script, to stay within a couple of minutes.
+const settings: Record<string, Record<string, string>> = {
+  'bench:storm': { STORM_SIZE: 'small' },
+  'bench:events': { EVENTS_WARM: '10' },
+};
+// Scripts whose own table is shown here as well.
+const shown = new Set(['bench:events', 'bench:storm']);
+const others: { script: string; ok: boolean; verdicts: string[]; table: string[] }[] = [];
 for (const script of scripts) {
   progress(`running npm run ${script}…`);
   const run = spawnSync('npm', ['run', '--silent', script], {
     cwd: root,
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, ...settings[script] },
   });
-  const verdicts = run.stdout.split('\n').filter((line) => /^- (met|missed)/.test(line));
-  others.push({ script, ok: run.status === 0, verdicts });
+  const lines = run.stdout.split('\n');
+  const verdicts = lines.filter((line) => /^- (met|missed)/.test(line));
+  others.push({
+    script,
+    ok: run.status === 0,
+    verdicts,
+    table: shown.has(script) ? lines.filter((l) => l.startsWith('|')) : [],
+  });
 }
 
 out(`## Functions against their floor (node ${process.version})`);
@@ -45,6 +60,20 @@ for (const { script, ok, verdicts } of others) {
   );
 }
 out();
+for (const { script, table } of others.filter((o) => o.table.length > 0)) {
+  out(
+    `## npm run ${script}${
+      settings[script]
+        ? ` (${Object.entries(settings[script] ?? {})
+            .map(([k, v]) => `${k}=${v}`)
+            .join(' ')})`
+        : ''
+    }`,
+  );
+  out();
+  for (const line of table) out(line);
+  out();
+}
 for (const line of bundles.missed) out(`- missed: ${line}`);
 for (const { script, verdicts } of others)
   for (const v of verdicts.filter((x) => x.startsWith('- missed'))) out(`${v} (${script})`);

@@ -23,6 +23,8 @@ export interface RunOutcome {
   surfaced: string[];
   /** Messages that failed every delivery (the DLQ's share). */
   lost: number;
+  /** The most DeregisterTargets one batch sent to one target group. */
+  writesPerGroupPerBatch: number;
 }
 
 const MAX_DELIVERIES = 3;
@@ -68,7 +70,7 @@ export async function runBatched(
   trace?: StormTrace,
 ): Promise<RunOutcome> {
   const containers = [...Array(instances).keys()].map((n) => container(storm, n, endpoint, trace));
-  const outcome: RunOutcome = { surfaced: [], lost: 0 };
+  const outcome: RunOutcome = { surfaced: [], lost: 0, writesPerGroupPerBatch: 0 };
   let pending = storm.events.map((event) => ({ event, attempt: 1 }));
   while (pending.length > 0) {
     const rounds = containers.map((_, n) => pending.filter((_, i) => i % containers.length === n));
@@ -90,6 +92,10 @@ export async function runBatched(
         trace?.batches.push({ container: n, startMs, endMs: performance.now() });
         const failed = new Set([...unreadable, ...reaction.failures].map((f) => f.messageId));
         outcome.surfaced.push(...reaction.failures.map((f) => f.why));
+        for (const group of reaction.services.flatMap((s) => s.outcomes)) {
+          const writes = group.audit.filter((r) => r.outcome === 'applied' || r.outcome === 'failed').length;
+          outcome.writesPerGroupPerBatch = Math.max(outcome.writesPerGroupPerBatch, writes);
+        }
         return batch.Records.flatMap((r, i) => (failed.has(r.messageId) ? [mine[i] as (typeof pending)[number]] : []));
       }),
     );
@@ -108,7 +114,7 @@ export async function runFloor(storm: Storm, instances: number, endpoint: string
   const options = { ...awsClientOptions(), endpoint, region: storm.world.region };
   const elbv2 = new ElasticLoadBalancingV2Client(options);
   const sqs = new SQSClient(options);
-  const outcome: RunOutcome = { surfaced: [], lost: 0 };
+  const outcome: RunOutcome = { surfaced: [], lost: 0, writesPerGroupPerBatch: 1 };
   const queue = [...storm.events] as Array<{
     id: string;
     time: string;

@@ -46,6 +46,17 @@ async function main() {
   const moto = await startMoto({ onProgress: progress });
   const proxy = await startMotoProxy(moto.endpoint);
   const rows: Record<string, string[]> = {};
+  const judged: Array<{
+    column: string;
+    wall: number;
+    describe: number;
+    perGroup: number;
+    surfaced: number;
+    left: number;
+    emptied: number;
+    alerts: number;
+    counted: number;
+  }> = [];
   const row = (label: string, value: string | number) => {
     rows[label] = [...(rows[label] ?? []), String(value)];
   };
@@ -96,6 +107,19 @@ async function main() {
       const throttled = Object.values(limits.counts.throttled).reduce((a, b) => a + b, 0);
 
       row('wall time (s)', wallSeconds.toFixed(1));
+      judged.push({
+        column: column.name,
+        wall: wallSeconds,
+        describe: [...calls]
+          .filter(([op]) => /^Describe(TargetHealth|TargetGroups|LoadBalancers|Listeners|Rules|Tags)$/.test(op))
+          .reduce((a, [, n]) => a + n, 0),
+        perGroup: outcome.writesPerGroupPerBatch,
+        surfaced: outcome.surfaced.filter((s) => /Throttl|Rate exceeded/i.test(s)).length,
+        left: end.stoppedLeft,
+        emptied: end.emptied,
+        alerts: alerts.size,
+        counted: reported,
+      });
       for (const op of [
         'DescribeTargetHealth',
         'DeregisterTargets',
@@ -143,6 +167,41 @@ async function main() {
     columns.map((c) => c.name),
   );
   for (const [label, cells] of Object.entries(rows)) line(label, cells);
+
+  // The row `npm run bench` shows, and the verdicts of the batched reaction against the storm's targets.
+  const wall = (prefix: string) => judged.find((j) => j.column.startsWith(prefix))?.wall.toFixed(1) ?? '-';
+  const events = STORM.services * STORM.stopping + STORM.redeliveries;
+  out();
+  out('| storm | floor (1 call/event) | batched, 1 instance | batched, 10 instances |');
+  out('|---|---|---|---|');
+  out(
+    `| ${events} events, ${STORM.services} services: wall time (s) | ${wall('floor')} | ${wall('batched, 1')} | ${wall('batched, 10')} |`,
+  );
+  out();
+  let missed = 0;
+  const verdict = (ok: boolean, text: string) => {
+    if (!ok) missed += 1;
+    out(`- ${ok ? 'met' : 'missed'}: ${text}`);
+  };
+  const distinct = STORM.services * STORM.stopping;
+  for (const j of judged.filter((x) => x.column.startsWith('batched'))) {
+    verdict(j.wall <= 10, `${j.column}: ${j.wall.toFixed(1)} s wall (target ≤ 10 s)`);
+    verdict(j.describe <= 100, `${j.column}: ${j.describe} ELB Describe calls (target ≤ 100)`);
+    verdict(
+      j.perGroup <= 1,
+      `${j.column}: at most ${j.perGroup} DeregisterTargets per target group per batch (target ≤ 1)`,
+    );
+    verdict(j.surfaced === 0, `${j.column}: ${j.surfaced} throttling errors surfaced (target 0)`);
+    verdict(
+      j.left === 0 && j.emptied === 0,
+      `${j.column}: ${j.left} stopped targets left, ${j.emptied} groups emptied (target 0, 0)`,
+    );
+    verdict(
+      j.alerts <= STORM.services && j.counted === distinct,
+      `${j.column}: ${j.alerts} alerts counting ${j.counted} stops (target ≤ ${STORM.services}, exactly ${distinct})`,
+    );
+  }
+  process.exitCode = missed === 0 ? 0 : 1;
 }
 
 await main();
