@@ -13,8 +13,11 @@ const root = resolve(import.meta.dirname, '..');
 const out = (line = '') => process.stdout.write(`${line}\n`);
 const progress = (line: string) => process.stderr.write(`› ${line}\n`);
 
-const rows = await measureBundles(progress);
-const bundles = bundleTable(rows);
+// A bundle that cannot be measured is a missed target, and the other benchmarks still run.
+const bundles = await measureBundles(progress).then(bundleTable, (error: Error) => ({
+  lines: [`the bundles could not be measured: ${error.message.split('\n')[0]}`],
+  missed: [`bundle measurement: ${error.message.split('\n')[0]}`],
+}));
 const scripts = Object.keys(
   (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts,
 ).filter((name) => name.startsWith('bench:') && name !== 'bench:bundle');
