@@ -45,6 +45,7 @@ export function planRollback(ctx: TickContext): CanaryTickPlan {
     });
   }
   const current = canaryPercent(pair);
+  // Stryker disable next-line EqualityOperator: equivalent, whole-percent steps are never exactly 1e-9 below the share
   const lower = [...config.steps].reverse().find((s) => s < current - 1e-9) ?? 0;
   const wanted = record.gradual ? lower : 0;
   const carried = percentCarriedBy(obs.stable.healthyTargets, full);
@@ -70,6 +71,7 @@ export function planRollback(ctx: TickContext): CanaryTickPlan {
   }
   const weights = splitPair(pairTotal(pair), target);
   const reason = `roll back to ${Math.round(target)} % (weights ${weights.canary}/${weights.stable})`;
+  // Stryker disable next-line EqualityOperator: equivalent, whole-percent steps are never exactly 1e-9 above the target
   const step = [...config.steps].map((s, i) => [s, i] as const).filter(([s]) => s <= target + 1e-9);
   const next: CanaryRecord = {
     ...record,

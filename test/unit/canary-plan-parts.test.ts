@@ -28,8 +28,9 @@ function setWeights(
 const enough = { canaryHealthy: 3, canaryNeeded: 3, stableHealthy: 8, stableNeeded: 8 };
 
 describe('Canary plan parts: overloadOf', () => {
-  it('finds nothing wrong with a weight move each side has the healthy targets for, exactly', () => {
+  it('finds nothing wrong with more weight on either side when it has exactly the healthy targets needed', () => {
     expect(overloadOf(setWeights(25, 75, enough), { canary: 10, stable: 90 })).toBeUndefined();
+    expect(overloadOf(setWeights(0, 100, enough), { canary: 50, stable: 50 })).toBeUndefined();
   });
 
   it('refuses more weight onto a canary short of healthy targets, with the numbers', () => {

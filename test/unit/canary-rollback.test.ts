@@ -84,6 +84,34 @@ describe('Canary rollback: planRollback', () => {
     ]);
   });
 
+  it('passes the capacity gate of a gradual step the stable side can carry without its full capacity', () => {
+    // Prepare: 8 of 10 healthy carry 80 %, enough for the 75 % a step down to 25 % gives it
+    const obs = atWeights(50, 50, 5, AT);
+    obs.stable.healthyTargets = 8;
+
+    // Act
+    const plan = planRollback(context(rollingBack(50, { gradual: true }), obs));
+
+    // Assess
+    expect(plan.gates).toEqual([
+      { gate: 'capacity', ok: true, detail: '8 healthy stable targets of 10: they carry 80 %' },
+    ]);
+    expect(plan.reason).toBe('roll back to 25 % (weights 25/75)');
+  });
+
+  it('writes nothing when the stable side carries exactly what it has now', () => {
+    // Prepare
+    const obs = atWeights(50, 50, 5, AT);
+    obs.stable.healthyTargets = 5;
+
+    // Act
+    const plan = planRollback(context(rollingBack(50), obs));
+
+    // Assess
+    expect(plan).toMatchObject({ reason: 'waiting for healthy stable targets: 5 of 10 carry 50 %', intents: [] });
+    expect(plan).not.toHaveProperty('next');
+  });
+
   it('waits, writing nothing, while the stable side cannot take any weight back', () => {
     // Prepare
     const obs = atWeights(50, 50, 5, AT);
@@ -269,6 +297,34 @@ describe('Canary rollback: planCleanup', () => {
     expect(later).toMatchObject({
       decision: 'scale-down',
       intents: [{ kind: 'set-desired-count', service: 'web-green', from: 3, to: 0 }],
+    });
+  });
+
+  it('scales in after a release that never recorded a write', () => {
+    // Prepare
+    const { written: _none, ...record } = done();
+
+    // Act
+    const plan = planCleanup(context(record, atWeights(100, 0, 10, '2026-11-24T10:01:00.000Z')));
+
+    // Assess
+    expect(plan.decision).toBe('scale-down');
+  });
+
+  it('lowers the scalable-target minimum of a side that has no tasks left, remembering it for the next release', () => {
+    // Prepare
+    const obs = atWeights(0, 100, 0, AT);
+    obs.canary.scalableTarget = { resourceId: 'service/prod/web-green', min: 2, max: 10 };
+
+    // Act
+    const plan = planCleanup(context(rolledBack(), obs));
+
+    // Assess
+    expect(plan).toMatchObject({
+      decision: 'scale-down',
+      reason: 'rolled back; web-green has no tasks',
+      intents: [{ kind: 'set-scalable-target-bounds', service: 'web-green', to: { min: 0, max: 10 } }],
+      next: { idleScaledDown: true, scalableBounds: { 'web-green': { min: 2, max: 10 } } },
     });
   });
 

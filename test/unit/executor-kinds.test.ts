@@ -123,14 +123,19 @@ describe('Executor kinds: ECS', () => {
     expect(verified).toEqual({ ok: true, evidence: 'read back: desired status STOPPED' });
   });
 
-  it('fails the read-back of a task that still runs or that ECS no longer knows', async () => {
+  it('fails the read-back of a task that still runs or that ECS no longer knows, whatever the answer lacks', async () => {
     ecsMock
       .on(DescribeTasksCommand)
       .resolvesOnce({ tasks: [{ desiredStatus: 'RUNNING' }] })
-      .resolvesOnce({ tasks: [] });
+      .resolvesOnce({ tasks: [] })
+      .resolvesOnce({});
     expect(await stopTask.verify(stop, { ecs }, 'read-back', accepted)).toEqual({
       ok: false,
       evidence: 'read back: desired status RUNNING',
+    });
+    expect(await stopTask.verify(stop, { ecs }, 'read-back', accepted)).toEqual({
+      ok: false,
+      evidence: 'read back: desired status unknown',
     });
     expect(await stopTask.verify(stop, { ecs }, 'read-back', accepted)).toEqual({
       ok: false,
@@ -145,11 +150,13 @@ describe('Executor kinds: ECS', () => {
       .on(DescribeServicesCommand)
       .resolvesOnce({ services: [{ desiredCount: 5 }] })
       .resolvesOnce({ services: [{ desiredCount: 4 }] })
-      .resolvesOnce({ services: [] });
+      .resolvesOnce({ services: [] })
+      .resolvesOnce({});
 
     // Act
     const applied = await setDesiredCount.apply(scale, { ecs });
     const checks = [
+      await setDesiredCount.verify(scale, { ecs }, 'read-back', applied),
       await setDesiredCount.verify(scale, { ecs }, 'read-back', applied),
       await setDesiredCount.verify(scale, { ecs }, 'read-back', applied),
       await setDesiredCount.verify(scale, { ecs }, 'read-back', applied),
@@ -170,6 +177,7 @@ describe('Executor kinds: ECS', () => {
       { ok: true, evidence: 'read back: desired count 5' },
       { ok: false, evidence: 'read back: desired count 4' },
       { ok: false, evidence: 'read back: desired count unknown' },
+      { ok: false, evidence: 'read back: desired count unknown' },
     ]);
   });
 
@@ -189,6 +197,7 @@ describe('Executor kinds: ECS', () => {
         { key: 'b', value: '2' },
       ],
     });
+    expect(applied).toEqual({ changed: true, evidence: 'TagResource accepted' });
     expect(verified).toEqual({ ok: true, evidence: 'TagResource accepted' });
   });
 

@@ -104,7 +104,9 @@ function addToPending(
   return {
     count: pending.count + count,
     newIncidents: pending.newIncidents + (isNew ? 1 : 0),
+    // Stryker disable next-line EqualityOperator: equivalent, on a tie both strings name the same instant
     firstAt: ms(firstAt) < ms(pending.firstAt) ? firstAt : pending.firstAt,
+    // Stryker disable next-line EqualityOperator: equivalent, on a tie both strings name the same instant
     lastAt: ms(lastAt) > ms(pending.lastAt) ? lastAt : pending.lastAt,
     bySeverity: { ...pending.bySeverity, [alert.severity]: pending.bySeverity[alert.severity] + count },
     worst: severityRank[alert.severity] > severityRank[pending.worst.severity] ? alert : pending.worst,
@@ -148,6 +150,7 @@ export function recordAlert(
         ).toISOString();
   const group: AlertGroup = {
     ...base,
+    // Stryker disable next-line EqualityOperator: equivalent, on a tie both strings name the same instant
     lastAlertAt: ms(at) > ms(base.lastAlertAt) ? at : base.lastAlertAt,
     total: base.total + occurred.count,
     pending: addToPending(base.pending, alert, occurred, isNew),
