@@ -78,7 +78,7 @@ function scenarios(central: World, member: World, endpoint: AccountEndpoint, pro
     },
     {
       title: `An event of account ${UNKNOWN}, which the config does not list: refused, no AWS call, no alert`,
-      claims: [ignoredBecause(/is not one the config acts in/), changedNothing, alerts(0)],
+      claims: [ignoredBecause(/is not ours \(the config acts in/), changedNothing, alerts(0)],
       play: async (stage) => {
         const event = taskStateChangeEvent(member, memberTask(1));
         const forged = {

@@ -76,5 +76,5 @@ export function configAt<C extends Pick<AutopilotConfig, 'accounts' | 'clusters'
 export function unconfiguredPlace(config: Pick<AutopilotConfig, 'accounts'>, place: Place, home: Place) {
   if (reachOf(config, place, home)) return undefined;
   const listed = configuredPlaces(config, home).map(placeKey).join(', ');
-  return `account ${place.account} in ${place.region} is not one the config acts in (${listed}): another deployment acts on it`;
+  return `the event's account ${place.account} in ${place.region} is not ours (the config acts in ${listed}): another deployment acts on it`;
 }

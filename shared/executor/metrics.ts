@@ -13,6 +13,17 @@ export function auditMetricPoints(audit: readonly AuditRecord[], reaction: strin
     0,
   );
   if (deregistered > 0) points.push({ name: 'TargetsDeregistered', unit: 'Count', value: deregistered });
+  // The same count per account and region: one deployment acts in many (the total above keeps the dashboard's series).
+  const byPlace = new Map<string, number>();
+  for (const r of applied) {
+    if (r.action.kind !== 'deregister-targets') continue;
+    const [, , , region = '', account = ''] = r.action.targetGroupArn.split(':');
+    byPlace.set(`${account}|${region}`, (byPlace.get(`${account}|${region}`) ?? 0) + r.action.targets.length);
+  }
+  for (const [place, value] of byPlace) {
+    const [Account = '', Region = ''] = place.split('|');
+    points.push({ name: 'TargetsDeregistered', unit: 'Count', value, dimensions: { Account, Region } });
+  }
   for (const direction of ['out', 'in'] as const) {
     const scaled = applied.filter((r) => r.action.kind === 'set-desired-count' && r.action.direction === direction);
     if (scaled.length > 0) {

@@ -6,7 +6,7 @@ import { PlaceClients } from '../aws/place-clients.js';
 import { sqsClient } from '../aws/sqs.js';
 import type { ScheduledEvent } from '../events/scheduled.js';
 import { homeOf, loadFunctionConfig, outboxUrlFromEnv, stateStoreFromEnv } from '../lambda/runtime.js';
-import { createObservationCache } from '../services/observation-cache.js';
+import { createObservationCache, type ObservationCache } from '../services/observation-cache.js';
 import { type ReconcileEverywhere, reconcileEveryPlace } from './every-place.js';
 
 /** What an invocation adds to the wiring: who it is (the lease owner) and where it runs (which schedules are ours). */
@@ -29,11 +29,13 @@ export function reconcileFromEnv(
   const clients = { ecs: ecsClient, elbv2: elbv2Client, sqs: sqsClient };
   const places = new PlaceClients({ ecs: ecsClient, elbv2: elbv2Client }, { ecs: ecsRecipe, elbv2: elbv2Recipe });
   const clientsAt = places.at.bind(places);
+  // Describe* results of the other places, kept across warm invocations like home's.
+  const caches = new Map<string, ObservationCache>();
   // A dry run without a state table takes no lease: it changes nothing, so it has nothing to serialize.
   const store = stateStoreFromEnv(documentClient, config.dryRun);
   return (event, invocation) =>
     reconcileEveryPlace(event, {
-      ...{ config, clients, outboxUrl, cache, logger, clientsAt },
+      ...{ config, clients, outboxUrl, cache, logger, clientsAt, caches },
       home: homeOf(invocation),
       targetGroupLeases: store && { store, owner: invocation.awsRequestId },
     });

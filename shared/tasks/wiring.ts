@@ -7,7 +7,7 @@ import { elbv2Client, elbv2Recipe } from '../aws/elbv2.js';
 import { PlaceClients } from '../aws/place-clients.js';
 import { sqsClient } from '../aws/sqs.js';
 import { homeOf, loadFunctionConfig, outboxUrlFromEnv, stateStoreFromEnv } from '../lambda/runtime.js';
-import { createObservationCache } from '../services/observation-cache.js';
+import { createObservationCache, type ObservationCache } from '../services/observation-cache.js';
 import { stopCounterFromEnv } from './crash-loop/wiring.js';
 import { createHandledTaskVersions } from './handled-versions.js';
 import { type QueuedBatchResult, reactToQueuedTaskStops } from './queued-batch.js';
@@ -40,11 +40,14 @@ export function taskStopReactionFromEnv(
   // Events of other configured accounts and regions are acted on through their member roles.
   const places = new PlaceClients({ ecs: ecsClient, elbv2: elbv2Client }, { ecs: ecsRecipe, elbv2: elbv2Recipe });
   const clientsAt = places.at.bind(places);
+  // Describe* results of the other places, kept across warm invocations like home's.
+  const caches = new Map<string, ObservationCache>();
   return (records, invocation) =>
     reactToQueuedTaskStops(records, {
       ...deps,
       targetGroupLeases: store && { store, owner: invocation.awsRequestId },
       home: homeOf(invocation),
       clientsAt,
+      caches,
     });
 }

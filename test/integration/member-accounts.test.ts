@@ -87,7 +87,7 @@ describe('Function: task-state-change, across accounts', () => {
     expect(result.reaction.ignored).toEqual([
       {
         messageId: expect.any(String),
-        why: expect.stringMatching(/^account 333333333333 in us-east-1 is not one the config acts in/),
+        why: expect.stringMatching(/^the event's account 333333333333 in us-east-1 is not ours \(the config acts in /),
       },
     ]);
     expect(awsCalls.snapshot()).toEqual({});

@@ -91,7 +91,9 @@ describe('Config: accounts and regions', () => {
 
     // Assess
     expect(reachOf(config, { account: '444444444444', region: 'eu-west-1' }, home)).toBeUndefined();
-    expect(why).toMatch(/^account 444444444444 in eu-west-1 is not one the config acts in \(111111111111\/eu-west-1, /);
+    expect(why).toMatch(
+      /^the event's account 444444444444 in eu-west-1 is not ours \(the config acts in 111111111111\/eu-west-1, /,
+    );
     expect(unconfiguredPlace(config, { account: '222222222222', region: 'us-east-1' }, home)).toBeUndefined();
   });
 

@@ -84,9 +84,49 @@ describe('Metrics', () => {
     // Assess
     expect(points).toEqual([
       { name: 'TargetsDeregistered', unit: 'Count', value: 2 },
+      {
+        name: 'TargetsDeregistered',
+        unit: 'Count',
+        value: 2,
+        dimensions: { Account: '111122223333', Region: 'us-east-1' },
+      },
       { name: 'ScaleActions', unit: 'Count', value: 1, dimensions: { Direction: 'out' } },
       { name: 'GuardrailRefusals', unit: 'Count', value: 1, dimensions: { Guardrail: 'never-empty' } },
       { name: 'GuardrailRefusals', unit: 'Count', value: 1, dimensions: { Guardrail: 'cooldown' } },
+    ]);
+  });
+
+  it('counts deregistered targets per account and region beside the total', () => {
+    // Prepare
+    const member = TG.replace('us-east-1:111122223333', 'eu-west-1:222222222222');
+    const deregistered = (targetGroupArn: string, n: number) =>
+      record(
+        {
+          kind: 'deregister-targets',
+          targetGroupArn,
+          targets: Array.from({ length: n }, (_, i) => ({ id: `10.0.0.${i}`, port: 80 })),
+        } as never,
+        'applied',
+      );
+
+    // Act
+    const points = auditMetricPoints([deregistered(TG, 1), deregistered(member, 2)], 'reconciler');
+
+    // Assess
+    expect(points.filter((p) => p.name === 'TargetsDeregistered')).toEqual([
+      { name: 'TargetsDeregistered', unit: 'Count', value: 3 },
+      {
+        name: 'TargetsDeregistered',
+        unit: 'Count',
+        value: 1,
+        dimensions: { Account: '111122223333', Region: 'us-east-1' },
+      },
+      {
+        name: 'TargetsDeregistered',
+        unit: 'Count',
+        value: 2,
+        dimensions: { Account: '222222222222', Region: 'eu-west-1' },
+      },
     ]);
   });
 
@@ -118,7 +158,13 @@ describe('Metrics', () => {
     const docs = emfLines((metrics) => auditMetrics(metrics, 'alarm-state-change').onError?.({ error } as never));
 
     // Assess
-    expect(docs).toEqual([expect.objectContaining({ TargetsDeregistered: 1 })]);
+    expect(docs).toHaveLength(2);
+    expect(docs).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ TargetsDeregistered: 1 }),
+        expect.objectContaining({ TargetsDeregistered: 1, Account: '111122223333', Region: 'us-east-1' }),
+      ]),
+    );
   });
 
   it('writes EMF lines in the ecs-autopilot namespace, dimensioned metrics on lines of their own', () => {
