@@ -53,7 +53,8 @@ export function auditMetrics(sink: Metrics, reaction: string): MiddlewareObj<unk
     const points = auditMetricPoints(audit, reaction);
     if (points.length === 0) return;
     emitMetricPoints(sink, points);
-    sink.publishStoredMetrics();
+    // Dimensioned points are published on lines of their own: flushing nothing more only makes Powertools warn.
+    if (sink.hasStoredMetrics()) sink.publishStoredMetrics();
   };
   const auditMetricsAfter = (request: { response: { audit?: AuditRecord[] } | null | undefined }) => {
     publish(request.response?.audit ?? []);

@@ -167,6 +167,23 @@ describe('Metrics', () => {
     );
   });
 
+  it('publishes a scale action, a line of its own, without warning that nothing else was published', () => {
+    // Prepare
+    const written: string[] = [];
+    for (const stream of [process.stdout, process.stderr]) {
+      vi.spyOn(stream, 'write').mockImplementation((chunk) => written.push(String(chunk)) > 0);
+    }
+    const metrics = new Metrics({ namespace: 'ecs-autopilot', serviceName: 'ecs-autopilot' });
+    const audit = [record({ kind: 'set-desired-count', direction: 'out' }, 'applied')];
+
+    // Act
+    auditMetrics(metrics, 'alarm-state-change').after?.({ response: { audit } } as never);
+
+    // Assess
+    expect(written.join('')).toContain('"ScaleActions":1');
+    expect(written.join('')).not.toContain('No application metrics to publish');
+  });
+
   it('writes EMF lines in the ecs-autopilot namespace, dimensioned metrics on lines of their own', () => {
     // Act
     const docs = emfLines((metrics) =>
