@@ -2,14 +2,13 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
-import { SnsSchema } from '@aws-lambda-powertools/parser/schemas/sns';
 import type { ParsedResult } from '@aws-lambda-powertools/parser/types';
 import middy from '@middy/core';
-import type { z } from 'zod';
 import { documentClient } from '#shared/aws/dynamodb.js';
 import { secretsManagerClient } from '#shared/aws/secrets-manager.js';
 import { ssmClient } from '#shared/aws/ssm.js';
 import { requireParsed } from '#shared/events/errors.js';
+import { type SnsEvent, SnsEventSchema } from '#shared/events/sns.js';
 import { logger } from '#shared/logging/logger.js';
 import { deliverToSlack } from '#shared/slack/deliver.js';
 import { slackDeliveryFromEnv } from '#shared/slack/wiring.js';
@@ -22,9 +21,9 @@ const slack = slackDeliveryFromEnv({
 });
 
 /** Posts each message of the alert topic to Slack; a failure is retried by Lambda, then lands in the Slack DLQ. */
-export const handler = middy<ParsedResult<unknown, z.output<typeof SnsSchema>>, void>()
+export const handler = middy<ParsedResult<unknown, SnsEvent>, void>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(parser({ schema: SnsSchema, safeParse: true }))
+  .use(parser({ schema: SnsEventSchema, safeParse: true }))
   .handler(async (parsed, context) => {
     const event = requireParsed(parsed, 'SNS');
     const remainingMs = () => context.getRemainingTimeInMillis();
