@@ -165,19 +165,16 @@ export async function reactToServiceStops(
   await sweep.publish(stops.filter((s) => !s.targets.some((t) => failedGroups.has(t.targetGroupArn))));
 
   // report: stops that deserve an alert (a late event that found nothing left to do does not, nor a failed one that
-  // is retried: its retry reports it, so a failure that heals is alerted once). A stop is judged by the first of the
-  // service's target groups that decided it: under that group's lease one batch alone removes its target there, so two
-  // batches that each removed it from a different group do not both count it.
-  const acted = new Set<string>();
-  const decided = new Set<string>();
-  for (const o of share.outcomes) {
-    const wrote = o.audit.some((r) => r.outcome === 'applied' || r.outcome === 'dry-run');
-    for (const d of o.plan?.decisions ?? []) {
-      if (decided.has(d.taskArn)) continue;
-      decided.add(d.taskArn);
-      if (d.verdict === 'kept-last' || (wrote && d.verdict === 'deregister')) acted.add(d.taskArn);
-    }
-  }
+  // is retried: its retry reports it, so a failure that heals is alerted once)
+  const acted = new Set(
+    share.outcomes.flatMap((o) => {
+      const wrote = o.audit.some((r) => r.outcome === 'applied' || r.outcome === 'dry-run');
+      const notable = (o.plan?.decisions ?? []).filter(
+        (d) => d.verdict === 'kept-last' || (wrote && d.verdict === 'deregister'),
+      );
+      return notable.map((d) => d.taskArn);
+    }),
+  );
   const reported: ReportedStop[] = stops
     .filter((s) => {
       const task = s.message.event.detail;

@@ -46,11 +46,15 @@ function shuffled<T>(items: readonly T[], seed = 7): T[] {
 }
 
 const STORM_SERVICES: ServiceSpec[] = [
-  { name: 'web', tasks: 8, targetGroups: 2 },
-  { name: 'api', tasks: 6 },
-  { name: 'jobs', tasks: 6 },
+  { name: 'web', tasks: 12, targetGroups: 2 },
+  { name: 'api', tasks: 10 },
+  { name: 'jobs', tasks: 10 },
 ];
-const STOPPING: Record<string, number[]> = { web: [0, 2, 3, 5, 7], api: [1, 2, 4, 5], jobs: [0, 1, 3, 4] };
+const STOPPING: Record<string, number[]> = {
+  web: [0, 2, 3, 5, 7, 8, 10, 11],
+  api: [1, 2, 4, 5, 6, 8, 9],
+  jobs: [0, 1, 3, 4, 6, 7, 9],
+};
 const STORM_CONFIG = `
 version: 1
 clusters:
@@ -122,9 +126,9 @@ describe('Function: task-state-change, concurrent instances', () => {
     const running = (service: string, tasks: number) =>
       [...Array(tasks).keys()].filter((i) => !STOPPING[service]?.includes(i));
     expect(endAlone).toEqual({
-      web: [running('web', 8), running('web', 8)],
-      api: [running('api', 6)],
-      jobs: [running('jobs', 6)],
+      web: [running('web', 12), running('web', 12)],
+      api: [running('api', 10)],
+      jobs: [running('jobs', 10)],
     });
     expect(endTen).toEqual(endAlone);
     expect([one, ...ten].flatMap((r) => r.batchItemFailures)).toEqual([]);
