@@ -6,7 +6,7 @@
  */
 import { startMoto } from '#local/moto-server.js';
 import { useWorldEnvironment, writeConfig } from '#local/pipeline.js';
-import { judgeReplay, type RecordedMutation, recordMutations, taskReplay } from '#local/task-replay.js';
+import { deliveredNow, judgeReplay, type RecordedMutation, recordMutations, taskReplay } from '#local/task-replay.js';
 import { provisionWorld } from '#local/world.js';
 import { lambdaContext, queuedBatch } from '../cli/replay.js';
 
@@ -50,7 +50,8 @@ async function main() {
     let failedMessages = 0;
     const started = performance.now();
     for (let i = 0; i * BATCH < replay.events.length; i++) {
-      const batch = queuedBatch(replay.events.slice(i * BATCH, (i + 1) * BATCH), world.region, world.account);
+      const events = deliveredNow(replay.events.slice(i * BATCH, (i + 1) * BATCH));
+      const batch = queuedBatch(events, world.region, world.account);
       const answer = await containers[i % 2]?.handler(batch as never, { ...context, awsRequestId: `replay-${i}` });
       failedMessages += answer?.batchItemFailures.length ?? 0;
       progress(`batch ${i + 1} of ${Math.ceil(replay.events.length / BATCH)}`);

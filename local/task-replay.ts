@@ -153,3 +153,12 @@ export function judgeReplay(world: World, replay: TaskReplay, mutations: Recorde
     missedRemovals: replay.stopping.flatMap(targetsOf).filter((t) => !removed.has(t)).length,
   };
 }
+
+/**
+ * The events of a batch dated now, as EventBridge delivers them within seconds: a replay slower than AWS (moto on a
+ * shared machine) would otherwise age them past `events.maxAgeSeconds`, and a stale event is rightly not acted on.
+ */
+export function deliveredNow(events: readonly unknown[], now = new Date()): unknown[] {
+  const time = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return events.map((event) => ({ ...(event as object), time }));
+}

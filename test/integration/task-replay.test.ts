@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { judgeReplay, type RecordedMutation, recordMutations, taskReplay } from '#local/task-replay.js';
+import { deliveredNow, judgeReplay, type RecordedMutation, recordMutations, taskReplay } from '#local/task-replay.js';
 import { provisionWorld } from '#local/world.js';
 import { coldContainer } from '#test/support/functions.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
@@ -35,7 +35,7 @@ describe('Function: task-state-change, duplicate and out-of-order replay', () =>
 
     // Act
     for (let i = 0; i * BATCH < replay.events.length; i++) {
-      await containers[i % 2]?.reactBatch(replay.events.slice(i * BATCH, (i + 1) * BATCH));
+      await containers[i % 2]?.reactBatch(deliveredNow(replay.events.slice(i * BATCH, (i + 1) * BATCH)));
     }
 
     // Assess
