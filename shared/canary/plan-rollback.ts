@@ -65,6 +65,7 @@ export function planRollback(ctx: TickContext): CanaryTickPlan {
     );
     return { decision: 'roll-back', reason, intents, next, gates: ctx.gates };
   }
+  // Stryker disable next-line EqualityOperator: equivalent, whole-percent targets are never exactly 1e-9 below the share
   if (target >= current - 1e-9) {
     const reason = `waiting for healthy stable targets: ${obs.stable.healthyTargets} of ${full} carry ${carried} %`;
     return { decision: 'roll-back', reason, intents, gates: ctx.gates };

@@ -291,6 +291,23 @@ describe('Executor kinds: ELB deregistration', () => {
     expect(elbv2Mock.commandCalls(DeregisterTargetsCommand)).toHaveLength(1);
   });
 
+  it('deregisters again only the targets still registered, even when the SDK had retried the call', async () => {
+    // Prepare
+    const refused = new InvalidTargetException({ message: 'one left', $metadata: { attempts: 2 } });
+    elbv2Mock.on(DeregisterTargetsCommand).rejectsOnce(refused).resolves({});
+    elbv2Mock.on(DescribeTargetHealthCommand).resolves(healthOf(['10.0.1.1', 'draining'], ['10.0.1.2', 'healthy']));
+
+    // Act
+    const applied = await deregisterTargets.apply(deregister, { elbv2 });
+
+    // Assess
+    expect(applied).toEqual({ changed: true, evidence: 'DeregisterTargets accepted 1 target(s) still registered' });
+    expect(elbv2Mock.commandCalls(DeregisterTargetsCommand)[1]?.args[0].input).toEqual({
+      TargetGroupArn: TG_WEB,
+      Targets: [{ Id: '10.0.1.2', Port: 8080 }],
+    });
+  });
+
   it('reads back the targets: ok once none is in service, naming the ones still in service otherwise', async () => {
     // Prepare
     elbv2Mock

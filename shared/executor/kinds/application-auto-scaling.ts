@@ -27,7 +27,7 @@ export const setScalableTargetBounds: ActionKind<SetScalableTargetBoundsAction> 
     );
     const target = out.ScalableTargets?.[0];
     return {
-      ok: target?.MinCapacity === action.to.min && target?.MaxCapacity === action.to.max,
+      ok: target !== undefined && target.MinCapacity === action.to.min && target.MaxCapacity === action.to.max,
       evidence: `read back: min ${target?.MinCapacity}, max ${target?.MaxCapacity}`,
     };
   },
