@@ -24,6 +24,7 @@ interface ReplayOptions {
   config: string;
   endpoint?: string;
   outboxUrl?: string;
+  table?: string;
   now?: Date;
   ignoreAge?: boolean;
 }
@@ -78,6 +79,11 @@ export function addReplayCommand(program: Command): void {
     .addOption(
       new Option('--outbox-url <url>', 'alert outbox queue URL (not needed with --dry-run)').env('ALERT_OUTBOX_URL'),
     )
+    .addOption(
+      new Option('--table <name>', 'state table of leases and episodes (not needed with --dry-run)').env(
+        'STATE_TABLE_NAME',
+      ),
+    )
     .addOption(new Option('--now <time>', 'judge the event as if it were this time (ISO 8601)').argParser(parseTime))
     .addOption(
       new Option(
@@ -91,9 +97,16 @@ export function addReplayCommand(program: Command): void {
       if (!options.dryRun && !options.outboxUrl) {
         throw new UsageError('--outbox-url (or ALERT_OUTBOX_URL) is required to queue alerts; --dry-run prints them');
       }
+      if (!options.dryRun && !options.table) {
+        throw new UsageError(
+          '--table (or STATE_TABLE_NAME) is required to act: the functions keep their leases and episodes there ' +
+            '(`ecs-autopilot state-table create --table <name>` makes one); --dry-run needs none',
+        );
+      }
       if (!existsSync(options.config)) throw new UsageError(`no such config file: ${options.config}`);
       process.env.AUTOPILOT_CONFIG_FILE = resolve(options.config);
       if (options.endpoint) process.env.AWS_ENDPOINT_URL = options.endpoint;
+      if (options.table) process.env.STATE_TABLE_NAME = options.table;
       process.env.ALERT_OUTBOX_URL = options.dryRun ? 'dry-run: alerts are printed, never queued' : options.outboxUrl;
       if (options.dryRun) process.env.AUTOPILOT_DRY_RUN = 'true';
       if (options.now) setCurrentTime(options.now);

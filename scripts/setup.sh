@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "› installing npm dependencies (npm ci)"
+  echo "› installing npm dependencies (npm ci; minutes the first time)"
   npm ci --no-audit --no-fund --loglevel=error
 else
   echo "› npm dependencies are up to date"
@@ -13,9 +13,12 @@ fi
 
 python=${PYTHON:-python3}
 if ! .venv/bin/python -c 'import moto, cfnlint' 2>/dev/null || [ requirements-dev.txt -nt .venv/.installed ]; then
-  echo "› installing moto server and cfn-lint into .venv (pip)"
+  echo "› installing moto server and cfn-lint into .venv (pip; minutes the first time, each package shown)"
   "$python" -m venv .venv
-  .venv/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+  # One line a package as it comes (errors still reach stderr, and pipefail keeps pip's failure).
+  .venv/bin/pip install --disable-pip-version-check --progress-bar off -r requirements-dev.txt |
+    sed -u -n -E -e 's/^Collecting ([^ ]+).*/  collecting \1/p' \
+      -e 's/^Installing collected packages.*/  installing them (the longest step)/p' -e 's/^Successfully installed.*/  installed/p'
   touch .venv/.installed
 else
   echo "› moto server and cfn-lint are installed"

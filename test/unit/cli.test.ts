@@ -13,6 +13,7 @@ const cli = (...args: string[]) =>
     env: {
       ...process.env,
       ALERT_OUTBOX_URL: '',
+      STATE_TABLE_NAME: '',
       AWS_ENDPOINT_URL: 'http://127.0.0.1:1',
       AWS_MAX_ATTEMPTS: '1',
       AWS_REGION: 'us-east-1',
@@ -82,6 +83,17 @@ describe('CLI: ecs-autopilot', () => {
     expect(result.status).toBe(2);
     expect(result.stderr).toBe(
       'error: --outbox-url (or ALERT_OUTBOX_URL) is required to queue alerts; --dry-run prints them\n',
+    );
+  });
+
+  it('asks for the state table, as a usage error, when the replay acts and says how to make one', () => {
+    // Act
+    const acting = cli('replay', oom, '--outbox-url', 'http://127.0.0.1:1/123456789012/outbox.fifo');
+
+    // Assess
+    expect(acting.status).toBe(2);
+    expect(acting.stderr).toMatch(
+      /^error: --table \(or STATE_TABLE_NAME\) is required to act: .*`ecs-autopilot state-table create --table <name>` makes one\); --dry-run needs none\n$/,
     );
   });
 
