@@ -58,6 +58,7 @@ export const grantedActions: Record<string, string[]> & Record<FunctionName, str
   ],
   serviceEvent: ['logs:CreateLogStream', 'logs:PutLogEvents', 'sqs:SendMessage'],
   reconciler: [
+    'dynamodb:BatchGetItem',
     'dynamodb:DeleteItem',
     'dynamodb:GetItem',
     'dynamodb:PutItem',
@@ -131,6 +132,7 @@ export const grantedActions: Record<string, string[]> & Record<FunctionName, str
     'sqs:SendMessage',
   ],
   slackNotifier: [
+    'dynamodb:BatchGetItem',
     'dynamodb:DeleteItem',
     'dynamodb:GetItem',
     'dynamodb:PutItem',
