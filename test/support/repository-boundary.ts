@@ -1,8 +1,17 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 
-/** Directories that hold no file of ours: installed packages, build output, git's own data. */
-const notOurs = new Set(['node_modules', '.venv', '.git', '.serverless', '.esbuild', 'coverage']);
+/** Directories that hold no file of ours: installed packages, build output, git's own data, mutation-test sandboxes. */
+const notOurs = new Set([
+  'node_modules',
+  '.venv',
+  '.git',
+  '.serverless',
+  '.esbuild',
+  'coverage',
+  '.stryker-tmp',
+  'reports',
+]);
 
 /** The files that can read a path: code, scripts, and the configs that name files (not docs, not event data). */
 const readsPaths = /\.(ts|mts|cts|js|mjs|cjs|sh|yml|yaml)$|^(package\.json|tsconfig\.json|biome\.json|run)$/;
