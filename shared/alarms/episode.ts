@@ -1,3 +1,4 @@
+import { type Place, partitionAt } from '../config/places.js';
 import type { AlarmStateChangeEvent } from '../events/alarm-state-change.js';
 import { StateConflictError, type StateKey, type StateStore, type Versioned } from '../state/index.js';
 
@@ -28,9 +29,20 @@ export function episodeKey(episode: AlarmEpisode, decision: string): StateKey {
   return { pk: `alarm#${episode.alarm}`, sk: `episode#${episode.startedAt}#${decision}` };
 }
 
-/** Where a service's cooldown in one direction is held while it lasts. Pure. */
-export function cooldownKey(clusterName: string, serviceName: string, direction: 'out' | 'in'): StateKey {
-  return { pk: `service#${clusterName}/${serviceName}`, sk: `cooldown#scale-${direction}` };
+/** Where the service's account and region stand to the deployment's own: a service is named by its place too. */
+export interface ServicePlace {
+  place: Place;
+  home: Place;
+}
+
+/** Where a service's cooldown in one direction is held while it lasts; apart from same-named services elsewhere. Pure. */
+export function cooldownKey(
+  service: { clusterName: string; serviceName: string },
+  where: ServicePlace | undefined,
+  direction: 'out' | 'in',
+): StateKey {
+  const pk = `service#${service.clusterName}/${service.serviceName}`;
+  return { pk: where ? partitionAt(pk, where.place, where.home) : pk, sk: `cooldown#scale-${direction}` };
 }
 
 /** A cooldown as recorded: which episode started it, and when. */

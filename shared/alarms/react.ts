@@ -44,6 +44,8 @@ export interface AlarmReactionDeps {
   state: Pick<StateStore, 'get' | 'create'>;
   /** The account and region this deployment manages; events of others are not acted on. */
   home?: Home;
+  /** The deployment's own account and region, when `home` is a member place it acts in: keys its records apart. */
+  deployment?: Home;
   /** The per-target-group leases the task path takes too: a deregistration is re-read and re-judged under them. */
   targetGroupLeases?: TargetGroupLeases;
   logger: Logger;
@@ -188,7 +190,7 @@ export async function reactToAlarmStateChange(
     }
     reaction = decided.direction === 'out' ? 'scale-out' : 'scale-in';
     plan = await planEpisodeScaling(
-      { config, autoScaling: clients.autoScaling, state: deps.state, now },
+      { config, autoScaling: clients.autoScaling, state: deps.state, now, ...servicePlaceOf(deps) },
       { rule: { ...rule, reaction: reaction as 'scale-out' | 'scale-in' }, service, episode, why },
     );
     if (decided.because) plan.notes.unshift(decided.because);
@@ -219,4 +221,9 @@ export async function reactToAlarmStateChange(
 
   // report
   return report({ service: subject, serviceArn: service.serviceArn, plan, audit, reaction });
+}
+
+/** Where the alarm's service lives against the deployment's own place, when both are known. */
+function servicePlaceOf(deps: Pick<AlarmReactionDeps, 'home' | 'deployment'>): { where?: { place: Home; home: Home } } {
+  return deps.home ? { where: { place: deps.home, home: deps.deployment ?? deps.home } } : {};
 }

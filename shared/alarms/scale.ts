@@ -11,6 +11,7 @@ import {
   EPISODE_TTL_SECONDS,
   episodeKey,
   recordOnce,
+  type ServicePlace,
 } from './episode.js';
 import { describeScalableTarget } from './observe.js';
 import { type AlarmPlan, planScaling, type ScalingStep } from './plan.js';
@@ -23,6 +24,8 @@ export interface ScaleDeps {
   autoScaling: ApplicationAutoScalingClient;
   state: Pick<StateStore, 'get' | 'create'>;
   now: () => Date;
+  /** Where the service lives, against the deployment's own place; absent, it lives at home. */
+  where?: ServicePlace;
 }
 
 /**
@@ -40,7 +43,7 @@ export async function planEpisodeScaling(
   const management = serviceManagement(deps.config, service.clusterName, service.serviceName);
   const scalable = await describeScalableTarget(deps.autoScaling, service.clusterName, service.serviceName);
   const stepKey = episodeKey(episode, `scale-${direction}`);
-  const cooling = cooldownKey(service.clusterName, service.serviceName, direction);
+  const cooling = cooldownKey(service, deps.where, direction);
   const planWith = (step: ScalingStep | undefined, lastScaledAt: string | undefined) =>
     planScaling({
       rule,

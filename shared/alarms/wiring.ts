@@ -40,13 +40,15 @@ export function alarmReactionFromEnv(
   const state = decisionMemoryOf(store);
   return (event, invocation) => {
     // The alarm's own account and region, through its member role there: its resources are that account's.
-    const at = actingPlace(config, homeOf(invocation), event);
+    const deployment = homeOf(invocation);
+    const at = actingPlace(config, deployment, event);
     const clients = { ...places.at(at.reach, `alarm-${event.id}`), sqs: sqsClient };
     const cache = caches.get(placeKey(at.reach)) ?? createObservationCache();
     caches.set(placeKey(at.reach), cache);
     return reactToAlarmStateChange(event, {
       ...{ config: at.config, clients, outboxUrl, cache, state, logger },
       home: at.reach,
+      deployment,
       targetGroupLeases: store && { store, owner: invocation.awsRequestId },
     });
   };

@@ -25,6 +25,12 @@ export interface Located {
 export const placeKey = (place: Place): string => `${place.account}/${place.region}`;
 export const samePlace = (a: Place, b: Place): boolean => a.account === b.account && a.region === b.region;
 
+/** The state-table partition of a subject (a cluster, a service) of `place`: same names elsewhere are others. Pure. */
+export function partitionAt(pk: string, place: Place, home: Place): string {
+  // Home keeps today's unprefixed keys: cooldowns, counts and sweeps in flight at an upgrade stay valid.
+  return samePlace(place, home) ? pk : `${placeKey(place)}#${pk}`;
+}
+
 /** The execution role a member stack creates in an account, by name (IAM roles are global to their account). */
 export function memberRoleArn(account: Pick<AccountConfig, 'id' | 'roleName'>, partition = 'aws'): string {
   return `arn:${partition}:iam::${account.id}:role/${account.roleName}`;

@@ -1,6 +1,14 @@
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { configAt, type Place, placeKey, type Reach, reachOf, unconfiguredPlace } from '../config/places.js';
+import {
+  configAt,
+  type Place,
+  partitionAt,
+  placeKey,
+  type Reach,
+  reachOf,
+  unconfiguredPlace,
+} from '../config/places.js';
 import type { LeaseKey } from '../executor/target-group-lease.js';
 import { createObservationCache, type ObservationCache } from '../services/observation-cache.js';
 import { reactToTaskStopBatch, type TaskBatchReaction } from './batch-react.js';
@@ -23,7 +31,7 @@ export interface PlacedTaskBatchDeps extends TaskBatchDeps {
 /** The sweep ledger of one place: its records apart from another account's service of the same name. */
 function ledgerAt(ledger: SweepLedger | undefined, place: Place, home: Place): SweepLedger | undefined {
   if (!ledger || placeKey(place) === placeKey(home)) return ledger;
-  const at = (key: LeaseKey): LeaseKey => ({ pk: `${placeKey(place)}#${key.pk}`, sk: key.sk });
+  const at = (key: LeaseKey): LeaseKey => ({ pk: partitionAt(key.pk, place, home), sk: key.sk });
   return {
     claimEach: async <T>(keys: readonly LeaseKey[], opts: { owner: string; ttlSeconds: number }) =>
       (await ledger.claimEach<T>(keys.map(at), opts)).map((claim, i) => {
@@ -42,6 +50,11 @@ function ledgerAt(ledger: SweepLedger | undefined, place: Place, home: Place): S
     },
     recordOnClaim: (key, owner, data) => ledger.recordOnClaim(at(key), owner, data),
   };
+}
+
+/** The crash-loop counter told the deployment's own place, so that another place's same-named service counts apart. */
+function countStopsAt(count: TaskBatchDeps['countStops'], home: Place): TaskBatchDeps['countStops'] {
+  return count && ((stops) => count({ ...stops, home }));
 }
 
 /**
@@ -81,6 +94,7 @@ export async function reactToTaskStopsByPlace(
           home: place,
           cache: placeKey(place) === placeKey(deps.home) ? deps.cache : cache,
           sweepLedger: ledgerAt(deps.sweepLedger, place, deps.home),
+          countStops: countStopsAt(deps.countStops, deps.home),
         });
       } catch (error) {
         const why = `account ${place.account} in ${place.region} could not be acted in: ${(error as Error).message}`;

@@ -1,4 +1,5 @@
 import type { CrashLoopOptions } from '../../config/notifications.js';
+import { type Place, partitionAt } from '../../config/places.js';
 import type { TaskStateChangeEvent } from '../../events/task-state-change.js';
 import type { Alert } from '../../notify/alert.js';
 import type { StateStore } from '../../state/index.js';
@@ -16,6 +17,16 @@ export interface ServiceStops {
   stops: FailedStop[];
   dryRun: boolean;
   now: Date;
+  /** The deployment's own account and region; absent, the service is taken to be there. */
+  home?: Place;
+}
+
+/** The partition of a service's crash-loop counters: the same names in another account or region count apart. Pure. */
+export function crashLoopPartition(
+  report: Pick<ServiceStops, 'cluster' | 'service' | 'account' | 'region' | 'home'>,
+): string {
+  const place = { account: report.account, region: report.region };
+  return partitionAt(`crash-loop/${report.cluster}/${report.service}`, place, report.home ?? place);
 }
 
 /**
@@ -28,7 +39,7 @@ export async function countServiceStops(
   options: CrashLoopOptions,
 ): Promise<Alert | undefined> {
   if (!options.enabled) return undefined;
-  const pk = `crash-loop/${report.cluster}/${report.service}`;
+  const pk = crashLoopPartition(report);
   const ttlSeconds = options.windowSeconds * 2;
   // A stop is reported by several events (stopping, stopped) and to several containers: it counts once.
   const firstReports = await Promise.all(
