@@ -45,7 +45,7 @@ describe('State of same-named services in two accounts', () => {
   };
   const crashLoopAlerts = async () =>
     (await receiveOutbox(central))
-      .map((m) => JSON.parse(m.body) as { kind: string; account: string })
+      .map((m) => JSON.parse(m.body) as { kind: string; account: string; incidentId: string })
       .filter((a) => a.kind === 'task-stopped/crash-loop');
   const desiredCount = async (at: string) => {
     const ecs = new ECSClient({ endpoint: at, region: 'us-east-1' });
@@ -58,12 +58,15 @@ describe('State of same-named services in two accounts', () => {
     const { react } = await coldContainer(central, 'task-state-change', CONFIG);
     for (const i of [0, 1]) await react(taskStateChangeEvent(memberWorld, task(memberWorld, i)));
 
-    // Act: two stops at home, then the member's third
+    // Act: two stops at home, the member's third, then home's third
     for (const i of [0, 1]) await react(taskStateChangeEvent(central, task(central, i)));
     await react(taskStateChangeEvent(memberWorld, task(memberWorld, 2)));
+    await react(taskStateChangeEvent(central, task(central, 2)));
 
-    // Assess: counted together, home's first stop would have made the crash loop (home's); apart, the member's third
-    expect((await crashLoopAlerts()).map((a) => a.account)).toEqual([MEMBER]);
+    // Assess: counted together, home's first stop would have made the one crash loop (home's); apart, each its own
+    const alerts = await crashLoopAlerts();
+    expect(alerts.map((a) => a.account)).toEqual([MEMBER, central.account]);
+    expect(new Set(alerts.map((a) => a.incidentId)).size).toBe(2);
   });
 
   it("scales a member's service although the same-named service at home is in its cooldown", async () => {

@@ -4,6 +4,7 @@ import { partitionAt } from '#shared/config/places.js';
 import type { AlarmStateChangeEvent } from '#shared/events/alarm-state-change.js';
 import { targetGroupLeaseKey } from '#shared/executor/target-group-lease.js';
 import { crashLoopPartition } from '#shared/tasks/crash-loop/hook.js';
+import { crashLoopIncidentId } from '#shared/tasks/crash-loop/report.js';
 
 const HOME = { account: '111111111111', region: 'us-east-1' };
 const MEMBER = { account: '222222222222', region: 'us-east-1' };
@@ -56,6 +57,19 @@ describe('State keys by place', () => {
     expect(atMember).toBe('222222222222/us-east-1#crash-loop/prod/web');
     expect(inOtherRegion).toBe('111111111111/eu-west-1#crash-loop/prod/web');
     expect(withoutHome).toBe('crash-loop/prod/web');
+  });
+
+  it("names a member's crash-loop incident by its place, and home's as before", () => {
+    // Prepare
+    const service = { cluster: 'prod', service: 'web', home: HOME };
+
+    // Act
+    const atHome = crashLoopIncidentId({ ...service, ...HOME }, 'web:43');
+    const atMember = crashLoopIncidentId({ ...service, ...MEMBER }, 'web:43');
+
+    // Assess
+    expect(atHome).toBe('crash-loop/prod/web/web:43');
+    expect(atMember).toBe('crash-loop/222222222222/us-east-1/prod/web/web:43');
   });
 
   it("names an alarm episode's place through the alarm's ARN, whatever the alarm's name", () => {

@@ -1,4 +1,5 @@
 import { taskDefinitionOf } from '../../aws/arn.js';
+import { type Place, samePlace } from '../../config/places.js';
 import type { Alert } from '../../notify/alert.js';
 import { buildAlert } from '../../notify/build-alert.js';
 import type { StopClassification } from '../classify.js';
@@ -28,6 +29,21 @@ export interface CrashLoopReport {
   stops: FailedStop[];
   dryRun: boolean;
   occurredAt: string;
+  /** The deployment's own account and region; absent, the service is taken to be there. */
+  home?: Place;
+}
+
+/**
+ * The incident of a service's crash loop on one revision: the same names in another account or region are another
+ * incident (the outbox and the notifier de-duplicate on it). Pure. Home's keep their form across an upgrade.
+ */
+export function crashLoopIncidentId(
+  report: Pick<CrashLoopReport, 'cluster' | 'service' | 'account' | 'region' | 'home'>,
+  revision: string,
+): string {
+  const place = { account: report.account, region: report.region };
+  const where = samePlace(place, report.home ?? place) ? '' : `${place.account}/${place.region}/`;
+  return `crash-loop/${where}${report.cluster}/${report.service}/${revision}`;
 }
 
 /** Distinct values, most frequent first, each with how often it was seen. */
@@ -49,7 +65,7 @@ export function crashLoopAlert(report: CrashLoopReport): Alert {
   const revision = revisions[0]?.[0] ?? 'unknown';
   return buildAlert({
     event: { region, account: report.account },
-    incidentId: `crash-loop/${cluster}/${service}/${revision}`,
+    incidentId: crashLoopIncidentId(report, revision),
     severity: 'critical',
     kind: 'task-stopped/crash-loop',
     service: { clusterName: cluster, serviceName: service },
