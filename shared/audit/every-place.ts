@@ -1,6 +1,6 @@
 import { type Place, type Reach, samePlace } from '../config/places.js';
 import type { ScheduledEvent } from '../events/scheduled.js';
-import { inEveryPlace } from '../lambda/places.js';
+import { homeAndElsewhere, inEveryPlace } from '../lambda/places.js';
 import { enqueueAlert } from '../notify/outbox.js';
 import type { AuditClients } from './observe.js';
 import { auditOnSchedule, type ScheduledAuditDeps, type ScheduledAuditRun } from './react.js';
@@ -34,14 +34,6 @@ export async function auditEveryPlace(event: ScheduledEvent, deps: AuditEverywhe
     },
     { what: 'audit', occurredAt: event.time, send: (alert) => enqueueAlert(deps.clients.sqs, deps.outboxUrl, alert) },
   );
-  const atHome = runs.find((r) => samePlace(r.place, home))?.result as ScheduledAuditRun;
-  const elsewhere = runs
-    .filter((r) => !samePlace(r.place, home))
-    .map((r) => ({
-      account: r.place.account,
-      region: r.place.region,
-      ...(r.result ? { run: r.result } : {}),
-      ...(r.unreachable ? { unreachable: r.unreachable.title } : {}),
-    }));
+  const { atHome, elsewhere } = homeAndElsewhere(runs, home);
   return { ...atHome, elsewhere };
 }

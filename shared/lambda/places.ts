@@ -50,6 +50,23 @@ export async function inEveryPlace<R>(
   return runs;
 }
 
+/** A run's result at home, and beside it each other place's: its own result, or why it could not act there. */
+export function homeAndElsewhere<R>(
+  runs: PlaceRun<R>[],
+  home: Place,
+): { atHome: R; elsewhere: Array<Place & { run?: R; unreachable?: string }> } {
+  const atHome = runs.find((r) => samePlace(r.place, home))?.result as R;
+  const elsewhere = runs
+    .filter((r) => !samePlace(r.place, home))
+    .map((r) => ({
+      account: r.place.account,
+      region: r.place.region,
+      ...(r.result ? { run: r.result } : {}),
+      ...(r.unreachable ? { unreachable: r.unreachable.title } : {}),
+    }));
+  return { atHome, elsewhere };
+}
+
 /**
  * Where an event is acted on: its own account and region with the config of that place, when the config lists it;
  * else home, whose origin checks then refuse the event as another deployment's.

@@ -4,7 +4,7 @@ import { type Place, placeKey, type Reach, samePlace } from '../config/places.js
 import { foreignOrigin, untrustedTime } from '../events/origin.js';
 import type { ScheduledEvent } from '../events/scheduled.js';
 import { currentTime } from '../lambda/clock.js';
-import { inEveryPlace } from '../lambda/places.js';
+import { homeAndElsewhere, inEveryPlace } from '../lambda/places.js';
 import { enqueueAlert } from '../notify/outbox.js';
 import { createObservationCache, type ObservationCache } from '../services/observation-cache.js';
 import { type ReconcileDeps, type ReconcileRun, reconcile } from './react.js';
@@ -55,15 +55,7 @@ export async function reconcileEveryPlace(
       send: (alert) => enqueueAlert(deps.clients.sqs, deps.outboxUrl, alert),
     },
   );
-  const atHome = runs.find((r) => samePlace(r.place, home))?.result as ReconcileRun;
-  const elsewhere = runs
-    .filter((r) => !samePlace(r.place, home))
-    .map((r) => ({
-      account: r.place.account,
-      region: r.place.region,
-      ...(r.result ? { run: r.result } : {}),
-      ...(r.unreachable ? { unreachable: r.unreachable.title } : {}),
-    }));
+  const { atHome, elsewhere } = homeAndElsewhere(runs, home);
   // Every place's actions in one audit: the function's metrics count them all.
   const audit = [...atHome.audit, ...elsewhere.flatMap((p) => p.run?.audit ?? [])];
   return { ...atHome, audit, elsewhere };
