@@ -1,40 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { CanaryJudge, JudgeVerdict } from '#shared/canary/judge.js';
-import { planCanaryTick } from '#shared/canary/plan.js';
-import type { CanaryRecord } from '#shared/canary/status.js';
-import type { CanaryObservation } from '#shared/canary/types.js';
-import type { CanaryConfig } from '#shared/config/canary.js';
-import {
-  atWeights,
-  canaryConfig,
-  observation,
-  pendingRecord,
-  ramping,
-  TD_NEW,
-  TD_OLD,
-} from '#test/support/canary-builders.js';
-
-const config = canaryConfig();
-const AT = '2026-11-24T10:05:00.000Z';
-const evidence = { canaryRequests: 1000 };
-
-/** A judge that always gives the same verdict: the tick is judged on its other gates. */
-function fixed(outcome: JudgeVerdict['outcome'], reason = 'the judge says so'): CanaryJudge {
-  return { name: 'fixed', judge: () => ({ outcome, reason, evidence }) as JudgeVerdict };
-}
-
-function tick(record: CanaryRecord, obs: CanaryObservation, judge = fixed('pass'), cfg: CanaryConfig = config) {
-  return planCanaryTick({ config: cfg, record, observation: obs, judge });
-}
-
-const weightsGate = (read: string, written: string, ok = true) => ({
-  gate: 'weights',
-  ok,
-  detail: `read ${read} (canary/stable), last written ${written}`,
-});
-const alarmsOk = { gate: 'alarms', ok: true, detail: 'none in ALARM' };
-const windowOpen = { gate: 'window', ok: true, detail: 'open' };
-const sundaysOnly = canaryConfig({ windows: [{ days: ['sun'] }] });
+import { atWeights, observation, pendingRecord, ramping, TD_NEW, TD_OLD } from '#test/support/canary-builders.js';
+import { AT, alarmsOk, config, fixed, sundaysOnly, tick, weightsGate, windowOpen } from '#test/support/canary-tick.js';
 
 describe('Canary tick: gates of a pending release', () => {
   it('does not start while gate alarms fire, naming them all', () => {

@@ -1,30 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { CanaryJudge, JudgeVerdict } from '#shared/canary/judge.js';
-import { planCanaryTick } from '#shared/canary/plan.js';
-import type { CanaryRecord } from '#shared/canary/status.js';
-import type { CanaryObservation } from '#shared/canary/types.js';
-import type { CanaryConfig } from '#shared/config/canary.js';
-import { atWeights, canaryConfig, pendingRecord, ramping, T0 } from '#test/support/canary-builders.js';
-
-const config = canaryConfig();
-const AT = '2026-11-24T10:05:00.000Z';
-const evidence = { canaryRequests: 1000 };
-
-/** A judge that always gives the same verdict: the tick is judged on its other gates. */
-function fixed(outcome: JudgeVerdict['outcome'], reason = 'the judge says so'): CanaryJudge {
-  return { name: 'fixed', judge: () => ({ outcome, reason, evidence }) as JudgeVerdict };
-}
-
-function tick(record: CanaryRecord, obs: CanaryObservation, judge = fixed('pass'), cfg: CanaryConfig = config) {
-  return planCanaryTick({ config: cfg, record, observation: obs, judge });
-}
-
-const weightsGate = (read: string, written: string, ok = true) => ({
-  gate: 'weights',
-  ok,
-  detail: `read ${read} (canary/stable), last written ${written}`,
-});
-const alarmsOk = { gate: 'alarms', ok: true, detail: 'none in ALARM' };
+import { atWeights, pendingRecord, ramping, T0 } from '#test/support/canary-builders.js';
+import { AT, alarmsOk, config, evidence, fixed, tick, weightsGate } from '#test/support/canary-tick.js';
 
 describe('Canary tick: before any gate', () => {
   it('leaves a canary switched off in the config alone', () => {

@@ -1,31 +1,27 @@
 import {
-  ApplicationAutoScalingClient,
   DescribeScalableTargetsCommand,
   RegisterScalableTargetCommand,
 } from '@aws-sdk/client-application-auto-scaling';
-import { ECSClient } from '@aws-sdk/client-ecs';
 import {
   DeregisterTargetsCommand,
   DescribeTargetHealthCommand,
-  ElasticLoadBalancingV2Client,
   InvalidTargetException,
   type TargetHealthStateEnum,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { DeregisterTargetsAction, SetScalableTargetBoundsAction } from '#shared/executor/actions.js';
 import { setScalableTargetBounds } from '#shared/executor/kinds/application-auto-scaling.js';
 import { deregisterTargets } from '#shared/executor/kinds/elbv2.js';
 import { TG_WEB } from '#test/support/builders.js';
-
-const ecs = new ECSClient({ region: 'us-east-1' });
-const elbv2 = new ElasticLoadBalancingV2Client({ region: 'us-east-1' });
-const autoScaling = new ApplicationAutoScalingClient({ region: 'us-east-1' });
-const ecsMock = mockClient(ecs);
-const elbv2Mock = mockClient(elbv2);
-const autoScalingMock = mockClient(autoScaling);
-const subject = { clusterName: 'prod', serviceName: 'web' };
-const accepted = { changed: true, evidence: 'accepted' };
+import {
+  accepted,
+  autoScaling,
+  autoScalingMock,
+  elbv2,
+  elbv2Mock,
+  resetKindMocks,
+  subject,
+} from '#test/support/executor-kinds.js';
 
 const bounds: SetScalableTargetBoundsAction = {
   kind: 'set-scalable-target-bounds',
@@ -54,11 +50,7 @@ const healthOf = (...targets: Array<[string, TargetHealthStateEnum]>) => ({
   })),
 });
 
-beforeEach(() => {
-  ecsMock.reset();
-  elbv2Mock.reset();
-  autoScalingMock.reset();
-});
+beforeEach(resetKindMocks);
 
 describe('Executor kinds: Application Auto Scaling', () => {
   it("registers the scalable target's new bounds and reads both back", async () => {

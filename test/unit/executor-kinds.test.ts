@@ -1,28 +1,17 @@
-import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import {
   DescribeServicesCommand,
   DescribeTasksCommand,
-  ECSClient,
   StopTaskCommand,
   TagResourceCommand,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
-import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { SetDesiredCountAction, StopTaskAction, TagServiceAction } from '#shared/executor/actions.js';
 import { MissingClientError } from '#shared/executor/errors.js';
 import { setDesiredCount, stopTask, tagService } from '#shared/executor/kinds/ecs.js';
+import { accepted, ecs, ecsMock, resetKindMocks, subject } from '#test/support/executor-kinds.js';
 
-const ecs = new ECSClient({ region: 'us-east-1' });
-const elbv2 = new ElasticLoadBalancingV2Client({ region: 'us-east-1' });
-const autoScaling = new ApplicationAutoScalingClient({ region: 'us-east-1' });
-const ecsMock = mockClient(ecs);
-const elbv2Mock = mockClient(elbv2);
-const autoScalingMock = mockClient(autoScaling);
-const subject = { clusterName: 'prod', serviceName: 'web' };
 const TASK = 'arn:aws:ecs:us-east-1:111122223333:task/prod/0123456789abcdef0123456789abcdef';
-const accepted = { changed: true, evidence: 'accepted' };
 
 const stop: StopTaskAction = {
   kind: 'stop-task',
@@ -51,11 +40,7 @@ const tag: TagServiceAction = {
   why: 'baseline',
 };
 
-beforeEach(() => {
-  ecsMock.reset();
-  elbv2Mock.reset();
-  autoScalingMock.reset();
-});
+beforeEach(resetKindMocks);
 
 describe('Executor kinds: ECS', () => {
   it('stops a task with its reason cut to the 255 characters ECS takes, and reads back its desired status', async () => {
