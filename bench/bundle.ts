@@ -2,7 +2,8 @@
  * Bundle size and cold-import time of every function against its floor, measured side by side in one run. A
  * function is built with its own esbuild options (serverless.yml `custom.esbuild`, plugins included); its floor is a
  * bare bundle of the same AWS SDK clients and commands, built with the same options. What is ours on top of the floor
- * must stay small. `npm run bench:bundle`; `BENCH_RUNS` sets the fresh processes per form (default 11).
+ * must stay small. `npm run bench:bundle`; `BENCH_RUNS` sets the fresh processes per form (default 11);
+ * `npm run bench:bundle -- --breakdown` adds what each function holds beyond its floor, per package.
  */
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -11,6 +12,7 @@ import { manifestFunctions } from '#local/function-manifest.js';
 import {
   type BuiltBundle,
   bundleTargets,
+  bytesByOrigin,
   coldImportMs,
   esbuildOptions,
   packagingOnlyIn,
@@ -35,6 +37,8 @@ export interface BundleRow {
   unusedClients: string[];
   /** Code only packaging needs (config validation) that the bundle carries anyway. */
   packagingOnly: string[];
+  /** What the bundle holds beyond its floor, per package or folder of ours, largest first (minified bytes). */
+  overFloorByOrigin: [origin: string, bytes: number][];
 }
 
 async function measure(directory: string): Promise<BundleRow> {
@@ -51,7 +55,9 @@ async function measure(directory: string): Promise<BundleRow> {
     plugins: [],
     stdin: { contents: surface.floorSource, resolveDir: root, loader: 'js' },
     write: false,
+    metafile: true,
   });
+  const floorOrigins = bytesByOrigin(floorResult.metafile);
   const bundled = writeBundle(`${directory}-bundled`, result.outputFiles[0]?.contents);
   const floor = writeBundle(`${directory}-floor`, floorResult.outputFiles[0]?.contents);
   // Alternate the two forms, so that a busy moment of the machine weighs on both alike.
@@ -76,6 +82,10 @@ async function measure(directory: string): Promise<BundleRow> {
       .filter((c) => !surface.grantedServices(directory).has(c.iamPrefix))
       .map((c) => c.pkg),
     packagingOnly: packagingOnlyIn(result.metafile),
+    overFloorByOrigin: [...bytesByOrigin(result.metafile)]
+      .map(([origin, bytes]): [string, number] => [origin, bytes - (floorOrigins.get(origin) ?? 0)])
+      .filter(([, bytes]) => bytes >= 512)
+      .sort((a, b) => b[1] - a[1]),
   };
 }
 
@@ -118,6 +128,12 @@ if (import.meta.main) {
   const rows = await measureBundles((line) => process.stderr.write(`› ${line}\n`));
   const { lines, missed } = bundleTable(rows);
   for (const line of lines) out(line);
+  if (process.argv.includes('--breakdown')) {
+    out();
+    out('Over the floor, by package or folder (KiB of minified output, 0.5 KiB and more):');
+    for (const row of rows)
+      out(`- ${row.name}: ${row.overFloorByOrigin.map(([o, b]) => `${o} ${(b / 1024).toFixed(1)}`).join(', ')}`);
+  }
   out();
   for (const line of missed) out(`- missed: ${line}`);
   if (missed.length === 0)

@@ -57,6 +57,20 @@ function contributingInputs(metafile: Metafile): string[] {
   );
 }
 
+/**
+ * Minified bytes of a bundle per origin: an npm package (`zod`, `@aws-sdk/client-ecs`) or a folder of ours
+ * (`shared/tasks`), from esbuild's metafile.
+ */
+export function bytesByOrigin(metafile: Metafile): Map<string, number> {
+  const bytes = new Map<string, number>();
+  for (const output of Object.values(metafile.outputs))
+    for (const [path, input] of Object.entries(output.inputs)) {
+      const origin = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1] ?? path.split('/').slice(0, 2).join('/');
+      bytes.set(origin, (bytes.get(origin) ?? 0) + input.bytesInOutput);
+    }
+  return bytes;
+}
+
 /** The SDK clients and commands a bundle holds (from esbuild's metafile), and the source of their bare floor. */
 export function sdkSurface(metafile: Metafile) {
   const clients = new Map<string, BundledClient>();
