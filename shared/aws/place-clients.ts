@@ -1,6 +1,6 @@
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
-import { LRUCache } from 'lru-cache';
+import QuickLRU from 'quick-lru';
 import { metered } from './call-meter.js';
 import { type AwsClientOptions, awsClientOptions } from './options.js';
 
@@ -66,7 +66,7 @@ export class PlaceClients<T extends Record<string, AnyClient>> {
   readonly #own: T;
   readonly #recipes: ClientRecipes<T>;
   readonly #env: NodeJS.ProcessEnv;
-  readonly #built = new LRUCache<string, T>({ max: 64 });
+  readonly #built = new QuickLRU<string, T>({ maxSize: 64 });
 
   constructor(own: T, recipes: ClientRecipes<T>, env: NodeJS.ProcessEnv = process.env) {
     this.#own = own;

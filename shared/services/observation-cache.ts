@@ -1,5 +1,5 @@
 import { DescribeContainerInstancesCommand, DescribeServicesCommand, type ECSClient } from '@aws-sdk/client-ecs';
-import { LRUCache } from 'lru-cache';
+import QuickLRU from 'quick-lru';
 import { AutopilotError } from '../errors.js';
 import { serviceState } from './observe.js';
 import type { ServiceState } from './types.js';
@@ -15,41 +15,56 @@ export class ObservationError extends AutopilotError {
 /** A service that does not exist is cached too, so a storm of its events costs one lookup. */
 type ServiceEntry = { found: true; service: ServiceState } | { found: false };
 
+/**
+ * Lookups of one kind kept for `ttlMs` by the invocations of one warm container, bounded to the most recently used.
+ * The pending promise is what is kept, so concurrent lookups of one key make a single AWS call; a failed lookup is
+ * forgotten, so the next one asks again.
+ */
+class SharedLookups<V> {
+  readonly #kept: QuickLRU<string, Promise<V>>;
+  readonly #lookup: (key: string, ecs: ECSClient) => Promise<V>;
+
+  constructor(maxSize: number, ttlMs: number, lookup: (key: string, ecs: ECSClient) => Promise<V>) {
+    this.#kept = new QuickLRU({ maxSize, maxAge: ttlMs });
+    this.#lookup = lookup;
+  }
+
+  fetch(key: string, ecs: ECSClient): Promise<V> {
+    const kept = this.#kept.get(key);
+    if (kept) return kept;
+    const pending = this.#lookup(key, ecs);
+    this.#kept.set(key, pending);
+    pending.catch(() => {
+      if (this.#kept.peek(key) === pending) this.#kept.delete(key);
+    });
+    return pending;
+  }
+}
+
 /** Describe* results that change rarely, shared by the invocations of one warm container for a short TTL. */
 export interface ObservationCache {
-  services: LRUCache<string, ServiceEntry, ECSClient>;
-  ec2InstanceIds: LRUCache<string, string, ECSClient>;
+  services: SharedLookups<ServiceEntry>;
+  ec2InstanceIds: SharedLookups<string>;
 }
 
 /** A cache whose entries live `ttlSeconds`; concurrent lookups of one key make a single AWS call. */
 export function createObservationCache(ttlSeconds = 60): ObservationCache {
   return {
-    services: new LRUCache<string, ServiceEntry, ECSClient>({
-      max: 1000,
-      ttl: ttlSeconds * 1000,
-      fetchMethod: async (key, _stale, { context: ecs }) => {
-        const [cluster, service] = key.split('\u0000') as [string, string];
-        const out = await ecs.send(new DescribeServicesCommand({ cluster, services: [service], include: ['TAGS'] }));
-        const found = out.services?.find((s) => s.serviceName === service && s.status !== 'INACTIVE');
-        if (!found) return { found: false };
-        return {
-          found: true,
-          service: serviceState(cluster, found),
-        };
-      },
+    services: new SharedLookups<ServiceEntry>(1000, ttlSeconds * 1000, async (key, ecs) => {
+      const [cluster, service] = key.split('\u0000') as [string, string];
+      const out = await ecs.send(new DescribeServicesCommand({ cluster, services: [service], include: ['TAGS'] }));
+      const found = out.services?.find((s) => s.serviceName === service && s.status !== 'INACTIVE');
+      if (!found) return { found: false };
+      return { found: true, service: serviceState(cluster, found) };
     }),
-    ec2InstanceIds: new LRUCache<string, string, ECSClient>({
-      max: 5000,
-      ttl: ttlSeconds * 10 * 1000,
-      fetchMethod: async (key, _stale, { context: ecs }) => {
-        const [cluster, containerInstance] = key.split('\u0000') as [string, string];
-        const out = await ecs.send(
-          new DescribeContainerInstancesCommand({ cluster, containerInstances: [containerInstance] }),
-        );
-        const id = out.containerInstances?.[0]?.ec2InstanceId;
-        if (!id) throw new ObservationError(`container instance ${containerInstance} has no EC2 instance id`);
-        return id;
-      },
+    ec2InstanceIds: new SharedLookups<string>(5000, ttlSeconds * 10 * 1000, async (key, ecs) => {
+      const [cluster, containerInstance] = key.split('\u0000') as [string, string];
+      const out = await ecs.send(
+        new DescribeContainerInstancesCommand({ cluster, containerInstances: [containerInstance] }),
+      );
+      const id = out.containerInstances?.[0]?.ec2InstanceId;
+      if (!id) throw new ObservationError(`container instance ${containerInstance} has no EC2 instance id`);
+      return id;
     }),
   };
 }
@@ -61,7 +76,7 @@ export async function observeServiceState(
   clusterName: string,
   serviceName: string,
 ): Promise<ServiceState | undefined> {
-  const entry = await cache.services.fetch(`${clusterName}\u0000${serviceName}`, { context: ecs });
+  const entry = await cache.services.fetch(`${clusterName}\u0000${serviceName}`, ecs);
   return entry?.found ? entry.service : undefined;
 }
 
@@ -72,7 +87,7 @@ export async function observeEc2InstanceId(
   clusterName: string,
   containerInstanceArn: string,
 ): Promise<string> {
-  const id = await cache.ec2InstanceIds.fetch(`${clusterName}\u0000${containerInstanceArn}`, { context: ecs });
+  const id = await cache.ec2InstanceIds.fetch(`${clusterName}\u0000${containerInstanceArn}`, ecs);
   if (!id) throw new ObservationError(`no EC2 instance id for ${containerInstanceArn}`);
   return id;
 }

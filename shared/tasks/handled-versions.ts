@@ -1,13 +1,13 @@
-import { LRUCache } from 'lru-cache';
+import QuickLRU from 'quick-lru';
 
 /**
  * The highest `detail.version` this container has handled per task: drops duplicates and out-of-order events without
  * an AWS call. Across containers, idempotent writes and the outbox's de-duplication cover the rest.
  */
-export type HandledTaskVersions = LRUCache<string, number>;
+export type HandledTaskVersions = QuickLRU<string, number>;
 
 export function createHandledTaskVersions(max = 10_000): HandledTaskVersions {
-  return new LRUCache<string, number>({ max, ttl: 30 * 60 * 1000 });
+  return new QuickLRU<string, number>({ maxSize: max, maxAge: 30 * 60 * 1000 });
 }
 
 /** Remembers a handled version, never lowering what is already remembered. */
