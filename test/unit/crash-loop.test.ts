@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { crashLoopDefaults } from '#shared/config/notifications.js';
 import type { StopClassification } from '#shared/tasks/classify.js';
-import { crashLoopThreshold, isFailedStop, judgeCrashLoop } from '#shared/tasks/crash-loop/plan.js';
+import { crashLoopThreshold, halfWindowStart, isFailedStop, judgeCrashLoop } from '#shared/tasks/crash-loop/plan.js';
 import { crashLoopAlert } from '#shared/tasks/crash-loop/report.js';
 
 const options = crashLoopDefaults;
@@ -49,6 +49,39 @@ describe('Crash-loop detection', () => {
     expect(judgeCrashLoop({ inWindow: 3, added: 1 }, 2, options).raise).toBe(true);
     expect(judgeCrashLoop({ inWindow: 9, added: 9 }, 2, options).raise).toBe(true);
     expect(judgeCrashLoop({ inWindow: 9, added: 9 }, 2, { ...options, enabled: false }).raise).toBe(false);
+  });
+
+  it('holds the threshold between the configured bounds for any share', () => {
+    // Prepare
+    const bounded = { ...options, desiredCountShare: 1, minStops: 2, maxStops: 8 };
+
+    // Assess
+    expect([0, 2, 3, 8, 9].map((desired) => crashLoopThreshold(desired, bounded))).toEqual([2, 2, 3, 8, 8]);
+  });
+
+  it('counts a routine stop that is not a spot interruption as no failure', () => {
+    // Assess
+    expect(isFailedStop({ ...oom, kind: 'deployment-replacement', severity: 'info', routine: true })).toBe(false);
+  });
+
+  it('raises nothing when the window was already at the threshold before these stops', () => {
+    // Prepare: desired 10 → threshold 5; 2 stops added to a window that already held 5.
+    const verdict = judgeCrashLoop({ inWindow: 7, added: 2 }, 10, options);
+
+    // Assess
+    expect(verdict).toEqual({ failedStops: 7, threshold: 5, raise: false });
+  });
+
+  it('starts each half window on a multiple of half the window, the instant itself included', () => {
+    // Prepare: a 600 s window has halves of 300,000 ms.
+    const start = Date.parse('2026-11-24T12:00:00.000Z');
+
+    // Assess
+    expect(halfWindowStart(new Date(start), options)).toBe(start);
+    expect(halfWindowStart(new Date(start + 299_999), options)).toBe(start);
+    expect(halfWindowStart(new Date(start + 300_000), options)).toBe(start + 300_000);
+    expect(halfWindowStart(new Date(start + 1), { ...options, windowSeconds: 120 })).toBe(start);
+    expect(halfWindowStart(new Date(start + 60_000), { ...options, windowSeconds: 120 })).toBe(start + 60_000);
   });
 
   it('says how many failed, the threshold, the stop reasons, the task definition and the deployment', () => {

@@ -6,7 +6,7 @@ import type { StopClassification } from '../classify.js';
  * count, at least 3, at most 200 (the share and bounds are configurable). Pure.
  */
 export function crashLoopThreshold(desiredCount: number, options: CrashLoopOptions): number {
-  const share = Math.ceil(options.desiredCountShare * Math.max(0, desiredCount));
+  const share = Math.ceil(options.desiredCountShare * desiredCount);
   return Math.min(options.maxStops, Math.max(options.minStops, share));
 }
 
