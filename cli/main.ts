@@ -59,9 +59,9 @@ config
       const summary = { file, valid: true, clusters: parsed.clusters.length, serviceEntries: services };
       printResult(
         globals,
-        { ...summary, alarmRules: parsed.alarms.length, dryRun: parsed.dryRun },
+        { ...summary, alarmRules: parsed.alarms.length, canaries: parsed.canaries.length, dryRun: parsed.dryRun },
         () =>
-          `${file}: valid (${parsed.clusters.length} cluster(s), ${services} service entr${services === 1 ? 'y' : 'ies'}, ${parsed.alarms.length} alarm rule(s)${parsed.dryRun ? ', dry run' : ''})`,
+          `${file}: valid (${parsed.clusters.length} cluster(s), ${services} service entr${services === 1 ? 'y' : 'ies'}, ${parsed.alarms.length} alarm rule(s), ${parsed.canaries.length} canar${parsed.canaries.length === 1 ? 'y' : 'ies'}${parsed.dryRun ? ', dry run' : ''})`,
       );
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -67,12 +68,46 @@ describe('CLI: ecs-autopilot', () => {
 
     // Assess
     expect(good.status).toBe(0);
-    expect(JSON.parse(good.stdout)).toMatchObject({ valid: true, clusters: 1, serviceEntries: 2, alarmRules: 4 });
+    expect(JSON.parse(good.stdout)).toMatchObject({
+      valid: true,
+      clusters: 1,
+      serviceEntries: 2,
+      alarmRules: 4,
+      canaries: 0,
+    });
     expect(bad.status).toBe(3);
     expect(JSON.parse(bad.stdout)).toMatchObject({
       valid: false,
       problems: expect.arrayContaining([expect.stringMatching(/^version: /)]),
     });
+  });
+
+  it('counts the canaries it validated, in its line and in --json', () => {
+    // Prepare
+    const arn = 'arn:aws:elasticloadbalancing:us-east-1:111122223333';
+    const file = join(mkdtempSync(join(tmpdir(), 'ecs-autopilot-cli-')), 'canaries.yml');
+    writeFileSync(
+      file,
+      `version: 1
+clusters: [{ name: prod, services: [{ name: web-blue }, { name: web-green }] }]
+canaries:
+  - name: web
+    cluster: prod
+    ruleArn: ${arn}:listener-rule/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee
+    sides:
+      - { service: web-blue, targetGroupArn: ${arn}:targetgroup/web-blue/943f017f100becff }
+      - { service: web-green, targetGroupArn: ${arn}:targetgroup/web-green/943f017f100becfa }
+`,
+    );
+
+    // Act
+    const line = cli('config', 'validate', file);
+    const json = cli('config', 'validate', file, '--json');
+
+    // Assess
+    expect(line.status).toBe(0);
+    expect(line.stdout).toMatch(/: valid \(1 cluster\(s\), 2 service entries, 0 alarm rule\(s\), 1 canary\)$/m);
+    expect(JSON.parse(json.stdout)).toMatchObject({ valid: true, canaries: 1 });
   });
 
   it('asks for an outbox, as a usage error, only when the replay is not a dry run', () => {
