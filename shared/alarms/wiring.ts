@@ -7,14 +7,9 @@ import { PlaceClients } from '../aws/place-clients.js';
 import { sqsClient } from '../aws/sqs.js';
 import { placeKey } from '../config/places.js';
 import type { AlarmStateChangeEvent } from '../events/alarm-state-change.js';
+import { decisionMemoryOf, stateStoreFromEnv } from '../lambda/decision-memory.js';
 import { actingPlace } from '../lambda/places.js';
-import {
-  decisionMemoryOf,
-  homeOf,
-  loadFunctionConfig,
-  outboxUrlFromEnv,
-  stateStoreFromEnv,
-} from '../lambda/runtime.js';
+import { homeOf, loadFunctionConfig, outboxUrlFromEnv } from '../lambda/runtime.js';
 import { createObservationCache, type ObservationCache } from '../services/observation-cache.js';
 import { type AlarmReaction, reactToAlarmStateChange } from './react.js';
 

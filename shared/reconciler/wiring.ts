@@ -5,7 +5,8 @@ import { elbv2Client, elbv2Recipe } from '../aws/elbv2.js';
 import { PlaceClients } from '../aws/place-clients.js';
 import { sqsClient } from '../aws/sqs.js';
 import type { ScheduledEvent } from '../events/scheduled.js';
-import { homeOf, loadFunctionConfig, outboxUrlFromEnv, stateStoreFromEnv } from '../lambda/runtime.js';
+import { stateStoreFromEnv } from '../lambda/decision-memory.js';
+import { homeOf, loadFunctionConfig, outboxUrlFromEnv } from '../lambda/runtime.js';
 import { createObservationCache, type ObservationCache } from '../services/observation-cache.js';
 import { type ReconcileEverywhere, reconcileEveryPlace } from './every-place.js';
 
