@@ -1,11 +1,9 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
 import type { ParsedResult } from '@aws-lambda-powertools/parser/types';
 import middy from '@middy/core';
 import { documentClient } from '#shared/aws/dynamodb.js';
-import { secretsManagerClient } from '#shared/aws/secrets-manager.js';
 import { ssmClient } from '#shared/aws/ssm.js';
 import { requireParsed } from '#shared/events/errors.js';
 import { type SnsEvent, SnsEventSchema } from '#shared/events/sns.js';
@@ -16,7 +14,6 @@ import { slackDeliveryFromEnv } from '#shared/slack/wiring.js';
 // The webhook URL, or the bot token and its threads: cached for 5 minutes across warm invocations.
 const slack = slackDeliveryFromEnv({
   ssm: new SSMProvider({ awsSdkV3Client: ssmClient }),
-  secrets: new SecretsProvider({ awsSdkV3Client: secretsManagerClient }),
   documentClient,
 });
 

@@ -1,9 +1,14 @@
-import type { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import type { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { AutopilotError } from '../errors.js';
 
-/** Where the incoming webhook's URL is kept: an SSM SecureString parameter or a Secrets Manager secret. */
-export type WebhookUrlSource = { store: 'ssm'; name: string } | { store: 'secretsmanager'; name: string };
+/**
+ * Where the incoming webhook's URL is kept: an SSM SecureString parameter, the one store the function's role may read
+ * (a second store would put its SDK client in the bundle for a call the role refuses).
+ */
+export interface WebhookUrlSource {
+  store: 'ssm';
+  name: string;
+}
 
 /** The webhook URL could not be read, or what was read is not a webhook URL. Never carries the value itself. */
 export class SlackWebhookUrlError extends AutopilotError {
@@ -13,30 +18,23 @@ export class SlackWebhookUrlError extends AutopilotError {
   }
 }
 
-/** The source named by `SLACK_WEBHOOK_URL_PARAMETER` or `SLACK_WEBHOOK_URL_SECRET`: exactly one of them. */
+/** The source named by `SLACK_WEBHOOK_URL_PARAMETER`. */
 export function webhookUrlSourceFromEnv(env: NodeJS.ProcessEnv = process.env): WebhookUrlSource {
   const parameter = env.SLACK_WEBHOOK_URL_PARAMETER?.trim();
-  const secret = env.SLACK_WEBHOOK_URL_SECRET?.trim();
-  if (parameter && secret) {
-    throw new SlackWebhookUrlError('set SLACK_WEBHOOK_URL_PARAMETER or SLACK_WEBHOOK_URL_SECRET, not both');
-  }
   if (parameter) return { store: 'ssm', name: parameter };
-  if (secret) return { store: 'secretsmanager', name: secret };
-  throw new SlackWebhookUrlError(
-    'SLACK_WEBHOOK_URL_PARAMETER (an SSM SecureString name) or SLACK_WEBHOOK_URL_SECRET (a Secrets Manager secret) is required',
-  );
+  throw new SlackWebhookUrlError('SLACK_WEBHOOK_URL_PARAMETER (an SSM SecureString name) is required');
 }
 
 /** How a source is named in messages: its store and name, never its value. */
 export function describeSource(source: WebhookUrlSource): string {
-  return source.store === 'ssm' ? `SSM parameter ${source.name}` : `Secrets Manager secret ${source.name}`;
+  return `SSM parameter ${source.name}`;
 }
 
 const loopbackHosts = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /**
- * The webhook URL in a stored value: the URL itself, or a JSON object with `url` (how Secrets Manager keys are often
- * kept). https only; plain http is taken from loopback alone, where the local stack runs its stand-in for Slack.
+ * The webhook URL in a stored value: the URL itself, or a JSON object with `url` (how secrets are often kept). https
+ * only; plain http is taken from loopback alone, where the local stack runs its stand-in for Slack.
  */
 export function parseWebhookUrl(value: string, source: WebhookUrlSource): URL {
   let text = value.trim();
@@ -64,7 +62,6 @@ export function parseWebhookUrl(value: string, source: WebhookUrlSource): URL {
 /** The providers a reader fetches through (Powertools Parameters: cached, decrypted). */
 export interface ParameterProviders {
   ssm: Pick<SSMProvider, 'get'>;
-  secrets: Pick<SecretsProvider, 'get'>;
 }
 
 /** Reads the webhook URL of a source, cached by the providers for `maxAgeSeconds` across warm invocations. */
@@ -72,10 +69,7 @@ export function webhookUrlReader(source: WebhookUrlSource, providers: ParameterP
   return async (options: { forceFetch?: boolean } = {}): Promise<URL> => {
     let value: unknown;
     try {
-      value =
-        source.store === 'ssm'
-          ? await providers.ssm.get(source.name, { decrypt: true, maxAge: maxAgeSeconds, ...options })
-          : await providers.secrets.get(source.name, { maxAge: maxAgeSeconds, ...options });
+      value = await providers.ssm.get(source.name, { decrypt: true, maxAge: maxAgeSeconds, ...options });
     } catch (error) {
       throw new SlackWebhookUrlError(`could not read the Slack webhook URL from ${describeSource(source)}`, {
         cause: error,

@@ -1,4 +1,3 @@
-import type { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import type { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { StateStore, stateTableNameFromEnv } from '../state/index.js';
@@ -13,7 +12,7 @@ import { webhookUrlReader, webhookUrlSourceFromEnv } from './webhook-url.js';
  * invocations and re-read at once when Slack refuses them.
  */
 export function slackDeliveryFromEnv(
-  providers: { ssm: SSMProvider; secrets: SecretsProvider; documentClient: DynamoDBDocumentClient },
+  providers: { ssm: SSMProvider; documentClient: DynamoDBDocumentClient },
   env: NodeJS.ProcessEnv = process.env,
 ): Pick<SlackDeliveryDeps, 'readWebhookUrl' | 'chat'> {
   const chat = chatSettingsFromEnv(env);

@@ -1,4 +1,3 @@
-import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { SectionBlock } from '@slack/types';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it, vi } from 'vitest';
@@ -29,7 +28,6 @@ function captureOutput() {
 async function coldSlackNotifier(env: Record<string, string>) {
   vi.resetModules();
   delete process.env.SLACK_WEBHOOK_URL_PARAMETER;
-  delete process.env.SLACK_WEBHOOK_URL_SECRET;
   Object.assign(process.env, env, { POWERTOOLS_LOG_LEVEL: 'DEBUG' });
   const { handler } = await import('#functions/slack-notifier/handler.js');
   const { awsCalls } = await import('#shared/aws/call-meter.js');
@@ -97,13 +95,10 @@ describe('Function: slack-notifier', () => {
     expectSecretKept();
   });
 
-  it('reads the URL from a Secrets Manager secret holding {"url": …} as well', async () => {
+  it('reads the URL from a parameter holding {"url": …} as well', async () => {
     // Prepare
-    const secrets = new SecretsManagerClient({ endpoint, region: 'us-east-1' });
-    await secrets.send(
-      new CreateSecretCommand({ Name: 'ecs-autopilot/slack', SecretString: JSON.stringify({ url: slack.url }) }),
-    );
-    const { invoke } = await coldSlackNotifier({ SLACK_WEBHOOK_URL_SECRET: 'ecs-autopilot/slack' });
+    await putSecureString(JSON.stringify({ url: slack.url }));
+    const { invoke } = await coldSlackNotifier({ SLACK_WEBHOOK_URL_PARAMETER: PARAMETER });
 
     // Act
     await invoke(alertEvent());

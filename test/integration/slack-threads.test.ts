@@ -21,7 +21,6 @@ const CHANNEL = 'C0LOCAL0001';
 async function coldSlackNotifier(slack: SlackApiServer) {
   vi.resetModules();
   delete process.env.SLACK_WEBHOOK_URL_PARAMETER;
-  delete process.env.SLACK_WEBHOOK_URL_SECRET;
   Object.assign(process.env, {
     SLACK_BOT_TOKEN_PARAMETER: PARAMETER,
     SLACK_CHANNEL: CHANNEL,
