@@ -45,6 +45,18 @@ describe('Module: canary windows', () => {
   it('finds the next opening after a weekend', () => {
     expect(nextPromotionTime([berlinWeekdays], '2026-11-28T10:00:00Z')).toBe('2026-11-30T08:00:00.000Z');
   });
+
+  it("follows the zone's daylight saving time: 09:00 Berlin is 07:00 UTC in summer, 08:00 in winter", () => {
+    expect(insideWindow(berlinWeekdays, '2026-03-27T07:00:00Z')).toBe(false); // Fri 08:00 CET
+    expect(insideWindow(berlinWeekdays, '2026-03-30T07:00:00Z')).toBe(true); // Mon 09:00 CEST
+    expect(nextPromotionTime([berlinWeekdays], '2026-03-28T12:00:00Z')).toBe('2026-03-30T07:00:00.000Z');
+    expect(nextPromotionTime([berlinWeekdays], '2026-10-24T12:00:00Z')).toBe('2026-10-26T08:00:00.000Z');
+  });
+
+  it('rejects a time zone that is not in the IANA database', () => {
+    expect(PromotionWindowSchema.safeParse({ timeZone: 'Mars/Olympus_Mons' }).success).toBe(false);
+    expect(PromotionWindowSchema.safeParse({ timeZone: 'America/St_Johns' }).success).toBe(true);
+  });
 });
 
 describe('Module: canary capacity', () => {
