@@ -1,5 +1,3 @@
-import betainc from '@stdlib/math-base-special-betainc';
-import betaln from '@stdlib/math-base-special-betaln';
 import type { MinuteMetrics } from '../judge.js';
 import { forEachPairedMinute } from './minutes.js';
 
@@ -15,9 +13,20 @@ export interface LatencySignEvidence {
   comparedMinutes: number;
 }
 
-/** log ∫_{1/2}^1 p^a−1 (1−p)^b−1 dp: the log of the beta function's upper half. */
-function logUpperHalfBeta(a: number, b: number): number {
-  return betaln(a, b) + Math.log(betainc(0.5, a, b, true, true));
+/**
+ * log ∫_{1/2}^1 p^a−1 (1−p)^b−1 dp, the log of the beta function's upper half, for whole a, b ≥ 1 (minute counts
+ * plus the prior's): integrating by parts a − 1 times leaves the finite sum 2^−(a+b−1) Σ_k t_k, with t_0 = 1/b and
+ * t_k = t_k−1 (a − k)/(b + k). Exact up to rounding, where the incomplete beta function needs a series or fraction.
+ */
+export function logUpperHalfBeta(a: number, b: number): number {
+  const logTerms = [-Math.log(b)];
+  for (let k = 1; k < a; k += 1) {
+    logTerms.push((logTerms[k - 1] as number) + Math.log((a - k) / (b + k)));
+  }
+  const largest = Math.max(...logTerms);
+  let scaled = 0;
+  for (const term of logTerms) scaled += Math.exp(term - largest);
+  return largest + Math.log(scaled) - (a + b - 1) * Math.LN2;
 }
 
 /**

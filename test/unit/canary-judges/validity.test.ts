@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { errorRatioTest } from '#shared/canary/judges/error-ratio-test.js';
-import { latencySignTest } from '#shared/canary/judges/latency-sign-test.js';
+import { latencySignTest, logUpperHalfBeta } from '#shared/canary/judges/latency-sign-test.js';
 import { side } from './minutes.js';
 
 /** Binomial probabilities of 0…n successes with chance p. */
@@ -93,5 +93,33 @@ describe('Canary judge: the tests behind the sequential judge', () => {
 
     // Assess
     expect(result).toMatchObject({ slowerMinutes: 2, comparedMinutes: 2 });
+  });
+
+  it("computes the beta function's upper half exactly for whole counts", () => {
+    // Prepare: ∫_{1/2}^1 (1−p)^{m−1} dp = 2^−m / m and ∫_{1/2}^1 p^{m−1} dp = (1 − 2^−m) / m; both halves make B(a, b)
+    const factorial = (n: number): number => (n <= 1 ? 1 : n * factorial(n - 1));
+    const beta = (a: number, b: number) => (factorial(a - 1) * factorial(b - 1)) / factorial(a + b - 1);
+
+    // Act
+    const halves = [3, 7, 12].map((a) => ({ a, b: 20 - a, sum: Math.exp(logUpperHalfBeta(a, 20 - a)) }));
+
+    // Assess
+    expect(logUpperHalfBeta(1, 9)).toBeCloseTo(Math.log(2 ** -9 / 9), 12);
+    expect(logUpperHalfBeta(9, 1)).toBeCloseTo(Math.log((1 - 2 ** -9) / 9), 12);
+    for (const { a, b, sum } of halves) {
+      expect((sum + Math.exp(logUpperHalfBeta(b, a))) / beta(a, b)).toBeCloseTo(1, 12);
+    }
+  });
+
+  it('stays finite over a day of minutes with few slower ones', () => {
+    // Prepare
+    const compared = 1440;
+
+    // Act
+    const evidence = logUpperHalfBeta(1 + 10, 1 + compared - 10) - logUpperHalfBeta(1, 1) + compared * Math.LN2;
+
+    // Assess
+    expect(evidence).toBeLessThan(0);
+    expect(Number.isFinite(evidence)).toBe(true);
   });
 });
