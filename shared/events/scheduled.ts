@@ -1,10 +1,11 @@
-import * as z from '../validation/runtime-schema.js';
+import * as v from '../validation/input-schema.js';
 import { EventBridgeEnvelopeSchema } from './eventbridge.js';
 
 /** An EventBridge Scheduler / scheduled rule event: its `time` is the run's reference time. */
-export const ScheduledEventSchema = z.extend(EventBridgeEnvelopeSchema, {
-  source: z.literal('aws.events'),
-  'detail-type': z.literal('Scheduled Event'),
+export const ScheduledEventSchema = v.object({
+  ...EventBridgeEnvelopeSchema.entries,
+  source: v.literal('aws.events'),
+  'detail-type': v.literal('Scheduled Event'),
 });
 
-export type ScheduledEvent = z.output<typeof ScheduledEventSchema>;
+export type ScheduledEvent = v.InferOutput<typeof ScheduledEventSchema>;

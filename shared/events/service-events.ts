@@ -1,8 +1,8 @@
-import * as z from '../validation/runtime-schema.js';
+import * as v from '../validation/input-schema.js';
 import { EventBridgeEnvelopeSchema } from './eventbridge.js';
 
-const optionalString = z.optional(z.string());
-const nonEmpty = () => z.string().check(z.minLength(1));
+const optionalString = v.optional(v.string());
+const nonEmpty = () => v.pipe(v.string(), v.minLength(1));
 
 /** INFO, WARN or ERROR today; kept open so that a new type AWS adds reaches the classifier instead of the DLQ. */
 const EventType = nonEmpty();
@@ -11,49 +11,52 @@ const EventType = nonEmpty();
  * The `detail` of an `ECS Service Action` event. The service is not here but in the event's `resources`;
  * `reason`, `capacityProviderArns`, `desiredCount` and `taskArns` come with some event names only.
  */
-export const ServiceActionDetailSchema = z.looseObject({
+export const ServiceActionDetailSchema = v.looseObject({
   eventType: EventType,
   eventName: nonEmpty(),
-  clusterArn: z.optional(z.string().check(z.startsWith('arn:'))),
-  createdAt: z.optional(z.iso.datetime({ offset: true })),
+  clusterArn: v.optional(v.pipe(v.string(), v.startsWith('arn:'))),
+  createdAt: v.optional(v.pipe(v.string(), v.isoTimestamp())),
   reason: optionalString,
-  capacityProviderArns: z.optional(z.array(z.string())),
-  desiredCount: z.optional(z.int().check(z.nonnegative())),
-  taskArns: z.optional(z.array(z.string())),
+  capacityProviderArns: v.optional(v.array(v.string())),
+  desiredCount: v.optional(v.pipe(v.int(), v.minValue(0))),
+  taskArns: v.optional(v.array(v.string())),
 });
 
 /** The `detail` of an `ECS Deployment State Change` event: no cluster ARN, the service is in `resources`. */
-export const DeploymentStateChangeDetailSchema = z.looseObject({
+export const DeploymentStateChangeDetailSchema = v.looseObject({
   eventType: EventType,
   eventName: nonEmpty(),
   deploymentId: nonEmpty(),
-  updatedAt: z.optional(z.iso.datetime({ offset: true })),
+  updatedAt: v.optional(v.pipe(v.string(), v.isoTimestamp())),
   reason: optionalString,
 });
 
-const ServiceEventBase = z.extend(EventBridgeEnvelopeSchema, {
-  source: z.literal('aws.ecs'),
-  resources: z.array(z.string()).check(z.minLength(1)),
+const ServiceEventBase = v.object({
+  ...EventBridgeEnvelopeSchema.entries,
+  source: v.literal('aws.ecs'),
+  resources: v.pipe(v.array(v.string()), v.minLength(1)),
 });
 
-export const ServiceActionEventSchema = z.extend(ServiceEventBase, {
-  'detail-type': z.literal('ECS Service Action'),
+export const ServiceActionEventSchema = v.object({
+  ...ServiceEventBase.entries,
+  'detail-type': v.literal('ECS Service Action'),
   detail: ServiceActionDetailSchema,
 });
 
-export const DeploymentStateChangeEventSchema = z.extend(ServiceEventBase, {
-  'detail-type': z.literal('ECS Deployment State Change'),
+export const DeploymentStateChangeEventSchema = v.object({
+  ...ServiceEventBase.entries,
+  'detail-type': v.literal('ECS Deployment State Change'),
   detail: DeploymentStateChangeDetailSchema,
 });
 
 /** Either event about an ECS service, told apart by `detail-type`. */
-export const ServiceEventSchema = z.discriminatedUnion('detail-type', [
+export const ServiceEventSchema = v.variant('detail-type', [
   ServiceActionEventSchema,
   DeploymentStateChangeEventSchema,
 ]);
 
-export type ServiceActionEvent = z.output<typeof ServiceActionEventSchema>;
-export type DeploymentStateChangeEvent = z.output<typeof DeploymentStateChangeEventSchema>;
-export type ServiceEvent = z.output<typeof ServiceEventSchema>;
-export type ServiceActionDetail = z.output<typeof ServiceActionDetailSchema>;
-export type DeploymentStateChangeDetail = z.output<typeof DeploymentStateChangeDetailSchema>;
+export type ServiceActionEvent = v.InferOutput<typeof ServiceActionEventSchema>;
+export type DeploymentStateChangeEvent = v.InferOutput<typeof DeploymentStateChangeEventSchema>;
+export type ServiceEvent = v.InferOutput<typeof ServiceEventSchema>;
+export type ServiceActionDetail = v.InferOutput<typeof ServiceActionDetailSchema>;
+export type DeploymentStateChangeDetail = v.InferOutput<typeof DeploymentStateChangeDetailSchema>;

@@ -1,40 +1,40 @@
-import * as z from '../validation/runtime-schema.js';
+import * as v from '../validation/input-schema.js';
 import { EventBridgeEnvelopeSchema } from './eventbridge.js';
 
-const optionalString = z.optional(z.string());
-const optionalInt = z.optional(z.int());
+const optionalString = v.optional(v.string());
+const optionalInt = v.optional(v.int());
 
-const NetworkBinding = z.looseObject({
+const NetworkBinding = v.looseObject({
   bindIP: optionalString,
   containerPort: optionalInt,
   hostPort: optionalInt,
   protocol: optionalString,
 });
 
-const Container = z.looseObject({
-  name: z.string(),
+const Container = v.looseObject({
+  name: v.string(),
   lastStatus: optionalString,
   exitCode: optionalInt,
   reason: optionalString,
-  networkBindings: z.optional(z.array(NetworkBinding)),
-  networkInterfaces: z.optional(z.array(z.looseObject({ privateIpv4Address: optionalString }))),
+  networkBindings: v.optional(v.array(NetworkBinding)),
+  networkInterfaces: v.optional(v.array(v.looseObject({ privateIpv4Address: optionalString }))),
 });
 
-const Attachment = z.looseObject({
+const Attachment = v.looseObject({
   // EventBridge says "eni", DescribeTasks says "ElasticNetworkInterface".
-  type: z.string(),
+  type: v.string(),
   status: optionalString,
-  details: z._default(z.array(z.looseObject({ name: z.string(), value: optionalString })), []),
+  details: v.optional(v.array(v.looseObject({ name: v.string(), value: optionalString })), []),
 });
 
 /** The `detail` of an `ECS Task State Change` event: the DescribeTasks Task object, fields we use checked. */
-export const TaskStateChangeDetailSchema = z.looseObject({
-  taskArn: z.string().check(z.startsWith('arn:')),
-  clusterArn: z.string().check(z.startsWith('arn:')),
+export const TaskStateChangeDetailSchema = v.looseObject({
+  taskArn: v.pipe(v.string(), v.startsWith('arn:')),
+  clusterArn: v.pipe(v.string(), v.startsWith('arn:')),
   taskDefinitionArn: optionalString,
-  lastStatus: z.string(),
-  desiredStatus: z.string(),
-  version: z.int().check(z.nonnegative()),
+  lastStatus: v.string(),
+  desiredStatus: v.string(),
+  version: v.pipe(v.int(), v.minValue(0)),
   group: optionalString,
   startedBy: optionalString,
   launchType: optionalString,
@@ -46,8 +46,8 @@ export const TaskStateChangeDetailSchema = z.looseObject({
   stoppingAt: optionalString,
   stoppedAt: optionalString,
   updatedAt: optionalString,
-  containers: z._default(z.array(Container), []),
-  attachments: z._default(z.array(Attachment), []),
+  containers: v.optional(v.array(Container), []),
+  attachments: v.optional(v.array(Attachment), []),
 });
 
 /** A missing `detail.taskArn` (seen in published samples) is taken from the event's `resources`, which names the task. */
@@ -58,15 +58,17 @@ function taskArnFromResources(value: unknown): unknown {
   return taskArn ? { ...event, detail: { ...event.detail, taskArn } } : value;
 }
 
-export const TaskStateChangeEventSchema = z.pipe(
-  z.transform(taskArnFromResources),
-  z.extend(EventBridgeEnvelopeSchema, {
-    source: z.literal('aws.ecs'),
-    'detail-type': z.literal('ECS Task State Change'),
+export const TaskStateChangeEventSchema = v.pipe(
+  v.unknown(),
+  v.transform(taskArnFromResources),
+  v.object({
+    ...EventBridgeEnvelopeSchema.entries,
+    source: v.literal('aws.ecs'),
+    'detail-type': v.literal('ECS Task State Change'),
     detail: TaskStateChangeDetailSchema,
   }),
 );
 
-export type TaskStateChangeEvent = z.output<typeof TaskStateChangeEventSchema>;
-export type TaskDetail = z.output<typeof TaskStateChangeDetailSchema>;
+export type TaskStateChangeEvent = v.InferOutput<typeof TaskStateChangeEventSchema>;
+export type TaskDetail = v.InferOutput<typeof TaskStateChangeDetailSchema>;
 export type TaskContainer = TaskDetail['containers'][number];

@@ -1,5 +1,6 @@
 import type { SQSRecord } from 'aws-lambda';
-import { describeIssues, issuesOf } from '../validation/issues.js';
+import * as v from '../validation/input-schema.js';
+import { describeIssues } from '../validation/issues.js';
 import { type TaskStateChangeEvent, TaskStateChangeEventSchema } from './task-state-change.js';
 
 /** A queued task event, or why its message cannot be read (it is returned to the queue and ends in the DLQ). */
@@ -17,11 +18,13 @@ export function readQueuedTaskEvent(record: Pick<SQSRecord, 'messageId' | 'body'
   } catch (error) {
     return { ok: false, messageId, why: `the message is not JSON: ${(error as Error).message}` };
   }
-  const parsed = TaskStateChangeEventSchema.safeParse(body);
-  if (parsed.success) return { ok: true, messageId, event: parsed.data, attempt };
-  const issues = issuesOf(parsed.error);
-  const problems = issues ? describeIssues(issues) : [parsed.error.message];
-  return { ok: false, messageId, why: `invalid ECS Task State Change event: ${problems.join('; ')}` };
+  const parsed = v.safeParse(TaskStateChangeEventSchema, body);
+  if (parsed.success) return { ok: true, messageId, event: parsed.output, attempt };
+  return {
+    ok: false,
+    messageId,
+    why: `invalid ECS Task State Change event: ${describeIssues(parsed.issues).join('; ')}`,
+  };
 }
 
 /** A batch of the task-events queue split into readable events and unreadable messages (each with why). */

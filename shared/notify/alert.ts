@@ -1,50 +1,50 @@
 import { createHash } from 'node:crypto';
 import { taskIdOf } from '../aws/arn.js';
-import * as z from '../validation/runtime-schema.js';
+import * as v from '../validation/input-schema.js';
 
 /** The longest incident id the alert schema (and so the outbox and the chat thread) takes. */
 const MAX_INCIDENT_ID = 128;
 
-const nonEmpty = () => z.string().check(z.minLength(1));
+const nonEmpty = () => v.pipe(v.string(), v.minLength(1));
 
 /** An alert as reporting produces it and the notifier delivers it: channel-neutral, validated at both ends. */
-export const AlertSchema = z.object({
+export const AlertSchema = v.object({
   /** Groups one incident: the chat thread and the de-duplication key. */
-  incidentId: z.string().check(z.minLength(1), z.maxLength(MAX_INCIDENT_ID)),
+  incidentId: v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_INCIDENT_ID)),
   /** What the outbox de-duplicates on when it is not the incident itself (an alarm and its recovery share a thread). */
-  dedupKey: z.optional(nonEmpty()),
-  severity: z.enum(['critical', 'warning', 'info']),
+  dedupKey: v.optional(nonEmpty()),
+  severity: v.picklist(['critical', 'warning', 'info']),
   /** `<reaction>/<what>`, e.g. `task-stopped/out-of-memory`: subscribers filter on it. */
   kind: nonEmpty(),
   title: nonEmpty(),
   /** Markdown. */
   description: nonEmpty(),
-  nextSteps: z.array(z.string()),
-  keywords: z.array(z.string()),
-  cluster: z.string(),
-  service: z.string(),
-  region: z.string(),
-  account: z.string(),
-  links: z.array(z.object({ label: z.string(), url: z.url() })),
-  relatedResources: z.array(z.string()),
-  dryRun: z.boolean(),
-  occurredAt: z.iso.datetime({ offset: true }),
+  nextSteps: v.array(v.string()),
+  keywords: v.array(v.string()),
+  cluster: v.string(),
+  service: v.string(),
+  region: v.string(),
+  account: v.string(),
+  links: v.array(v.object({ label: v.string(), url: v.pipe(v.string(), v.url()) })),
+  relatedResources: v.array(v.string()),
+  dryRun: v.boolean(),
+  occurredAt: v.pipe(v.string(), v.isoTimestamp()),
   /** Figures a person scans first (counts, first and last time), shown as fields beside the standard facts. */
-  facts: z.optional(z.array(z.object({ label: nonEmpty(), value: z.string() }))),
+  facts: v.optional(v.array(v.object({ label: nonEmpty(), value: v.string() }))),
   /**
    * What one alert stands for when it reports several occurrences at once (the task stops of a batch): how many, and
    * when the first and the last happened. Absent: one occurrence, at `occurredAt`. Grouping sums the counts.
    */
-  occurrences: z.optional(
-    z.object({
-      count: z.int().check(z.minimum(1)),
-      firstAt: z.iso.datetime({ offset: true }),
-      lastAt: z.iso.datetime({ offset: true }),
+  occurrences: v.optional(
+    v.object({
+      count: v.pipe(v.int(), v.minValue(1)),
+      firstAt: v.pipe(v.string(), v.isoTimestamp()),
+      lastAt: v.pipe(v.string(), v.isoTimestamp()),
     }),
   ),
 });
 
-export type Alert = z.output<typeof AlertSchema>;
+export type Alert = v.InferOutput<typeof AlertSchema>;
 export type AlertSeverity = Alert['severity'];
 
 /** What makes two alerts the same delivery: the outbox de-duplicates on it, the notifier publishes it and grouping counts it once. */

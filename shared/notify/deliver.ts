@@ -4,6 +4,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { Context, SQSRecord } from 'aws-lambda';
 import { AutopilotError } from '../errors.js';
+import * as v from '../validation/input-schema.js';
 import { type Alert, AlertSchema, alertDeliveryKey } from './alert.js';
 import { publishAlert } from './publish.js';
 
@@ -61,7 +62,7 @@ export function alertDelivery(opts: AlertDeliveryOptions) {
 
 function parseAlert(record: SQSRecord): Alert {
   try {
-    return AlertSchema.parse(JSON.parse(record.body));
+    return v.parse(AlertSchema, JSON.parse(record.body));
   } catch (error) {
     throw new MalformedAlertError(`outbox message ${record.messageId} is not an alert; it goes to the outbox DLQ`, {
       cause: error,

@@ -1,7 +1,7 @@
-/** A validation issue as zod and Standard Schema both report it. */
+/** A validation issue as zod, valibot and Standard Schema report it. */
 export interface ValidationIssue {
   message: string;
-  path?: ReadonlyArray<PropertyKey | { key: PropertyKey }> | undefined;
+  path?: ReadonlyArray<PropertyKey | { key: unknown }> | undefined;
 }
 
 /** Renders an issue path the way a person reads the document: `clusters[0].services[1].name`. */

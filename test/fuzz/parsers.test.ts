@@ -6,6 +6,7 @@ import { ScheduledEventSchema } from '#shared/events/scheduled.js';
 import { ServiceEventSchema } from '#shared/events/service-events.js';
 import { TaskStateChangeEventSchema } from '#shared/events/task-state-change.js';
 import { AlertSchema } from '#shared/notify/alert.js';
+import * as v from '#shared/validation/input-schema.js';
 import { loadEvent } from '#test/support/fixtures.js';
 import { fuzzRuns, mutatedEvents } from './events.js';
 
@@ -20,10 +21,10 @@ describe('Fuzz: event parsers', () => {
     fc.assert(
       fc.property(mutatedEvents(loadEvent(sample)), (event) => {
         // Act
-        const result = schema.safeParse(event);
+        const result = v.safeParse(schema, event);
 
         // Assess
-        if (!result.success) expect(result.error.issues.length).toBeGreaterThan(0);
+        if (!result.success) expect(result.issues.length).toBeGreaterThan(0);
       }),
       { numRuns: fuzzRuns(150) },
     );
@@ -32,7 +33,7 @@ describe('Fuzz: event parsers', () => {
   it('refuses anything but a scheduled event, never throwing', () => {
     fc.assert(
       fc.property(fc.anything(), (value) => {
-        expect(ScheduledEventSchema.safeParse(value).success).toBe(false);
+        expect(v.safeParse(ScheduledEventSchema, value).success).toBe(false);
       }),
       { numRuns: fuzzRuns(150) },
     );
@@ -41,7 +42,7 @@ describe('Fuzz: event parsers', () => {
   it('refuses any malformed alert in the outbox, never throwing', () => {
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 3 }), (value) => {
-        expect(AlertSchema.safeParse(value).success).toBe(false);
+        expect(v.safeParse(AlertSchema, value).success).toBe(false);
       }),
       { numRuns: fuzzRuns(150) },
     );

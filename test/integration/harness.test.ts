@@ -7,6 +7,7 @@ import { manualTaskTransitions, resetMoto } from '#local/moto-server.js';
 import { taskStateChangeEvent } from '#local/task-events.js';
 import { provisionWorld, receiveAlerts, receiveOutbox, targetsOf, type World } from '#local/world.js';
 import { TaskStateChangeEventSchema } from '#shared/events/task-state-change.js';
+import * as v from '#shared/validation/input-schema.js';
 
 const endpoint = inject('motoEndpoint');
 const clientConfig = { endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
@@ -134,7 +135,7 @@ describe('Test harness: moto world', () => {
     const task = world.services.api?.tasks[0];
     if (task === undefined) throw new Error('no task');
     const event = taskStateChangeEvent(world, task, { version: 7 });
-    const parsed = TaskStateChangeEventSchema.parse(event);
+    const parsed = v.parse(TaskStateChangeEventSchema, event);
     expect(parsed.detail).toMatchObject({
       taskArn: task.taskArn,
       clusterArn: world.clusterArn,

@@ -5,6 +5,7 @@ import { loadConfigFile } from '#shared/config/load.js';
 import { AlarmStateChangeEventSchema } from '#shared/events/alarm-state-change.js';
 import { ServiceEventSchema } from '#shared/events/service-events.js';
 import { classifyServiceEvent } from '#shared/service-events/classify.js';
+import * as v from '#shared/validation/input-schema.js';
 import { alarmState, type BusEvent, loadSamples } from '#test/support/bus-samples.js';
 import { declaredRules } from '#test/support/patterns.js';
 import { deliveredSamples } from '#test/support/rule-delivery.js';
@@ -15,8 +16,8 @@ import { deliveredSamples } from '#test/support/rule-delivery.js';
  */
 const alertsOn = (detailType: string) => (event: BusEvent) => {
   if (event['detail-type'] !== detailType) return false;
-  const parsed = ServiceEventSchema.safeParse(event);
-  return parsed.success && classifyServiceEvent(parsed.data).alert;
+  const parsed = v.safeParse(ServiceEventSchema, event);
+  return parsed.success && classifyServiceEvent(parsed.output).alert;
 };
 
 /** What each rule is for, said in the domain's words: the rule must deliver these events and no other. */
@@ -29,11 +30,11 @@ const intendedEvents: Record<string, (event: BusEvent) => boolean> = {
   // Alarms entering ALARM or OK that a rule of the shipped config matches, by the handler's own matcher; the handler
   // itself ignores the transitions it does not react to (INSUFFICIENT_DATA → OK is no recovery).
   'alarm-state-change': (event) => {
-    const parsed = AlarmStateChangeEventSchema.safeParse(event);
+    const parsed = v.safeParse(AlarmStateChangeEventSchema, event);
     return (
       parsed.success &&
       ['ALARM', 'OK'].includes(String(alarmState(event))) &&
-      matchAlarmRule(loadConfigFile(shippedConfigFile).alarms, parsed.data) !== undefined
+      matchAlarmRule(loadConfigFile(shippedConfigFile).alarms, parsed.output) !== undefined
     );
   },
   // Alarms entering ALARM only: the promoter rolls back the canaries such an alarm gates.

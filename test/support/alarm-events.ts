@@ -1,6 +1,7 @@
 import type { AlarmStateChangeEvent } from '#shared/events/alarm-state-change.js';
 import { AlarmStateChangeEventSchema } from '#shared/events/alarm-state-change.js';
 import type { ServiceState } from '#shared/services/types.js';
+import * as v from '#shared/validation/input-schema.js';
 import { TG_WEB } from '#test/support/builders.js';
 
 export const TG_DIM = 'targetgroup/web-tg/0123456789abcdef';
@@ -9,7 +10,7 @@ export function alarmEvent(
   dimensions: Record<string, string>,
   overrides: Partial<AlarmStateChangeEvent['detail']> = {},
 ): AlarmStateChangeEvent {
-  return AlarmStateChangeEventSchema.parse({
+  return v.parse(AlarmStateChangeEventSchema, {
     version: '0',
     id: 'a1',
     'detail-type': 'CloudWatch Alarm State Change',

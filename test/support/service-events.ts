@@ -7,11 +7,12 @@ import {
   serviceSubject,
 } from '#shared/service-events/classify.js';
 import { serviceEventAlert } from '#shared/service-events/report.js';
+import * as v from '#shared/validation/input-schema.js';
 import { eventNames, loadEvent } from '#test/support/fixtures.js';
 
 /** A sample, parsed as the handler's parser middleware would. */
 export function sample(name: string): ServiceEvent {
-  return ServiceEventSchema.parse(loadEvent(name));
+  return v.parse(ServiceEventSchema, loadEvent(name));
 }
 
 export function subjectOf(event: ServiceEvent): ServiceSubject {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { breachOf, scalingDirection } from '#shared/alarms/direction.js';
 import { alarmStaleness } from '#shared/alarms/resolve.js';
 import { type AlarmStateChangeEvent, AlarmStateChangeEventSchema } from '#shared/events/alarm-state-change.js';
+import * as v from '#shared/validation/input-schema.js';
 import { loadEvent } from '#test/support/fixtures.js';
 
 /** The service CPU sample, turned into an anomaly-detection alarm with the given comparison and evidence. */
@@ -19,7 +20,7 @@ function bandAlarm(
   event.detail.state.reason =
     options.reason ?? 'Thresholds Crossed: 1 out of the last 1 datapoints was outside the band';
   event.detail.state.reasonData = options.reasonData ? JSON.stringify(options.reasonData) : undefined;
-  return AlarmStateChangeEventSchema.parse(event);
+  return v.parse(AlarmStateChangeEventSchema, event);
 }
 
 describe('Alarms: breach direction', () => {
@@ -72,7 +73,7 @@ describe('Alarms: breach direction', () => {
 
   it("keeps an ordinary threshold alarm's configured reaction", () => {
     // Prepare
-    const event = AlarmStateChangeEventSchema.parse(loadEvent('alarm-service-cpu-high'));
+    const event = v.parse(AlarmStateChangeEventSchema, loadEvent('alarm-service-cpu-high'));
 
     // Act & Assess
     expect(scalingDirection(event.detail, 'scale-out')).toEqual({ direction: 'out' });
@@ -82,7 +83,7 @@ describe('Alarms: breach direction', () => {
 describe('Alarms: event age', () => {
   it('refuses an alarm state older than events.maxAgeSeconds, and takes one inside it', () => {
     // Prepare: the sample's state began at 2026-11-24T12:00:00.123+0000
-    const event = AlarmStateChangeEventSchema.parse(loadEvent('alarm-service-cpu-high'));
+    const event = v.parse(AlarmStateChangeEventSchema, loadEvent('alarm-service-cpu-high'));
 
     // Act
     const old = alarmStaleness(event, new Date('2029-01-01T00:00:00Z'), 300);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { matchAlarmRule } from '#shared/alarms/resolve.js';
 import { ConfigError, parseConfig } from '#shared/config/load.js';
 import { AlarmStateChangeEventSchema } from '#shared/events/alarm-state-change.js';
+import * as v from '#shared/validation/input-schema.js';
 import { loadEvent } from '#test/support/fixtures.js';
 
 const clusters = [{ name: 'prod', services: [{ name: 'web' }] }];
@@ -9,7 +10,7 @@ const clusters = [{ name: 'prod', services: [{ name: 'web' }] }];
 function alarmNamed(alarmName: string) {
   const event = loadEvent('alarm-service-cpu-high') as { detail: { alarmName: string } };
   event.detail.alarmName = alarmName;
-  return AlarmStateChangeEventSchema.safeParse(event);
+  return v.safeParse(AlarmStateChangeEventSchema, event);
 }
 
 describe('Alarm rules: name patterns', () => {
@@ -32,10 +33,10 @@ describe('Alarm rules: name patterns', () => {
       clusters,
     });
     const parsed = alarmNamed(`prod-${'-5x'.repeat(83)}!`);
-    if (!parsed.success) throw parsed.error;
+    if (!parsed.success) throw new v.ValiError(parsed.issues);
 
     // Act
-    const rule = matchAlarmRule(config.alarms, parsed.data);
+    const rule = matchAlarmRule(config.alarms, parsed.output);
 
     // Assess
     expect(rule).toBeUndefined();

@@ -10,6 +10,7 @@ import {
   type SetDesiredCountAction,
 } from '#shared/executor/actions.js';
 import { guard } from '#shared/executor/guardrails.js';
+import * as v from '#shared/validation/input-schema.js';
 import { service } from '#test/support/alarm-events.js';
 import { TG_WEB } from '#test/support/builders.js';
 import { loadEvent } from '#test/support/fixtures.js';
@@ -218,7 +219,7 @@ describe('Alarms: the events/ samples', () => {
     ['alarm-composite', 'none'],
   ])('parses %s and resolves its resource as %s', (name, kind) => {
     // Act
-    const event = AlarmStateChangeEventSchema.parse(loadEvent(name));
+    const event = v.parse(AlarmStateChangeEventSchema, loadEvent(name));
 
     // Assess
     expect(resolveAlarmResource(event).kind).toBe(kind);

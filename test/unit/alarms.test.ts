@@ -4,6 +4,7 @@ import { alarmEpisode, matchAlarmRule, resolveAlarmResource } from '#shared/alar
 import { AlarmRuleSchema } from '#shared/config/schema.js';
 import { AlarmStateChangeEventSchema } from '#shared/events/alarm-state-change.js';
 import type { DeregisterTargetsAction } from '#shared/executor/actions.js';
+import * as v from '#shared/validation/input-schema.js';
 import { alarmEvent, service, TG_DIM } from '#test/support/alarm-events.js';
 import { health, TG_WEB } from '#test/support/builders.js';
 import { loadEvent } from '#test/support/fixtures.js';
@@ -34,8 +35,8 @@ describe('Alarms: resolveAlarmResource', () => {
   it('says clearly why a composite alarm, an EC2 alarm or a metric-math alarm over other dimensions is notify-only', () => {
     // Prepare
     const composite = alarmEvent({}, { configuration: { alarmRule: 'ALARM(a) OR ALARM(b)' } });
-    const ec2 = AlarmStateChangeEventSchema.parse(loadEvent('aws:cloudwatch-alarm-state-change-single-metric'));
-    const math = AlarmStateChangeEventSchema.parse(loadEvent('aws:cloudwatch-alarm-state-change-metric-math'));
+    const ec2 = v.parse(AlarmStateChangeEventSchema, loadEvent('aws:cloudwatch-alarm-state-change-single-metric'));
+    const math = v.parse(AlarmStateChangeEventSchema, loadEvent('aws:cloudwatch-alarm-state-change-metric-math'));
 
     // Act & Assess
     expect(resolveAlarmResource(composite)).toMatchObject({ kind: 'none', why: expect.stringMatching(/composite/) });

@@ -7,6 +7,7 @@ import type { AuditRecord } from '#shared/executor/audit.js';
 import { AlertSchema } from '#shared/notify/alert.js';
 import { ALERT_LIMITS, boundAlert } from '#shared/notify/bound.js';
 import type { ServiceState } from '#shared/services/types.js';
+import * as v from '#shared/validation/input-schema.js';
 import { loadEvent } from '#test/support/fixtures.js';
 
 const service: ServiceState = {
@@ -24,7 +25,7 @@ const service: ServiceState = {
 function hugeReasonEvent() {
   const event = loadEvent('alarm-service-cpu-high') as { detail: { state: { reason: string } } };
   event.detail.state.reason = `Threshold Crossed: ${'x'.repeat(1_048_576)}`;
-  return AlarmStateChangeEventSchema.parse(event);
+  return v.parse(AlarmStateChangeEventSchema, event);
 }
 
 const applied = {
@@ -44,7 +45,7 @@ describe('Alerts: bounded by construction', () => {
     expect(Buffer.byteLength(JSON.stringify(alert))).toBeLessThan(ALERT_LIMITS.bytes);
     expect(alert.description).toMatch(/more characters truncated\]/);
     expect(alert.description).toMatch(/• set the desired count of prod\/web from 4 to 5 \(verified: desired count 5\)/);
-    expect(AlertSchema.parse(alert)).toEqual(alert);
+    expect(v.parse(AlertSchema, alert)).toEqual(alert);
   });
 
   it('cuts any oversized field with a marker and leaves the facts alone', () => {

@@ -8,6 +8,7 @@ import { classifyServiceEvent, serviceSubject } from '#shared/service-events/cla
 import { serviceEventAlert } from '#shared/service-events/report.js';
 import { classifyStop } from '#shared/tasks/classify.js';
 import { taskStopAlert } from '#shared/tasks/report.js';
+import * as v from '#shared/validation/input-schema.js';
 import { config, taskDetail, taskEvent } from '#test/support/builders.js';
 import { loadEvent } from '#test/support/fixtures.js';
 
@@ -31,7 +32,7 @@ describe('Alerts: text we did not write is inert Markdown', () => {
 
   it("renders an alarm's reason in chat as typed, not as a link", () => {
     // Prepare
-    const event = AlarmStateChangeEventSchema.parse(loadEvent('alarm-service-cpu-high'));
+    const event = v.parse(AlarmStateChangeEventSchema, loadEvent('alarm-service-cpu-high'));
     event.detail.state.reason = LURE;
 
     // Act
@@ -66,7 +67,7 @@ describe('Alerts: text we did not write is inert Markdown', () => {
 
   it("renders ECS's reason for a service event as typed, not as a link", () => {
     // Prepare
-    const event = ServiceEventSchema.parse(loadEvent('service-task-placement-failure'));
+    const event = v.parse(ServiceEventSchema, loadEvent('service-task-placement-failure'));
     Object.assign(event.detail, { reason: LURE });
     const subject = serviceSubject(event);
     const classification = classifyServiceEvent(event);

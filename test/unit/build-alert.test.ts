@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AlertSchema } from '#shared/notify/alert.js';
 import { type AlertContent, buildAlert } from '#shared/notify/build-alert.js';
+import * as v from '#shared/validation/input-schema.js';
 import { ACCOUNT, REGION, TG_WEB } from '#test/support/builders.js';
 
 function content(overrides: Partial<AlertContent> = {}): AlertContent {
@@ -28,7 +29,7 @@ describe('Notifications: buildAlert', () => {
     const alert = buildAlert(content());
 
     // Assess
-    expect(AlertSchema.safeParse(alert).success).toBe(true);
+    expect(v.safeParse(AlertSchema, alert).success).toBe(true);
     expect(alert).toMatchObject({
       title: 'prod/web: task a1b2c3d4 stopped (spot interruption)',
       cluster: 'prod',

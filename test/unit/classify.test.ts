@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { type TaskDetail, TaskStateChangeEventSchema } from '#shared/events/task-state-change.js';
 import { classifyStop, type Severity, type StopKind } from '#shared/tasks/classify.js';
+import * as v from '#shared/validation/input-schema.js';
 import { eventNames, loadEvent } from '#test/support/fixtures.js';
 
 /** The task detail of a sample event, checked by the schema the handlers use. */
 function detailOf(name: string): TaskDetail {
-  return TaskStateChangeEventSchema.parse(loadEvent(name)).detail;
+  return v.parse(TaskStateChangeEventSchema, loadEvent(name)).detail;
 }
 
 /** Every stop sample in events/, with the classification ecs-autopilot must give it. */
@@ -94,7 +95,7 @@ describe('Classifier: classifyStop', () => {
         detail: Record<string, unknown>;
       };
       event.detail.taskArn ??= event.resources[0];
-      const task = TaskStateChangeEventSchema.parse(event).detail;
+      const task = v.parse(TaskStateChangeEventSchema, event).detail;
 
       // Act
       const classification = classifyStop(task);

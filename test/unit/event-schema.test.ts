@@ -1,5 +1,8 @@
+import type { SQSRecordAttributes } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { TaskStateChangeEventSchema } from '#shared/events/task-state-change.js';
+import { readQueuedTaskEvent } from '#shared/events/task-stop-queue.js';
+import * as v from '#shared/validation/input-schema.js';
 import { eventNames, loadEvent } from '#test/support/fixtures.js';
 
 type Sample = { detail: Record<string, unknown> };
@@ -20,10 +23,10 @@ describe('Event schema: TaskStateChangeEventSchema', () => {
     const event = loadEvent(name);
 
     // Act
-    const result = TaskStateChangeEventSchema.safeParse(event);
+    const result = v.safeParse(TaskStateChangeEventSchema, event);
 
     // Assess
-    expect(result.error?.issues ?? []).toEqual([]);
+    expect(result.issues ?? []).toEqual([]);
   });
 
   it.each(eventNames('aws', 'ecs-task-state-change-'))('parses the real AWS sample %s', (name) => {
@@ -31,10 +34,10 @@ describe('Event schema: TaskStateChangeEventSchema', () => {
     const event = loadEvent(name);
 
     // Act
-    const result = TaskStateChangeEventSchema.safeParse(event);
+    const result = v.safeParse(TaskStateChangeEventSchema, event);
 
     // Assess
-    expect(result.error?.issues ?? []).toEqual([]);
+    expect(result.issues ?? []).toEqual([]);
   });
 
   it('keeps the fields it does not check', () => {
@@ -42,7 +45,7 @@ describe('Event schema: TaskStateChangeEventSchema', () => {
     const event = loadEvent('task-stopped-ec2-bridge');
 
     // Act
-    const { detail } = TaskStateChangeEventSchema.parse(event);
+    const { detail } = v.parse(TaskStateChangeEventSchema, event);
 
     // Assess
     expect(detail).toMatchObject({ createdAt: '2025-06-02T19:03:22.914Z', overrides: expect.any(Object) });
@@ -57,11 +60,11 @@ describe('Event schema: TaskStateChangeEventSchema', () => {
     delete event.detail.version;
 
     // Act
-    const result = TaskStateChangeEventSchema.safeParse(event);
+    const result = v.safeParse(TaskStateChangeEventSchema, event);
 
     // Assess
     expect(result.success).toBe(false);
-    expect(result.error?.issues.map((issue) => issue.path)).toContainEqual(['detail', 'version']);
+    expect(result.issues?.map((issue) => issue.path?.map((step) => step.key))).toContainEqual(['detail', 'version']);
   });
 
   it('rejects a taskArn that is not an ARN, naming the field', () => {
@@ -70,11 +73,33 @@ describe('Event schema: TaskStateChangeEventSchema', () => {
     event.detail.taskArn = 'b2e8d4a6c0f143a9b7d1e5c3a9f6b082';
 
     // Act
-    const result = TaskStateChangeEventSchema.safeParse(event);
+    const result = v.safeParse(TaskStateChangeEventSchema, event);
 
     // Assess
     expect(result.success).toBe(false);
-    expect(result.error?.issues.map((issue) => issue.path)).toContainEqual(['detail', 'taskArn']);
+    expect(result.issues?.map((issue) => issue.path?.map((step) => step.key))).toContainEqual(['detail', 'taskArn']);
+  });
+
+  it('says what a missing or mistyped field should have been, one line per field', () => {
+    // Prepare
+    const event = loadEvent('task-stopped-essential-exit') as Sample;
+    delete event.detail.version;
+    event.detail.lastStatus = 7;
+
+    // Act
+    const read = readQueuedTaskEvent({
+      messageId: 'm-1',
+      body: JSON.stringify(event),
+      attributes: {} as SQSRecordAttributes,
+    });
+
+    // Assess
+    expect(read).toMatchObject({
+      ok: false,
+      why:
+        'invalid ECS Task State Change event: detail.lastStatus: Invalid input: expected string, received number; ' +
+        'detail.version: Invalid input: expected number, received undefined',
+    });
   });
 
   it('rejects an event of another detail-type', () => {
@@ -82,11 +107,11 @@ describe('Event schema: TaskStateChangeEventSchema', () => {
     const event = loadEvent('aws:ecs-deployment-state-change-failed-circuit-breaker');
 
     // Act
-    const result = TaskStateChangeEventSchema.safeParse(event);
+    const result = v.safeParse(TaskStateChangeEventSchema, event);
 
     // Assess
     expect(result.success).toBe(false);
-    expect(result.error?.issues.map((issue) => issue.path)).toContainEqual(['detail-type']);
+    expect(result.issues?.map((issue) => issue.path?.map((step) => step.key))).toContainEqual(['detail-type']);
   });
 });
 

@@ -4,6 +4,7 @@ import { type AlarmReactionDeps, reactToAlarmStateChange } from '#shared/alarms/
 import { AutopilotConfigSchema } from '#shared/config/schema.js';
 import { AlarmStateChangeEventSchema } from '#shared/events/alarm-state-change.js';
 import type { IgnoredReason } from '#shared/logging/metrics.js';
+import * as v from '#shared/validation/input-schema.js';
 import { loadEvent } from '#test/support/fixtures.js';
 
 const config = AutopilotConfigSchema.parse({
@@ -33,7 +34,7 @@ function untouchable(now: Date) {
 }
 
 describe('Alarms: events dropped without an alert', () => {
-  const event = AlarmStateChangeEventSchema.parse(loadEvent('alarm-service-cpu-high'));
+  const event = v.parse(AlarmStateChangeEventSchema, loadEvent('alarm-service-cpu-high'));
   const firedAt = Date.parse(event.detail.state.timestamp);
 
   it.each([

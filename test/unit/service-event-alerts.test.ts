@@ -4,6 +4,7 @@ import { ChatbotNotificationSchema, toChatbotNotification } from '#shared/notify
 import { alertAttributes } from '#shared/notify/publish.js';
 import { classifyServiceEvent } from '#shared/service-events/classify.js';
 import { incidentIdOf } from '#shared/service-events/report.js';
+import * as v from '#shared/validation/input-schema.js';
 import { alertOf, awsSamples, ourSamples, sample, subjectOf } from '#test/support/service-events.js';
 
 describe('Reporting: serviceEventAlert', () => {
@@ -89,7 +90,7 @@ describe('Reporting: serviceEventAlert', () => {
     // Assess
     expect(alert.incidentId.length).toBeLessThanOrEqual(128);
     expect(otherAlert.incidentId).not.toBe(alert.incidentId);
-    expect(AlertSchema.safeParse(alert).success).toBe(true);
+    expect(v.safeParse(AlertSchema, alert).success).toBe(true);
   });
 
   it.each([...ourSamples, ...awsSamples].filter((name) => classifyServiceEvent(sample(name)).alert))(
@@ -100,7 +101,7 @@ describe('Reporting: serviceEventAlert', () => {
       const notification = toChatbotNotification(alert);
 
       // Assess
-      expect(AlertSchema.safeParse(alert).error?.issues ?? []).toEqual([]);
+      expect(v.safeParse(AlertSchema, alert).issues ?? []).toEqual([]);
       expect(ChatbotNotificationSchema.safeParse(notification).success).toBe(true);
       expect(notification.metadata?.threadId).toBe(alert.incidentId);
       expect(notification.metadata?.eventType).toMatch(/^service-event\//);

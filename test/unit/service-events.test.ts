@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ServiceEventSchema } from '#shared/events/service-events.js';
 import { classifyServiceEvent, serviceSubject } from '#shared/service-events/classify.js';
+import * as v from '#shared/validation/input-schema.js';
 import { loadEvent } from '#test/support/fixtures.js';
 import { alerting, awsSamples, ourSamples, sample } from '#test/support/service-events.js';
 
@@ -13,10 +14,10 @@ describe('Event schema: ServiceEventSchema', () => {
 
   it.each([...ourSamples, ...awsSamples])('parses %s', (name) => {
     // Act
-    const result = ServiceEventSchema.safeParse(loadEvent(name));
+    const result = v.safeParse(ServiceEventSchema, loadEvent(name));
 
     // Assess
-    expect(result.error?.issues ?? []).toEqual([]);
+    expect(result.issues ?? []).toEqual([]);
   });
 
   it('keeps the detail fields it does not check', () => {
@@ -25,7 +26,7 @@ describe('Event schema: ServiceEventSchema', () => {
     event.detail.somethingNew = 'kept';
 
     // Act
-    const parsed = ServiceEventSchema.parse(event);
+    const parsed = v.parse(ServiceEventSchema, event);
 
     // Assess
     expect(parsed.detail).toMatchObject({ somethingNew: 'kept', reason: 'RESOURCE:MEMORY' });
@@ -37,18 +38,18 @@ describe('Event schema: ServiceEventSchema', () => {
     delete event.detail.deploymentId;
 
     // Act
-    const result = ServiceEventSchema.safeParse(event);
+    const result = v.safeParse(ServiceEventSchema, event);
 
     // Assess
-    expect(result.error?.issues.map((issue) => issue.path)).toEqual([['detail', 'deploymentId']]);
+    expect(result.issues?.map((issue) => issue.path?.map((step) => step.key))).toEqual([['detail', 'deploymentId']]);
   });
 
   it('rejects an event of another detail-type, naming the field', () => {
     // Act
-    const result = ServiceEventSchema.safeParse(loadEvent('task-stopped-user'));
+    const result = v.safeParse(ServiceEventSchema, loadEvent('task-stopped-user'));
 
     // Assess
-    expect(result.error?.issues.map((issue) => issue.path)).toContainEqual(['detail-type']);
+    expect(result.issues?.map((issue) => issue.path?.map((step) => step.key))).toContainEqual(['detail-type']);
   });
 });
 

@@ -4,6 +4,7 @@ import { matchAlarmRule } from '#shared/alarms/resolve.js';
 import { loadConfigFile } from '#shared/config/load.js';
 import { serviceManagement } from '#shared/config/managed.js';
 import { AlarmStateChangeEventSchema } from '#shared/events/alarm-state-change.js';
+import * as v from '#shared/validation/input-schema.js';
 import { loadEvent, repoRoot } from '#test/support/fixtures.js';
 
 const shipped = loadConfigFile(join(repoRoot, 'ecs-autopilot.yml'));
@@ -17,7 +18,7 @@ describe('The shipped ecs-autopilot.yml', () => {
     ['alarm-composite', 'notify-only'],
   ])('has a rule for %s: %s', (sample, reaction) => {
     // Act
-    const rule = matchAlarmRule(shipped.alarms, AlarmStateChangeEventSchema.parse(loadEvent(sample)));
+    const rule = matchAlarmRule(shipped.alarms, v.parse(AlarmStateChangeEventSchema, loadEvent(sample)));
 
     // Assess
     expect(rule?.reaction).toBe(reaction);

@@ -3,6 +3,7 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { GroupingOptions } from '../../config/notifications.js';
 import type { StateStore } from '../../state/index.js';
+import * as v from '../../validation/input-schema.js';
 import { flushGroup } from './durable.js';
 import { enqueueGroupMessage, FlushRequestSchema, requestFlush } from './queues.js';
 
@@ -24,7 +25,7 @@ export interface FlushWiring {
  * again when the request came before its time.
  */
 export async function flushGroupRequest(body: string, wiring: FlushWiring): Promise<void> {
-  const request = FlushRequestSchema.parse(JSON.parse(body));
+  const request = v.parse(FlushRequestSchema, JSON.parse(body));
   const now = wiring.now ?? (() => new Date());
   const { sent, planned, flushAt } = await flushGroup(request, {
     store: wiring.store,

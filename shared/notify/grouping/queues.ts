@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import * as z from '../../validation/runtime-schema.js';
+import * as v from '../../validation/input-schema.js';
 import type { Alert } from '../alert.js';
 
 /** The outbox message attribute that marks a group's own message: the notifier publishes it as it is. */
@@ -10,11 +10,11 @@ export const GROUP_MESSAGE_ATTRIBUTE = 'ecs-autopilot-group-message';
 const MAX_DELAY_SECONDS = 900;
 
 /** A request to flush one group, due at `flushAt`. */
-export const FlushRequestSchema = z.object({
-  groupKey: z.string().check(z.minLength(1)),
-  flushAt: z.iso.datetime({ offset: true }),
+export const FlushRequestSchema = v.object({
+  groupKey: v.pipe(v.string(), v.minLength(1)),
+  flushAt: v.pipe(v.string(), v.isoTimestamp()),
 });
-export type FlushRequest = z.output<typeof FlushRequestSchema>;
+export type FlushRequest = v.InferOutput<typeof FlushRequestSchema>;
 
 /** Asks for a flush of the group when it is due, by a message the queue holds back until then (at most 15 min). */
 export async function requestFlush(sqs: SQSClient, queueUrl: string, request: FlushRequest, now: Date): Promise<void> {

@@ -4,6 +4,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import type { GroupingOptions } from '../../config/notifications.js';
 import type { StateStore } from '../../state/index.js';
+import * as v from '../../validation/input-schema.js';
 import { type Alert, AlertSchema } from '../alert.js';
 import { recordGroupedAlerts } from './durable.js';
 import { groupKeyOf } from './plan.js';
@@ -36,7 +37,7 @@ const isGroupMessage = (record: SQSRecord) =>
 /** The alert of an outbox record, or undefined when it is none (it then fails on its own when delivered). */
 function alertOf(record: SQSRecord): Alert | undefined {
   try {
-    return AlertSchema.parse(JSON.parse(record.body));
+    return v.parse(AlertSchema, JSON.parse(record.body));
   } catch {
     return undefined;
   }
@@ -68,7 +69,7 @@ export function outboxRouter(deps: RouteDeps) {
   async function deliverRecord(record: SQSRecord, counted: Map<string, Promise<void>>): Promise<void> {
     const outcome = counted.get(record.messageId);
     if (outcome) return outcome;
-    await deps.publish(record, AlertSchema.parse(JSON.parse(record.body)));
+    await deps.publish(record, v.parse(AlertSchema, JSON.parse(record.body)));
     deps.metrics?.addMetric('AlertsSent', 'Count', 1);
   }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runChecks } from '#shared/audit/checks/index.js';
 import { auditAlerts, auditVerdict, renderAuditText } from '#shared/audit/report.js';
 import { AlertSchema } from '#shared/notify/alert.js';
+import * as v from '#shared/validation/input-schema.js';
 import { cleanObservation, HTTP_LISTENER, LB, TG_BLUE, web } from './observation.js';
 
 /** web with a missing container port (critical) and a desired count past its bounds (warning), and plain HTTP. */
@@ -69,7 +70,7 @@ describe('Audit: report', () => {
       ['prod load balancers: 1 new audit finding (1 warning)', 'warning', 'prod', 'none'],
       ['prod/web: 3 new audit findings (2 critical, 1 warning)', 'critical', 'prod', 'web'],
     ]);
-    for (const alert of alerts) expect(AlertSchema.parse(alert)).toEqual(alert);
+    for (const alert of alerts) expect(v.parse(AlertSchema, alert)).toEqual(alert);
     expect(again.map((a) => a.incidentId)).toEqual(alerts.map((a) => a.incidentId));
     expect(alerts[1]?.nextSteps).toHaveLength(3);
   });
