@@ -9,10 +9,10 @@ import { runChecks } from '#shared/audit/checks/index.js';
 import { type AuditClients, observeAudit } from '#shared/audit/observe.js';
 import { type AuditSummary, auditVerdict, renderAuditText } from '#shared/audit/report.js';
 import { type FindingSeverity, SEVERITIES } from '#shared/audit/types.js';
-import { awsClientOptions } from '#shared/aws/options.js';
 import { loadConfigFile } from '#shared/config/load.js';
-import { EXIT, UsageError } from './exit.js';
+import { EXIT, RefusedError, UsageError } from './exit.js';
 import { type GlobalOptions, printResult } from './output.js';
+import { type CliPlace, cliClientOptions, resolvePlace } from './place.js';
 
 interface AuditOptions {
   cluster: string[];
@@ -20,6 +20,8 @@ interface AuditOptions {
   failOn: FindingSeverity | 'none';
   endpoint?: string;
   config: string;
+  account?: string;
+  region?: string;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -27,9 +29,8 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 /** The exit code of each way an audit ends: findings are what CI gates on; an incomplete read is a failure. */
 const exitCodes = { findings: EXIT.findings, incomplete: EXIT.failure, clean: EXIT.ok } as const;
 
-/** The SDK clients of one audit; region and profile come from the environment the global options set. */
-function auditClients(endpoint: string | undefined): AuditClients {
-  const settings = { ...awsClientOptions(), ...(endpoint && { endpoint }) };
+/** The SDK clients of one audit, acting in its place (another account's through its member role). */
+function auditClients(settings: CliPlace['clientOptions']): AuditClients {
   return {
     ecs: new ECSClient(settings),
     elbv2: new ElasticLoadBalancingV2Client(settings),
@@ -39,19 +40,29 @@ function auditClients(endpoint: string | undefined): AuditClients {
   };
 }
 
+/** Where an audit acts: `--account` needs the config that lists the account; without it, the config is optional. */
+async function auditPlace(options: AuditOptions): Promise<CliPlace | undefined> {
+  if (existsSync(options.config))
+    return resolvePlace(loadConfigFile(options.config), options, options.config, cliClientOptions(options.endpoint));
+  if (options.account !== undefined)
+    throw new RefusedError(`--account ${options.account}: no config file ${options.config} to find its member role in`);
+  return undefined;
+}
+
 /** Observes and checks the scope asked for: read-only. */
-export async function auditScope(options: AuditOptions): Promise<AuditSummary & { region: string }> {
-  const clients = auditClients(options.endpoint);
-  const config = existsSync(options.config) ? loadConfigFile(options.config) : undefined;
+export async function auditScope(options: AuditOptions): Promise<AuditSummary & { region: string; account?: string }> {
+  const at = await auditPlace(options);
+  const clients = auditClients(at?.clientOptions ?? cliClientOptions(options.endpoint));
   const region = await clients.ecs.config.region();
   const read = await observeAudit({
     clients,
     region,
     now: new Date(),
     scope: { clusters: options.cluster, services: options.service },
-    ...(config && { config }),
+    ...(at && { config: at.config }),
   });
   return {
+    ...(at?.place.account ? { account: at.place.account } : {}),
     region,
     services: read.observation.services.length,
     findings: runChecks(read.observation),
@@ -88,7 +99,7 @@ export function addAuditCommand(program: Command): void {
       if (options.service.length > 0 && options.cluster.length !== 1) {
         throw new UsageError('--service needs exactly one --cluster');
       }
-      const summary = await auditScope(options);
+      const summary = await auditScope({ ...options, account: globals.account, region: globals.region });
       const verdict = auditVerdict(summary, options.failOn);
       printResult(globals, { ...summary, failOn: options.failOn, verdict }, () => renderAuditText(summary).trimEnd());
       process.exitCode = exitCodes[verdict];

@@ -4,17 +4,20 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { awsClientOptions } from '#shared/aws/options.js';
 import { CanaryCommandError } from '#shared/canary/commands.js';
 import type { CanaryConfig } from '#shared/config/canary.js';
 import { loadConfigFile } from '#shared/config/load.js';
 import type { AutopilotConfig } from '#shared/config/schema.js';
 import { StateStore } from '#shared/state/index.js';
+import { type CliPlace, cliClientOptions, resolvePlace } from './place.js';
 
 /** Options every canary command takes. */
 export interface CanaryCliOptions {
   config: string;
   endpoint?: string;
+  /** The account and region the canaries live in (default: the caller's own). */
+  account?: string;
+  region?: string;
   table?: string;
   json?: boolean;
 }
@@ -22,12 +25,15 @@ export interface CanaryCliOptions {
 /** The default name of the state table: the deployed stack's for stage dev. */
 export const DEFAULT_TABLE = 'ecs-autopilot-dev-state';
 
-/** What a canary command works with: the config, AWS clients (real AWS or AWS_ENDPOINT_URL) and the state store. */
-export function canaryContext(options: CanaryCliOptions) {
-  let config: AutopilotConfig | undefined;
-  const endpoint = options.endpoint ?? process.env.AWS_ENDPOINT_URL;
-  const settings = { ...awsClientOptions(), ...(endpoint ? { endpoint } : {}) };
-  const dynamodb = new DynamoDBClient(settings);
+/**
+ * What a canary command works with: the config, AWS clients (real AWS or AWS_ENDPOINT_URL) and the state store. The
+ * clients act `at` a place (another account's through its member role); the state table is the caller's own.
+ */
+export function canaryContext(options: CanaryCliOptions, at?: CliPlace) {
+  let config: AutopilotConfig | undefined = at?.config;
+  const home = cliClientOptions(options.endpoint ?? process.env.AWS_ENDPOINT_URL);
+  const settings = at?.clientOptions ?? home;
+  const dynamodb = new DynamoDBClient(home);
   const tableName = options.table ?? process.env.STATE_TABLE_NAME ?? DEFAULT_TABLE;
   return {
     /** Read on first use: `state-table create` needs none. */
@@ -36,7 +42,7 @@ export function canaryContext(options: CanaryCliOptions) {
       return config;
     },
     tableName,
-    region: settings.region ?? 'us-east-1',
+    region: at?.place.region ?? settings.region ?? 'us-east-1',
     clients: {
       ecs: new ECSClient(settings),
       elbv2: new ElasticLoadBalancingV2Client(settings),
@@ -49,6 +55,17 @@ export function canaryContext(options: CanaryCliOptions) {
       tableName,
     }),
   };
+}
+
+/** The context of a command that acts on canaries: `--account`/`--region` resolved against the config first. */
+export async function canaryContextAt(options: CanaryCliOptions): Promise<CanaryContext> {
+  const config = loadConfigFile(options.config);
+  const at = await resolvePlace(
+    config,
+    { ...options, endpoint: options.endpoint ?? process.env.AWS_ENDPOINT_URL },
+    options.config,
+  );
+  return canaryContext(options, at);
 }
 
 export type CanaryContext = ReturnType<typeof canaryContext>;

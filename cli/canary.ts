@@ -19,6 +19,7 @@ import {
   type CanaryCliOptions,
   type CanaryContext,
   canaryContext,
+  canaryContextAt,
   canaryNamed,
   DEFAULT_TABLE,
   operator,
@@ -31,17 +32,23 @@ import { printResult } from './output.js';
 const exitCodes = `
 Exit codes: 0 done; 1 failure (AWS, state table); 2 usage error; 3 refused (the canary's state or a gate does not
 allow it, an invalid config, or a concurrent change won: read the message, check status and retry).
-AWS: credentials and region as for the AWS CLI; AWS_ENDPOINT_URL or --endpoint points at another endpoint (moto).`;
+AWS: credentials and region as for the AWS CLI; AWS_ENDPOINT_URL or --endpoint points at another endpoint (moto).
+--account <id> [--region <r>]: the canaries of another account listed in the config, through its member role.`;
 
-/** Runs a command body with the context; a refusal by the canary's state or a lost race exits as refused. */
+/**
+ * Runs a command body with the context (acting in `--account`/`--region`, unless `place` is false: the state table
+ * is the caller's own); a refusal by the canary's state or a lost race exits as refused.
+ */
 function action<A extends unknown[]>(
   body: (ctx: CanaryContext, options: CanaryCliOptions, ...args: A) => Promise<void>,
+  { place } = { place: true },
 ) {
   return async (...args: unknown[]) => {
     const command = args.at(-1) as Command;
     const options = command.optsWithGlobals() as CanaryCliOptions;
     try {
-      await body(canaryContext(options), options, ...(args.slice(0, -1) as A));
+      const ctx = place ? await canaryContextAt(options) : canaryContext(options);
+      await body(ctx, options, ...(args.slice(0, -1) as A));
     } catch (error) {
       if (error instanceof CanaryCommandError || error instanceof StateConflictError) {
         throw new RefusedError(error.message, { cause: error });
@@ -223,9 +230,12 @@ export function registerCanaryCommands(program: Command): void {
     .option('--endpoint <url>', 'AWS endpoint, e.g. a local moto server (default: AWS_ENDPOINT_URL)')
     .option('--table <name>', `table name (default: STATE_TABLE_NAME, else ${DEFAULT_TABLE})`)
     .action(
-      action(async (ctx, options) => {
-        await ensureStateTable(ctx.dynamodb, ctx.tableName);
-        print(options, { table: ctx.tableName, ready: true }, `state table ${ctx.tableName} is ready`);
-      }),
+      action(
+        async (ctx, options) => {
+          await ensureStateTable(ctx.dynamodb, ctx.tableName);
+          print(options, { table: ctx.tableName, ready: true }, `state table ${ctx.tableName} is ready`);
+        },
+        { place: false },
+      ),
     );
 }

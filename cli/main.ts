@@ -24,7 +24,8 @@ const program = new Command()
   .description('Automation for Amazon ECS services behind Application Load Balancers.')
   .version(version, '-V, --version', 'print the version')
   .option('--json', 'print results as JSON (machine-readable)')
-  .option('--region <region>', 'AWS region (sets AWS_REGION)')
+  .option('--account <id>', "the account to act in, listed under accounts in the config (default: the caller's own)")
+  .option('--region <region>', 'AWS region to act in (without --account, sets AWS_REGION)')
   .option('--profile <name>', 'AWS profile of the shared config and credentials files (sets AWS_PROFILE)')
   .option('--debug', 'log at debug level and print stack traces of failures')
   .showHelpAfterError()
@@ -35,8 +36,9 @@ const program = new Command()
     '\nExit codes: 0 done, 1 failure, 2 usage error, 3 refused (invalid config or event, event not acted on), 4 audit findings at or above --fail-on.',
   )
   .hook('preAction', (_root, action) => {
-    const { region, profile } = action.optsWithGlobals<GlobalOptions>();
-    if (region) process.env.AWS_REGION = region;
+    const { region, profile, account } = action.optsWithGlobals<GlobalOptions>();
+    // With --account, --region names the member's region: the state table and the outbox stay in the caller's.
+    if (region && !account) process.env.AWS_REGION = region;
     if (profile) process.env.AWS_PROFILE = profile;
   });
 

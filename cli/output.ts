@@ -2,6 +2,7 @@
 export interface GlobalOptions {
   json?: boolean;
   debug?: boolean;
+  account?: string;
   region?: string;
   profile?: string;
 }

@@ -1,12 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { loadConfigFile } from '#shared/config/load.js';
+import { reachOf } from '#shared/config/places.js';
 import { auditLine } from '#shared/executor/audit.js';
 import { setCurrentTime } from '#shared/lambda/clock.js';
 import type { Alert } from '#shared/notify/alert.js';
 import { captureOutbox } from './dry-run-outbox.js';
 import { RefusedError, UsageError } from './exit.js';
 import { type GlobalOptions, printResult } from './output.js';
+import { callerPlace, cliClientOptions } from './place.js';
 import {
   deliveredAs,
   homeOfEvent,
@@ -60,6 +63,35 @@ function describeReplay(fn: string, dryRun: boolean, result: ReplayResult, alert
     lines.push(...alert.nextSteps.map((s) => `  next: ${s}`));
   }
   return lines.join('\n');
+}
+
+/**
+ * Where a replay runs as if deployed: in the event's own account and region when that is the caller's account (or
+ * the config lists no other), acting with the caller's credentials; else in the caller's account, from where the
+ * handler reaches the event's account through its member role, as the deployed functions do. An event of an account
+ * the config does not list is refused before anything runs.
+ */
+async function replayHome(
+  event: unknown,
+  options: ReplayOptions,
+  globals: GlobalOptions,
+): Promise<{ account: string; region: string } | undefined> {
+  const eventHome = homeOfEvent(event);
+  if (globals.account !== undefined && globals.account !== eventHome?.account)
+    throw new UsageError(
+      `--account ${globals.account}: a replay acts in the event's own account (${eventHome?.account ?? 'none'}); drop --account`,
+    );
+  const config = loadConfigFile(options.config);
+  if (!eventHome || config.accounts.length === 0) return eventHome;
+  const caller = await callerPlace(cliClientOptions(options.endpoint));
+  if (eventHome.account === caller.account) return eventHome;
+  if (!reachOf(config, eventHome, caller)) {
+    const listed = config.accounts.map((a) => `${a.id} (${a.regions.join(', ')})`).join(', ');
+    throw new RefusedError(
+      `the event's account ${eventHome.account} in ${eventHome.region} is not under accounts in ${options.config} (listed: ${listed}): no member role to act through`,
+    );
+  }
+  return caller;
 }
 
 /** `replay`: one event file through a function's real handler, against AWS or a local emulator. */
@@ -121,7 +153,8 @@ export function addReplayCommand(program: Command): void {
       const captured = options.dryRun ? captureOutbox(sqsClient) : [];
       const handler = (await replayFunctions[options.function]()).handler as ReplayHandler;
       const fn = options.function;
-      const answer = await handler(deliveredAs(fn, event) as never, lambdaContext(fn, homeOfEvent(event)));
+      const home = await replayHome(event, options, globals);
+      const answer = await handler(deliveredAs(fn, event) as never, lambdaContext(fn, home));
       const result = replayResultOf(fn, answer);
       const alerts = options.dryRun ? captured : result.alert ? [result.alert] : [];
 

@@ -14,6 +14,7 @@ module.exports = async ({ resolveVariable }) => {
       centralAccount: await setting('self:custom.centralAccount'),
       centralStage: await setting('self:custom.centralStage'),
       centralBusArn: await setting('self:custom.centralBusArn'),
+      operatorRoles: await setting('self:custom.operatorRoles'),
     },
     join(__dirname, '..', await setting('self:custom.configFile')),
   );

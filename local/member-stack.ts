@@ -26,6 +26,48 @@ export interface MemberParams {
   centralStage: string;
   /** The central account's default event bus, where the rules forward to. */
   centralBusArn: string;
+  /**
+   * Roles of the central account whose people may use the CLI here (`--account`), by name or `path/name`, comma
+   * separated; empty: none, the functions alone.
+   */
+  operatorRoles?: string;
+}
+
+/** An IAM role name, optionally under a path: no wildcard, so the trust names exactly the roles given. */
+const ROLE_NAME = /^([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+
+/** The operator roles of the `operator-roles` parameter, each checked to be one exact role name. */
+export function operatorRoleNames(param: string | undefined): string[] {
+  const names = (param ?? '')
+    .split(',')
+    .map((n) => n.trim())
+    .filter((n) => n.length > 0);
+  for (const name of names) {
+    if (!ROLE_NAME.test(name))
+      throw new MemberStackError(
+        `operator-roles: "${name}" is not an IAM role name (letters, digits and +=,.@_-, under an optional path; no wildcard)`,
+      );
+  }
+  return [...new Set(names)];
+}
+
+/** The trust statement letting the central account's operator roles use the CLI here, with the same external id. */
+function operatorTrust(params: MemberParams, externalId: string) {
+  const names = operatorRoleNames(params.operatorRoles);
+  if (names.length === 0) return [];
+  const arns = names.map((n) => sub(`arn:\${AWS::Partition}:iam::${params.centralAccount}:role/${n}`));
+  return [
+    {
+      Sid: 'CentralOperators',
+      Effect: 'Allow',
+      Principal: { AWS: sub(`arn:\${AWS::Partition}:iam::${params.centralAccount}:root`) },
+      Action: 'sts:AssumeRole',
+      Condition: {
+        ArnEquals: { 'aws:PrincipalArn': arns },
+        StringEquals: { 'sts:ExternalId': externalId },
+      },
+    },
+  ];
 }
 
 function accountOf(config: AutopilotConfig, params: MemberParams): AccountConfig {
@@ -43,7 +85,8 @@ function accountOf(config: AutopilotConfig, params: MemberParams): AccountConfig
 
 /**
  * The member stack's execution role, created in the account's first region only (IAM roles are global): trusted by
- * the central account's function roles alone (their ARN pattern), and only with the config's external id.
+ * the central account's function roles (their ARN pattern) and the operator roles the parameter names, each only
+ * with the config's external id.
  */
 export function memberExecutionRole(params: MemberParams, configFile = shippedConfigFile) {
   const config = loadConfigFile(configFile);
@@ -75,6 +118,7 @@ export function memberExecutionRole(params: MemberParams, configFile = shippedCo
                   StringEquals: { 'sts:ExternalId': account.externalId },
                 },
               },
+              ...operatorTrust(params, account.externalId),
             ],
           },
           ...(statements.length

@@ -21,6 +21,8 @@ describe('Packaging: the member stack', { timeout: PACKAGING_TIMEOUT_MS }, () =>
     `central-account=${CENTRAL}`,
     '--param',
     'config=test/fixtures/member-accounts.yml',
+    '--param',
+    'operator-roles=platform-oncall,ops/ecs-admin',
   ]);
   let template: Template;
   beforeAll(() => {
@@ -87,7 +89,7 @@ describe('Packaging: the member stack', { timeout: PACKAGING_TIMEOUT_MS }, () =>
     ]);
   });
 
-  it("trusts only the central account's function roles, and only with the config's external id", () => {
+  it("trusts only the central account's function roles and the operator roles named, each with the config's external id", () => {
     // Act
     const role = template.Resources.ExecutionRole;
     const trust = asArray(
@@ -104,6 +106,21 @@ describe('Packaging: the member stack', { timeout: PACKAGING_TIMEOUT_MS }, () =>
         Condition: {
           ArnLike: {
             'aws:PrincipalArn': { 'Fn::Sub': `arn:\${AWS::Partition}:iam::${CENTRAL}:role/ecs-autopilot-ci-*` },
+          },
+          StringEquals: { 'sts:ExternalId': 'autopilot-ext' },
+        },
+      },
+      {
+        Sid: 'CentralOperators',
+        Effect: 'Allow',
+        Principal: { AWS: { 'Fn::Sub': `arn:\${AWS::Partition}:iam::${CENTRAL}:root` } },
+        Action: 'sts:AssumeRole',
+        Condition: {
+          ArnEquals: {
+            'aws:PrincipalArn': [
+              { 'Fn::Sub': `arn:\${AWS::Partition}:iam::${CENTRAL}:role/platform-oncall` },
+              { 'Fn::Sub': `arn:\${AWS::Partition}:iam::${CENTRAL}:role/ops/ecs-admin` },
+            ],
           },
           StringEquals: { 'sts:ExternalId': 'autopilot-ext' },
         },

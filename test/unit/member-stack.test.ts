@@ -7,6 +7,7 @@ import {
   executionRoleStatements,
   MemberStackError,
   memberExecutionRole,
+  operatorRoleNames,
 } from '#local/member-stack.js';
 import { parseConfig } from '#shared/config/load.js';
 
@@ -88,6 +89,32 @@ describe('member-stack', () => {
     expect(() => memberExecutionRole({ ...params, account: '333333333333' }, file)).toThrow(
       /account 333333333333 is not under accounts in the config/,
     );
+  });
+
+  it('trusts no operator role by default, and refuses an operator role that is not one exact name', () => {
+    // Prepare
+    const file = configFile(`version: 1\n${accounts}clusters:\n  - name: prod\n    services: [{ name: web }]\n`);
+    const trustOf = (operatorRoles?: string) => {
+      const role = memberExecutionRole({ ...params, ...(operatorRoles === undefined ? {} : { operatorRoles }) }, file)
+        .Resources.ExecutionRole;
+      const statements = (role?.Properties.AssumeRolePolicyDocument.Statement ?? []) as Array<{ Sid?: string }>;
+      return statements.map((s) => s.Sid ?? 'functions');
+    };
+
+    // Act
+    const byDefault = trustOf();
+    const empty = trustOf('');
+    const named = trustOf(' platform-oncall , platform-oncall');
+
+    // Assess
+    expect(byDefault).toEqual(['functions']);
+    expect(empty).toEqual(['functions']);
+    expect(named).toEqual(['functions', 'CentralOperators']);
+    expect(operatorRoleNames(' platform-oncall , platform-oncall,ops/ecs-admin')).toEqual([
+      'platform-oncall',
+      'ops/ecs-admin',
+    ]);
+    expect(() => trustOf('ecs-autopilot-*')).toThrow(/not an IAM role name.*no wildcard/);
   });
 
   it('refuses to trust the central account without an external id', () => {
