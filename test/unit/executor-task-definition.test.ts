@@ -18,7 +18,7 @@ const release = (taskDefinition = TD): SetTaskDefinitionAction => ({
 /** What the read-back says when DescribeServices answers this task definition (or no service). */
 async function readBack(action: SetTaskDefinitionAction, taskDefinition?: string) {
   ecsMock.reset();
-  ecsMock.on(DescribeServicesCommand).resolves({ services: taskDefinition ? [{ taskDefinition }] : [] });
+  ecsMock.on(DescribeServicesCommand).resolves(taskDefinition ? { services: [{ taskDefinition }] } : {});
   return setTaskDefinition.verify(action, { ecs }, 'read-back', accepted);
 }
 
