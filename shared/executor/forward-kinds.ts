@@ -1,4 +1,5 @@
-import { DescribeServicesCommand, type ECSClient, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { isDeepStrictEqual } from 'node:util';
+import { DescribeServicesCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import {
   type ElasticLoadBalancingV2Client,
   type Action as ElbAction,
@@ -15,6 +16,7 @@ import {
 } from '../targets/forward.js';
 import { isRuleArn, readActionList } from '../targets/forward-read.js';
 import type { SetForwardWeightsAction, SetTaskDefinitionAction } from './actions.js';
+import { type ActionKind, need } from './apply-and-verify.js';
 
 /** The forward action changed between planning and writing: someone else edits it, and we do not fight them. */
 export class ForwardActionChangedError extends AutopilotError {
@@ -24,24 +26,6 @@ export class ForwardActionChangedError extends AutopilotError {
   }
 }
 
-/** The clients these kinds write through (the executor's own client set, by shape). */
-interface Clients {
-  elbv2?: ElasticLoadBalancingV2Client;
-  ecs?: ECSClient;
-}
-
-/** How an action kind is applied and verified, by the shape the executor's kind table expects. */
-interface Kind<A> {
-  apply(action: A, clients: Clients): Promise<{ changed: boolean; evidence: string }>;
-  verify(action: A, clients: Clients): Promise<{ ok: boolean; evidence: string }>;
-}
-
-function client<K extends 'elbv2' | 'ecs'>(clients: Clients, name: K) {
-  const found = clients[name];
-  if (!found) throw new Error(`the executor was given no ${name} client, which this action needs`);
-  return found as K extends 'elbv2' ? ElasticLoadBalancingV2Client : ECSClient;
-}
-
 async function writeActionList(elbv2: ElasticLoadBalancingV2Client, actionArn: string, actions: ElbAction[]) {
   if (isRuleArn(actionArn)) await elbv2.send(new ModifyRuleCommand({ RuleArn: actionArn, Actions: actions }));
   else await elbv2.send(new ModifyListenerCommand({ ListenerArn: actionArn, DefaultActions: actions }));
@@ -49,10 +33,12 @@ async function writeActionList(elbv2: ElasticLoadBalancingV2Client, actionArn: s
 
 const weightsText = (tgs: readonly WeightedTargetGroup[]) =>
   tgs.map((tg) => `${tg.targetGroupArn.split('/')[1]}=${tg.weight}`).join(', ');
+const weightPairs = (tgs: readonly WeightedTargetGroup[]) => tgs.map((tg) => [tg.targetGroupArn, tg.weight]);
 const sameWeights = (a: readonly WeightedTargetGroup[], b: readonly WeightedTargetGroup[]) =>
-  a.length === b.length && a.every((tg, i) => tg.targetGroupArn === b[i]?.targetGroupArn && tg.weight === b[i]?.weight);
+  isDeepStrictEqual(weightPairs(a), weightPairs(b));
 const sameSticky = (a: ForwardSnapshot, b: ForwardSnapshot) =>
   (a.stickiness?.enabled ?? false) === (b.stickiness?.enabled ?? false) &&
+  // Stryker disable next-line OptionalChaining: equivalent, b's stickiness is on whenever a's is (the line above)
   (!a.stickiness?.enabled || a.stickiness.durationSeconds === b.stickiness?.durationSeconds);
 const intended = (action: SetForwardWeightsAction, snapshot: ForwardSnapshot) =>
   snapshot.targetGroups.map((tg) => ({ ...tg, weight: action.weights[tg.targetGroupArn] ?? tg.weight }));
@@ -62,9 +48,9 @@ export const readBackPauseMs = { value: 500 };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Read the whole action list, change two weights, write everything back; refuse when someone else changed it. */
-export const setForwardWeights: Kind<SetForwardWeightsAction> = {
+export const setForwardWeights: ActionKind<SetForwardWeightsAction> = {
   async apply(action, clients) {
-    const elbv2 = client(clients, 'elbv2');
+    const elbv2 = need(clients, 'elbv2');
     const actions = await readActionList(elbv2, action.actionArn);
     const snapshot = forwardSnapshotOf(actions);
     if (!snapshot) throw new ForwardActionChangedError(`${action.actionArn} no longer forwards`);
@@ -83,7 +69,8 @@ export const setForwardWeights: Kind<SetForwardWeightsAction> = {
     return { changed: true, evidence: `wrote ${weightsText(target)}` };
   },
   async verify(action, clients) {
-    const elbv2 = client(clients, 'elbv2');
+    const elbv2 = need(clients, 'elbv2');
+    // Stryker disable next-line StringLiteral: equivalent, at least one attempt (writeAttempts 1–10) sets it first
     let evidence = '';
     for (let attempt = 1; attempt <= action.attempts; attempt += 1) {
       if (attempt > 1) await sleep(readBackPauseMs.value * (attempt - 1));
@@ -110,9 +97,9 @@ export const setForwardWeights: Kind<SetForwardWeightsAction> = {
 };
 
 /** UpdateService with a task definition, refused by the guardrail when ECS owns the service's weights. */
-export const setTaskDefinition: Kind<SetTaskDefinitionAction> = {
+export const setTaskDefinition: ActionKind<SetTaskDefinitionAction> = {
   async apply(action, clients) {
-    const ecs = client(clients, 'ecs');
+    const ecs = need(clients, 'ecs');
     await ecs.send(
       new UpdateServiceCommand({
         cluster: action.clusterName,
@@ -123,7 +110,7 @@ export const setTaskDefinition: Kind<SetTaskDefinitionAction> = {
     return { changed: true, evidence: 'UpdateService accepted' };
   },
   async verify(action, clients) {
-    const ecs = client(clients, 'ecs');
+    const ecs = need(clients, 'ecs');
     const out = await ecs.send(
       new DescribeServicesCommand({ cluster: action.clusterName, services: [action.serviceName] }),
     );

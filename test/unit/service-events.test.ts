@@ -92,7 +92,7 @@ describe('Classification: classifyServiceEvent', () => {
     event.detail.eventName = eventName;
 
     // Act & Assess
-    expect(classifyServiceEvent(event).alert).toBe(false);
+    expect(classifyServiceEvent(event)).toEqual({ alert: false, why: `steady state (${eventName})` });
   });
 
   it('says why tasks cannot be placed, with the steps that fit the capacity', () => {

@@ -42,7 +42,7 @@ function judgeProductionShift(
   };
   if (sides === undefined) return holdOrFail('cannot tell which target group serves the green revision');
   const located = { ...next, greenTargetGroupArn: sides.green, blueTargetGroupArn: sides.blue };
-  if (weight !== undefined && weight >= 100) {
+  if ((weight ?? 0) >= 100) {
     return {
       hookStatus: 'SUCCEEDED',
       reason: 'green takes all production traffic: no blue traffic is left to compare it with',
