@@ -5,7 +5,7 @@
  */
 import type { CanaryJudge } from '#shared/canary/judge.js';
 import { MannWhitneyJudge } from '#shared/canary/judges/mann-whitney.js';
-import { SequentialJudge } from '#shared/canary/judges/sequential.js';
+import { sequentialJudgeWith } from '#shared/canary/judges/sequential-settings.js';
 import { ThresholdChecksJudge } from '#shared/canary/judges/threshold.js';
 import { ThresholdJudge } from '#shared/canary/threshold-judge.js';
 import { ThresholdJudgeSchema } from '#shared/config/canary-judge.js';
@@ -74,7 +74,7 @@ progress('tuning the threshold to ≤ 1 % false rollbacks…');
 const tuned = tunedThreshold([5]);
 const bestTuned = tunedThreshold([1, 2, 3, 5, 8, 12, 16, 20]);
 const columns = [
-  column('sequential (ours)', new SequentialJudge()),
+  column('sequential (ours)', sequentialJudgeWith()),
   column('threshold, Flagger defaults', new ThresholdChecksJudge()),
   column("controller's threshold judge, defaults", new ThresholdJudge(ThresholdJudgeSchema.parse({}))),
   column(

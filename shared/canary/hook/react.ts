@@ -5,7 +5,7 @@ import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-
 import { InvalidEventError } from '../../events/errors.js';
 import type { LifecycleHookAnswer, LifecycleHookEvent } from '../../events/lifecycle-hook.js';
 import { describeIssues } from '../../validation/issues.js';
-import { SequentialJudge } from '../judges/sequential.js';
+import { sequentialJudgeWith } from '../judges/sequential-settings.js';
 import { readSideMinutes } from '../metrics.js';
 import { CARRIED_KEY, carriedStateOf, HookSettingsSchema, userDetailsOf } from './details.js';
 import { greenPercent, isShiftBackToBlue, shiftedWeights, sidesOf } from './forwarding.js';
@@ -60,7 +60,7 @@ export async function answerLifecycleHook(
     missingAlarms: [],
   };
   if (!rollback) await observe(observation, event.executionDetails.serviceArn, deps);
-  const decision = planStage(observation, new SequentialJudge(settings.judge ?? {}));
+  const decision = planStage(observation, sequentialJudgeWith(settings.judge ?? {}));
   deps.logger.info(`lifecycle hook ${stage}: ${decision.hookStatus}`, {
     executionId: event.executionId,
     serviceArn: event.executionDetails.serviceArn,

@@ -1,5 +1,4 @@
-import type { z } from 'zod';
-import { type SequentialJudgeConfig, SequentialJudgeSchema } from '../../config/canary-judge.js';
+import type { SequentialJudgeConfig } from '../../config/canary-judge.js';
 import type { CanaryJudge, Evidence, JudgeInput, JudgeVerdict } from '../judge.js';
 import { errorRatioTest } from './error-ratio-test.js';
 import { latencySignTest } from './latency-sign-test.js';
@@ -24,8 +23,9 @@ export class SequentialJudge implements CanaryJudge {
   readonly name = 'sequential';
   readonly #config: SequentialJudgeConfig;
 
-  constructor(config: Partial<z.input<typeof SequentialJudgeSchema>> = {}) {
-    this.#config = SequentialJudgeSchema.parse(config);
+  /** Settings already validated and completed: the packaged config's, or `sequentialJudgeWith`'s. */
+  constructor(config: SequentialJudgeConfig) {
+    this.#config = config;
   }
 
   judge(input: JudgeInput): JudgeVerdict {

@@ -4,9 +4,9 @@ import { standInSchedule } from '#bench/judge/planner.js';
 import { runCanary, runCell, runSeed } from '#bench/judge/run.js';
 import { scenarioKeys, scenarios } from '#bench/judge/scenarios.js';
 import { defaultNoise } from '#bench/judge/world.js';
-import { SequentialJudge } from '#shared/canary/judges/sequential.js';
+import { sequentialJudgeWith } from '#shared/canary/judges/sequential-settings.js';
 
-const judge = new SequentialJudge();
+const judge = sequentialJudgeWith();
 const RUNS = 60;
 const SEED = 1126;
 

@@ -5,10 +5,10 @@ import { runCanary, runCell } from '#bench/judge/run.js';
 import { scenarioKeys, scenarios } from '#bench/judge/scenarios.js';
 import { defaultNoise } from '#bench/judge/world.js';
 import type { CanaryJudge } from '#shared/canary/judge.js';
-import { SequentialJudge } from '#shared/canary/judges/sequential.js';
+import { sequentialJudgeWith } from '#shared/canary/judges/sequential-settings.js';
 import { minuteAt } from './minutes.js';
 
-const judge = new SequentialJudge();
+const judge = sequentialJudgeWith();
 const RUNS = 100;
 const SEED = 1126;
 const cell = (key: (typeof scenarioKeys)[number]) =>

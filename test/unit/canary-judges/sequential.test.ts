@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { SequentialJudge } from '#shared/canary/judges/sequential.js';
+import { sequentialJudgeWith } from '#shared/canary/judges/sequential-settings.js';
 import { minuteAt, side } from './minutes.js';
 
-const judge = new SequentialJudge();
+const judge = sequentialJudgeWith();
 
 describe('Canary judge: sequential', () => {
   it('fails a canary with 3× stable’s 5xx rate and gives the counts and the Bayes factor behind it', () => {
@@ -104,6 +104,6 @@ describe('Canary judge: sequential', () => {
 
   it('rejects settings that hold above the level at which it fails', () => {
     // Act & Assess
-    expect(() => new SequentialJudge({ alpha: 0.05, holdAbove: 30 })).toThrow(/holdAbove/);
+    expect(() => sequentialJudgeWith({ alpha: 0.05, holdAbove: 30 })).toThrow(/holdAbove/);
   });
 });

@@ -1,7 +1,7 @@
 /** The planner's inputs for the deployment hook's unit tests: the guide's payloads as observed stages. */
 import { type CarriedState, HookSettingsSchema } from '#shared/canary/hook/details.js';
 import type { ForwardRule, StageObservation } from '#shared/canary/hook/types.js';
-import { SequentialJudge } from '#shared/canary/judges/sequential.js';
+import { sequentialJudgeWith } from '#shared/canary/judges/sequential-settings.js';
 import { LifecycleHookEventSchema } from '#shared/events/lifecycle-hook.js';
 import { loadEvent } from '#test/support/fixtures.js';
 import { minuteAt, side } from '../canary-judges/minutes.js';
@@ -84,5 +84,5 @@ export function tenPercentStep(green: { errors: number; requests: number }, minu
   });
 }
 
-export const judge = new SequentialJudge();
+export const judge = sequentialJudgeWith();
 export const firing = [{ name: 'web-5xx', state: 'ALARM', reason: 'Threshold Crossed: 1 datapoint [12.0] > 5' }];
