@@ -6,6 +6,7 @@ import { readCanary } from '#shared/canary/store.js';
 import type { GateResult, SideObservation } from '#shared/canary/types.js';
 import { nextPromotionTime } from '#shared/canary/window.js';
 import { actionArnOf, type CanaryConfig } from '#shared/config/canary.js';
+import { statedPlace } from '#shared/config/places.js';
 import { forwardSnapshotOf } from '#shared/targets/forward.js';
 import { readActionList } from '#shared/targets/forward-read.js';
 import type { CanaryContext } from './canary-context.js';
@@ -57,7 +58,8 @@ const sideView = (side: SideObservation, weight: number, record?: CanaryRecord):
 
 /** Reads a canary's record and the world and asks the planner, without acting, what the next tick would do. */
 export async function canaryStatus(ctx: CanaryContext, canary: CanaryConfig, now: string): Promise<CanaryStatusView> {
-  const stored = await readCanary(ctx.store, canary.name);
+  const place = canary.account === undefined ? undefined : statedPlace(canary, ctx.config);
+  const stored = await readCanary(ctx.store, canary.name, place);
   const base = { name: canary.name, steps: canary.steps, gates: [] as GateResult[] };
   const forward = forwardSnapshotOf(await readActionList(ctx.clients.elbv2, actionArnOf(canary)));
   const weights = Object.fromEntries((forward?.targetGroups ?? []).map((tg) => [tg.targetGroupArn, tg.weight]));

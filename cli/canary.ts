@@ -12,6 +12,7 @@ import { tickCanaries } from '#shared/canary/react.js';
 import type { CanaryRecord } from '#shared/canary/status.js';
 import { updateCanary } from '#shared/canary/store.js';
 import { actionArnOf } from '#shared/config/canary.js';
+import { statedPlace } from '#shared/config/places.js';
 import { ensureStateTable, StateConflictError } from '#shared/state/index.js';
 import { forwardSnapshotOf } from '#shared/targets/forward.js';
 import { readActionList } from '#shared/targets/forward-read.js';
@@ -74,9 +75,10 @@ async function change(
   name: string,
   apply: (current: CanaryRecord | undefined, at: string) => CanaryRecord,
 ) {
-  canaryNamed(ctx.config, name);
+  const canary = canaryNamed(ctx.config, name);
   const at = new Date().toISOString();
-  const stored = await updateCanary(ctx.store, name, (current) => apply(current, at));
+  const place = statedPlace(canary, ctx.config);
+  const stored = await updateCanary(ctx.store, name, (current) => apply(current, at), place);
   const r = stored.data;
   print(options, r, `${name}: ${r.phase} (release ${r.release}): ${r.reason}`);
 }

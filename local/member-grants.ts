@@ -1,12 +1,11 @@
 import type { AccountConfig } from '#shared/config/accounts.js';
 import { placeOf } from '#shared/config/places.js';
 import type { AutopilotConfig } from '#shared/config/schema.js';
+import { canarySideServices, canaryStatements } from './member-canary-grants.js';
+import { type Statement, type Sub, sub } from './template-sub.js';
 
-/** One statement of an IAM policy document, as the template holds it. */
-export type Statement = Record<string, unknown>;
-type Sub = { 'Fn::Sub': string };
+export { type Statement, sub } from './template-sub.js';
 
-export const sub = (text: string): Sub => ({ 'Fn::Sub': text });
 const ecsArn = (region: string, resource: string) =>
   sub(`arn:\${AWS::Partition}:ecs:${region}:\${AWS::AccountId}:${resource}`);
 
@@ -22,7 +21,8 @@ export function executionRoleStatements(config: AutopilotConfig, account: Accoun
     const place = placeOf(c, config, home);
     return place.account === account.id ? [{ name: c.name, region: place.region, services: c.services }] : [];
   });
-  if (here.length === 0) return [];
+  const canaries = canaryStatements(config, account);
+  if (here.length === 0) return canaries;
   const clusters = here.map((c) => ecsArn(c.region, `cluster/${c.name}`));
   const tasks = here.map((c) => ecsArn(c.region, `task/${c.name}/*`));
   const services = here.map((c) => ecsArn(c.region, `service/${c.name}/*`));
@@ -65,8 +65,8 @@ export function executionRoleStatements(config: AutopilotConfig, account: Accoun
     });
   const scaling = config.alarms.some((r) => r.reaction === 'scale-out' || r.reaction === 'scale-in');
   if (scaling && here.some((c) => c.services.some((s) => s.scaling)))
-    statements.push(...scalingStatements(services, regions));
-  return statements;
+    statements.push(...scalingStatements(services, regions, canarySideServices(config, account)));
+  return [...statements, ...canaries];
 }
 
 /** The daily audit's reads (it changes nothing): container instances, task definitions, load balancing, certificates. */
@@ -108,12 +108,13 @@ function auditStatements(clusters: Sub[], regions: string[]): Statement[] {
 }
 
 /** UpdateService of the desired count only, the bounds of ECS scalable targets, the service's own tags. */
-function scalingStatements(services: Sub[], regions: string[]): Statement[] {
-  const never = (sid: string, key: string) => ({
+function scalingStatements(services: Sub[], regions: string[], canarySides: Sub[]): Statement[] {
+  const never = (sid: string, key: string, except: Sub[] = []) => ({
     Sid: sid,
     Effect: 'Deny',
     Action: 'ecs:UpdateService',
-    Resource: '*',
+    // A canary's release is a new task definition on its idle side: the one exception, on those services alone.
+    ...(except.length ? { NotResource: except } : { Resource: '*' }),
     Condition: { Null: { [key]: 'false' } },
   });
   return [
@@ -124,7 +125,7 @@ function scalingStatements(services: Sub[], regions: string[]): Statement[] {
       Resource: '*',
     },
     { Sid: 'ScaleServicesOfManagedClusters', Effect: 'Allow', Action: 'ecs:UpdateService', Resource: services },
-    never('NeverChangeTaskDefinitions', 'ecs:task-definition'),
+    never('NeverChangeTaskDefinitions', 'ecs:task-definition', canarySides),
     never('NeverEnableExecuteCommand', 'ecs:enable-execute-command'),
     never('NeverChangeSubnets', 'ecs:subnet'),
     {

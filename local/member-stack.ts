@@ -1,8 +1,8 @@
 import type { AccountConfig } from '#shared/config/accounts.js';
 import { loadConfigFile } from '#shared/config/load.js';
-import { memberRoleArn } from '#shared/config/places.js';
+import { memberRoleArn, statedPlace } from '#shared/config/places.js';
 import type { AutopilotConfig } from '#shared/config/schema.js';
-import { alarmRulePattern, shippedConfigFile } from './function-manifest.js';
+import { alarmRulePattern, eventPatterns, shippedConfigFile } from './function-manifest.js';
 import { executionRoleStatements, sub } from './member-grants.js';
 
 export { executionRoleStatements } from './member-grants.js';
@@ -138,6 +138,38 @@ export function memberExecutionRole(params: MemberParams, configFile = shippedCo
   };
 }
 
+/** The central function roles that act in member accounts: the canary promoter's only when a canary lives in one. */
+function actingRoles(config: AutopilotConfig): string[] {
+  const roles = ['TaskStateChangeRole', 'AlarmStateChangeRole', 'ReconcilerRole', 'AuditRole'];
+  return config.canaries.some((c) => c.account !== undefined) ? [...roles, 'CanaryPromoterRole'] : roles;
+}
+
+/**
+ * The gate alarms of the canaries the config places in this account and region, entering ALARM, forwarded so that
+ * the central promoter rolls them back at once; no rule when no canary here names one.
+ */
+function canaryGateAlarmRule(params: MemberParams, config: AutopilotConfig) {
+  const names = config.canaries.flatMap((canary) => {
+    const place = statedPlace(canary, config);
+    return place?.account === params.account && place.region === params.region ? canary.gateAlarms : [];
+  });
+  if (names.length === 0) return {};
+  const pattern = eventPatterns()['canary-gate-alarms'] as { detail: Record<string, unknown> };
+  return {
+    ForwardCanaryGateAlarms: {
+      Type: 'AWS::Events::Rule',
+      Properties: {
+        Description:
+          'Gate alarms of the canaries in this account and region entering ALARM, to the central ecs-autopilot',
+        EventPattern: { ...pattern, detail: { ...pattern.detail, alarmName: [...new Set(names)].sort() } },
+        Targets: [
+          { Id: 'central-bus', Arn: params.centralBusArn, RoleArn: { 'Fn::GetAtt': ['ForwardToCentralRole', 'Arn'] } },
+        ],
+      },
+    },
+  };
+}
+
 /**
  * What the central stack adds for its members: the default bus accepts their events (and no one else's), and the
  * functions that act there may assume their execution roles (and no other role). Nothing without members.
@@ -165,7 +197,7 @@ export function centralMemberAccess(configFile = shippedConfigFile) {
         Type: 'AWS::IAM::ManagedPolicy',
         Properties: {
           Description: 'Assume the execution roles of the member accounts the config lists, and no other role',
-          Roles: ['TaskStateChangeRole', 'AlarmStateChangeRole', 'ReconcilerRole', 'AuditRole'].map((Ref) => ({ Ref })),
+          Roles: actingRoles(config).map((Ref) => ({ Ref })),
           PolicyDocument: {
             Version: '2012-10-17',
             Statement: [
@@ -189,6 +221,7 @@ export function memberStackResources(params: MemberParams, configFile = shippedC
   return {
     Resources: {
       ...role.Resources,
+      ...canaryGateAlarmRule(params, loadConfigFile(configFile)),
       ForwardAlarmStateChange: {
         Type: 'AWS::Events::Rule',
         Properties: {

@@ -7,9 +7,11 @@ const { parse } = require('yaml');
 
 const configFile = join(__dirname, '..', '..', process.env.AUTOPILOT_CONFIG_FILE_FOR_PACKAGE || 'ecs-autopilot.yml');
 
+// The canaries of the deployment's own account and region: one that names an account is acted on through that
+// account's member role, which holds its grants (serverless-member.yml).
 function canaries() {
   const config = parse(readFileSync(configFile, 'utf8')) || {};
-  return Array.isArray(config.canaries) ? config.canaries : [];
+  return Array.isArray(config.canaries) ? config.canaries.filter((c) => c.account === undefined) : [];
 }
 
 const sub = (value) => ({ 'Fn::Sub': value });

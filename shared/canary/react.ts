@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { CanaryConfig } from '../config/canary.js';
+import { statedPlace } from '../config/places.js';
 import type { AutopilotConfig } from '../config/schema.js';
 import { AutopilotError } from '../errors.js';
 import { type AuditRecord, auditErrorText } from '../executor/audit.js';
@@ -20,6 +21,12 @@ import { BY_PROMOTER, confirmWeights } from './plan-parts.js';
 import { canaryAlert } from './report.js';
 import { type CanaryRecord, pause } from './status.js';
 import { readCanary, type StoredCanary } from './store.js';
+
+/** A record as the promoter writes it: with the account and region it acted in, when it knows them. */
+function stamped(record: CanaryRecord, deps: Pick<CanaryTickDeps, 'account' | 'region'>): CanaryRecord {
+  return deps.account ? { ...record, account: deps.account, region: deps.region } : record;
+}
+
 import type { CanaryTickPlan, GateResult } from './types.js';
 
 /** A tick that could not finish for at least one canary; the others ran. */
@@ -37,7 +44,9 @@ export interface CanaryTickDeps {
   /** Alerts go to the outbox when given (the function); the CLI prints them instead. */
   outboxUrl?: string;
   logger: Logger;
+  /** Where the canaries ticked live: the alerts' and records' region, and account when known (else the ARNs'). */
   region: string;
+  account?: string;
   judgeFor?: (canary: CanaryConfig) => CanaryJudge;
 }
 
@@ -52,6 +61,9 @@ export interface CanaryTickResult {
   verdict?: CanaryTickPlan['verdict'];
   audit: AuditRecord[];
   alert?: Alert;
+  /** Where the canary lives, when the pass knows it. */
+  account?: string;
+  region?: string;
 }
 
 /** One promoter pass over every configured canary, exactly as the scheduled function runs it. */
@@ -62,7 +74,8 @@ export async function tickCanaries(deps: CanaryTickDeps, now: string): Promise<C
   const at = new Date(now).toISOString();
   for (const canary of deps.config.canaries) {
     try {
-      results.push(await tickCanary(deps, canary, at));
+      const result = await tickCanary(deps, canary, at);
+      results.push(deps.account ? { ...result, account: deps.account, region: deps.region } : result);
     } catch (error) {
       // One canary's failure (an AWS error, a missing service) must not keep the others from their tick.
       deps.logger.error(`canary ${canary.name}: tick failed`, { error });
@@ -100,7 +113,8 @@ export async function tickCanariesGatedBy(
  */
 export async function tickCanary(deps: CanaryTickDeps, canary: CanaryConfig, now: string): Promise<CanaryTickResult> {
   const { store, logger, config } = deps;
-  const stored = await readCanary(store, canary.name);
+  const place = statedPlace(canary, config);
+  const stored = await readCanary(store, canary.name, place);
   const base = { name: canary.name, gates: [], audit: [] };
   if (!stored) return { ...base, decision: 'not-started', reason: `not started: canary start ${canary.name}` };
   const record = stored.data;
@@ -136,7 +150,7 @@ export async function tickCanary(deps: CanaryTickDeps, canary: CanaryConfig, now
   let held: StoredCanary = stored;
   if (!config.dryRun && (plan.next || plan.intents.length)) {
     try {
-      held = await store.replace(stored, plan.next ?? record);
+      held = await store.replace(stored, stamped(plan.next ?? record, deps));
     } catch (error) {
       if (!(error instanceof StateConflictError)) throw error;
       logger.info(`canary ${canary.name}: another tick or command changed it first; this tick does nothing`);
@@ -173,7 +187,7 @@ export async function tickCanary(deps: CanaryTickDeps, canary: CanaryConfig, now
     const next = landed
       ? confirmWeights(held.data, canary, now)
       : pause(held.data, { at: now, by: BY_PROMOTER, reason });
-    held = await store.replace(held, next);
+    held = await store.replace(held, stamped(next, deps));
     if (!landed) finalPlan = { ...plan, decision: 'pause', reason, critical: true };
     else if (next.phase === 'done' && plan.next?.phase !== 'done') {
       finalPlan = { ...plan, decision: 'complete', reason: next.reason };
@@ -186,7 +200,7 @@ export async function tickCanary(deps: CanaryTickDeps, canary: CanaryConfig, now
     record: held.data,
     plan: finalPlan,
     audit,
-    region: deps.region,
+    place: { region: deps.region, ...(deps.account ? { account: deps.account } : {}) },
     dryRun: config.dryRun,
     now,
   });

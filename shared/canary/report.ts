@@ -12,11 +12,13 @@ export function canaryAlert(input: {
   record: CanaryRecord;
   plan: CanaryTickPlan;
   audit: readonly AuditRecord[];
-  region: string;
+  /** Where the canary lives; the account defaults to its target groups'. */
+  place: { region: string; account?: string };
   dryRun: boolean;
   now: string;
 }): Alert | undefined {
-  const { config, record, plan, audit, region, dryRun, now } = input;
+  const { config, record, plan, audit, dryRun, now } = input;
+  const { region } = input.place;
   const trouble = troubled(audit);
   if (quiet.has(plan.decision) && !plan.critical && !trouble) return undefined;
   const severity =
@@ -40,10 +42,12 @@ export function canaryAlert(input: {
     ...(evidence ? [`Judge numbers: ${evidence}`] : []),
     ...audit.map(auditLine),
   ];
-  const account = config.sides[0].targetGroupArn.split(':')[4] ?? '';
+  const account = input.place.account ?? config.sides[0].targetGroupArn.split(':')[4] ?? '';
+  const where = config.account ? `${account}/${region}/` : '';
   return {
-    incidentId: `canary/${config.name}/release-${record.release}`,
-    dedupKey: `canary/${config.name}/${record.release}/${record.history.length}/${plan.decision}/${now.slice(0, 16)}`,
+    // Same-named canaries of two accounts or regions are two incidents.
+    incidentId: `canary/${where}${config.name}/release-${record.release}`,
+    dedupKey: `canary/${where}${config.name}/${record.release}/${record.history.length}/${plan.decision}/${now.slice(0, 16)}`,
     severity,
     kind: `canary/${plan.decision}`,
     title: `canary ${config.name}: ${plan.reason}`.slice(0, 250),

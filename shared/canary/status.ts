@@ -60,6 +60,9 @@ export interface CanaryRecord {
   scalableBounds?: Record<string, { min: number; max: number }>;
   reason: string;
   history: CanaryTransition[];
+  /** The account and region the promoter last acted in for this canary. */
+  account?: string;
+  region?: string;
 }
 
 export class CanaryTransitionError extends AutopilotError {

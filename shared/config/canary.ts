@@ -152,10 +152,18 @@ export const CanariesSchema = z
   .array(CanarySchema)
   .default([])
   .superRefine((canaries, ctx) => {
-    const seen = new Set<string>();
+    // One forward action, one canary: two would fight over its weights (an ARN names its account and region).
+    const actionAt = new Map<string, number>();
     canaries.forEach((c, i) => {
-      if (seen.has(c.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `canary "${c.name}" is twice` });
-      seen.add(c.name);
+      const action = c.ruleArn ?? c.listenerArn ?? '';
+      const first = actionAt.get(action);
+      if (first !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: [i, c.ruleArn ? 'ruleArn' : 'listenerArn'],
+          message: `canary "${c.name}" shifts the same forward action as canaries[${first}] ("${canaries[first]?.name}")`,
+        });
+      else actionAt.set(action, i);
     });
   })
   .describe('Weighted canaries: one listener default action or rule per canary, shifted between two services.');

@@ -43,6 +43,12 @@ export function placeOf(entry: Located, config: Pick<AutopilotConfig, 'accounts'
   return { account: entry.account, region: entry.region ?? account?.regions[0] ?? home.region };
 }
 
+/** The place an entry's config states (its account, and the region it names or its account's only one), if any. */
+export function statedPlace(entry: Located, config: Pick<AutopilotConfig, 'accounts'>): Place | undefined {
+  if (entry.account === undefined) return undefined;
+  return placeOf(entry, config, { account: entry.account, region: entry.region ?? '' });
+}
+
 /**
  * Every place the deployment acts in, home first, each once. Home uses the function's own credentials; every other
  * place, the central account's other regions included, goes through its member stack's role: the function roles'

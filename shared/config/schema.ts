@@ -3,6 +3,7 @@ import { safeRegexSchema } from '../validation/safe-regex.js';
 import { integerInRange, nearest, strictObject, unknownKeysMessage } from '../validation/strict.js';
 import { AccountsSchema, LocationFields, locationProblems } from './accounts.js';
 import { CanariesSchema } from './canary.js';
+import { canaryPlaceProblems } from './canary-places.js';
 import { CrashLoopSchema, crashLoopDefaults, NotificationsSchema } from './notifications.js';
 
 /** How stops of a managed service's tasks are handled. */
@@ -198,7 +199,10 @@ export const AutopilotConfigSchema = strictObject({
     ...config.clusters.map((c, i) => ({ ...c, path: ['clusters', i], what: `cluster "${c.name}"` })),
     ...config.canaries.map((c, i) => ({ ...c, path: ['canaries', i], what: `canary "${c.name}"` })),
   ];
-  for (const problem of locationProblems(config.accounts, located)) ctx.addIssue({ code: 'custom', ...problem });
+  const problems = locationProblems(config.accounts, located);
+  for (const problem of problems) ctx.addIssue({ code: 'custom', ...problem });
+  if (problems.length === 0)
+    for (const issue of canaryPlaceProblems(config)) ctx.addIssue({ code: 'custom', ...issue });
   const clusterAt = new Map<string, number>();
   config.clusters.forEach((cluster, ci) => {
     // One name may be used in several accounts and regions: a cluster is its name where it lives.

@@ -9,7 +9,8 @@ const MEMBER = '222222222222';
 const CENTRAL = '111111111111';
 
 describe('Packaging: the member stack', { timeout: PACKAGING_TIMEOUT_MS }, () => {
-  // The fixture config places prod in the member's first region, eu-west-1, with a scale-out rule and bounds.
+  // The fixture config places prod in the member's first region, eu-west-1, with a scale-out rule and bounds, and a
+  // canary there with a gate alarm.
   const packaged = packageStackForTests([
     '--config',
     'serverless-member.yml',
@@ -59,12 +60,15 @@ describe('Packaging: the member stack', { timeout: PACKAGING_TIMEOUT_MS }, () =>
       .filter(({ where }) => where.startsWith('ExecutionRole/'))
       .flatMap(({ statement }) => asArray(statement.Action as string | string[]));
 
-    // Assess: reads and deregistration for the task path, the reconciler and the audit; scaling for the scale-out rule
+    // Assess: reads and deregistration for the task path, the reconciler and the audit; scaling for the scale-out
+    // rule; weights, metrics and gate alarms for the canary
     expect([...new Set(allowed)].sort()).toEqual([
       'acm:DescribeCertificate',
       'application-autoscaling:DescribeScalableTargets',
       'application-autoscaling:DescribeScalingPolicies',
       'application-autoscaling:RegisterScalableTarget',
+      'cloudwatch:DescribeAlarms',
+      'cloudwatch:GetMetricData',
       'ec2:DescribeInstances',
       'ec2:DescribeSecurityGroups',
       'ecs:DescribeContainerInstances',
@@ -86,6 +90,30 @@ describe('Packaging: the member stack', { timeout: PACKAGING_TIMEOUT_MS }, () =>
       'elasticloadbalancing:DescribeTargetGroupAttributes',
       'elasticloadbalancing:DescribeTargetGroups',
       'elasticloadbalancing:DescribeTargetHealth',
+      'elasticloadbalancing:ModifyListener',
+      'elasticloadbalancing:ModifyRule',
+    ]);
+  });
+
+  it("writes weights on the canary's rule alone, and redeploys only the canary's sides", () => {
+    // Act
+    const writes = identityStatements(template, ['Allow', 'Deny'])
+      .filter(({ where }) => where.startsWith('ExecutionRole/'))
+      .map(({ statement }) => statement)
+      .filter((s) => s.Sid === 'WriteCanaryWeights' || s.Sid === 'NeverChangeTaskDefinitions');
+
+    // Assess
+    const sides = ['web-blue', 'web-green'].map((s) => ({
+      'Fn::Sub': `arn:\${AWS::Partition}:ecs:eu-west-1:\${AWS::AccountId}:service/prod/${s}`,
+    }));
+    expect(writes).toEqual([
+      expect.objectContaining({ Effect: 'Deny', Action: 'ecs:UpdateService', NotResource: sides }),
+      expect.objectContaining({
+        Effect: 'Allow',
+        Resource: [
+          'arn:aws:elasticloadbalancing:eu-west-1:222222222222:listener-rule/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2/9',
+        ],
+      }),
     ]);
   });
 
@@ -128,7 +156,7 @@ describe('Packaging: the member stack', { timeout: PACKAGING_TIMEOUT_MS }, () =>
     ]);
   });
 
-  it("forwards task stops, alarms, service actions and deployment failures to the central account's default bus", () => {
+  it("forwards task stops, alarms, the canary's gate alarms, service actions and deployment failures to the central account's default bus", () => {
     // Act
     const rules = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Events::Rule');
     const targets = rules.flatMap((r) => asArray(r.Properties?.Targets as Record<string, unknown>[]));
@@ -138,6 +166,7 @@ describe('Packaging: the member stack', { timeout: PACKAGING_TIMEOUT_MS }, () =>
 
     // Assess
     expect(patterns.sort()).toEqual([
+      'CloudWatch Alarm State Change',
       'CloudWatch Alarm State Change',
       'ECS Deployment State Change',
       'ECS Service Action',

@@ -3,11 +3,13 @@
 export type Resource = { Type: string; Properties?: Record<string, unknown> };
 export type Template = { Resources: Record<string, Resource> };
 export type Statement = {
+  Sid?: string;
   Effect?: string;
   Principal?: unknown;
   Action?: string | string[];
   NotAction?: unknown;
   Resource?: unknown;
+  NotResource?: unknown;
   Condition?: unknown;
 };
 

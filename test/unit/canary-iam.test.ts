@@ -67,4 +67,26 @@ canaries:
     expect(actions).not.toContain('ecs:UpdateService');
     expect(actions).not.toContain('application-autoscaling:RegisterScalableTarget');
   });
+
+  it("leaves a member account's canary to that account's role: the central role writes nothing for it", () => {
+    // Act
+    const member = (arn: string) => arn.replace(/:\d{12}:/, ':222222222222:');
+    const statements = statementsFor(`version: 1
+accounts: [{ id: "222222222222", regions: [us-east-1], externalId: ext }]
+clusters: [{ name: prod, services: [{ name: web-blue }] }]
+canaries:
+  - name: web
+    cluster: prod
+    account: "222222222222"
+    ruleArn: ${member(RULE)}
+    sides:
+      - { service: web-blue, targetGroupArn: ${member(TG_BLUE)} }
+      - { service: web-green, targetGroupArn: ${member(TG_GREEN)} }
+`);
+
+    // Assess
+    const actions = statements.flatMap((s) => [s.Action].flat());
+    expect(actions).not.toContain('elasticloadbalancing:ModifyRule');
+    expect(actions).not.toContain('ecs:UpdateService');
+  });
 });
