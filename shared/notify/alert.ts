@@ -47,9 +47,13 @@ export const AlertSchema = v.object({
 export type Alert = v.InferOutput<typeof AlertSchema>;
 export type AlertSeverity = Alert['severity'];
 
-/** What makes two alerts the same delivery: the outbox de-duplicates on it, the notifier publishes it and grouping counts it once. */
+/**
+ * What makes two alerts the same delivery: the outbox de-duplicates on it, the notifier publishes it and grouping
+ * counts it once. Where it happened is part of it: the same incident id of a same-named service in two accounts or
+ * regions is two deliveries.
+ */
 export function alertDeliveryKey(alert: Alert): string {
-  return alert.dedupKey ?? alert.incidentId;
+  return `${alert.account}/${alert.region}/${alert.dedupKey ?? alert.incidentId}`;
 }
 
 /** Console links for the resources an alert is about. */

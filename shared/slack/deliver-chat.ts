@@ -29,7 +29,14 @@ export function threadRefOf(topicMessage: string): ThreadRef | undefined {
   const context = metadata?.additionalContext ?? {};
   if (!metadata?.threadId || !context.cluster || !context.service) return undefined;
   const severity = severities.has(context.severity ?? '') ? (context.severity as ThreadRef['severity']) : 'info';
-  return { threadId: metadata.threadId, cluster: context.cluster, service: context.service, severity };
+  const { account, region } = context;
+  return {
+    threadId: metadata.threadId,
+    ...(account && region ? { account, region } : {}),
+    cluster: context.cluster,
+    service: context.service,
+    severity,
+  };
 }
 
 /**

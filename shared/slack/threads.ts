@@ -14,17 +14,24 @@ export interface SlackThreadRecord {
   severity: AlertSeverity;
 }
 
-/** Which thread a message belongs to: the incident of an alert and the service it is about. */
+/**
+ * Which thread a message belongs to: the incident of an alert and the service it is about, where that service lives
+ * (the same incident id of a same-named service in another account or region is another thread).
+ */
 export interface ThreadRef {
   threadId: string;
+  /** Absent only for a message published without them, before alerts named their account and region. */
+  account?: string;
+  region?: string;
   cluster: string;
   service: string;
   severity: AlertSeverity;
 }
 
-/** The thread record of an incident, in the partition of its service's alert groups. */
+/** The thread record of an incident, in the partition of its service's alert groups (see `groupStateKey`). */
 export function threadKey(ref: ThreadRef): StateKey {
-  return { pk: `alert-group/${ref.cluster}/${ref.service}`, sk: `slack-thread/${ref.threadId}` };
+  const where = ref.account && ref.region ? `${ref.account}/${ref.region}/` : '';
+  return { pk: `alert-group/${where}${ref.cluster}/${ref.service}`, sk: `slack-thread/${ref.threadId}` };
 }
 
 const rank: Record<AlertSeverity, number> = { info: 1, warning: 2, critical: 3 };

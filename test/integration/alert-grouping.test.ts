@@ -1,13 +1,16 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, inject, it, vi } from 'vitest';
 import { deliverOutbox, useWorldEnvironment, writeConfig } from '#local/pipeline.js';
 import { provisionWorld, receiveAlerts, type World } from '#local/world.js';
 import type { Alert } from '#shared/notify/alert.js';
 import { ChatbotNotificationSchema } from '#shared/notify/chatbot.js';
-import { ensureStateTable } from '#shared/state/index.js';
+import { recordGroupedAlerts } from '#shared/notify/grouping/durable.js';
+import { ensureStateTable, StateStore } from '#shared/state/index.js';
 import { taskStopAlert } from '#test/support/alerts.js';
+import { ACCOUNT, REGION } from '#test/support/builders.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
 import { lambdaContext } from '../../cli/replay.js';
 
@@ -47,10 +50,14 @@ function outboxBatch(alerts: Alert[], batch: number): SQSEvent {
   };
 }
 
-/** A flush request for the group, as the flush queue hands it to the flush function. */
-function flushRequest(at: number): SQSEvent {
-  const body = JSON.stringify({ groupKey: GROUP_KEY, flushAt: new Date(T0 + at * 1000).toISOString() });
-  return { Records: [{ ...outboxBatch([], 0).Records[0], messageId: `flush-${at}`, body } as never] };
+/** A flush request for the group of prod/web (at home, or in `account`), as the flush queue hands it over. */
+function flushRequest(at: number, account = ACCOUNT, place = true): SQSEvent {
+  const body = JSON.stringify({
+    groupKey: GROUP_KEY,
+    ...(place ? { place: { account, region: REGION } } : {}),
+    flushAt: new Date(T0 + at * 1000).toISOString(),
+  });
+  return { Records: [{ ...outboxBatch([], 0).Records[0], messageId: `flush-${account}-${at}`, body } as never] };
 }
 
 const countOf = (message: ReturnType<typeof ChatbotNotificationSchema.parse>) =>
@@ -152,6 +159,56 @@ describe('Function: notifier and alert-flush, grouping', () => {
       attributes.Attributes ?? {};
     expect({ visible, delayed }).toEqual({ visible: '0', delayed: '1' });
     expect(await receiveAlerts(world)).toEqual([]);
+  });
+
+  it('keeps a same-named service of another account in a group of its own, with its own count', async () => {
+    // Prepare: the same incidents, service and kind in two accounts
+    const { notifier, record, flush } = await coldFunctions();
+    const member = '222222222222';
+    const elsewhere = (n: number) => ({ ...failure(n), account: member });
+    vi.setSystemTime(T0);
+
+    // Act
+    await record(outboxBatch([failure(0), failure(1), failure(2), elsewhere(0), elsewhere(1)], 0));
+    vi.setSystemTime(T0 + 30_000);
+    await flush(flushRequest(30));
+    await flush(flushRequest(30, member));
+    await deliverOutbox(world, notifier as never);
+    const published = (await receiveAlerts(world)).map((a) => ChatbotNotificationSchema.parse(a.message));
+
+    // Assess
+    const byAccount = Object.fromEntries(
+      published.map((m) => [m.metadata?.additionalContext?.account, [countOf(m), m.content.title]]),
+    );
+    expect(byAccount).toEqual({
+      [ACCOUNT]: [3, '🔴 prod/web: 3 alerts of task-stopped/out-of-memory'],
+      [member]: [2, '🔴 prod/web: 2 alerts of task-stopped/out-of-memory'],
+    });
+    expect(published.find((m) => m.metadata?.additionalContext?.account === member)?.content.description).toContain(
+      `for \`prod/web\` (account ${member}, ${REGION})`,
+    );
+  });
+
+  it('flushes a group stored before groups were kept per place, from a flush request queued then', async () => {
+    // Prepare: the group and its request as an earlier version wrote them, under the service's name alone
+    const { notifier, flush } = await coldFunctions();
+    const client = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint, region: 'us-east-1' }));
+    const store = new StateStore({ client, tableName: TABLE });
+    const options = { enabled: true, groupWaitSeconds: 30, groupIntervalSeconds: 300, repeatIntervalSeconds: 14_400 };
+    const received = [failure(0), failure(1)].map((alert, i) => ({ alert, receiptId: `old-${i}` }));
+    await recordGroupedAlerts(store, { groupKey: GROUP_KEY }, received, () => new Date(T0), options);
+    vi.setSystemTime(T0 + 30_000);
+
+    // Act
+    const outcome = await flush(flushRequest(30, ACCOUNT, false));
+    await deliverOutbox(world, notifier as never);
+    const published = (await receiveAlerts(world)).map((a) => ChatbotNotificationSchema.parse(a.message));
+
+    // Assess
+    expect(outcome.batchItemFailures).toEqual([]);
+    expect(published.map((m) => [countOf(m), m.content.title])).toEqual([
+      [2, '🔴 prod/web: 2 alerts of task-stopped/out-of-memory'],
+    ]);
   });
 
   it('publishes every alert at once when the stack wires no grouping', async () => {

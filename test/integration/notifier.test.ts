@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, inject, it } from 'vitest';
 import { outboxEvent } from '#local/pipeline.js';
 import { provisionWorld, receiveAlerts, receiveOutbox, type World } from '#local/world.js';
 import type { Alert } from '#shared/notify/alert.js';
-import { enqueueAlert } from '#shared/notify/outbox.js';
+import { enqueueAlert, outboxMessageGroupOf } from '#shared/notify/outbox.js';
 import { coldContainer } from '#test/support/functions.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
 import { lambdaContext } from '../../cli/replay.js';
@@ -89,11 +89,12 @@ describe('Function: notifier', () => {
   it("fails a malformed record and the later ones of its service, and delivers the other services' alerts", async () => {
     // Prepare
     const outbox = world.outboxQueueUrl as string;
+    const webGroup = outboxMessageGroupOf(alert('web', 'y'));
     await sqs.send(
       new SendMessageCommand({
         QueueUrl: outbox,
         MessageBody: '{"title": "not an alert"}',
-        MessageGroupId: 'prod/web',
+        MessageGroupId: webGroup,
         MessageDeduplicationId: 'malformed',
       }),
     );
@@ -107,7 +108,7 @@ describe('Function: notifier', () => {
 
     // Assess
     const failed = response.batchItemFailures.map((failure) => failure.itemIdentifier);
-    const web = messages.filter((message) => message.groupId === 'prod/web').map((message) => message.messageId);
+    const web = messages.filter((message) => message.groupId === webGroup).map((message) => message.messageId);
     expect(failed.sort()).toEqual(web.sort());
     expect(await titles()).toEqual(['prod/api: task x stopped']);
   });

@@ -97,6 +97,25 @@ describe('Function: slack-notifier, bot-token mode', () => {
     expect(Object.values(process.env).filter((value) => value?.includes(slack.token))).toEqual([]);
   });
 
+  it('keeps one thread per account and region: a same-named service elsewhere with the same incident id is another thread', async () => {
+    // Prepare
+    const post = await coldSlackNotifier(slack);
+    const elsewhere = (n: number) => ({ ...groupMessage(n, 'warning', 'incident-b'), account: '222222222222' });
+
+    // Act
+    await post(groupMessage(1, 'warning', 'incident-b'));
+    await post(elsewhere(2));
+    await post(groupMessage(3, 'warning', 'incident-b'));
+    await post(elsewhere(4));
+
+    // Assess
+    const [home, member, homeReply, memberReply] = slack.posts;
+    expect([home?.threadTs, member?.threadTs]).toEqual([undefined, undefined]);
+    expect(home?.ts).not.toBe(member?.ts);
+    expect(homeReply?.threadTs).toBe(home?.ts);
+    expect(memberReply?.threadTs).toBe(member?.ts);
+  });
+
   it('ends two concurrent first messages of one incident with one thread root', async () => {
     // Prepare: two containers, and a Slack slow enough that both first sends overlap.
     const one = await coldSlackNotifier(slack);

@@ -11,6 +11,7 @@ import { provisionWorld, receiveAlerts, targetsOf, type World } from '#local/wor
 import { clients } from '#local/world-clients.js';
 import type { Alert } from '#shared/notify/alert.js';
 import { ChatbotNotificationSchema } from '#shared/notify/chatbot.js';
+import { type GroupId, groupIdOf, groupIdText } from '#shared/notify/grouping/plan.js';
 import { coldContainer } from '#test/support/functions.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
 import { lambdaContext, queuedBatch } from '../../cli/replay.js';
@@ -80,14 +81,14 @@ describe('Task stops to messages: task-state-change, notifier, alert-flush', () 
     });
     const t0 = Date.now();
     const answers: SQSBatchResponse[] = [];
-    const groupKeys = new Set<string>();
+    const groups = new Map<string, GroupId>();
     const notified: Alert[] = [];
     /** The notifier as the outbox's queue feeds it; notes the groups to flush and the alerts it was handed. */
     const notifier = async (event: SQSEvent, context: Context) => {
       for (const record of event.Records) {
         const alert = JSON.parse(record.body) as Alert;
         if (!record.messageAttributes['ecs-autopilot-group-message']) notified.push(alert);
-        groupKeys.add(`${alert.cluster}/${alert.service}/${alert.kind}`);
+        groups.set(groupIdText(groupIdOf(alert)), groupIdOf(alert));
       }
       const answer = await one.notifier(event, context);
       answers.push(answer);
@@ -99,10 +100,10 @@ describe('Task stops to messages: task-state-change, notifier, alert-flush', () 
       vi.setSystemTime(t0 + second * 1000);
       while ((await deliverOutbox(world, notifier)) > 0);
       if (late.length > 0) await notifier(outboxEvent(world, late.map(asOutboxMessage)), lambdaContext('notifier'));
-      for (const groupKey of groupKeys) {
+      for (const group of groups.values()) {
         const request = {
           Records: [
-            { ...batches[0]?.Records[0], body: JSON.stringify({ groupKey, flushAt: new Date().toISOString() }) },
+            { ...batches[0]?.Records[0], body: JSON.stringify({ ...group, flushAt: new Date().toISOString() }) },
           ],
         };
         const flushes = [one, other].map((c) => c.flush(request as SQSEvent, lambdaContext('alert-flush')));

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { toChatbotNotification } from '#shared/notify/chatbot.js';
 import { botTokenReader, chatSettingsFromEnv } from '#shared/slack/bot-token.js';
 import { threadRefOf } from '#shared/slack/deliver-chat.js';
+import { type ThreadRef, threadKey } from '#shared/slack/threads.js';
 import { taskStopAlert } from '#test/support/alerts.js';
 
 describe('Slack bot-token mode', () => {
@@ -45,7 +46,7 @@ describe('Slack bot-token mode', () => {
     await expect(outcome).rejects.not.toThrow(/secret-value/);
   });
 
-  it('finds the incident thread of an alert, and none for a message of no incident', () => {
+  it('finds the incident thread of an alert where its service lives, and none for a message of no incident', () => {
     // Prepare
     const alert = taskStopAlert({ incidentId: 'ecs-task-stops/prod/web/1', severity: 'warning' });
 
@@ -55,10 +56,16 @@ describe('Slack bot-token mode', () => {
     // Assess
     expect(ref).toEqual({
       threadId: 'ecs-task-stops/prod/web/1',
+      account: alert.account,
+      region: alert.region,
       cluster: 'prod',
       service: 'web',
       severity: 'warning',
     });
     expect(threadRefOf(JSON.stringify({ AlarmName: 'x', NewStateValue: 'ALARM' }))).toBeUndefined();
+    expect(threadKey(ref as ThreadRef)).toEqual({
+      pk: `alert-group/${alert.account}/${alert.region}/prod/web`,
+      sk: 'slack-thread/ecs-task-stops/prod/web/1',
+    });
   });
 });

@@ -2,6 +2,7 @@ import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { writeConfig } from '#local/pipeline.js';
 import { buildAlert } from '#shared/notify/build-alert.js';
+import { groupIdOf, groupIdText } from '#shared/notify/grouping/plan.js';
 import { lambdaContext } from '../../../cli/replay.js';
 import { alerts, changedNothing } from '../claims.js';
 import { say } from '../print.js';
@@ -80,10 +81,9 @@ export function alertGroupingScenarios(): Scenario[] {
             notifier.handler(outboxBatch(stage, b * 10) as never, lambdaContext('notifier')),
           ),
         );
-        const groupKey = 'prod/api/task-stopped/essential-container-exited';
-        const request = { groupKey, flushAt: new Date().toISOString() };
-        const body = JSON.stringify(request);
-        say('flush', `the group's flush runs twice at once (a retry racing the first): ${groupKey}`);
+        const group = groupIdOf(failure(stage, 0));
+        const body = JSON.stringify({ ...group, flushAt: new Date().toISOString() });
+        say('flush', `the group's flush runs twice at once (a retry racing the first): ${groupIdText(group)}`);
         const event = { Records: [{ ...outboxBatch(stage, 0).Records[0], body }] };
         await Promise.all([1, 2].map(() => flush.handler(event as never, lambdaContext('alert-flush'))));
         return { audit: [] };

@@ -2,14 +2,18 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { GroupingOptions } from '../../config/notifications.js';
 import { StateConflictError, type StateKey, type StateStore, type Versioned } from '../../state/index.js';
 import type { Alert } from '../alert.js';
-import { confirmSent, type FlushPlan, planFlush, recordAlert } from './plan.js';
+import { confirmSent, type FlushPlan, type GroupId, groupIdText, planFlush, recordAlert } from './plan.js';
 import type { FlushRequest } from './queues.js';
 import type { AlertGroup, ReceivedAlert } from './types.js';
 
-/** The state record of a group: one partition per service, one record per kind. */
-export function groupStateKey(groupKey: string): StateKey {
-  const [cluster, service, ...kind] = groupKey.split('/');
-  return { pk: `alert-group/${cluster}/${service}`, sk: kind.join('/') };
+/**
+ * The state record of a group: one partition per service where it lives, one record per kind. A group id without a
+ * place (a flush request queued before groups were kept per place) names the record stored then, without one.
+ */
+export function groupStateKey(id: GroupId): StateKey {
+  const [cluster, service, ...kind] = id.groupKey.split('/');
+  const where = id.place ? `${id.place.account}/${id.place.region}/` : '';
+  return { pk: `alert-group/${where}${cluster}/${service}`, sk: kind.join('/') };
 }
 
 /** How long a group's record outlives its last write: it is over after the repeat interval anyway. */
@@ -51,12 +55,12 @@ async function updateGroup<R extends { group?: AlertGroup }>(
  */
 export async function recordGroupedAlerts(
   store: StateStore,
-  groupKey: string,
+  group: GroupId,
   received: ReceivedAlert[],
   now: () => Date,
   options: GroupingOptions,
 ): Promise<{ counted: number; occurrences: number; flushAt?: Date }> {
-  const outcome = await updateGroup(store, groupStateKey(groupKey), options, (current) => {
+  const outcome = await updateGroup(store, groupStateKey(group), options, (current) => {
     let group = current;
     let counted = 0;
     let occurrences = 0;
@@ -93,8 +97,8 @@ export async function flushGroup(
   deps: FlushDeps,
 ): Promise<{ sent: Alert[]; planned?: Alert; flushAt?: Date }> {
   const { store, options, logger } = deps;
-  const { groupKey } = request;
-  const key = groupStateKey(groupKey);
+  const groupKey = groupIdText(request);
+  const key = groupStateKey(request);
   const planned = await updateGroup(
     store,
     key,

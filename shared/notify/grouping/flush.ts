@@ -5,6 +5,7 @@ import type { GroupingOptions } from '../../config/notifications.js';
 import type { StateStore } from '../../state/index.js';
 import * as v from '../../validation/input-schema.js';
 import { flushGroup } from './durable.js';
+import { groupIdText } from './plan.js';
 import { enqueueGroupMessage, FlushRequestSchema, requestFlush } from './queues.js';
 
 /** What a flush of the stack needs. */
@@ -38,8 +39,8 @@ export async function flushGroupRequest(body: string, wiring: FlushWiring): Prom
   if (planned) wiring.metrics?.addMetric('GroupMessagesSent', 'Count', 1);
   if (flushAt) {
     await requestFlush(wiring.sqs, wiring.flushQueueUrl, { ...request, flushAt: flushAt.toISOString() }, now());
-    wiring.logger.info(`group ${request.groupKey} not due yet: asked again for ${flushAt.toISOString()}`);
+    wiring.logger.info(`group ${groupIdText(request)} not due yet: asked again for ${flushAt.toISOString()}`);
   } else if (sent.length === 0) {
-    wiring.logger.info(`group ${request.groupKey}: nothing due`);
+    wiring.logger.info(`group ${groupIdText(request)}: nothing due`);
   }
 }

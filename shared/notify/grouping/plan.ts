@@ -17,9 +17,28 @@ const severityRank: Record<AlertSeverity, number> = { critical: 3, warning: 2, i
 const ms = (iso: string) => Date.parse(iso);
 const seconds = (n: number) => n * 1000;
 
-/** The group an alert belongs to: its service and its kind. */
+/** The service and kind of an alert's group, `cluster/service/kind`: unique within one account and region. */
 export function groupKeyOf(alert: Alert): string {
   return `${alert.cluster}/${alert.service}/${alert.kind}`;
+}
+
+/**
+ * Which group an alert belongs to: its service and kind where the service lives, so that same-named services of two
+ * accounts or regions are two groups. `place` is absent only in flush requests queued before groups were kept per
+ * place: they name a group stored without one.
+ */
+export interface GroupId {
+  groupKey: string;
+  place?: { account: string; region: string };
+}
+
+export function groupIdOf(alert: Alert): GroupId {
+  return { groupKey: groupKeyOf(alert), place: { account: alert.account, region: alert.region } };
+}
+
+/** A group's id as one string, for logs and for telling groups apart in a batch: `account/region/cluster/service/kind`. */
+export function groupIdText(id: GroupId): string {
+  return id.place ? `${id.place.account}/${id.place.region}/${id.groupKey}` : id.groupKey;
 }
 
 /** The short key a group remembers a counted alert by: its delivery key, hashed to a fixed size. */
@@ -59,7 +78,9 @@ function prune(entries: Record<string, number>, since: number, max: number): Rec
 
 function openGroup(alert: Alert, at: string, options: GroupingOptions): AlertGroup {
   return {
-    key: groupKeyOf(alert),
+    key: groupIdText(groupIdOf(alert)),
+    account: alert.account,
+    region: alert.region,
     cluster: alert.cluster,
     service: alert.service,
     kind: alert.kind,

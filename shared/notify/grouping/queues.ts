@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import * as v from '../../validation/input-schema.js';
-import type { Alert } from '../alert.js';
+import { type Alert, alertDeliveryKey } from '../alert.js';
+import { outboxMessageGroupOf } from '../outbox.js';
 
 /** The outbox message attribute that marks a group's own message: the notifier publishes it as it is. */
 export const GROUP_MESSAGE_ATTRIBUTE = 'ecs-autopilot-group-message';
@@ -9,9 +10,15 @@ export const GROUP_MESSAGE_ATTRIBUTE = 'ecs-autopilot-group-message';
 /** SQS's longest per-message delay; a later flush is asked for again when this one comes early. */
 const MAX_DELAY_SECONDS = 900;
 
-/** A request to flush one group, due at `flushAt`. */
+/**
+ * A request to flush one group, due at `flushAt`. A request without `place` was queued before groups were kept per
+ * place: it flushes the group stored then, under its service's name alone, so nothing it holds is lost.
+ */
 export const FlushRequestSchema = v.object({
   groupKey: v.pipe(v.string(), v.minLength(1)),
+  place: v.optional(
+    v.object({ account: v.pipe(v.string(), v.minLength(1)), region: v.pipe(v.string(), v.minLength(1)) }),
+  ),
   flushAt: v.pipe(v.string(), v.isoTimestamp()),
 });
 export type FlushRequest = v.InferOutput<typeof FlushRequestSchema>;
@@ -37,10 +44,8 @@ export async function enqueueGroupMessage(sqs: SQSClient, outboxUrl: string, mes
     new SendMessageCommand({
       QueueUrl: outboxUrl,
       MessageBody: JSON.stringify(message),
-      MessageGroupId: `${message.cluster}/${message.service}`.slice(0, 128),
-      MessageDeduplicationId: createHash('sha256')
-        .update(message.dedupKey ?? message.incidentId)
-        .digest('hex'),
+      MessageGroupId: outboxMessageGroupOf(message),
+      MessageDeduplicationId: createHash('sha256').update(alertDeliveryKey(message)).digest('hex'),
       MessageAttributes: { [GROUP_MESSAGE_ATTRIBUTE]: { DataType: 'String', StringValue: 'true' } },
     }),
   );

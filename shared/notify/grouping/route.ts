@@ -7,7 +7,7 @@ import type { StateStore } from '../../state/index.js';
 import * as v from '../../validation/input-schema.js';
 import { type Alert, AlertSchema } from '../alert.js';
 import { recordGroupedAlerts } from './durable.js';
-import { groupKeyOf } from './plan.js';
+import { type GroupId, groupIdOf, groupIdText } from './plan.js';
 import { GROUP_MESSAGE_ATTRIBUTE, requestFlush } from './queues.js';
 import type { ReceivedAlert } from './types.js';
 
@@ -52,14 +52,14 @@ export function outboxRouter(deps: RouteDeps) {
   const { grouping, logger } = deps;
   const now = deps.now ?? (() => new Date());
 
-  async function recordGroup(groupKey: string, received: ReceivedAlert[], wiring: GroupingWiring): Promise<void> {
-    const outcome = await recordGroupedAlerts(wiring.store, groupKey, received, now, wiring.options);
+  async function recordGroup(group: GroupId, received: ReceivedAlert[], wiring: GroupingWiring): Promise<void> {
+    const outcome = await recordGroupedAlerts(wiring.store, group, received, now, wiring.options);
     deps.metrics?.addMetric('AlertsGrouped', 'Count', outcome.counted);
     if (outcome.flushAt) {
-      const request = { groupKey, flushAt: outcome.flushAt.toISOString() };
+      const request = { ...group, flushAt: outcome.flushAt.toISOString() };
       await requestFlush(wiring.sqs, wiring.flushQueueUrl, request, now());
     }
-    logger.info(`${outcome.counted} of ${received.length} alert(s) counted into group ${groupKey}`, {
+    logger.info(`${outcome.counted} of ${received.length} alert(s) counted into group ${groupIdText(group)}`, {
       occurrences: outcome.occurrences,
       flushAt: outcome.flushAt?.toISOString(),
     });
@@ -82,8 +82,8 @@ export function outboxRouter(deps: RouteDeps) {
           const alert = isGroupMessage(record) ? undefined : alertOf(record);
           return alert ? [{ alert, receiptId: record.messageId }] : [];
         });
-        for (const [groupKey, ofGroup] of Map.groupBy(received, (r) => groupKeyOf(r.alert))) {
-          const outcome = recordGroup(groupKey, ofGroup, grouping);
+        for (const ofGroup of Map.groupBy(received, (r) => groupIdText(groupIdOf(r.alert))).values()) {
+          const outcome = recordGroup(groupIdOf((ofGroup[0] as ReceivedAlert).alert), ofGroup, grouping);
           // Awaited per record by deliver; marked handled here so that a failure is not reported as unhandled.
           outcome.catch(() => undefined);
           for (const one of ofGroup) counted.set(one.receiptId, outcome);

@@ -25,7 +25,7 @@ export function groupMessage(group: AlertGroup, pending: PendingAlerts): Alert {
     .map((s) => `${pending.bySeverity[s]} ${s}`)
     .join(', ');
   const description = [
-    `*Grouped:* ${plural(pending.count, 'alert')} of kind \`${group.kind}\` for \`${group.cluster}/${group.service}\` between ${readableTime(pending.firstAt)} and ${readableTime(pending.lastAt)} (${severities}).`,
+    `*Grouped:* ${plural(pending.count, 'alert')} of kind \`${group.kind}\` for \`${group.cluster}/${group.service}\`${group.account ? ` (account ${group.account}, ${group.region})` : ''} between ${readableTime(pending.firstAt)} and ${readableTime(pending.lastAt)} (${severities}).`,
     `*In this thread:* ${plural(group.total, 'alert')} since ${readableTime(group.openedAt)}${told > 0 ? `, ${told} told in earlier messages` : ''}${group.repeatsNotSent > 0 ? `, ${group.repeatsNotSent} repeats left out` : ''}.`,
     `*Worst example:* ${worst.title}`,
     worst.description,

@@ -17,11 +17,14 @@ export interface PendingAlerts {
 }
 
 /**
- * One group of alerts (a service and a kind) as it is stored between invocations: what was counted, what is waiting,
- * what was told, and the messages planned but not yet confirmed delivered.
+ * One group of alerts (a service where it lives, and a kind) as it is stored between invocations: what was counted,
+ * what is waiting, what was told, and the messages planned but not yet confirmed delivered.
  */
 export interface AlertGroup {
   key: string;
+  /** The account and region of the service; absent in groups stored before groups were kept per place. */
+  account?: string;
+  region?: string;
   cluster: string;
   service: string;
   kind: string;
