@@ -43,6 +43,8 @@ export function canaryContext(options: CanaryCliOptions, at?: CliPlace) {
     },
     tableName,
     region: at?.place.region ?? settings.region ?? 'us-east-1',
+    /** The account acted in, when it was looked up (`--account`, or a config listing accounts). */
+    account: at?.place.account,
     clients: {
       ecs: new ECSClient(settings),
       elbv2: new ElasticLoadBalancingV2Client(settings),

@@ -211,7 +211,14 @@ export function registerCanaryCommands(program: Command): void {
         // Loaded here, not at the top: the logger must be made after main.ts has sent logs to stderr.
         const { logger } = await import('#shared/logging/logger.js');
         const results = await tickCanaries(
-          { config, clients: ctx.clients, store: ctx.store, logger, region: ctx.region },
+          {
+            config,
+            clients: ctx.clients,
+            store: ctx.store,
+            logger,
+            region: ctx.region,
+            ...(ctx.account ? { account: ctx.account } : {}),
+          },
           now.toISOString(),
         );
         const human = results.map((r) => {

@@ -21,9 +21,10 @@ const topicArn = getStringFromEnv({
   key: 'ALERT_TOPIC_ARN',
   errorMessage: 'ALERT_TOPIC_ARN (the alert topic) is required',
 });
+const { notifications } = loadFunctionConfig();
 const published = idempotencyRecords(dynamodbClient, stateTableNameFromEnv(), 'notifier#published-alerts');
-const delivery = alertDelivery({ sns: snsClient, topicArn, published, logger });
-const grouping = groupingFromEnv({ documentClient, sqs: sqsClient }, loadFunctionConfig().notifications.grouping);
+const delivery = alertDelivery({ sns: snsClient, topicArn, published, logger, ...notifications });
+const grouping = groupingFromEnv({ documentClient, sqs: sqsClient }, notifications.grouping);
 const router = outboxRouter({ publish: (record) => delivery.deliver(record), grouping, logger, metrics });
 const processor = new SqsFifoPartialProcessorAsync();
 

@@ -26,10 +26,32 @@ export const groupingDefaults: GroupingOptions = {
   repeatIntervalSeconds: 14_400,
 };
 
-/** How alerts reach people. */
-export const NotificationsSchema = strictObject({ grouping: GroupingSchema.default(groupingDefaults) }).default({
-  grouping: groupingDefaults,
+/**
+ * The IAM Identity Center access portal people sign in through: alerts' console links then open the console in the
+ * alert's own account, by the portal's shortcut links, as the role (permission set) named here.
+ */
+export const ConsoleSignInSchema = strictObject({
+  startUrl: z
+    .url({
+      protocol: /^https$/,
+      error: 'the https start URL of the access portal, e.g. https://d-1234567890.awsapps.com/start',
+    })
+    .describe('The AWS access portal start URL (IAM Identity Center), e.g. https://d-1234567890.awsapps.com/start.'),
+  roleName: z
+    .string()
+    .regex(/^[\w+=,.@-]{1,32}$/, 'a permission set name (1-32 letters, digits and +=,.@_-)')
+    .describe('The permission set to open the console as, in every account, e.g. ReadOnlyAccess.'),
 });
+
+export type ConsoleSignIn = z.output<typeof ConsoleSignInSchema>;
+
+/** How alerts reach people. */
+export const NotificationsSchema = strictObject({
+  grouping: GroupingSchema.default(groupingDefaults),
+  consoleSignIn: ConsoleSignInSchema.optional().describe(
+    "Open alerts' console links in the alert's own account through the IAM Identity Center access portal; without it they open in whatever account the reader is signed in to.",
+  ),
+}).default({ grouping: groupingDefaults });
 
 /** When failed stops of one service count as a crash loop: ECS's deployment circuit-breaker formula by default. */
 export const CrashLoopSchema = strictObject({

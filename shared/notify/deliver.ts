@@ -6,6 +6,7 @@ import type { Context, SQSRecord } from 'aws-lambda';
 import { AutopilotError } from '../errors.js';
 import * as v from '../validation/input-schema.js';
 import { type Alert, AlertSchema, alertDeliveryKey } from './alert.js';
+import { type ConsoleSignInLinks, withAccountLinks } from './console-sign-in.js';
 import { publishAlert } from './publish.js';
 
 /** An outbox record that is not an alert: it fails alone and ends in the outbox DLQ, where it can be read. */
@@ -25,6 +26,8 @@ export interface AlertDeliveryOptions {
   logger: Logger;
   /** How long a published alert is remembered: longer than the outbox's retries (5 receives × 90 s). */
   rememberSeconds?: number;
+  /** The access portal that opens console links in each alert's own account; absent: links as reported. */
+  consoleSignIn?: ConsoleSignInLinks | undefined;
 }
 
 /**
@@ -49,7 +52,7 @@ export function alertDelivery(opts: AlertDeliveryOptions) {
       config.registerLambdaContext(context);
     },
     async deliver(record: SQSRecord): Promise<void> {
-      const alert = parseAlert(record);
+      const alert = withAccountLinks(parseAlert(record), opts.consoleSignIn);
       const { messageId } = await publishOnce(alertDeliveryKey(alert), alert);
       opts.logger.info(`alert delivered: ${alert.title}`, {
         incidentId: alert.incidentId,

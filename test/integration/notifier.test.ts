@@ -112,4 +112,29 @@ describe('Function: notifier', () => {
     expect(failed.sort()).toEqual(web.sort());
     expect(await titles()).toEqual(['prod/api: task x stopped']);
   });
+
+  it("publishes a member account's console links through the access portal, into that account", async () => {
+    // Prepare
+    const config = `${CONFIG}notifications:\n  consoleSignIn: { startUrl: "https://d-1234567890.awsapps.com/start", roleName: ReadOnly }\n`;
+    const member = {
+      ...alert('web', 'm'),
+      account: '222222222222',
+      links: [{ label: 'Service', url: 'https://eu-west-1.console.aws.amazon.com/ecs/v2/clusters/prod/services/web' }],
+    };
+    await enqueueAlert(sqs, world.outboxQueueUrl as string, member);
+    const { notifier } = await coldContainer(world, 'service-event', config);
+
+    // Act
+    await notifier(outboxEvent(world, await receiveOutbox(world)), lambdaContext('notifier'));
+
+    // Assess
+    const published = (await receiveAlerts(world)).map(
+      (received) => (received.message as { content: { description: string } }).content.description,
+    );
+    const destination = encodeURIComponent(member.links[0]?.url ?? '');
+    expect(published).toHaveLength(1);
+    expect(published[0]).toContain(
+      `[Service](https://d-1234567890.awsapps.com/start/#/console?account_id=222222222222&role_name=ReadOnly&destination=${destination})`,
+    );
+  });
 });
