@@ -25,6 +25,7 @@ export function auditMetricPoints(audit: readonly AuditRecord[], reaction: strin
     points.push({ name: 'TargetsDeregistered', unit: 'Count', value, dimensions: { Account, Region } });
   }
   for (const direction of ['out', 'in'] as const) {
+    // Stryker disable next-line ConditionalExpression: equivalent, no other kind of action has a direction
     const scaled = applied.filter((r) => r.action.kind === 'set-desired-count' && r.action.direction === direction);
     if (scaled.length > 0) {
       points.push({ name: 'ScaleActions', unit: 'Count', value: scaled.length, dimensions: { Direction: direction } });
@@ -36,8 +37,8 @@ export function auditMetricPoints(audit: readonly AuditRecord[], reaction: strin
     points.push({ name: 'ReconcilerFixes', unit: 'Count', value: applied.length });
   }
   const refusals = new Map<string, number>();
-  for (const r of audit)
-    if (r.outcome === 'blocked' && r.guard) refusals.set(r.guard.rule, (refusals.get(r.guard.rule) ?? 0) + 1);
+  // A record names a guard only when that guard blocked its action.
+  for (const r of audit) if (r.guard) refusals.set(r.guard.rule, (refusals.get(r.guard.rule) ?? 0) + 1);
   for (const [rule, n] of refusals) {
     points.push({ name: 'GuardrailRefusals', unit: 'Count', value: n, dimensions: { Guardrail: rule } });
   }
