@@ -14,14 +14,14 @@ export function auditMetricPoints(audit: readonly AuditRecord[], reaction: strin
   );
   if (deregistered > 0) points.push({ name: 'TargetsDeregistered', unit: 'Count', value: deregistered });
   // The same count per account and region: one deployment acts in many (the total above keeps the dashboard's series).
-  const byPlace = new Map<string, number>();
+  const byPlace = new Map<string, { Account: string; Region: string; value: number }>();
   for (const r of applied) {
     if (r.action.kind !== 'deregister-targets') continue;
-    const [, , , region = '', account = ''] = r.action.targetGroupArn.split(':');
-    byPlace.set(`${account}|${region}`, (byPlace.get(`${account}|${region}`) ?? 0) + r.action.targets.length);
+    const [, , , Region = '', Account = ''] = r.action.targetGroupArn.split(':');
+    const place = byPlace.get(`${Account}|${Region}`) ?? { Account, Region, value: 0 };
+    byPlace.set(`${Account}|${Region}`, { ...place, value: place.value + r.action.targets.length });
   }
-  for (const [place, value] of byPlace) {
-    const [Account = '', Region = ''] = place.split('|');
+  for (const { Account, Region, value } of byPlace.values()) {
     points.push({ name: 'TargetsDeregistered', unit: 'Count', value, dimensions: { Account, Region } });
   }
   for (const direction of ['out', 'in'] as const) {
@@ -58,7 +58,8 @@ export function auditMetrics(sink: Metrics, reaction: string): MiddlewareObj<unk
     if (sink.hasStoredMetrics()) sink.publishStoredMetrics();
   };
   const auditMetricsAfter = (request: { response: { audit?: AuditRecord[] } | null | undefined }) => {
-    publish(request.response?.audit ?? []);
+    const audit = request.response?.audit;
+    if (audit) publish(audit);
   };
   // An invocation failed by a failed action still did the rest: what was applied is counted.
   const auditMetricsOnError = (request: { error: unknown }) => {

@@ -86,6 +86,27 @@ describe('Metrics: what the executor did, counted', () => {
     ]);
   });
 
+  it('counts a deregistration whose target group ARN cannot be read under an empty place, rather than failing', () => {
+    // Act
+    const points = auditMetricPoints(
+      [
+        record(
+          { kind: 'deregister-targets', targetGroupArn: 'web-tg', targets: [{ id: '10.0.0.1', port: 80 }] },
+          'applied',
+        ),
+      ],
+      'task-state-change',
+    );
+
+    // Assess
+    expect(points).toContainEqual({
+      name: 'TargetsDeregistered',
+      unit: 'Count',
+      value: 1,
+      dimensions: { Account: '', Region: '' },
+    });
+  });
+
   it("counts the reconciler's fixes only for the reconciler, and only when it applied one", () => {
     // Act
     const other = auditMetricPoints([record({ kind: 'tag-service' }, 'applied')], 'alarm-state-change');
@@ -122,6 +143,7 @@ describe('Metrics: auditMetrics middleware', () => {
     // Act
     const out = written(() => {
       middleware.after?.({ response: null } as never);
+      middleware.after?.({ response: {} } as never);
       middleware.after?.({ response: { audit: [] } } as never);
       middleware.onError?.({ error: new Error('parse failed') } as never);
     });
