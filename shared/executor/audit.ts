@@ -60,6 +60,7 @@ export function auditLine(record: AuditRecord): string {
     case 'dry-run':
       return `• would ${record.description} (dry run: nothing changed)`;
     case 'blocked':
+      // Stryker disable next-line OptionalChaining: equivalent, the executor records a guard with every blocked action
       return `• did not ${record.description}: guardrail ${record.guard?.rule}: ${record.guard?.why}`;
     case 'duplicate':
       return `• ${record.description}: already done in this run`;

@@ -14,17 +14,18 @@ export function auditMetricPoints(audit: readonly AuditRecord[], reaction: strin
   );
   if (deregistered > 0) points.push({ name: 'TargetsDeregistered', unit: 'Count', value: deregistered });
   // The same count per account and region: one deployment acts in many (the total above keeps the dashboard's series).
-  const byPlace = new Map<string, number>();
+  const byPlace = new Map<string, { Account: string; Region: string; value: number }>();
   for (const r of applied) {
     if (r.action.kind !== 'deregister-targets') continue;
-    const [, , , region = '', account = ''] = r.action.targetGroupArn.split(':');
-    byPlace.set(`${account}|${region}`, (byPlace.get(`${account}|${region}`) ?? 0) + r.action.targets.length);
+    const [, , , Region = '', Account = ''] = r.action.targetGroupArn.split(':');
+    const place = byPlace.get(`${Account}|${Region}`) ?? { Account, Region, value: 0 };
+    byPlace.set(`${Account}|${Region}`, { ...place, value: place.value + r.action.targets.length });
   }
-  for (const [place, value] of byPlace) {
-    const [Account = '', Region = ''] = place.split('|');
+  for (const { Account, Region, value } of byPlace.values()) {
     points.push({ name: 'TargetsDeregistered', unit: 'Count', value, dimensions: { Account, Region } });
   }
   for (const direction of ['out', 'in'] as const) {
+    // Stryker disable next-line ConditionalExpression: equivalent, no other kind of action has a direction
     const scaled = applied.filter((r) => r.action.kind === 'set-desired-count' && r.action.direction === direction);
     if (scaled.length > 0) {
       points.push({ name: 'ScaleActions', unit: 'Count', value: scaled.length, dimensions: { Direction: direction } });
@@ -36,8 +37,8 @@ export function auditMetricPoints(audit: readonly AuditRecord[], reaction: strin
     points.push({ name: 'ReconcilerFixes', unit: 'Count', value: applied.length });
   }
   const refusals = new Map<string, number>();
-  for (const r of audit)
-    if (r.outcome === 'blocked' && r.guard) refusals.set(r.guard.rule, (refusals.get(r.guard.rule) ?? 0) + 1);
+  // A record names a guard only when that guard blocked its action.
+  for (const r of audit) if (r.guard) refusals.set(r.guard.rule, (refusals.get(r.guard.rule) ?? 0) + 1);
   for (const [rule, n] of refusals) {
     points.push({ name: 'GuardrailRefusals', unit: 'Count', value: n, dimensions: { Guardrail: rule } });
   }
@@ -57,7 +58,8 @@ export function auditMetrics(sink: Metrics, reaction: string): MiddlewareObj<unk
     if (sink.hasStoredMetrics()) sink.publishStoredMetrics();
   };
   const auditMetricsAfter = (request: { response: { audit?: AuditRecord[] } | null | undefined }) => {
-    publish(request.response?.audit ?? []);
+    const audit = request.response?.audit;
+    if (audit) publish(audit);
   };
   // An invocation failed by a failed action still did the rest: what was applied is counted.
   const auditMetricsOnError = (request: { error: unknown }) => {

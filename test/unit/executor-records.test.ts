@@ -196,6 +196,10 @@ describe('Executor: audit lines', () => {
     expect(auditErrorOf(blankId)).toEqual({ name: 'AccessDenied', message: 'denied' });
     expect(auditErrorText(auditErrorOf(new VerificationFailedError('read 4')))).toBe('verification failed: read 4');
     expect(auditErrorOf('plain words')).toEqual({ name: 'Error', message: 'plain words' });
+    expect(auditErrorOf(null)).toEqual({ name: 'Error', message: 'null' });
+    expect(auditErrorOf(Object.assign(new Error('x'), { $metadata: { requestId: 42 } }))).not.toHaveProperty(
+      'requestId',
+    );
   });
 
   it('calls a run troubled when an action failed, was blocked or skipped, and only then', () => {

@@ -16,9 +16,9 @@ const release = (taskDefinition = TD): SetTaskDefinitionAction => ({
 });
 
 /** What the read-back says when DescribeServices answers this task definition (or no service). */
-async function readBack(action: SetTaskDefinitionAction, taskDefinition?: string) {
+async function readBack(action: SetTaskDefinitionAction, taskDefinition?: string, services?: []) {
   ecsMock.reset();
-  ecsMock.on(DescribeServicesCommand).resolves(taskDefinition ? { services: [{ taskDefinition }] } : {});
+  ecsMock.on(DescribeServicesCommand).resolves(taskDefinition ? { services: [{ taskDefinition }] } : { services });
   return setTaskDefinition.verify(action, { ecs }, 'read-back', accepted);
 }
 
@@ -62,11 +62,15 @@ describe('Executor kinds: set-task-definition', () => {
       await readBack(release('eb:42'), TD),
       await readBack(release(`${TD}/`), TD),
       await readBack(release()),
+      await readBack(release(), undefined, []),
     ];
 
     // Assess
-    expect(results.map((r) => r.ok)).toEqual([false, false, false, false]);
-    expect(results[3]?.evidence).toBe('read back: task definition unknown');
+    expect(results.map((r) => r.ok)).toEqual([false, false, false, false, false]);
+    expect(results.slice(3).map((r) => r.evidence)).toEqual([
+      'read back: task definition unknown',
+      'read back: task definition unknown',
+    ]);
   });
 
   it('needs an ECS client', async () => {
