@@ -169,7 +169,8 @@ export function addReplayCommand(program: Command): void {
       printResult(globals, { function: options.function, dryRun: !!options.dryRun, result, alerts }, () =>
         describeReplay(options.function, !!options.dryRun, result, alerts),
       );
-      if (result.ignored && alerts.length === 0) {
+      // Not acted on is a refusal even when an alert says why (a cluster the account does not have): scripts see it.
+      if (result.ignored) {
         const hint = result.ignored.startsWith('stale')
           ? ' (replay an old capture on purpose: --ignore-age or --now)'
           : '';
