@@ -1,8 +1,10 @@
+import { userInfo } from 'node:os';
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { GetCallerIdentityCommand, STSClient, type STSClientConfig } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CanaryCommandError } from '#shared/canary/commands.js';
 import type { CanaryConfig } from '#shared/config/canary.js';
@@ -35,7 +37,13 @@ export function canaryContext(options: CanaryCliOptions, at?: CliPlace) {
   const settings = at?.clientOptions ?? home;
   const dynamodb = new DynamoDBClient(home);
   const tableName = options.table ?? process.env.STATE_TABLE_NAME ?? DEFAULT_TABLE;
+  let by: Promise<string> | undefined;
   return {
+    /** Who runs the command, for the canary's history (asked once). */
+    operator: (): Promise<string> => {
+      by ??= operatorOf(home);
+      return by;
+    },
     /** Read on first use: `state-table create` needs none. */
     get config(): AutopilotConfig {
       config ??= loadConfigFile(options.config);
@@ -91,7 +99,24 @@ export async function resolveTaskDefinition(ecs: ECSClient, value: string): Prom
   return arn;
 }
 
-/** Who runs a command, for the canary's history. */
-export function operator(): string {
-  return `cli:${process.env.USER ?? process.env.USERNAME ?? 'unknown'}`;
+/**
+ * Who runs a command, for the canary's history: the caller's identity as STS names it (at the configured endpoint,
+ * with the caller's credentials), or the operating-system user when it cannot be read.
+ */
+export async function operatorOf(settings: STSClientConfig): Promise<string> {
+  try {
+    const { Arn } = await new STSClient(settings).send(new GetCallerIdentityCommand({}));
+    if (Arn) return `cli:${Arn}`;
+  } catch {
+    // No credentials, no region or no STS where the command points: the user of this machine says who it was.
+  }
+  return `cli:${osUser()}`;
+}
+
+function osUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER ?? process.env.USERNAME ?? 'unknown';
+  }
 }

@@ -23,7 +23,6 @@ import {
   canaryContextAt,
   canaryNamed,
   DEFAULT_TABLE,
-  operator,
   resolveTaskDefinition,
 } from './canary-context.js';
 import { canaryStatus, formatStatus } from './canary-status.js';
@@ -73,12 +72,13 @@ async function change(
   ctx: CanaryContext,
   options: CanaryCliOptions,
   name: string,
-  apply: (current: CanaryRecord | undefined, at: string) => CanaryRecord,
+  apply: (current: CanaryRecord | undefined, at: string, by: string) => CanaryRecord,
 ) {
   const canary = canaryNamed(ctx.config, name);
   const at = new Date().toISOString();
   const place = statedPlace(canary, ctx.config);
-  const stored = await updateCanary(ctx.store, name, (current) => apply(current, at), place);
+  const by = await ctx.operator();
+  const stored = await updateCanary(ctx.store, name, (current) => apply(current, at, by), place);
   const r = stored.data;
   print(options, r, `${name}: ${r.phase} (release ${r.release}): ${r.reason}`);
 }
@@ -146,12 +146,12 @@ export function registerCanaryCommands(program: Command): void {
           observeAlarms(ctx.clients.cloudwatch, config.gateAlarms),
         ]);
         const forward = forwardSnapshotOf(actions);
-        await change(ctx, options, name, (current, at) =>
+        await change(ctx, options, name, (current, at, by) =>
           startRelease(
             config,
             current,
             { now: at, forward, sides, alarms },
-            { by: operator(), ...(taskDefinition ? { taskDefinition } : {}) },
+            { by, ...(taskDefinition ? { taskDefinition } : {}) },
           ),
         );
       }),
@@ -163,7 +163,7 @@ export function registerCanaryCommands(program: Command): void {
     .argument('<name>', 'canary name')
     .action(
       action(async (ctx, options, name: string) =>
-        change(ctx, options, name, (r, at) => pauseRelease(r, name, at, operator())),
+        change(ctx, options, name, (r, at, by) => pauseRelease(r, name, at, by)),
       ),
     );
 
@@ -173,7 +173,7 @@ export function registerCanaryCommands(program: Command): void {
     .argument('<name>', 'canary name')
     .action(
       action(async (ctx, options, name: string) =>
-        change(ctx, options, name, (r, at) => resumeRelease(r, name, at, operator())),
+        change(ctx, options, name, (r, at, by) => resumeRelease(r, name, at, by)),
       ),
     );
 
@@ -184,7 +184,7 @@ export function registerCanaryCommands(program: Command): void {
     .option('--full', 'go to 100 % at once')
     .action(
       action(async (ctx, options, name: string, local: { full?: boolean }) =>
-        change(ctx, options, name, (r, at) => requestPromotion(r, name, local?.full === true, at, operator())),
+        change(ctx, options, name, (r, at, by) => requestPromotion(r, name, local?.full === true, at, by)),
       ),
     );
 
@@ -195,7 +195,7 @@ export function registerCanaryCommands(program: Command): void {
     .option('--gradual', 'step the weight down one step a tick, so the stable side warms up')
     .action(
       action(async (ctx, options, name: string, local: { gradual?: boolean }) =>
-        change(ctx, options, name, (r, at) => abortRelease(r, name, local?.gradual === true, at, operator())),
+        change(ctx, options, name, (r, at, by) => abortRelease(r, name, local?.gradual === true, at, by)),
       ),
     );
 

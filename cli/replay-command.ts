@@ -6,6 +6,7 @@ import { reachOf } from '#shared/config/places.js';
 import { auditLine } from '#shared/executor/audit.js';
 import { setCurrentTime } from '#shared/lambda/clock.js';
 import type { Alert } from '#shared/notify/alert.js';
+import { plainText } from '#shared/notify/markdown.js';
 import { captureOutbox } from './dry-run-outbox.js';
 import { RefusedError, UsageError } from './exit.js';
 import { type GlobalOptions, printResult } from './output.js';
@@ -47,8 +48,11 @@ function readEvent(file: string): { time?: unknown } {
   }
 }
 
-/** The human account of a replay: what happened, what was done, and the alert (sent, or that a dry run would send). */
-function describeReplay(fn: string, dryRun: boolean, result: ReplayResult, alerts: Alert[]): string {
+/**
+ * The human account of a replay: what happened, what was done, and the alert (sent, or that a dry run would send),
+ * in plain text: the alert's chat Markdown is for the channel, not the terminal.
+ */
+export function describeReplay(fn: string, dryRun: boolean, result: ReplayResult, alerts: Alert[]): string {
   const lines = [`${fn}${dryRun ? ' (dry run: nothing changed, nothing sent)' : ''}`];
   const { classification: c } = result;
   if (c) lines.push(`  classified: ${c.kind} (${c.severity}): ${c.summary}`);
@@ -58,9 +62,13 @@ function describeReplay(fn: string, dryRun: boolean, result: ReplayResult, alert
   for (const record of result.audit ?? []) lines.push(`  ${auditLine(record)}`);
   for (const alert of alerts) {
     lines.push(dryRun ? '\nthe alert it would send:' : '\nalert queued:');
-    lines.push(`  [${alert.severity}] ${alert.title}  (${alert.kind})`);
-    lines.push(...alert.description.split('\n').map((l) => `  ${l}`));
-    lines.push(...alert.nextSteps.map((s) => `  next: ${s}`));
+    lines.push(`  [${alert.severity}] ${plainText(alert.title)}  (${alert.kind})`);
+    lines.push(
+      ...plainText(alert.description)
+        .split('\n')
+        .map((l) => `  ${l}`),
+    );
+    lines.push(...alert.nextSteps.map((s) => `  next: ${plainText(s)}`));
   }
   return lines.join('\n');
 }
@@ -161,7 +169,8 @@ export function addReplayCommand(program: Command): void {
       printResult(globals, { function: options.function, dryRun: !!options.dryRun, result, alerts }, () =>
         describeReplay(options.function, !!options.dryRun, result, alerts),
       );
-      if (result.ignored && alerts.length === 0) {
+      // Not acted on is a refusal even when an alert says why (a cluster the account does not have): scripts see it.
+      if (result.ignored) {
         const hint = result.ignored.startsWith('stale')
           ? ' (replay an old capture on purpose: --ignore-age or --now)'
           : '';

@@ -47,6 +47,10 @@ export interface FaultInjection {
   landed(): LandedWrite[];
   /** Landed mutating SDK calls per `service:operation`. */
   landedCounts(): Record<string, number>;
+  /** The fault drawn for `call` (a rule of the proxy asks while the call is served), or undefined: answered as moto does. */
+  faultOn(call: AwsCall): FaultKind | undefined;
+  /** True while some `armed` work runs: a call arriving now is the code under test's. */
+  isArmed(): boolean;
   /** Removes the proxy rules. */
   remove(): void;
 }
@@ -137,6 +141,8 @@ export function injectFaults(proxy: MotoProxy, options: FaultInjectionOptions): 
       for (const write of landed.values()) counts[key(write)] = (counts[key(write)] ?? 0) + 1;
       return counts;
     },
+    faultOn: (call) => decided.get(call),
+    isArmed: () => arming > 0,
     remove: () => {
       for (const remove of removers) remove();
     },

@@ -4,9 +4,19 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# node_modules matches the lock file it was installed from when its stored hash is the lock file's: a checkout or a
+# touch that leaves the content as it was installs nothing, a changed lock file always reinstalls.
+lock_hash=$(node -e "process.stdout.write(require('node:crypto').createHash('sha256')
+  .update(require('node:fs').readFileSync('package-lock.json')).digest('hex'))")
+installed_hash=node_modules/.package-lock.sha256
+if [ -d node_modules ] && [ ! -f "$installed_hash" ] && [ node_modules/.package-lock.json -nt package-lock.json ]; then
+  # Installed before the hash was kept, and newer than the lock file: that install is current.
+  echo "$lock_hash" >"$installed_hash"
+fi
+if [ ! -d node_modules ] || [ "$(cat "$installed_hash" 2>/dev/null)" != "$lock_hash" ]; then
   echo "› installing npm dependencies (npm ci; minutes the first time)"
   npm ci --no-audit --no-fund --loglevel=error
+  echo "$lock_hash" >"$installed_hash"
 else
   echo "› npm dependencies are up to date"
 fi

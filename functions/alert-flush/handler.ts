@@ -1,6 +1,5 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { documentClient } from '#shared/aws/dynamodb.js';
@@ -8,6 +7,7 @@ import { sqsClient } from '#shared/aws/sqs.js';
 import { loadFunctionConfig, outboxUrlFromEnv } from '#shared/lambda/runtime.js';
 import { logger } from '#shared/logging/logger.js';
 import { metrics } from '#shared/logging/metrics.js';
+import { publishStoredMetrics } from '#shared/logging/publish-metrics.js';
 import { flushGroupRequest } from '#shared/notify/grouping/flush.js';
 import { groupingFromEnv } from '#shared/notify/grouping/wiring.js';
 
@@ -22,5 +22,5 @@ const flush = (record: SQSRecord) => flushGroupRequest(record.body, { ...groupin
 /** Sends the messages of alert groups that are due: one summary per group, queued on the alert outbox. */
 export const handler = middy<SQSEvent, SQSBatchResponse>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(logMetrics(metrics))
+  .use(publishStoredMetrics(metrics))
   .handler((event, context) => processPartialResponse(event, flush, processor, { context }));

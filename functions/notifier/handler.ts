@@ -1,7 +1,6 @@
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import { getStringFromEnv } from '@aws-lambda-powertools/commons/utils/env';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { documentClient, dynamodbClient } from '#shared/aws/dynamodb.js';
@@ -11,6 +10,7 @@ import { awsCallDeadline } from '#shared/lambda/deadline.js';
 import { loadFunctionConfig } from '#shared/lambda/runtime.js';
 import { logger } from '#shared/logging/logger.js';
 import { metrics } from '#shared/logging/metrics.js';
+import { publishStoredMetrics } from '#shared/logging/publish-metrics.js';
 import { alertDelivery } from '#shared/notify/deliver.js';
 import { outboxRouter } from '#shared/notify/grouping/route.js';
 import { groupingFromEnv } from '#shared/notify/grouping/wiring.js';
@@ -32,7 +32,7 @@ const processor = new SqsFifoPartialProcessorAsync();
 export const handler = middy<SQSEvent, SQSBatchResponse>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(awsCallDeadline())
-  .use(logMetrics(metrics))
+  .use(publishStoredMetrics(metrics))
   .handler(async (event, context) => {
     delivery.startInvocation(context);
     const batch = await router.startBatch(event.Records);

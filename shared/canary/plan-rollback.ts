@@ -68,7 +68,8 @@ export function planRollback(ctx: TickContext): CanaryTickPlan {
   // Stryker disable next-line EqualityOperator: equivalent, whole-percent targets are never exactly 1e-9 below the share
   if (target >= current - 1e-9) {
     const reason = `waiting for healthy stable targets: ${obs.stable.healthyTargets} of ${full} carry ${carried} %`;
-    return { decision: 'roll-back', reason, intents, gates: ctx.gates };
+    // A wait that changes nothing is quiet: the rollback was alerted when it began, not again every minute.
+    return { decision: intents.length ? 'roll-back' : 'hold', reason, intents, gates: ctx.gates };
   }
   const weights = splitPair(pairTotal(pair), target);
   const reason = `roll back to ${Math.round(target)} % (weights ${weights.canary}/${weights.stable})`;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { CanaryConfig } from '../config/canary.js';
@@ -21,13 +22,13 @@ import { BY_PROMOTER, confirmWeights } from './plan-parts.js';
 import { canaryAlert } from './report.js';
 import { type CanaryRecord, pause } from './status.js';
 import { readCanary, type StoredCanary } from './store.js';
+import { decisionToReport, replaceAsTick, stampTick, unsureWhetherLanded } from './tick-record.js';
+import type { CanaryTickPlan, GateResult } from './types.js';
 
 /** A record as the promoter writes it: with the account and region it acted in, when it knows them. */
 function stamped(record: CanaryRecord, deps: Pick<CanaryTickDeps, 'account' | 'region'>): CanaryRecord {
   return deps.account ? { ...record, account: deps.account, region: deps.region } : record;
 }
-
-import type { CanaryTickPlan, GateResult } from './types.js';
 
 /** A tick that could not finish for at least one canary; the others ran. */
 export class CanaryTickError extends AutopilotError {
@@ -118,6 +119,7 @@ export async function tickCanary(deps: CanaryTickDeps, canary: CanaryConfig, now
   const base = { name: canary.name, gates: [], audit: [] };
   if (!stored) return { ...base, decision: 'not-started', reason: `not started: canary start ${canary.name}` };
   const record = stored.data;
+  const tickId = randomUUID();
   if (record.phase === 'paused' || (!canary.enabled && record.phase !== 'done')) {
     return {
       ...base,
@@ -150,7 +152,9 @@ export async function tickCanary(deps: CanaryTickDeps, canary: CanaryConfig, now
   let held: StoredCanary = stored;
   if (!config.dryRun && (plan.next || plan.intents.length)) {
     try {
-      held = await store.replace(stored, stamped(plan.next ?? record, deps));
+      held = plan.next
+        ? await replaceAsTick(store, stored, stampTick(stamped(plan.next, deps), plan, record, now, tickId), tickId)
+        : await store.replace(stored, stamped(record, deps));
     } catch (error) {
       if (!(error instanceof StateConflictError)) throw error;
       logger.info(`canary ${canary.name}: another tick or command changed it first; this tick does nothing`);
@@ -184,26 +188,33 @@ export async function tickCanary(deps: CanaryTickDeps, canary: CanaryConfig, now
     const landed = weightWrite.outcome === 'applied' || weightWrite.outcome === 'already-done';
     const why = weightWrite.error ? auditErrorText(weightWrite.error) : (weightWrite.guard?.why ?? '');
     const reason = `weight write ${weightWrite.outcome}: ${why}`.trim();
+    if (unsureWhetherLanded(weightWrite)) {
+      // Throttled, or a 500 or a timeout after it may have landed: the weights stay unverified, and the retry reads
+      // them back and confirms them or writes them again (the next of `writeAttempts`), as for any unverified write.
+      throw new CanaryTickError(`canary ${canary.name}: ${reason}`, { cause: weightWrite.error?.cause });
+    }
     const next = landed
       ? confirmWeights(held.data, canary, now)
       : pause(held.data, { at: now, by: BY_PROMOTER, reason });
-    held = await store.replace(held, stamped(next, deps));
     if (!landed) finalPlan = { ...plan, decision: 'pause', reason, critical: true };
     else if (next.phase === 'done' && plan.next?.phase !== 'done') {
       finalPlan = { ...plan, decision: 'complete', reason: next.reason };
     }
+    held = await replaceAsTick(store, held, stampTick(stamped(next, deps), finalPlan, record, now, tickId), tickId);
   }
 
   // report
-  const alert = canaryAlert({
-    config: canary,
-    record: held.data,
-    plan: finalPlan,
-    audit,
-    place: { region: deps.region, ...(deps.account ? { account: deps.account } : {}) },
-    dryRun: config.dryRun,
-    now,
-  });
+  const report = (plan: CanaryTickPlan) =>
+    canaryAlert({
+      config: canary,
+      record: held.data,
+      plan,
+      audit,
+      place: { region: deps.region, ...(deps.account ? { account: deps.account } : {}) },
+      dryRun: config.dryRun,
+      now,
+    });
+  const alert = report(finalPlan) ?? report(decisionToReport(finalPlan, record, now));
   if (alert && deps.outboxUrl && deps.clients.sqs) await enqueueAlert(deps.clients.sqs, deps.outboxUrl, alert);
   return {
     name: canary.name,

@@ -63,6 +63,17 @@ export interface CanaryRecord {
   /** The account and region the promoter last acted in for this canary. */
   account?: string;
   region?: string;
+  /** What the tick that last changed the record decided (see `tick-record.ts`). */
+  lastTick?: LastTick;
+}
+
+/** A tick's decision as its record keeps it: its own writes are known by `id`, and a retry at `at` reports it again. */
+export interface LastTick {
+  at: string;
+  id: string;
+  decision: string;
+  reason: string;
+  critical?: boolean;
 }
 
 export class CanaryTransitionError extends AutopilotError {

@@ -26,6 +26,14 @@ export class ForwardActionChangedError extends AutopilotError {
   }
 }
 
+/** Weights AWS would refuse (or we must): never written. */
+export class InvalidWeightsError extends AutopilotError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'InvalidWeightsError';
+  }
+}
+
 async function writeActionList(elbv2: ElasticLoadBalancingV2Client, actionArn: string, actions: ElbAction[]) {
   if (isRuleArn(actionArn)) await elbv2.send(new ModifyRuleCommand({ RuleArn: actionArn, Actions: actions }));
   else await elbv2.send(new ModifyListenerCommand({ ListenerArn: actionArn, DefaultActions: actions }));
@@ -64,7 +72,7 @@ export const setForwardWeights: ActionKind<SetForwardWeightsAction> = {
       );
     }
     const problem = weightProblem(target);
-    if (problem) throw new Error(`refusing to write weights: ${problem}`);
+    if (problem) throw new InvalidWeightsError(`refusing to write weights: ${problem}`);
     await writeActionList(elbv2, action.actionArn, rewriteForwardWeights(actions, action.weights));
     return { changed: true, evidence: `wrote ${weightsText(target)}` };
   },

@@ -12,3 +12,15 @@ const KEPT: markdownEscape.CharacterSet[] = ['slashes', 'parentheses', 'number s
 export function inert(text: string): string {
   return markdownEscape(text.replace(/\s*[\r\n]+\s*/g, ' '), KEPT);
 }
+
+/**
+ * An alert's Markdown as a terminal shows it: our bold markers dropped, the escapes {@link inert} added undone
+ * (`\*` is `*`, `&lt;` is `<`), so a person reads what the text said. Pure; never for a chat channel.
+ */
+export function plainText(markdown: string): string {
+  return markdown
+    .replace(/(^|[^\\])\*(?=\S)([^*\n]+?)(?<=[^\s\\])\*/g, '$1$2')
+    .replace(/\\([\\`*_{}[\]()#+\-.!<>|~])/g, '$1')
+    .replaceAll('&lt;', '<')
+    .replaceAll('&gt;', '>');
+}

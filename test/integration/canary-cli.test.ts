@@ -62,6 +62,9 @@ describe('CLI: ecs-autopilot canary (on moto)', () => {
     });
     expect(human.stdout).toMatch(/web: ramping, step 1\/5 \(5 %\), release 1/);
     expect(human.stdout).toMatch(/gate judge: not yet/);
+    expect(JSON.parse(status.stdout).history[0].by, 'the caller as STS names it').toMatch(
+      /^cli:arn:aws:(iam|sts)::\d{12}:\S+$/,
+    );
   });
 
   it('refuses to start, with one line and exit code 3 and nothing stored, on a gate alarm missing or in ALARM', async () => {

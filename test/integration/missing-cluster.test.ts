@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { ECSClient, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { beforeEach, describe, expect, inject, it } from 'vitest';
 import { alarmStateChangeEvent } from '#local/alarm-events.js';
@@ -6,6 +8,7 @@ import { manualTaskTransitions } from '#local/moto-server.js';
 import { scheduledEvent } from '#local/scheduled-events.js';
 import { provisionWorld, targetsOf, type World } from '#local/world.js';
 import { alarmConfig } from '#test/support/alarm-config.js';
+import { repoRoot } from '#test/support/fixtures.js';
 import { coldContainer } from '#test/support/functions.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
 
@@ -81,5 +84,26 @@ describe('A configured cluster that does not exist', () => {
       'notify only: the config and AWS disagree: cluster ghost does not exist in this account and region (ECS: Cluster not found.)',
     );
     expect(reaction.alert).toMatchObject({ kind: 'alarm/notify-only', severity: 'warning' });
+  });
+});
+
+describe('CLI: replay of an event of a cluster that does not exist', () => {
+  it("makes a replay of that cluster's event exit 3, as not acted on, and still shows the alert that says why", () => {
+    // Prepare: the shipped config manages prod, which this account does not have
+    const event = join(repoRoot, 'events', 'task-stopping-first-event.json');
+    const cli = join(repoRoot, 'bin', 'ecs-autopilot.mjs');
+
+    // Act
+    const result = spawnSync(process.execPath, [cli, 'replay', event, '--dry-run', '--ignore-age'], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      env: { ...process.env, AWS_ENDPOINT_URL: endpoint, AWS_REGION: 'us-east-1', POWERTOOLS_LOG_LEVEL: 'SILENT' },
+    });
+
+    // Assess
+    expect(result.status, result.stdout + result.stderr).toBe(3);
+    expect(result.stdout).toMatch(/not acted on: cluster prod does not exist/);
+    expect(result.stdout).toMatch(/the alert it would send:\n {2}\[warning\] .*cluster that does not exist/);
+    expect(result.stderr.trim().split('\n').at(-1)).toMatch(/^error: not acted on: cluster prod does not exist/);
   });
 });

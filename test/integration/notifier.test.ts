@@ -1,5 +1,5 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { beforeEach, describe, expect, inject, it } from 'vitest';
+import { beforeEach, describe, expect, inject, it, vi } from 'vitest';
 import { outboxEvent } from '#local/pipeline.js';
 import { provisionWorld, receiveAlerts, receiveOutbox, type World } from '#local/world.js';
 import type { Alert } from '#shared/notify/alert.js';
@@ -66,6 +66,39 @@ describe('Function: notifier', () => {
       'prod/web: task b stopped',
       'prod/web: task c stopped',
     ]);
+  });
+
+  it('logs no empty-metrics warning for a delivery that counts nothing, and still writes the counts it makes', async () => {
+    // Prepare: one alert to publish, and a delivery with nothing in it
+    await enqueueAlert(sqs, world.outboxQueueUrl as string, alert('web', 'a'));
+    const batch = outboxEvent(world, await receiveOutbox(world));
+    // Metrics on for this container (the suite switches them off): its EMF lines are what is asserted.
+    const notifier = (await coldContainer(world, 'service-event', CONFIG, { POWERTOOLS_METRICS_DISABLED: 'false' }))
+      .notifier;
+    process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+    const written: string[] = [];
+    const capture = (chunk: unknown) => {
+      written.push(String(chunk));
+      return true;
+    };
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation(capture);
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+
+    // Act
+    let counted: string[];
+    try {
+      await notifier(batch, lambdaContext('notifier'));
+      counted = written.splice(0);
+      await notifier(outboxEvent(world, []), lambdaContext('notifier'));
+    } finally {
+      out.mockRestore();
+      err.mockRestore();
+    }
+
+    // Assess
+    expect(await titles()).toEqual(['prod/web: task a stopped']);
+    expect(counted.join(''), 'the count it made is published').toMatch(/"AlertsSent":1/);
+    expect(written.join(''), 'nothing counted, nothing said').toBe('');
   });
 
   it('publishes again an alert whose publication failed, and only that one', async () => {

@@ -112,7 +112,7 @@ describe('Canary rollback: planRollback', () => {
     expect(plan).not.toHaveProperty('next');
   });
 
-  it('waits, writing nothing, while the stable side cannot take any weight back', () => {
+  it('waits quietly, writing nothing, while the stable side cannot take any weight back', () => {
     // Prepare
     const obs = atWeights(50, 50, 5, AT);
     obs.stable.healthyTargets = 4;
@@ -122,7 +122,7 @@ describe('Canary rollback: planRollback', () => {
 
     // Assess
     expect(plan).toEqual({
-      decision: 'roll-back',
+      decision: 'hold',
       reason: 'waiting for healthy stable targets: 4 of 10 carry 40 %',
       intents: [],
       gates: [{ gate: 'capacity', ok: false, detail: '4 healthy stable targets of 10: they carry 40 %' }],
