@@ -5,13 +5,15 @@ import { type TaskStateChangeEvent, TaskStateChangeEventSchema } from './task-st
 
 /** A queued task event, or why its message cannot be read (it is returned to the queue and ends in the DLQ). */
 export type QueuedTaskEvent =
-  | { ok: true; messageId: string; event: TaskStateChangeEvent; attempt: number }
+  | { ok: true; messageId: string; event: TaskStateChangeEvent; attempt: number; firstReceivedAt?: number }
   | { ok: false; messageId: string; why: string };
 
 /** Reads the EventBridge event that an SQS message of the task-events queue carries, naming every bad field. */
 export function readQueuedTaskEvent(record: Pick<SQSRecord, 'messageId' | 'body' | 'attributes'>): QueuedTaskEvent {
   const { messageId } = record;
   const attempt = Number.parseInt(record.attributes?.ApproximateReceiveCount ?? '1', 10) || 1;
+  const firstReceivedAt = Number.parseInt(record.attributes?.ApproximateFirstReceiveTimestamp ?? '', 10);
+  const received = Number.isFinite(firstReceivedAt) ? { firstReceivedAt } : {};
   let body: unknown;
   try {
     body = JSON.parse(record.body);
@@ -19,7 +21,7 @@ export function readQueuedTaskEvent(record: Pick<SQSRecord, 'messageId' | 'body'
     return { ok: false, messageId, why: `the message is not JSON: ${(error as Error).message}` };
   }
   const parsed = v.safeParse(TaskStateChangeEventSchema, body);
-  if (parsed.success) return { ok: true, messageId, event: parsed.output, attempt };
+  if (parsed.success) return { ok: true, messageId, event: parsed.output, attempt, ...received };
   return {
     ok: false,
     messageId,
@@ -31,7 +33,18 @@ export function readQueuedTaskEvent(record: Pick<SQSRecord, 'messageId' | 'body'
 export function readQueuedTaskEvents(records: ReadonlyArray<Pick<SQSRecord, 'messageId' | 'body' | 'attributes'>>) {
   const read = records.map(readQueuedTaskEvent);
   return {
-    events: read.flatMap((r) => (r.ok ? [{ messageId: r.messageId, event: r.event, attempt: r.attempt }] : [])),
+    events: read.flatMap((r) =>
+      r.ok
+        ? [
+            {
+              messageId: r.messageId,
+              event: r.event,
+              attempt: r.attempt,
+              ...(r.firstReceivedAt !== undefined && { firstReceivedAt: r.firstReceivedAt }),
+            },
+          ]
+        : [],
+    ),
     unreadable: read.flatMap((r) => (r.ok ? [] : [{ messageId: r.messageId, why: r.why }])),
   };
 }

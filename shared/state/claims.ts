@@ -10,6 +10,9 @@ export interface ClaimRecord<T> {
   key: StateKey;
   owner: string;
   data: T | null;
+  /** The version read: a conditional replace of the data must still find it. */
+  version?: number;
+  expiresAt?: number;
 }
 
 /** What claiming one key gave: `mine` when this owner holds it (also when a retry finds its own landed write). */
@@ -25,8 +28,17 @@ const MOST_PER_CALL = 100;
 const ROUNDS = 5;
 
 function asClaim<T>(key: StateKey, item: Record<string, unknown> | undefined, now: Date): ClaimRecord<T> | undefined {
-  if (!item || isExpired(item[ATTR.expiresAt] as number | undefined, now)) return undefined;
-  return { key, owner: String(item[ATTR.owner] ?? ''), data: (item[ATTR.data] ?? null) as T | null };
+  const expiresAt = item?.[ATTR.expiresAt] as number | undefined;
+  if (!item || isExpired(expiresAt, now)) return undefined;
+  const owner = String(item[ATTR.owner] ?? '');
+  const version = Number(item[ATTR.version] ?? 0);
+  return {
+    key,
+    owner,
+    data: (item[ATTR.data] ?? null) as T | null,
+    version,
+    ...(expiresAt !== undefined && { expiresAt }),
+  };
 }
 
 /**

@@ -70,7 +70,7 @@ export async function reactToTaskStopBatch(
   const screenedByService = [...byService.values()];
   // A dry run claims no sweep: it writes no state.
   const sweepLedger = config.dryRun ? undefined : deps.sweepLedger;
-  const { tickets, watch } = await settleSweeps(screenedByService, { ...deps, sweepLedger });
+  const { tickets, watch, earlier } = await settleSweeps(screenedByService, { ...deps, sweepLedger });
   const shares = await Promise.all(
     screenedByService.map((stops, i) =>
       reactToServiceStops(stops, {
@@ -79,6 +79,7 @@ export async function reactToTaskStopBatch(
         executor,
         windowStart,
         sweep: tickets[i] ?? { role: 'alone' },
+        earlier: earlier[i] ?? [],
         ...(watch && { watch }),
       }),
     ),
@@ -90,13 +91,21 @@ export async function reactToTaskStopBatch(
       const failed = new Set(share.failures.map((f) => f.messageId));
       let alert: Alert | undefined;
       try {
+        // Counted before anything is queued: a failure here returns the stops before any alert could go twice.
+        const crashLoop = await countCrashLoop(screenedByService[index] ?? [], share, deps, now());
+        if (crashLoop) await queueCrashLoopAlert(crashLoop, deps);
+        // Another sweep's pending alert first: this share's messages are returned until it is queued.
+        for (const pending of share.adopted) {
+          await enqueueAlert(deps.clients.sqs, deps.outboxUrl, pending.alert);
+          logger.info(`pending storm alert queued: ${pending.alert.title}`, { incidentId: pending.alert.incidentId });
+          await pending.confirm();
+        }
         alert = share.alert;
         if (alert) {
           await enqueueAlert(deps.clients.sqs, deps.outboxUrl, alert);
           logger.info(`alert queued: ${alert.title}`, { incidentId: alert.incidentId, severity: alert.severity });
+          await share.alertInSweep?.confirm();
         }
-        const crashLoop = await countCrashLoop(screenedByService[index] ?? [], share, deps, now());
-        if (crashLoop) await enqueueAlert(deps.clients.sqs, deps.outboxUrl, crashLoop);
       } catch (error) {
         // Not remembered: the retry reports again, and the outbox's de-duplication keeps it to one alert.
         logger.error('the alert could not be queued; the stops are retried', { error, service: share.serviceName });
@@ -121,6 +130,15 @@ export async function reactToTaskStopBatch(
     reaction.services.push(share);
   }
   return reaction;
+}
+
+/** The crash-loop alert: its stops are counted, so a retry could not raise it again; a failure is logged, not retried. */
+async function queueCrashLoopAlert(alert: Alert, deps: TaskBatchDeps): Promise<void> {
+  try {
+    await enqueueAlert(deps.clients.sqs, deps.outboxUrl, alert);
+  } catch (error) {
+    deps.logger.error(`the crash-loop alert could not be queued: ${alert.title}`, { error });
+  }
 }
 
 /** Counts the service's failed stops of this batch toward a crash loop; its alert once they reach the threshold. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { targetGroupNameOf } from '../aws/arn.js';
+import { targetGroupNameOf, taskIdOf } from '../aws/arn.js';
 import type { TaskStateChangeEvent } from '../events/task-state-change.js';
 import { type AuditRecord, auditLine, troubled as isTroubled } from '../executor/audit.js';
 import { type Alert, type AlertSeverity, boundedIncidentId, consoleLinks } from '../notify/alert.js';
@@ -35,6 +35,9 @@ export interface ServiceStopsReport {
   dryRun: boolean;
   notes: string[];
 }
+
+/** How many task ids a storm's alert names; the count covers all of them. */
+const TASKS_LISTED = 30;
 
 const severityRank: Record<AlertSeverity, number> = { info: 0, warning: 1, critical: 2 };
 const verdictWords: Record<Exclude<TargetVerdict, 'deregister'>, string> = {
@@ -117,8 +120,11 @@ export function serviceStopsAlert(report: ServiceStopsReport): Alert | undefined
   const targetGroups = outcomes.map((o) => o.targetGroupArn);
   const { region, account } = first.event;
   const missing = stops.flatMap((s) => s.missing.map((m) => `${s.event.detail.taskArn.split('/').pop()}: ${m}`));
+  const ids = stops.map((s) => `\`${taskIdOf(s.event.detail.taskArn).slice(0, 8)}\``);
+  const more = ids.length > TASKS_LISTED ? `, and ${ids.length - TASKS_LISTED} more` : '';
   const description = [
     `*What happened:* ${stops.length} tasks of ${serviceName} stopped (${kinds}).`,
+    `*Tasks:* ${ids.slice(0, TASKS_LISTED).join(', ')}${more}.`,
     `*What ecs-autopilot did:*\n${[...didLines(outcomes), ...missing.map((m) => `• nothing for ${m}`), ...report.notes.map((n) => `• ${n}`)].join('\n') || '• nothing'}`,
   ].join('\n');
   return {

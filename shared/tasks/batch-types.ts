@@ -7,7 +7,7 @@ import type { TaskStateChangeEvent } from '../events/task-state-change.js';
 import type { TargetGroupLeases } from '../executor/target-group-lease.js';
 import type { Alert } from '../notify/alert.js';
 import type { ObservationCache } from '../services/observation-cache.js';
-import type { ClaimOutcome, ClaimRecord, StateKey } from '../state/index.js';
+import type { ClaimOutcome, ClaimRecord, StateKey, Versioned } from '../state/index.js';
 import type { StopClassification } from './classify.js';
 import type { ServiceStops as CrashLoopStops } from './crash-loop/hook.js';
 import type { HandledTaskVersions } from './handled-versions.js';
@@ -19,6 +19,8 @@ export interface TaskStopMessage {
   event: TaskStateChangeEvent;
   /** Which delivery of the message this is (SQS ApproximateReceiveCount); 1 when unknown. */
   attempt?: number;
+  /** When the queue first handed the message out (epoch ms): where a redelivery finds its first delivery's sweep. */
+  firstReceivedAt?: number;
 }
 
 /** What a batch depends on; everything is passed in, so tests, replays and benchmarks wire their own. */
@@ -52,4 +54,6 @@ export interface SweepLedger {
   claimEach<T>(keys: readonly StateKey[], opts: { owner: string; ttlSeconds: number }): Promise<Array<ClaimOutcome<T>>>;
   readClaims<T>(keys: readonly StateKey[]): Promise<Map<string, ClaimRecord<T>>>;
   recordOnClaim<T>(key: StateKey, owner: string, data: T): Promise<void>;
+  /** Replaces a record's data if it is still at the version read (another batch confirming a sweep's alert queued). */
+  replace<T>(current: Versioned<T>, data: T): Promise<unknown>;
 }

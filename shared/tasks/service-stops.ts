@@ -9,8 +9,9 @@ import { type ReportedStop, serviceStopsAlert, type TargetGroupOutcome } from '.
 import type { ScreenedStop, TaskBatchDeps, TaskStopMessage } from './batch-types.js';
 import { clusterMissingAlert } from './cluster-missing.js';
 import { planTargetGroupBatch, type StoppingTask, targetsToObserve } from './plan.js';
-import { joinStormSweep, type SweepTicket } from './service-sweep.js';
-import { SWEPT, type SweepWatch } from './storm-sweep.js';
+import { joinStormSweep, type PendingAlert, type SweepTicket } from './service-sweep.js';
+import { claimStopReports } from './stop-reports.js';
+import { SWEPT, type SweepRecord, type SweepWatch, taskId } from './storm-sweep.js';
 
 /** One service's share of a batch: its messages, what happened per target group, its alert and what to retry. */
 export interface ServiceStops {
@@ -23,6 +24,10 @@ export interface ServiceStops {
   failures: Array<{ messageId: string; why: string }>;
   /** The service's desired count when observed: the crash-loop threshold is judged against it. */
   desiredCount?: number;
+  /** Set when `alert` is kept pending in this batch's sweep record: confirms it once queued. */
+  alertInSweep?: PendingAlert;
+  /** Other sweeps' pending alerts that count some of these stops: queued with this share's alert. */
+  adopted: PendingAlert[];
 }
 
 const lateStatuses = new Set(['STOPPING', 'DEPROVISIONING', 'STOPPED']);
@@ -38,20 +43,42 @@ function newestPerTask(stops: readonly ScreenedStop[]): ScreenedStop[] {
   return [...newest.values()];
 }
 
+/** Who may report a stop the batch's messages carry: each of its messages, which keeps its name on redelivery. */
+function reportersOf(screened: readonly ScreenedStop[], taskArn: string): string[] {
+  const ids = screened.filter((s) => s.message.event.detail.taskArn === taskArn).map((s) => s.message.messageId);
+  return ids.sort().map((id) => `message/${id}`);
+}
+
 /** Handles one service's stops of a batch: observe the service once, then each target group once, under its lease. */
 export async function reactToServiceStops(
   screened: readonly ScreenedStop[],
-  deps: TaskBatchDeps & { executor: Executor; windowStart: string; sweep: SweepTicket; watch?: SweepWatch },
+  deps: TaskBatchDeps & {
+    executor: Executor;
+    windowStart: string;
+    sweep: SweepTicket;
+    watch?: SweepWatch;
+    /** Records of the sweeps the redelivered stops' first deliveries joined, whose alerts count some of them. */
+    earlier?: SweepRecord[];
+  },
 ): Promise<ServiceStops> {
   const { clients, cache, executor, logger } = deps;
   const first = screened[0]?.message.event.detail;
   const clusterName = first?.clusterArn.split('/').pop() ?? '';
   const serviceName = first?.group?.slice('service:'.length) ?? '';
   const messages = screened.map((s) => s.message);
-  const share: ServiceStops = { clusterName, serviceName, messages, outcomes: [], notes: [], failures: [] };
+  const share: ServiceStops = {
+    clusterName,
+    serviceName,
+    messages,
+    outcomes: [],
+    notes: [],
+    failures: [],
+    adopted: [],
+  };
   // A storm's other batches wait for the sweep of this slot before any AWS call: most find their work done.
-  const sweep = await joinStormSweep(screened, deps.sweep, deps.watch, deps, share);
-  if (!sweep) return share;
+  const sweep = await joinStormSweep(screened, deps.sweep, deps.watch, deps.earlier ?? [], deps, share);
+  share.adopted = sweep.adopted;
+  if (sweep.stops.length === 0) return share;
   const failAll = async (why: string) => {
     share.failures = messages.map((m) => ({ messageId: m.messageId, why }));
     await sweep.publish([]);
@@ -162,7 +189,7 @@ export async function reactToServiceStops(
       share.failures.push({ messageId: m.message.messageId, why });
     }
   }
-  await sweep.publish(stops.filter((s) => !s.targets.some((t) => failedGroups.has(t.targetGroupArn))));
+  const handled = stops.filter((s) => !s.targets.some((t) => failedGroups.has(t.targetGroupArn)));
 
   // report: stops that deserve an alert (a late event that found nothing left to do does not, nor a failed one that
   // is retried: its retry reports it, so a failure that heals is alerted once)
@@ -175,19 +202,32 @@ export async function reactToServiceStops(
       return notable.map((d) => d.taskArn);
     }),
   );
-  const reported: ReportedStop[] = stops
-    .filter((s) => {
-      const task = s.message.event.detail;
-      const retried = share.failures.some((f) => f.messageId === s.message.messageId);
-      if (retried && (s.message.attempt ?? 1) < (deps.maxAttempts ?? 1)) return false;
-      const late = lateStatuses.has(task.lastStatus) && task.startedAt !== undefined;
-      // A redelivery may follow an attempt whose work landed but whose alert did not: it reports again, and the
-      // outbox's de-duplication drops it if the first one did get through.
-      const redelivered = (s.message.attempt ?? 1) > 1;
-      // A stop taken by the sweep without its event is reported by whoever removed its targets.
-      if (s.message.messageId.startsWith(SWEPT)) return acted.has(task.taskArn);
-      return failedGroups.size > 0 || acted.has(task.taskArn) || !late || redelivered || s.missing.length > 0;
-    })
+  const deserving = stops.filter((s) => {
+    const task = s.message.event.detail;
+    if (sweep.reportedElsewhere.has(taskId(task.taskArn))) return false;
+    const retried = share.failures.some((f) => f.messageId === s.message.messageId);
+    if (retried && (s.message.attempt ?? 1) < (deps.maxAttempts ?? 1)) return false;
+    const late = lateStatuses.has(task.lastStatus) && task.startedAt !== undefined;
+    // A redelivery may follow an attempt whose work landed but whose alert did not: it reports again, and the
+    // outbox's de-duplication drops it if the first one did get through.
+    const redelivered = (s.message.attempt ?? 1) > 1;
+    // A stop taken by the sweep without its event is reported by whoever removed its targets; by the sweep when its
+    // work failed: no retry of the sweep carries it, and a removal that landed unanswered leaves its own event nothing.
+    const failedHere = s.targets.some((t) => failedGroups.has(t.targetGroupArn));
+    if (s.message.messageId.startsWith(SWEPT)) return acted.has(task.taskArn) || failedHere;
+    return failedGroups.size > 0 || acted.has(task.taskArn) || !late || redelivered || s.missing.length > 0;
+  });
+  // Of two batches that each removed this stop's targets from one of its groups, one counts it.
+  const ledger = deps.config.dryRun ? undefined : deps.sweepLedger;
+  const toReport = deserving.map((s) => {
+    const taskArn = s.message.event.detail.taskArn;
+    const carried = reportersOf(screened, taskArn);
+    return { taskArn, reporter: sweep.reporter ?? carried[0] ?? taskArn, alsoOurs: carried };
+  });
+  const ours = ledger && toReport.length > 0 ? await claimStopReports(ledger, share, toReport, logger) : undefined;
+  if (ours) logger.debug('stop reports claimed', { ours: [...ours].map(taskId), asked: toReport.length });
+  const reported: ReportedStop[] = deserving
+    .filter((s) => !ours || ours.has(s.message.event.detail.taskArn))
     .map((s) => ({ event: s.message.event, classification: s.classification, missing: s.missing }));
   share.alert = serviceStopsAlert({
     clusterName,
@@ -198,5 +238,8 @@ export async function reactToServiceStops(
     dryRun: deps.config.dryRun,
     notes: share.notes,
   });
+  // The alert stays pending in the sweep's record until queued: the stops it counts are other batches' messages too.
+  const report = share.alert && { alert: share.alert, reported: reported.map((r) => taskId(r.event.detail.taskArn)) };
+  share.alertInSweep = await sweep.publish(handled, report);
   return share;
 }

@@ -1,13 +1,30 @@
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { TaskStateChangeEvent } from '../events/task-state-change.js';
+import type { Alert } from '../notify/alert.js';
 import { describeServiceTasks } from '../services/observe.js';
-import type { StateKey } from '../state/index.js';
+import type { ClaimRecord, StateKey } from '../state/index.js';
 import type { ScreenedStop, SweepLedger } from './batch-types.js';
 import { classifyStop } from './classify.js';
 
-/** What a published sweep says: the ids of the stopped tasks whose targets it handled (ids, not ARNs: 3× less to read). */
+/**
+ * What a published sweep says: the ids of the stopped tasks whose targets it handled (ids, not ARNs: 3× less to read),
+ * and the alert that reports them with the ids it counts, pending until it is queued. Whoever finds it pending (a
+ * batch whose stops it covers, a redelivery of the sweeper's messages) queues it: the same alert, so the outbox and
+ * the notifier, which de-duplicate on its delivery key, deliver and count it once.
+ */
 export interface SweepResult {
   done: string[];
+  reported?: string[];
+  alert?: Alert;
+  queued?: boolean;
+}
+
+/** A sweep's record as read: who claimed it, its result once published, and the version a conditional write needs. */
+export type SweepRecord = ClaimRecord<SweepResult>;
+
+/** True when the record carries an alert that no one has confirmed queued yet. */
+export function alertPending(record: SweepRecord | undefined): boolean {
+  return record?.data?.alert !== undefined && record.data.queued !== true;
 }
 
 /** A task's id, the last part of its ARN: what a sweep result lists. */
@@ -58,8 +75,8 @@ export async function observeSweptStops(
 
 /** Waits for the results of other batches' sweeps: one read per round for every sweep the batch waits on. */
 export interface SweepWatch {
-  /** The ids of the tasks the sweep under `key` handled, once published; undefined when none came within the wait. */
-  result(key: StateKey): Promise<Set<string> | undefined>;
+  /** The sweep's record once its result is published; undefined when none came within the wait. */
+  result(key: StateKey): Promise<SweepRecord | undefined>;
 }
 
 /** The pauses between reads: the first after about the time a sweep takes, then growing, never in step. */
@@ -78,7 +95,7 @@ export function watchSweeps(
   sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms)),
 ): SweepWatch {
   const deadline = Date.now() + waitMs;
-  const awaited = new Map<string, { key: StateKey; settle: (done: Set<string> | undefined) => void }>();
+  const awaited = new Map<string, { key: StateKey; settle: (record: SweepRecord | undefined) => void }>();
   let polling = false;
   const poll = async () => {
     for (let round = 0; awaited.size > 0; round++) {
@@ -87,12 +104,12 @@ export function watchSweeps(
       await sleep(pause);
       const records = await ledger
         .readClaims<SweepResult>([...awaited.values()].map((a) => a.key))
-        .catch(() => new Map<string, { data: SweepResult | null }>());
+        .catch(() => new Map<string, SweepRecord>());
       for (const [id, waiter] of awaited) {
-        const done = records.get(id)?.data?.done;
-        if (!done) continue;
+        const record = records.get(id);
+        if (!record?.data?.done) continue;
         awaited.delete(id);
-        waiter.settle(new Set(done));
+        waiter.settle(record);
       }
     }
     for (const waiter of awaited.values()) waiter.settle(undefined);

@@ -170,8 +170,10 @@ describe('Function: task-state-change', () => {
     // Besides the target group's lease, each failed stop is counted toward a crash loop: its claim and the two
     // half-window counters it falls in.
     // A lone stop reads whether a storm sweep of its service is under way (one read for the whole batch).
+    // And the stop's report is claimed (one transaction), so that one alert counts it.
     expect(cold).toEqual({
       'DynamoDB.BatchGetItem': 1,
+      'DynamoDB.TransactWriteItems': 1,
       'DynamoDB.UpdateItem': 6,
       'DynamoDB.DeleteItem': 1,
       'ECS.DescribeServices': 1,
@@ -182,10 +184,11 @@ describe('Function: task-state-change', () => {
       'SQS.SendMessage': 1,
     });
     // Three stops make a storm: web's and api's sweeps are claimed (one transaction for the batch) and published, and
-    // each service's stopped tasks listed.
+    // each service's stopped tasks listed; each sweep claims its stops' reports (one transaction each) and, once its
+    // alert is queued, marks it so on its record.
     expect(warm).toEqual({
-      'DynamoDB.TransactWriteItems': 1,
-      'DynamoDB.UpdateItem': 14,
+      'DynamoDB.TransactWriteItems': 3,
+      'DynamoDB.UpdateItem': 16,
       'DynamoDB.DeleteItem': 3,
       'ECS.DescribeServices': 1,
       'ECS.ListTasks': 4,

@@ -72,8 +72,10 @@ describe('Function: task-state-change, AWS calls per stopped task (warm, through
       'SQS.SendMessage': 1,
     });
     // The state table: whether a storm sweep of the service is under way (one read), each group's lease (take and
-    // free), and the crash-loop count of a failed stop (its claim and the two half-window counters).
-    expect(oneGroup.state).toEqual({ 'DynamoDB.BatchGetItem': 1, 'DynamoDB.UpdateItem': 4, 'DynamoDB.DeleteItem': 1 });
-    expect(twoGroups.state).toEqual({ 'DynamoDB.BatchGetItem': 1, 'DynamoDB.UpdateItem': 5, 'DynamoDB.DeleteItem': 2 });
+    // free), the claim of the stop's report (one transaction), and the crash-loop count of a failed stop (its claim
+    // and the two half-window counters).
+    const perStop = { 'DynamoDB.BatchGetItem': 1, 'DynamoDB.TransactWriteItems': 1 };
+    expect(oneGroup.state).toEqual({ ...perStop, 'DynamoDB.UpdateItem': 4, 'DynamoDB.DeleteItem': 1 });
+    expect(twoGroups.state).toEqual({ ...perStop, 'DynamoDB.UpdateItem': 5, 'DynamoDB.DeleteItem': 2 });
   });
 });

@@ -63,6 +63,17 @@ clusters:
       - name: '*'
 `;
 
+/** The events cut into batches of the given sizes, in turn: a lone stop's batch races the storm's sweeps. */
+function inBatchesOf<T>(sizes: readonly number[], events: readonly T[]): T[][] {
+  const batches: T[][] = [];
+  for (let at = 0, n = 0; at < events.length; n++) {
+    const size = sizes[n % sizes.length] ?? 1;
+    batches.push(events.slice(at, at + size));
+    at += size;
+  }
+  return batches;
+}
+
 /** Provisions the storm's world, stops its tasks in ECS, and returns their events: each once, some twice, shuffled. */
 async function storm(): Promise<{ world: World; events: unknown[] }> {
   await resetMoto(endpoint);
@@ -104,7 +115,48 @@ describe('Function: task-state-change, concurrent instances', () => {
     expect(results.flatMap((r) => r.batchItemFailures)).toEqual([]);
   });
 
-  it('ends a storm in the same state whether one instance takes it in one batch or ten take it at once', async () => {
+  it('counts a stop once when a lone batch and a storm’s sweep each remove it from one of its two target groups', async () => {
+    // Prepare: three of web's tasks stop; a batch carrying the third alone starts first, and its lease on the second
+    // target group lands late, so the sweep of a batch carrying the other two takes the third there first.
+    const world = await provisionWorld(proxy.endpoint, { services: [{ name: 'web', tasks: 4, targetGroups: 2 }] });
+    const tasks = world.services.web?.tasks ?? [];
+    const [first, second, third] = tasks;
+    if (!first || !second || !third) throw new Error('web needs four tasks');
+    await stopInEcs(world, [first.taskArn, second.taskArn, third.taskArn]);
+    stampStoppedTasks(proxy, new Date());
+    const secondGroup = world.services.web?.targetGroupArns[1] as string;
+    proxy.addRule({
+      name: 'the lone batch’s lease on the second target group lands late',
+      match: (call) =>
+        call.operation === 'UpdateItem' && JSON.stringify(call.params).includes(`target-group/${secondGroup}`),
+      times: 1,
+      delayMs: 2_000,
+    });
+    const lone = await coldContainer(world, 'task-state-change', STORM_CONFIG);
+    const sweeping = await coldContainer(world, 'task-state-change', STORM_CONFIG);
+
+    // Act
+    const alone = lone.react(taskStateChangeEvent(world, third));
+    await new Promise((done) => setTimeout(done, 400));
+    const swept = sweeping.reactBatch([first, second].map((t) => taskStateChangeEvent(world, t)));
+    const results = await Promise.all([alone, swept]);
+
+    // Assess
+    const running = `${tasks[3]?.ip}:${tasks[3]?.port}`;
+    for (const tg of world.services.web?.targetGroupArns ?? []) {
+      expect((await targetsOf(world, tg)).map((t) => `${t.id}:${t.port}`)).toEqual([running]);
+    }
+    const counted = results.flatMap((r) =>
+      r.reaction.services.flatMap((s) => (s.alert ? [s.alert.occurrences?.count ?? 1] : [])),
+    );
+    expect(
+      counted.reduce((a, b) => a + b, 0),
+      'each of the three stops counted once',
+    ).toBe(3);
+    expect(results.flatMap((r) => r.batchItemFailures)).toEqual([]);
+  });
+
+  it('ends a storm in the same state, with the same exact counts, whether one instance takes it in one batch or one instance per batch of one to four stops takes it at once', async () => {
     // Prepare: stopped tasks carry their stop time, as in ECS, so one batch's sweep can take the others' stops
     stampStoppedTasks(proxy, new Date());
     const single = await storm();
@@ -114,13 +166,12 @@ describe('Function: task-state-change, concurrent instances', () => {
     const one = await alone.reactBatch(single.events);
     const endAlone = await survivors(single.world);
     const split = await storm();
+    const batches = inBatchesOf([1, 1, 2, 1, 3, 1, 4, 1], split.events);
     const containers = await Promise.all(
-      [...Array(10).keys()].map(() => coldContainer(split.world, 'task-state-change', STORM_CONFIG)),
+      batches.map(() => coldContainer(split.world, 'task-state-change', STORM_CONFIG)),
     );
-    const ten = await Promise.all(
-      containers.map((c, n) => c.reactBatch(split.events.filter((_, i) => i % containers.length === n))),
-    );
-    const endTen = await survivors(split.world);
+    const many = await Promise.all(containers.map((c, n) => c.reactBatch(batches[n] ?? [])));
+    const endMany = await survivors(split.world);
 
     // Assess
     const running = (service: string, tasks: number) =>
@@ -130,9 +181,9 @@ describe('Function: task-state-change, concurrent instances', () => {
       api: [running('api', 10)],
       jobs: [running('jobs', 10)],
     });
-    expect(endTen).toEqual(endAlone);
-    expect([one, ...ten].flatMap((r) => r.batchItemFailures)).toEqual([]);
-    const counted = (results: typeof ten) => {
+    expect(endMany).toEqual(endAlone);
+    expect([one, ...many].flatMap((r) => r.batchItemFailures)).toEqual([]);
+    const counted = (results: typeof many) => {
       const stops: Record<string, number> = {};
       for (const alert of results.flatMap((r) => r.reaction.services.flatMap((s) => (s.alert ? [s.alert] : [])))) {
         stops[alert.service] =
@@ -142,6 +193,6 @@ describe('Function: task-state-change, concurrent instances', () => {
     };
     const exact = Object.fromEntries(Object.entries(STOPPING).map(([service, stopped]) => [service, stopped.length]));
     expect(counted([one])).toEqual(exact);
-    expect(counted(ten)).toEqual(exact);
+    expect(counted(many)).toEqual(exact);
   });
 });

@@ -37,10 +37,13 @@ describe('Function: task-state-change, at the edges', () => {
     return found;
   }
 
-  /** The event as the queue delivers it the n-th time. */
+  /** The event as the queue delivers it the n-th time: the same message, with the same id, on every delivery. */
   function delivery(event: unknown, attempt: number) {
     const batch = queuedBatch([event], world.region, world.account);
-    for (const record of batch.Records) record.attributes.ApproximateReceiveCount = String(attempt);
+    for (const record of batch.Records) {
+      record.messageId = `message-of-${(event as { id: string }).id}`;
+      record.attributes.ApproximateReceiveCount = String(attempt);
+    }
     return batch;
   }
 

@@ -1,0 +1,93 @@
+import { ECSClient, StopTaskCommand } from '@aws-sdk/client-ecs';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { stampStoppedTasks } from '#local/moto-proxy-rules.js';
+import { taskStateChangeEvent } from '#local/task-events.js';
+import { membership, provisionWorld, receiveOutbox, type World } from '#local/world.js';
+import type { Alert } from '#shared/notify/alert.js';
+import { coldContainer } from '#test/support/functions.js';
+import { useMotoProxy } from '#test/support/moto-proxy-env.js';
+import { queuedBatch } from '../../cli/replay.js';
+
+const proxy = await useMotoProxy();
+
+const CONFIG = `
+version: 1
+clusters:
+  - name: prod
+    services:
+      - name: web
+`;
+
+/** The ids (first 8 characters) of the stops each queued alert names. */
+async function stopsPerAlert(world: World): Promise<string[][]> {
+  const queued = await receiveOutbox(world);
+  return queued.map((m) => {
+    const alert = JSON.parse(m.body) as Alert;
+    return [...alert.description.matchAll(/`([0-9a-f]{8})/g)].map((id) => id[1] as string).sort();
+  });
+}
+
+describe('Function: task-state-change, a storm sweep whose alert cannot be queued', () => {
+  let world: World;
+  let stopped: World['services'][string]['tasks'];
+  const id = (index: number) => stopped[index]?.taskArn.split('/').pop()?.slice(0, 8) as string;
+
+  beforeEach(async () => {
+    // Prepare: three of web's four tasks stop in ECS, so a batch of two of their events sweeps the third.
+    world = await provisionWorld(proxy.endpoint, { services: [{ name: 'web', tasks: 4 }] });
+    stopped = world.services.web?.tasks.slice(0, 3) ?? [];
+    const ecs = new ECSClient({ endpoint: proxy.endpoint, region: world.region });
+    for (const t of stopped) await ecs.send(new StopTaskCommand({ cluster: 'prod', task: t.taskArn }));
+    stampStoppedTasks(proxy, new Date());
+  });
+
+  /** The sweeping batch, delivered the n-th time: two stops, so it claims the storm's sweep. */
+  function sweeping(attempt: number, first: ReturnType<typeof queuedBatch> = queuedBatch([], world.region)) {
+    const events = stopped.slice(0, 2).map((t) => taskStateChangeEvent(world, t));
+    const batch = queuedBatch(events, world.region, world.account);
+    batch.Records.forEach((record, i) => {
+      record.messageId = first.Records[i]?.messageId ?? record.messageId;
+      record.attributes.ApproximateReceiveCount = String(attempt);
+      record.attributes.ApproximateFirstReceiveTimestamp =
+        first.Records[i]?.attributes.ApproximateFirstReceiveTimestamp ??
+        record.attributes.ApproximateFirstReceiveTimestamp;
+    });
+    return batch;
+  }
+
+  it('queues the swept stops’ alert on the redelivery of the sweeping batch, counting each stop once', async () => {
+    // Prepare
+    const container = await coldContainer(world, 'task-state-change', CONFIG);
+    proxy.failWith5xx('sqs:SendMessage', 2);
+    const first = sweeping(1);
+
+    // Act
+    const failed = await container.react(first);
+    const retried = await container.react(sweeping(2, first));
+
+    // Assess
+    expect(failed.batchItemFailures).toHaveLength(2);
+    expect(retried.batchItemFailures).toEqual([]);
+    expect(Object.values(await membership(world, ['web']))).toEqual([[`${world.services.web?.tasks[3]?.ip}:8080`]]);
+    expect(await stopsPerAlert(world)).toEqual([[id(0), id(1), id(2)].sort()]);
+  });
+
+  it('has the batch of a swept stop queue the alert its sweeper could not', async () => {
+    // Prepare
+    const sweeper = await coldContainer(world, 'task-state-change', CONFIG);
+    const waiter = await coldContainer(world, 'task-state-change', CONFIG);
+    proxy.failWith5xx('sqs:SendMessage', 2);
+    const first = sweeping(1);
+
+    // Act
+    const failed = await sweeper.react(first);
+    const swept = await waiter.react(taskStateChangeEvent(world, stopped[2] as (typeof stopped)[number]));
+    const retried = await sweeper.react(sweeping(2, first));
+
+    // Assess
+    expect(failed.batchItemFailures).toHaveLength(2);
+    expect(swept.batchItemFailures).toEqual([]);
+    expect(retried.batchItemFailures).toEqual([]);
+    expect(await stopsPerAlert(world)).toEqual([[id(0), id(1), id(2)].sort()]);
+  });
+});
