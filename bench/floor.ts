@@ -100,12 +100,12 @@ export function sdkSurface(metafile: Metafile) {
 }
 
 /**
- * Code a function must never carry: what validates the config at packaging (YAML, zod's classic API, RE2, the
- * backtracking checker). Functions parse their input with zod/mini; the config comes in already validated.
+ * Code a function must never carry: what validates the config at packaging (YAML, zod, RE2, the backtracking
+ * checker). Functions parse their input with valibot (`input-schema.ts`); the config comes in already validated.
  */
 const packagingOnlyCode: Record<string, RegExp> = {
   yaml: /node_modules\/yaml\//,
-  'zod (classic API)': /node_modules\/zod\/v4\/classic\//,
+  zod: /node_modules\/zod\//,
   re2js: /node_modules\/re2js\//,
   recheck: /node_modules\/recheck\//,
 };

@@ -1,9 +1,9 @@
-import * as z from '../validation/runtime-schema.js';
+import * as v from '../validation/input-schema.js';
 
-const arn = () => z.string().check(z.startsWith('arn:'));
+const arn = () => v.pipe(v.string(), v.startsWith('arn:'));
 
 /** The stages ECS invokes a Lambda lifecycle hook at (API reference, DeploymentLifecycleHook.lifecycleStages). */
-export const LifecycleStageSchema = z.enum([
+export const LifecycleStageSchema = v.picklist([
   'RECONCILE_SERVICE',
   'PRE_SCALE_UP',
   'POST_SCALE_UP',
@@ -13,29 +13,29 @@ export const LifecycleStageSchema = z.enum([
   'PRODUCTION_TRAFFIC_SHIFT',
   'POST_PRODUCTION_TRAFFIC_SHIFT',
 ]);
-export type LifecycleStage = z.infer<typeof LifecycleStageSchema>;
+export type LifecycleStage = v.InferOutput<typeof LifecycleStageSchema>;
 
 /** Service revision ARN → percent of the traffic; empty at the stages that shift nothing. */
-const TrafficWeightsSchema = z.record(arn(), z.number().check(z.gte(0), z.lte(100)));
+const TrafficWeightsSchema = v.record(arn(), v.pipe(v.number(), v.minValue(0), v.maxValue(100)));
 
 /**
  * What ECS sends the hook (Developer Guide, "Lambda hooks for Amazon ECS service deployments", "Lifecycle payloads"):
  * the stage, the service deployment, the revisions' weights, and `hookDetails` as configured on the hook merged with
  * what the last IN_PROGRESS answer of this hook returned.
  */
-export const LifecycleHookEventSchema = z.looseObject({
-  executionId: z.string().check(z.minLength(1)),
+export const LifecycleHookEventSchema = v.looseObject({
+  executionId: v.pipe(v.string(), v.minLength(1)),
   lifecycleStage: LifecycleStageSchema,
   resourceArn: arn(),
-  executionDetails: z.looseObject({
+  executionDetails: v.looseObject({
     serviceArn: arn(),
     targetServiceRevisionArn: arn(),
-    testTrafficWeights: z._default(TrafficWeightsSchema, {}),
-    productionTrafficWeights: z._default(TrafficWeightsSchema, {}),
+    testTrafficWeights: v.optional(TrafficWeightsSchema, {}),
+    productionTrafficWeights: v.optional(TrafficWeightsSchema, {}),
   }),
-  hookDetails: z.optional(z.record(z.string(), z.unknown())),
+  hookDetails: v.optional(v.record(v.string(), v.unknown())),
 });
-export type LifecycleHookEvent = z.infer<typeof LifecycleHookEventSchema>;
+export type LifecycleHookEvent = v.InferOutput<typeof LifecycleHookEventSchema>;
 
 /**
  * The hook's answer. FAILED, an error or no valid `hookStatus` rolls the deployment back; IN_PROGRESS asks ECS to

@@ -1,21 +1,21 @@
-import * as z from '../validation/runtime-schema.js';
+import * as v from '../validation/input-schema.js';
 
 /** One message of an SNS topic as Lambda receives it; the fields we read are checked, the rest passes through. */
-export const SnsRecordSchema = z.looseObject({
-  EventSource: z.literal('aws:sns'),
-  EventSubscriptionArn: z.string(),
-  Sns: z.looseObject({
-    Type: z.literal('Notification'),
-    TopicArn: z.string(),
-    MessageId: z.string(),
-    Message: z.string(),
-    Subject: z.nullish(z.string()),
-    Timestamp: z.iso.datetime(),
+export const SnsRecordSchema = v.looseObject({
+  EventSource: v.literal('aws:sns'),
+  EventSubscriptionArn: v.string(),
+  Sns: v.looseObject({
+    Type: v.literal('Notification'),
+    TopicArn: v.string(),
+    MessageId: v.string(),
+    Message: v.string(),
+    Subject: v.nullish(v.string()),
+    Timestamp: v.pipe(v.string(), v.isoTimestamp()),
   }),
 });
 
 /** What an SNS topic invokes a function with (Powertools' `SnsSchema` carries classic zod, about 190 KiB). */
-export const SnsEventSchema = z.object({ Records: z.array(SnsRecordSchema) });
+export const SnsEventSchema = v.object({ Records: v.array(SnsRecordSchema) });
 
-export type SnsRecord = z.output<typeof SnsRecordSchema>;
-export type SnsEvent = z.output<typeof SnsEventSchema>;
+export type SnsRecord = v.InferOutput<typeof SnsRecordSchema>;
+export type SnsEvent = v.InferOutput<typeof SnsEventSchema>;

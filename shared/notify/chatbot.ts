@@ -1,36 +1,36 @@
-import * as z from '../validation/runtime-schema.js';
+import * as v from '../validation/input-schema.js';
 import type { Alert } from './alert.js';
 
-const optionalString = z.optional(z.string());
-const optionalStrings = z.optional(z.array(z.string()));
+const optionalString = v.optional(v.string());
+const optionalStrings = v.optional(v.array(v.string()));
 
 /**
  * The Amazon Q Developer in chat applications (formerly AWS Chatbot) custom notification schema.
  * A message that does not match is dropped without a word, so every message is checked against this before it is sent.
  */
-export const ChatbotNotificationSchema = z.strictObject({
-  version: z.literal('1.0'),
-  source: z.literal('custom'),
+export const ChatbotNotificationSchema = v.strictObject({
+  version: v.literal('1.0'),
+  source: v.literal('custom'),
   id: optionalString,
-  content: z.strictObject({
-    textType: z.optional(z.literal('client-markdown')),
+  content: v.strictObject({
+    textType: v.optional(v.literal('client-markdown')),
     title: optionalString,
-    description: z.string().check(z.minLength(1)),
+    description: v.pipe(v.string(), v.minLength(1)),
     nextSteps: optionalStrings,
     keywords: optionalStrings,
   }),
-  metadata: z.optional(
-    z.strictObject({
+  metadata: v.optional(
+    v.strictObject({
       threadId: optionalString,
       summary: optionalString,
       eventType: optionalString,
       relatedResources: optionalStrings,
-      additionalContext: z.optional(z.record(z.string(), z.string())),
+      additionalContext: v.optional(v.record(v.string(), v.string())),
     }),
   ),
 });
 
-export type ChatbotNotification = z.output<typeof ChatbotNotificationSchema>;
+export type ChatbotNotification = v.InferOutput<typeof ChatbotNotificationSchema>;
 
 const severityMark = { critical: '🔴', warning: '🟠', info: '🔵' } as const;
 
@@ -38,7 +38,7 @@ const severityMark = { critical: '🔴', warning: '🟠', info: '🔵' } as cons
 export function toChatbotNotification(alert: Alert): ChatbotNotification {
   const links = alert.links.map((l) => `[${l.label}](${l.url})`).join(' · ');
   const title = `${severityMark[alert.severity]} ${alert.dryRun ? '[dry run] ' : ''}${alert.title}`;
-  return ChatbotNotificationSchema.parse({
+  return v.parse(ChatbotNotificationSchema, {
     version: '1.0',
     source: 'custom',
     id: alert.incidentId,

@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { ChatbotNotificationSchema } from '../notify/chatbot.js';
 import type { StateStore } from '../state/index.js';
+import * as v from '../validation/input-schema.js';
 import { type ChatPostOptions, type chatPoster, SlackApiError, staleTokenErrors } from './chat-api.js';
 import type { SlackMessage } from './message.js';
 import { postInThread, type ThreadRef } from './threads.js';
@@ -24,8 +25,8 @@ export function threadRefOf(topicMessage: string): ThreadRef | undefined {
   } catch {
     return undefined;
   }
-  const parsed = ChatbotNotificationSchema.safeParse(body);
-  const metadata = parsed.success ? parsed.data.metadata : undefined;
+  const parsed = v.safeParse(ChatbotNotificationSchema, body);
+  const metadata = parsed.success ? parsed.output.metadata : undefined;
   const context = metadata?.additionalContext ?? {};
   if (!metadata?.threadId || !context.cluster || !context.service) return undefined;
   const severity = severities.has(context.severity ?? '') ? (context.severity as ThreadRef['severity']) : 'info';

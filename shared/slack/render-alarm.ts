@@ -1,4 +1,4 @@
-import * as z from '../validation/runtime-schema.js';
+import * as v from '../validation/input-schema.js';
 import {
   contextBlocks,
   factBlocks,
@@ -10,28 +10,28 @@ import {
 } from './message.js';
 import { escapeMrkdwn } from './mrkdwn.js';
 
-const optionalString = z.optional(z.string());
+const optionalString = v.optional(v.string());
 
 /** The JSON CloudWatch publishes to SNS when an alarm changes state (the stack's own alarms use the alert topic). */
-export const AlarmNotificationSchema = z.looseObject({
-  AlarmName: z.string().check(z.minLength(1)),
-  AlarmDescription: z.nullish(z.string()),
+export const AlarmNotificationSchema = v.looseObject({
+  AlarmName: v.pipe(v.string(), v.minLength(1)),
+  AlarmDescription: v.nullish(v.string()),
   AWSAccountId: optionalString,
-  NewStateValue: z.enum(['ALARM', 'OK', 'INSUFFICIENT_DATA']),
+  NewStateValue: v.picklist(['ALARM', 'OK', 'INSUFFICIENT_DATA']),
   OldStateValue: optionalString,
   NewStateReason: optionalString,
   StateChangeTime: optionalString,
   AlarmArn: optionalString,
-  Trigger: z.optional(
-    z.looseObject({
-      MetricName: z.nullish(z.string()),
-      Namespace: z.nullish(z.string()),
-      Dimensions: z.nullish(z.array(z.looseObject({ name: z.string(), value: z.string() }))),
+  Trigger: v.optional(
+    v.looseObject({
+      MetricName: v.nullish(v.string()),
+      Namespace: v.nullish(v.string()),
+      Dimensions: v.nullish(v.array(v.looseObject({ name: v.string(), value: v.string() }))),
     }),
   ),
 });
 
-export type AlarmNotification = z.output<typeof AlarmNotificationSchema>;
+export type AlarmNotification = v.InferOutput<typeof AlarmNotificationSchema>;
 
 const stateMark = { ALARM: '🔴', OK: '✅', INSUFFICIENT_DATA: '⚪' } as const;
 

@@ -1,4 +1,5 @@
 import { ChatbotNotificationSchema } from '../notify/chatbot.js';
+import * as v from '../validation/input-schema.js';
 import { contextBlocks, headerBlock, type SlackMessage, slackMessage, textBlocks } from './message.js';
 import { escapeMrkdwn } from './mrkdwn.js';
 import { AlarmNotificationSchema, renderAlarmNotification } from './render-alarm.js';
@@ -12,10 +13,10 @@ export function renderTopicMessage(message: string, subject?: string): SlackMess
   } catch {
     body = undefined;
   }
-  const alert = ChatbotNotificationSchema.safeParse(body);
-  if (alert.success) return renderAlertNotification(alert.data);
-  const alarm = AlarmNotificationSchema.safeParse(body);
-  if (alarm.success) return renderAlarmNotification(alarm.data);
+  const alert = v.safeParse(ChatbotNotificationSchema, body);
+  if (alert.success) return renderAlertNotification(alert.output);
+  const alarm = v.safeParse(AlarmNotificationSchema, body);
+  if (alarm.success) return renderAlarmNotification(alarm.output);
   // Shown as it came rather than dropped: someone published to the topic by hand, and should be read.
   const title = subject || 'Message on the ecs-autopilot alert topic';
   return slackMessage(title, [

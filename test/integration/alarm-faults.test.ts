@@ -9,6 +9,7 @@ import { manualTaskTransitions } from '#local/moto-server.js';
 import { deliverOutbox } from '#local/pipeline.js';
 import { provisionWorld, receiveAlerts, targetsOf, type World } from '#local/world.js';
 import { ChatbotNotificationSchema } from '#shared/notify/chatbot.js';
+import * as v from '#shared/validation/input-schema.js';
 import { alarmConfig, CPU_HIGH, UNHEALTHY_HOSTS } from '#test/support/alarm-config.js';
 import { coldContainer } from '#test/support/functions.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
@@ -83,7 +84,7 @@ describe('Function: alarm-state-change under faults', () => {
         );
       }
       await deliverOutbox(world, first.notifier);
-      const alerts = (await receiveAlerts(world)).map((a) => ChatbotNotificationSchema.parse(a.message));
+      const alerts = (await receiveAlerts(world)).map((a) => v.parse(ChatbotNotificationSchema, a.message));
       const perIncident = new Map<string, number>();
       for (const alert of alerts) perIncident.set(alert.id ?? '', (perIncident.get(alert.id ?? '') ?? 0) + 1);
 

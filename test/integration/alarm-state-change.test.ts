@@ -10,6 +10,7 @@ import { manualTaskTransitions } from '#local/moto-server.js';
 import { deliverOutbox } from '#local/pipeline.js';
 import { provisionWorld, receiveAlerts, targetsOf, type World } from '#local/world.js';
 import { ChatbotNotificationSchema } from '#shared/notify/chatbot.js';
+import * as v from '#shared/validation/input-schema.js';
 import { alarmConfig, CPU_HIGH, UNHEALTHY_HOSTS } from '#test/support/alarm-config.js';
 import { coldContainer } from '#test/support/functions.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
@@ -115,7 +116,7 @@ describe('Function: alarm-state-change', () => {
       kind: 'alarm/deregister-unhealthy',
       service: 'web',
     });
-    expect(ChatbotNotificationSchema.parse(alert?.message).content.description).toMatch(/guardrail all-unhealthy/);
+    expect(v.parse(ChatbotNotificationSchema, alert?.message).content.description).toMatch(/guardrail all-unhealthy/);
   });
 
   it('scales out within bounds, and refuses a second scale-out within the cooldown from another container', async () => {
@@ -199,7 +200,7 @@ describe('Function: alarm-state-change', () => {
       }),
     );
     await deliverOutbox(world, notifier);
-    const alerts = (await receiveAlerts(world)).map((a) => ChatbotNotificationSchema.parse(a.message));
+    const alerts = (await receiveAlerts(world)).map((a) => v.parse(ChatbotNotificationSchema, a.message));
 
     // Assess
     expect(alerts.map((a) => a.metadata?.eventType)).toEqual(['alarm/notify-only', 'alarm/recovered']);

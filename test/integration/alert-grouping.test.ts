@@ -6,9 +6,10 @@ import { afterEach, beforeEach, describe, expect, inject, it, vi } from 'vitest'
 import { deliverOutbox, useWorldEnvironment, writeConfig } from '#local/pipeline.js';
 import { provisionWorld, receiveAlerts, type World } from '#local/world.js';
 import type { Alert } from '#shared/notify/alert.js';
-import { ChatbotNotificationSchema } from '#shared/notify/chatbot.js';
+import { type ChatbotNotification, ChatbotNotificationSchema } from '#shared/notify/chatbot.js';
 import { recordGroupedAlerts } from '#shared/notify/grouping/durable.js';
 import { ensureStateTable, StateStore } from '#shared/state/index.js';
+import * as v from '#shared/validation/input-schema.js';
 import { taskStopAlert } from '#test/support/alerts.js';
 import { ACCOUNT, REGION } from '#test/support/builders.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
@@ -60,8 +61,7 @@ function flushRequest(at: number, account = ACCOUNT, place = true): SQSEvent {
   return { Records: [{ ...outboxBatch([], 0).Records[0], messageId: `flush-${account}-${at}`, body } as never] };
 }
 
-const countOf = (message: ReturnType<typeof ChatbotNotificationSchema.parse>) =>
-  Number(message.metadata?.additionalContext?.Alerts ?? 1);
+const countOf = (message: ChatbotNotification) => Number(message.metadata?.additionalContext?.Alerts ?? 1);
 
 describe('Function: notifier and alert-flush, grouping', () => {
   let world: World;
@@ -124,7 +124,7 @@ describe('Function: notifier and alert-flush, grouping', () => {
     await flushUntil(900);
     vi.setSystemTime(T0 + 900 * 1000);
     await deliverOutbox(world, notifier as never);
-    const published = (await receiveAlerts(world)).map((a) => ChatbotNotificationSchema.parse(a.message));
+    const published = (await receiveAlerts(world)).map((a) => v.parse(ChatbotNotificationSchema, a.message));
 
     // Assess
     expect(failures.flatMap((f) => f.batchItemFailures)).toEqual([]);
@@ -174,7 +174,7 @@ describe('Function: notifier and alert-flush, grouping', () => {
     await flush(flushRequest(30));
     await flush(flushRequest(30, member));
     await deliverOutbox(world, notifier as never);
-    const published = (await receiveAlerts(world)).map((a) => ChatbotNotificationSchema.parse(a.message));
+    const published = (await receiveAlerts(world)).map((a) => v.parse(ChatbotNotificationSchema, a.message));
 
     // Assess
     const byAccount = Object.fromEntries(
@@ -202,7 +202,7 @@ describe('Function: notifier and alert-flush, grouping', () => {
     // Act
     const outcome = await flush(flushRequest(30, ACCOUNT, false));
     await deliverOutbox(world, notifier as never);
-    const published = (await receiveAlerts(world)).map((a) => ChatbotNotificationSchema.parse(a.message));
+    const published = (await receiveAlerts(world)).map((a) => v.parse(ChatbotNotificationSchema, a.message));
 
     // Assess
     expect(outcome.batchItemFailures).toEqual([]);

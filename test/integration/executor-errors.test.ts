@@ -3,6 +3,7 @@ import { deliverOutbox } from '#local/pipeline.js';
 import { taskStateChangeEvent } from '#local/task-events.js';
 import { provisionWorld, receiveAlerts, type World } from '#local/world.js';
 import { ChatbotNotificationSchema } from '#shared/notify/chatbot.js';
+import * as v from '#shared/validation/input-schema.js';
 import { coldContainer } from '#test/support/functions.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
 import { queuedBatch } from '../../cli/replay.js';
@@ -46,7 +47,7 @@ describe('Executor: a write AWS refuses', () => {
       requestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
     });
     expect(record?.error?.cause).toBeInstanceOf(Error);
-    const description = ChatbotNotificationSchema.parse(alerts[0]?.message).content.description;
+    const description = v.parse(ChatbotNotificationSchema, alerts[0]?.message).content.description;
     expect(description).toContain(`FAILED to deregister ${stopped.ip}:${stopped.port}`);
     expect(description).toContain(`(request id ${record?.error?.requestId})`);
   });

@@ -8,6 +8,7 @@ import { deliverOutbox } from '#local/pipeline.js';
 import { scheduledEvent } from '#local/scheduled-events.js';
 import { membership, provisionWorld, receiveAlerts, type World } from '#local/world.js';
 import { ChatbotNotificationSchema } from '#shared/notify/chatbot.js';
+import * as v from '#shared/validation/input-schema.js';
 import { coldContainer } from '#test/support/functions.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
 
@@ -93,7 +94,7 @@ describe('Function: reconciler, across accounts and regions', () => {
       ]),
     );
     const told = alerts.map((a) => {
-      const { content, metadata } = ChatbotNotificationSchema.parse(a.message);
+      const { content, metadata } = v.parse(ChatbotNotificationSchema, a.message);
       const where = metadata?.additionalContext as Record<string, string>;
       return [a.attributes.kind, content.title, where.account, where.region];
     });

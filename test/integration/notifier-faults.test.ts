@@ -8,6 +8,7 @@ import { provisionWorld, receiveAlerts, type World } from '#local/world.js';
 import { type Alert, alertDeliveryKey } from '#shared/notify/alert.js';
 import { boundAlert } from '#shared/notify/bound.js';
 import { ChatbotNotificationSchema } from '#shared/notify/chatbot.js';
+import * as v from '#shared/validation/input-schema.js';
 import { coldContainer } from '#test/support/functions.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
 import { alertOf, awsSamples, ourSamples, sample } from '#test/support/service-events.js';
@@ -71,7 +72,7 @@ describe('Function: notifier under faults', () => {
 
       // Act
       const delivery = await outbox.drain();
-      const chat = (await receiveAlerts(world)).map((a) => ChatbotNotificationSchema.parse(a.message));
+      const chat = (await receiveAlerts(world)).map((a) => v.parse(ChatbotNotificationSchema, a.message));
 
       // Assess
       const published = new Map<string, number>();

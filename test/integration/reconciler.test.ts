@@ -7,6 +7,7 @@ import { deliverOutbox } from '#local/pipeline.js';
 import { scheduledEvent } from '#local/scheduled-events.js';
 import { membership, provisionWorld, receiveAlerts, targetsOf, type World } from '#local/world.js';
 import { ChatbotNotificationSchema } from '#shared/notify/chatbot.js';
+import * as v from '#shared/validation/input-schema.js';
 import { coldContainer } from '#test/support/functions.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
 
@@ -73,7 +74,7 @@ describe('Function: reconciler', () => {
     expect(run.audit.map((r) => r.outcome)).toEqual(['applied', 'applied']);
     expect(alerts).toHaveLength(1);
     expect(alerts[0]?.attributes).toMatchObject({ kind: 'reconciler/drift', severity: 'warning' });
-    expect(ChatbotNotificationSchema.parse(alerts[0]?.message).content.title).toMatch(
+    expect(v.parse(ChatbotNotificationSchema, alerts[0]?.message).content.title).toMatch(
       /reconciler: orphans deregistered in 2 target group\(s\)$/,
     );
   });

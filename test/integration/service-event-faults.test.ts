@@ -6,6 +6,7 @@ import { timeOutAfterWrite } from '#local/moto-proxy-rules.js';
 import { deliverOutbox } from '#local/pipeline.js';
 import { provisionWorld, receiveAlerts, type World } from '#local/world.js';
 import { ChatbotNotificationSchema } from '#shared/notify/chatbot.js';
+import * as v from '#shared/validation/input-schema.js';
 import { coldContainer } from '#test/support/functions.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
 import { worldEvent } from '#test/support/service-events.js';
@@ -66,7 +67,7 @@ describe('Function: service-event under faults', () => {
         for (const name of [...ALERTING, ...QUIET]) await lambda.deliver(worldEvent(world, name, service));
       failTwice();
       await deliverOutbox(world, first.notifier);
-      const alerts = (await receiveAlerts(world)).map((a) => ChatbotNotificationSchema.parse(a.message));
+      const alerts = (await receiveAlerts(world)).map((a) => v.parse(ChatbotNotificationSchema, a.message));
 
       // Assess
       const perIncident = new Map<string, number>();

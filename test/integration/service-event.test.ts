@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, inject, it } from 'vitest';
 import { deliverOutbox } from '#local/pipeline.js';
 import { provisionWorld, receiveAlerts, receiveOutbox, type World } from '#local/world.js';
 import { ChatbotNotificationSchema } from '#shared/notify/chatbot.js';
+import * as v from '#shared/validation/input-schema.js';
 import { coldContainer } from '#test/support/functions.js';
 import { worldEvent } from '#test/support/service-events.js';
 
@@ -50,7 +51,7 @@ describe('Function: service-event', () => {
       account: world.account,
       region: world.region,
     });
-    const message = ChatbotNotificationSchema.parse(alerts[0]?.message);
+    const message = v.parse(ChatbotNotificationSchema, alerts[0]?.message);
     expect(message.content.title).toBe('🔴 prod/web: tasks cannot be placed (RESOURCE:MEMORY)');
     expect(message.metadata?.relatedResources).toEqual([world.services.web?.serviceArn]);
   });

@@ -8,6 +8,7 @@ import { deliverOutbox } from '#local/pipeline.js';
 import { taskStateChangeEvent } from '#local/task-events.js';
 import { membership, provisionWorld, receiveAlerts, targetsOf, type World, type WorldTask } from '#local/world.js';
 import { ChatbotNotificationSchema } from '#shared/notify/chatbot.js';
+import * as v from '#shared/validation/input-schema.js';
 import { coldContainer } from '#test/support/functions.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
 
@@ -97,7 +98,7 @@ describe('Function: task-state-change under faults', () => {
       const delivery = await queue.drain();
       await deliverOutbox(world, containers[0]?.notifier as never);
       const alerts = (await receiveAlerts(world))
-        .map((a) => ChatbotNotificationSchema.parse(a.message))
+        .map((a) => v.parse(ChatbotNotificationSchema, a.message))
         .filter((a) => a.id?.startsWith('ecs-task-stops/'))
         .map((a) => JSON.stringify(a));
 

@@ -5,6 +5,7 @@ import { taskStateChangeEvent } from '#local/task-events.js';
 import { membership, provisionWorld, receiveAlerts, receiveOutbox, targetsOf, type World } from '#local/world.js';
 import { ChatbotNotificationSchema } from '#shared/notify/chatbot.js';
 import type { TaskBatchReaction } from '#shared/tasks/batch-react.js';
+import * as v from '#shared/validation/input-schema.js';
 import { coldContainer } from '#test/support/functions.js';
 
 const endpoint = inject('motoEndpoint');
@@ -87,7 +88,7 @@ describe('Function: task-state-change', () => {
       account: world.account,
       region: world.region,
     });
-    const message = ChatbotNotificationSchema.parse(alerts[0]?.message);
+    const message = v.parse(ChatbotNotificationSchema, alerts[0]?.message);
     expect(message.content.title).toMatch(/prod\/web: task \w{8} stopped \(out of memory\)/);
     expect(message.content.description).toContain(`deregister ${task('web', 1).ip}:8080 from target group web-tg1`);
     expect(message.metadata?.threadId).toMatch(/^ecs-task-stops\/prod\/web\//);
@@ -141,7 +142,7 @@ describe('Function: task-state-change', () => {
     expect(await membership(world, ['web'])).toEqual(before);
     expect(awsCalls.snapshot()['ELBv2.DeregisterTargets']).toBeUndefined();
     expect(auditOf(reaction).map((r) => r.outcome)).toEqual(['dry-run', 'dry-run']);
-    expect(ChatbotNotificationSchema.parse(alerts[0]?.message).content.title).toContain('[dry run]');
+    expect(v.parse(ChatbotNotificationSchema, alerts[0]?.message).content.title).toContain('[dry run]');
   });
 
   it('turns dry-run on from AUTOPILOT_DRY_RUN, the emergency brake', async () => {

@@ -12,6 +12,7 @@ import { clients } from '#local/world-clients.js';
 import type { Alert } from '#shared/notify/alert.js';
 import { ChatbotNotificationSchema } from '#shared/notify/chatbot.js';
 import { type GroupId, groupIdOf, groupIdText } from '#shared/notify/grouping/plan.js';
+import * as v from '#shared/validation/input-schema.js';
 import { coldContainer } from '#test/support/functions.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
 import { lambdaContext, queuedBatch } from '../../cli/replay.js';
@@ -136,7 +137,7 @@ describe('Task stops to messages: task-state-change, notifier, alert-flush', () 
     await wave(9);
     await notifyAt(400);
     await notifyAt(630);
-    const published = (await receiveAlerts(world)).map((a) => ChatbotNotificationSchema.parse(a.message));
+    const published = (await receiveAlerts(world)).map((a) => v.parse(ChatbotNotificationSchema, a.message));
     const posts = await postToSlackThreads(published.map((m) => JSON.stringify(m)));
 
     // Assess

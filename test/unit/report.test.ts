@@ -4,6 +4,7 @@ import { ChatbotNotificationSchema, toChatbotNotification } from '#shared/notify
 import { alertAttributes } from '#shared/notify/publish.js';
 import { classifyStop } from '#shared/tasks/classify.js';
 import { type TaskStopReport, taskStopAlert } from '#shared/tasks/report.js';
+import * as v from '#shared/validation/input-schema.js';
 import { config, TG_WEB, taskDetail, taskEvent } from '#test/support/builders.js';
 
 const subject = { clusterName: 'prod', serviceName: 'web', taskArn: taskDetail().taskArn };
@@ -145,7 +146,7 @@ describe('Notifications: custom notification format', () => {
     const message = toChatbotNotification(alert);
 
     // Assess
-    expect(ChatbotNotificationSchema.safeParse(JSON.parse(JSON.stringify(message))).success).toBe(true);
+    expect(v.safeParse(ChatbotNotificationSchema, JSON.parse(JSON.stringify(message))).success).toBe(true);
     expect(message).toMatchObject({
       version: '1.0',
       source: 'custom',
@@ -160,7 +161,11 @@ describe('Notifications: custom notification format', () => {
 
   it('rejects a message the chat channel would drop silently', () => {
     // Act
-    const result = ChatbotNotificationSchema.safeParse({ version: '1.0', source: 'custom', content: { title: 'x' } });
+    const result = v.safeParse(ChatbotNotificationSchema, {
+      version: '1.0',
+      source: 'custom',
+      content: { title: 'x' },
+    });
 
     // Assess
     expect(result.success).toBe(false);

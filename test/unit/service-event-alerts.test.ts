@@ -102,7 +102,7 @@ describe('Reporting: serviceEventAlert', () => {
 
       // Assess
       expect(v.safeParse(AlertSchema, alert).issues ?? []).toEqual([]);
-      expect(ChatbotNotificationSchema.safeParse(notification).success).toBe(true);
+      expect(v.safeParse(ChatbotNotificationSchema, notification).success).toBe(true);
       expect(notification.metadata?.threadId).toBe(alert.incidentId);
       expect(notification.metadata?.eventType).toMatch(/^service-event\//);
       expect(notification.content.title).toMatch(/^[🔴🟠] \S+\/\S+: /u);

@@ -4,6 +4,7 @@ import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { InvalidEventError } from '../../events/errors.js';
 import type { LifecycleHookAnswer, LifecycleHookEvent } from '../../events/lifecycle-hook.js';
+import * as v from '../../validation/input-schema.js';
 import { describeIssues } from '../../validation/issues.js';
 import { sequentialJudgeWith } from '../judges/sequential-settings.js';
 import { readSideMinutes } from '../metrics.js';
@@ -38,14 +39,14 @@ export async function answerLifecycleHook(
   const production = event.executionDetails.productionTrafficWeights;
   const test = event.executionDetails.testTrafficWeights;
   const carried = carriedStateOf(details, { deploymentArn: event.resourceArn, stage });
-  const settingsResult = HookSettingsSchema.safeParse(user);
+  const settingsResult = v.safeParse(HookSettingsSchema, user);
   const rollback = isShiftBackToBlue(stage, shiftedWeights(stage, { production, test }), target, carried);
   if (!rollback && !settingsResult.success) {
-    throw new InvalidEventError('lifecycle hook hookDetails', describeIssues(settingsResult.error.issues), {
-      cause: settingsResult.error,
+    throw new InvalidEventError('lifecycle hook hookDetails', describeIssues(settingsResult.issues), {
+      cause: settingsResult.issues,
     });
   }
-  const settings = settingsResult.success ? settingsResult.data : HookSettingsSchema.parse({});
+  const settings = settingsResult.success ? settingsResult.output : v.parse(HookSettingsSchema, {});
   const observation: StageObservation = {
     stage,
     deploymentArn: event.resourceArn,

@@ -3,6 +3,7 @@ import { type CarriedState, HookSettingsSchema } from '#shared/canary/hook/detai
 import type { ForwardRule, StageObservation } from '#shared/canary/hook/types.js';
 import { sequentialJudgeWith } from '#shared/canary/judges/sequential-settings.js';
 import { LifecycleHookEventSchema } from '#shared/events/lifecycle-hook.js';
+import * as v from '#shared/validation/input-schema.js';
 import { loadEvent } from '#test/support/fixtures.js';
 import { minuteAt, side } from '../canary-judges/minutes.js';
 
@@ -29,7 +30,7 @@ export const rule = (ruleArn: string, groups: [string, number][], actionTypes = 
 
 /** The stage as observed from one of the guide's payloads, with a healthy wiring, and what the test changes. */
 export function observed(sample: string, change: Partial<StageObservation> = {}): StageObservation {
-  const event = LifecycleHookEventSchema.parse(loadEvent(`ecs-lifecycle-hook/${sample}`));
+  const event = v.parse(LifecycleHookEventSchema, loadEvent(`ecs-lifecycle-hook/${sample}`));
   return {
     stage: event.lifecycleStage,
     deploymentArn: event.resourceArn,
@@ -38,7 +39,7 @@ export function observed(sample: string, change: Partial<StageObservation> = {})
     now: minuteAt(20),
     productionWeights: event.executionDetails.productionTrafficWeights,
     testWeights: event.executionDetails.testTrafficWeights,
-    settings: HookSettingsSchema.parse({}),
+    settings: v.parse(HookSettingsSchema, {}),
     wiring,
     productionRule: rule(PROD_RULE, [
       [TG_BLUE, 100],
