@@ -142,9 +142,11 @@ describe('Function: canary-promoter, across accounts', () => {
     };
 
     // Act
+    const foreign = await promoter.react({ ...fired, account: '333333333333' });
     const results = await promoter.react(fired);
 
-    // Assess
+    // Assess: an alarm of an account the config does not list is not ours; the member's rolls its canary back
+    expect(foreign).toEqual([]);
     expect((results as CanaryTickResult[]).map((r) => [r.account, r.decision])).toEqual([[MEMBER, 'roll-back']]);
     expect(await ruleWeights(memberWorld)).toMatchObject({ 'web-green-tg1': 0, 'web-blue-tg1': 100 });
     expect(await ruleWeights(central)).toMatchObject({ 'web-green-tg1': 5, 'web-blue-tg1': 95 });
