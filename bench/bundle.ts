@@ -1,6 +1,6 @@
 /**
  * Bundle size and cold-import time of every function against its floor, measured side by side in one run. A
- * function is built with its own esbuild options (serverless.yml `custom.esbuild`, plugins included); its floor is a
+ * function is built with its own esbuild options (deploy/esbuild.yml, plugins included); its floor is a
  * bare bundle of the same AWS SDK clients and commands, built with the same options. What is ours on top of the floor
  * must stay small. `npm run bench:bundle`; `BENCH_RUNS` sets the fresh processes per form (default 11);
  * `npm run bench:bundle -- --breakdown` adds what each function holds beyond its floor, per package.

@@ -12,12 +12,9 @@ export const bundleTargets = { overFloorBytes: 50 * 1024, importRatio: 1.2 };
 /** serverless-esbuild's own settings, which esbuild does not take. */
 const pluginOnlyKeys = new Set(['exclude', 'packager', 'outputFileExtension', 'plugins', 'external', 'watch']);
 
-/** The functions' esbuild options as serverless.yml gives them to serverless-esbuild, plugins loaded. */
+/** The functions' esbuild options as both stacks give them to serverless-esbuild, plugins loaded. */
 export async function esbuildOptions(): Promise<BuildOptions> {
-  const serverless = parse(readFileSync(join(root, 'serverless.yml'), 'utf8')) as {
-    custom: { esbuild: Record<string, unknown> };
-  };
-  const settings = serverless.custom.esbuild;
+  const settings = parse(readFileSync(join(root, 'deploy', 'esbuild.yml'), 'utf8')) as Record<string, unknown>;
   const options = Object.fromEntries(Object.entries(settings).filter(([key]) => !pluginOnlyKeys.has(key)));
   const pluginsFile = settings.plugins;
   const plugins =

@@ -1,5 +1,5 @@
 /**
- * esbuild plugins of the packaged functions (serverless.yml `custom.esbuild.plugins`, and `npm run bench:bundle`).
+ * esbuild plugins of the packaged functions (deploy/esbuild.yml `plugins`, and `npm run bench:bundle`).
  * packagedConfig: the functions' config module becomes the shipped ecs-autopilot.yml, parsed and validated here with
  * the same loader the tests and the command line use, so an invalid config fails packaging and the functions carry
  * neither the YAML parser nor the config schema. One source: the YAML file.

@@ -90,6 +90,8 @@ async function main(): Promise<void> {
     // Then many accounts, on a fresh local AWS: a central deployment and a member account.
     const { accountStories } = await import('./demo/accounts.js');
     number += await accountStories(moto.endpoint, proxy, number + 1);
+    const { memberCanaryStory } = await import('./demo/account-canary.js');
+    number += await memberCanaryStory(moto.endpoint, proxy, number + 1);
     out();
     out(bold(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${number} scenarios, each as its title says.`));
   } finally {

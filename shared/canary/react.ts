@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { CanaryConfig } from '../config/canary.js';
-import { statedPlace } from '../config/places.js';
+import { placeKey, statedPlace } from '../config/places.js';
 import type { AutopilotConfig } from '../config/schema.js';
 import { AutopilotError } from '../errors.js';
 import { type AuditRecord, auditErrorText } from '../executor/audit.js';
@@ -65,6 +65,8 @@ export interface CanaryTickResult {
   /** Where the canary lives, when the pass knows it. */
   account?: string;
   region?: string;
+  /** `<account>/<region>` of a canary that names its account: same-named canaries elsewhere are others. */
+  statedAt?: string;
 }
 
 /** One promoter pass over every configured canary, exactly as the scheduled function runs it. */
@@ -76,7 +78,12 @@ export async function tickCanaries(deps: CanaryTickDeps, now: string): Promise<C
   for (const canary of deps.config.canaries) {
     try {
       const result = await tickCanary(deps, canary, at);
-      results.push(deps.account ? { ...result, account: deps.account, region: deps.region } : result);
+      const stated = statedPlace(canary, deps.config);
+      results.push({
+        ...result,
+        ...(deps.account ? { account: deps.account, region: deps.region } : {}),
+        ...(stated ? { statedAt: placeKey(stated) } : {}),
+      });
     } catch (error) {
       // One canary's failure (an AWS error, a missing service) must not keep the others from their tick.
       deps.logger.error(`canary ${canary.name}: tick failed`, { error });

@@ -10,7 +10,8 @@ import type { CanaryTickResult } from './react.js';
  */
 export function canaryTickMetricPoints(results: readonly CanaryTickResult[]): MetricPoint[] {
   return results.flatMap((result) => {
-    const dimensions = { Canary: result.name };
+    // A canary of another account is its account, region and name: same-named canaries are separate series.
+    const dimensions = { Canary: result.statedAt ? `${result.statedAt}/${result.name}` : result.name };
     const points: MetricPoint[] = [...auditMetricPoints(result.audit, 'canary-promoter')];
     if (result.step !== undefined) points.push({ name: 'CanaryStep', unit: 'None', value: result.step, dimensions });
     if (result.decision === 'roll-back') points.push({ name: 'CanaryRollbacks', unit: 'Count', value: 1, dimensions });

@@ -1,6 +1,5 @@
 import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { alarmStateChangeEvent } from '#local/alarm-events.js';
 import { healthy, type SideTraffic } from '#local/canary-driver.js';
 import {
@@ -12,19 +11,14 @@ import {
   putMinute,
   settleServices,
 } from '#local/canary-world.js';
+import { ruleWeights, startPlacedCanary, twoAccountCanaryYaml } from '#local/member-canary.js';
 import { type AccountEndpoint, startAccountEndpoint } from '#local/moto-account.js';
 import { recordAssumeRoles, refuseAssumeRole } from '#local/moto-proxy-sts.js';
 import { scheduledEvent } from '#local/scheduled-events.js';
 import { receiveOutbox } from '#local/world.js';
-import { startRelease } from '#shared/canary/commands.js';
-import { observeAlarms, observeSides } from '#shared/canary/observe.js';
 import type { CanaryTickResult } from '#shared/canary/react.js';
-import { readCanary, updateCanary } from '#shared/canary/store.js';
-import { parseConfig } from '#shared/config/load.js';
-import { statedPlace } from '#shared/config/places.js';
+import { readCanary } from '#shared/canary/store.js';
 import type { Alert } from '#shared/notify/alert.js';
-import { forwardSnapshotOf } from '#shared/targets/forward.js';
-import { readActionList } from '#shared/targets/forward-read.js';
 import { coldContainer } from '#test/support/functions.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
 
@@ -33,58 +27,6 @@ const MEMBER = '222222222222';
 const MEMBER_ROLE = `arn:aws:iam::${MEMBER}:role/ecs-autopilot-member`;
 // A Thursday, 06:00 UTC.
 const START = Date.parse('2026-11-26T06:00:00.000Z');
-
-/** A canary named web in a world, placed in `account` when given: both worlds' canaries have the same name. */
-const canaryYaml = (world: CanaryWorld, account?: string) => `
-  - name: web
-    cluster: ${world.clusterName}${account ? `\n    account: "${account}"` : ''}
-    ruleArn: ${world.ruleArn}
-    sides:
-      - { service: web-blue, targetGroupArn: ${world.blueTargetGroupArn} }
-      - { service: web-green, targetGroupArn: ${world.greenTargetGroupArn} }
-    bakeMinutes: 2
-    scaleDownDelaySeconds: 60
-    gateAlarms: [web-5xx]
-    judge: { minRequests: 100 }`;
-
-const configYaml = (central: CanaryWorld, member: CanaryWorld) => `version: 1
-accounts:
-  - id: "${MEMBER}"
-    regions: [us-east-1]
-    externalId: autopilot-test
-clusters:
-  - name: prod
-    services: [{ name: web-blue }, { name: web-green }]
-  - name: prod
-    account: "${MEMBER}"
-    services: [{ name: web-blue }, { name: web-green }]
-canaries:${canaryYaml(central)}${canaryYaml(member, MEMBER)}
-`;
-
-/** A release started as `canary start` does, in the canary's own account, recorded in the central state table. */
-async function startCanary(central: CanaryWorld, world: CanaryWorld, yaml: string, account?: string) {
-  const config = parseConfig(parse(yaml));
-  const canary = config.canaries.find((c) => c.account === account);
-  if (!canary) throw new Error(`no canary in ${account ?? 'home'}`);
-  const clients = canaryClients(world.endpoint);
-  const sides = await observeSides(clients, canary);
-  const forward = forwardSnapshotOf(await readActionList(clients.elbv2, world.ruleArn));
-  const alarms = await observeAlarms(clients.cloudwatch, canary.gateAlarms);
-  const now = new Date(START).toISOString();
-  const change = { now, forward, sides, alarms };
-  const by = { taskDefinition: world.newTaskDefinitionArn, by: 'cli:test' };
-  await updateCanary(
-    canaryStore(central),
-    'web',
-    (previous) => startRelease(canary, previous, change, by),
-    statedPlace(canary, config),
-  );
-}
-
-async function weights(world: CanaryWorld): Promise<Record<string, number>> {
-  const snapshot = forwardSnapshotOf(await readActionList(canaryClients(world.endpoint).elbv2, world.ruleArn));
-  return Object.fromEntries((snapshot?.targetGroups ?? []).map((tg) => [tg.targetGroupArn.split('/')[1], tg.weight]));
-}
 
 async function desiredCounts(world: CanaryWorld): Promise<number[]> {
   const { ecs } = canaryClients(world.endpoint);
@@ -119,7 +61,7 @@ describe('Function: canary-promoter, across accounts', () => {
     world: CanaryWorld,
     canary: (share: number) => SideTraffic,
   ): Promise<CanaryTickResult[]> {
-    const share = ((await weights(world))['web-green-tg1'] ?? 0) / 100;
+    const share = ((await ruleWeights(world))['web-green-tg1'] ?? 0) / 100;
     const before = new Date(minute - 60_000).toISOString();
     await putMinute(world, world.greenTargetGroupArn, before, canary(share));
     await putMinute(world, world.blueTargetGroupArn, before, healthy(1 - share));
@@ -131,10 +73,10 @@ describe('Function: canary-promoter, across accounts', () => {
 
   it("promotes and rolls back a member's canary through its role, touching nothing of home's same-named canary", async () => {
     // Prepare
-    const yaml = configYaml(central, memberWorld);
-    await startCanary(central, memberWorld, yaml, MEMBER);
+    const yaml = twoAccountCanaryYaml(central, memberWorld, MEMBER);
+    await startPlacedCanary(central, memberWorld, { yaml, account: MEMBER, now: new Date(START).toISOString() });
     const assumed = recordAssumeRoles(proxy);
-    const homeWeights = await weights(central);
+    const homeWeights = await ruleWeights(central);
     const homeDesired = await desiredCounts(central);
     const promoter = await coldContainer(central, 'canary-promoter', yaml, {
       STATE_TABLE_NAME: central.stateTableName,
@@ -145,7 +87,7 @@ describe('Function: canary-promoter, across accounts', () => {
     let results: CanaryTickResult[] = [];
     for (let i = 0; i < 12 && (greenSeen.at(-1) ?? 0) < 10; i += 1) {
       results = await pass(promoter, memberWorld, healthy);
-      greenSeen.push((await weights(memberWorld))['web-green-tg1'] ?? 0);
+      greenSeen.push((await ruleWeights(memberWorld))['web-green-tg1'] ?? 0);
     }
     for (let i = 0; i < 6 && results.at(-1)?.decision !== 'roll-back'; i += 1)
       results = await pass(promoter, memberWorld, (share) => ({ ...healthy(share), errors: Math.round(600 * share) }));
@@ -156,12 +98,12 @@ describe('Function: canary-promoter, across accounts', () => {
       ['web', central.account, 'not-started'],
       ['web', MEMBER, 'roll-back'],
     ]);
-    expect(await weights(memberWorld)).toMatchObject({ 'web-green-tg1': 0, 'web-blue-tg1': 100 });
+    expect(await ruleWeights(memberWorld)).toMatchObject({ 'web-green-tg1': 0, 'web-blue-tg1': 100 });
     const memberRecord = await readCanary(canaryStore(central), 'web', { account: MEMBER, region: 'us-east-1' });
     expect(memberRecord?.data).toMatchObject({ phase: 'rolled-back', account: MEMBER, region: 'us-east-1' });
     // Home's canary of the same name: no record, its rule and services as they were
     expect(await readCanary(canaryStore(central), 'web')).toBeUndefined();
-    expect(await weights(central)).toEqual(homeWeights);
+    expect(await ruleWeights(central)).toEqual(homeWeights);
     expect(await desiredCounts(central)).toEqual(homeDesired);
     expect(assumed.length).toBeGreaterThan(0);
     expect(assumed[0]).toMatchObject({
@@ -177,9 +119,9 @@ describe('Function: canary-promoter, across accounts', () => {
 
   it("rolls back only the canary of the alarm's own account when a same-named gate alarm fires there", async () => {
     // Prepare: both canaries at 5 %
-    const yaml = configYaml(central, memberWorld);
-    await startCanary(central, central, yaml);
-    await startCanary(central, memberWorld, yaml, MEMBER);
+    const yaml = twoAccountCanaryYaml(central, memberWorld, MEMBER);
+    await startPlacedCanary(central, central, { yaml, now: new Date(START).toISOString() });
+    await startPlacedCanary(central, memberWorld, { yaml, account: MEMBER, now: new Date(START).toISOString() });
     const promoter = await coldContainer(central, 'canary-promoter', yaml, {
       STATE_TABLE_NAME: central.stateTableName,
     });
@@ -187,7 +129,7 @@ describe('Function: canary-promoter, across accounts', () => {
       await pass(promoter, central, healthy);
       await settleServices(memberWorld);
     }
-    expect((await weights(memberWorld))['web-green-tg1']).toBe(5);
+    expect((await ruleWeights(memberWorld))['web-green-tg1']).toBe(5);
     await gateAlarm(memberWorld, 'web-5xx', 'ALARM');
     const at = new Date(minute).toISOString();
     const fired = {
@@ -200,19 +142,21 @@ describe('Function: canary-promoter, across accounts', () => {
     };
 
     // Act
+    const foreign = await promoter.react({ ...fired, account: '333333333333' });
     const results = await promoter.react(fired);
 
-    // Assess
+    // Assess: an alarm of an account the config does not list is not ours; the member's rolls its canary back
+    expect(foreign).toEqual([]);
     expect((results as CanaryTickResult[]).map((r) => [r.account, r.decision])).toEqual([[MEMBER, 'roll-back']]);
-    expect(await weights(memberWorld)).toMatchObject({ 'web-green-tg1': 0, 'web-blue-tg1': 100 });
-    expect(await weights(central)).toMatchObject({ 'web-green-tg1': 5, 'web-blue-tg1': 95 });
+    expect(await ruleWeights(memberWorld)).toMatchObject({ 'web-green-tg1': 0, 'web-blue-tg1': 100 });
+    expect(await ruleWeights(central)).toMatchObject({ 'web-green-tg1': 5, 'web-blue-tg1': 95 });
   });
 
   it('ticks the home canary while a member whose role is missing gets one alert', async () => {
     // Prepare
-    const yaml = configYaml(central, memberWorld);
-    await startCanary(central, central, yaml);
-    await startCanary(central, memberWorld, yaml, MEMBER);
+    const yaml = twoAccountCanaryYaml(central, memberWorld, MEMBER);
+    await startPlacedCanary(central, central, { yaml, now: new Date(START).toISOString() });
+    await startPlacedCanary(central, memberWorld, { yaml, account: MEMBER, now: new Date(START).toISOString() });
     refuseAssumeRole(proxy, MEMBER_ROLE);
     const promoter = await coldContainer(central, 'canary-promoter', yaml, {
       STATE_TABLE_NAME: central.stateTableName,
@@ -226,7 +170,7 @@ describe('Function: canary-promoter, across accounts', () => {
     // Assess: home scaled its canary first, then gave it its first step
     expect(first.map((r) => [r.account, r.decision])).toEqual([[central.account, 'hold']]);
     expect(later.flat().map((r) => r.decision)).toContain('start');
-    expect(await weights(central)).toMatchObject({ 'web-green-tg1': 5, 'web-blue-tg1': 95 });
+    expect(await ruleWeights(central)).toMatchObject({ 'web-green-tg1': 5, 'web-blue-tg1': 95 });
     const unreachable = alerts.filter((a) => a.kind === 'access/unreachable');
     expect(unreachable.map((a) => [a.account, a.region, a.title])).toEqual([
       [MEMBER, 'us-east-1', `canary promoter could not act in account ${MEMBER} in us-east-1`],

@@ -1,8 +1,9 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub placeholders, not JavaScript templates
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '#test/support/fixtures.js';
 import { checkIamStatements } from '#test/support/iam-check.js';
-import { locate, PACKAGING_TIMEOUT_MS, packageStackForTests, run } from '#test/support/packaging.js';
+import { locate, PACKAGING_TIMEOUT_MS, packageStackForTests, readZip, run } from '#test/support/packaging.js';
 import { asArray, identityStatements, type Template } from '#test/support/template.js';
 
 const MEMBER = '222222222222';
@@ -114,6 +115,54 @@ describe('Packaging: the member stack', { timeout: PACKAGING_TIMEOUT_MS }, () =>
           'arn:aws:elasticloadbalancing:eu-west-1:222222222222:listener-rule/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2/9',
         ],
       }),
+    ]);
+  });
+
+  it("holds the account's own deployment hook: read-only, invoked by ECS of this account alone, its bundle alone", () => {
+    // Act
+    const hook = template.Resources.DeploymentHookLambdaFunction;
+    const hookActions = identityStatements(template)
+      .filter(({ where }) => where.startsWith('DeploymentHookRole/'))
+      .flatMap(({ statement }) => asArray(statement.Action as string | string[]));
+    const invoke = template.Resources.DeploymentHookInvokeRole?.Properties;
+    const zip = readZip(join(packaged.outDir, 'deploymentHook.zip'));
+
+    // Assess
+    expect(hook?.Properties).toMatchObject({
+      Handler: 'functions/deployment-hook/handler.handler',
+      Role: { 'Fn::Sub': '${DeploymentHookRole.Arn}' },
+    });
+    expect([...new Set(hookActions)].sort()).toEqual([
+      'cloudwatch:DescribeAlarms',
+      'cloudwatch:GetMetricData',
+      'ecs:DescribeServiceRevisions',
+      'ecs:DescribeServices',
+      'elasticloadbalancing:DescribeRules',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+    ]);
+    expect(invoke?.AssumeRolePolicyDocument).toMatchObject({
+      Statement: [
+        {
+          Principal: { Service: 'ecs.amazonaws.com' },
+          Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+        },
+      ],
+    });
+    expect(identityStatements(template).filter(({ where }) => where.startsWith('DeploymentHookInvokeRole/'))).toEqual([
+      expect.objectContaining({
+        statement: expect.objectContaining({
+          Action: 'lambda:InvokeFunction',
+          Resource: { 'Fn::GetAtt': ['DeploymentHookLambdaFunction', 'Arn'] },
+        }),
+      }),
+    ]);
+    expect(Object.keys(template.Outputs ?? {})).toEqual(
+      expect.arrayContaining(['DeploymentHookFunctionArn', 'DeploymentHookInvokeRoleArn']),
+    );
+    expect(Object.keys(zip).sort()).toEqual([
+      'functions/deployment-hook/handler.mjs',
+      'functions/deployment-hook/handler.mjs.map',
     ]);
   });
 

@@ -1,7 +1,7 @@
 /** Reading a packaged CloudFormation template: its resources, IAM statements and EventBridge rules. */
 
 export type Resource = { Type: string; Properties?: Record<string, unknown> };
-export type Template = { Resources: Record<string, Resource> };
+export type Template = { Resources: Record<string, Resource>; Outputs?: Record<string, unknown> };
 export type Statement = {
   Sid?: string;
   Effect?: string;

@@ -240,4 +240,19 @@ describe('Metrics: canary promoter passes', () => {
       { name: 'CanaryRollbacks', unit: 'Count', value: 1, dimensions: { Canary: 'api' } },
     ]);
   });
+
+  it("names a member account's canary by its account and region, apart from home's of the same name", async () => {
+    // Prepare
+    const { canaryTickMetricPoints } = await import('#shared/canary/tick-metrics.js');
+    const at = { decision: 'hold' as const, reason: 'baking', step: 0, gates: [], audit: [] };
+
+    // Act
+    const points = canaryTickMetricPoints([
+      { name: 'web', ...at },
+      { name: 'web', ...at, account: '222222222222', region: 'us-east-1', statedAt: '222222222222/us-east-1' },
+    ]);
+
+    // Assess
+    expect(points.map((p) => p.dimensions)).toEqual([{ Canary: 'web' }, { Canary: '222222222222/us-east-1/web' }]);
+  });
 });
