@@ -66,12 +66,15 @@ describe('Grouping: the message a group sends', () => {
     expect(message).toEqual({ ...worst, incidentId: 'thread-1', dedupKey: 'thread-1#1' });
   });
 
-  it('sums up several alerts: how many, of which severity, what the thread told before and the worst example', () => {
+  it('sums up several alerts: how many, where, of which severity, what the thread told before and the worst example', () => {
     // Prepare: 9 in the thread, 2 left out as repeats, 3 waiting, so 4 were told earlier.
     const waiting = pending(3, { critical: 1, warning: 0, info: 2 });
 
     // Act
-    const message = groupMessage(group({ total: 9, repeatsNotSent: 2, messages: 2 }), waiting);
+    const message = groupMessage(
+      group({ total: 9, repeatsNotSent: 2, messages: 2, account: '111122223333', region: 'us-east-1' }),
+      waiting,
+    );
 
     // Assess
     expect(message).toEqual({
@@ -80,7 +83,7 @@ describe('Grouping: the message a group sends', () => {
       dedupKey: 'thread-1#3',
       title: 'prod/web: 3 alerts of task-stopped',
       description: [
-        '*Grouped:* 3 alerts of kind `task-stopped` for `prod/web` between 2026-11-24 12:00:00 UTC and 2026-11-24 12:05:09 UTC (1 critical, 2 info).',
+        '*Grouped:* 3 alerts of kind `task-stopped` for `prod/web` (account 111122223333, us-east-1) between 2026-11-24 12:00:00 UTC and 2026-11-24 12:05:09 UTC (1 critical, 2 info).',
         '*In this thread:* 9 alerts since 2026-11-24 11:50:00 UTC, 4 told in earlier messages, 2 repeats left out.',
         '*Worst example:* prod/web: task ran out of memory',
         'Container app was killed.',
@@ -97,7 +100,7 @@ describe('Grouping: the message a group sends', () => {
     });
   });
 
-  it('says one alert in the singular, leaves out what the thread did not have, and names the group once among the keywords', () => {
+  it('says one alert in the singular, leaves out what the thread and a group stored without its place did not have, and names the group once among the keywords', () => {
     // Act
     const later = groupMessage(group({ total: 1, messages: 1 }), pending(1, { critical: 0, warning: 1, info: 0 }));
     const keywords = groupMessage(group({ total: 2 }), {

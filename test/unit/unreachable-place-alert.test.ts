@@ -47,7 +47,9 @@ describe('Reporting: unreachablePlaceAlert', () => {
     const alert = unreachablePlaceAlert({ what: 'audit', place, occurredAt: '2026-11-24T12:00:00.000Z', dryRun: true });
 
     // Assess
-    expect(alert.description).not.toContain('Role it assumes there');
+    expect(alert.description).toBe(
+      'The audit skipped account 222222222222 in eu-west-1; every other account and region went on.\nAWS said: AccessDenied: not \\*authorized\\*',
+    );
     expect(alert.relatedResources).toEqual([]);
     expect(alert.dryRun).toBe(true);
   });
