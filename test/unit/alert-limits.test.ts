@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type Alert, boundedIncidentId, consoleLinks } from '#shared/notify/alert.js';
-import { ALERT_LIMITS, boundAlert, truncateText } from '#shared/notify/bound.js';
+import { boundAlert, truncateText } from '#shared/notify/bound.js';
 import { buildAlert } from '#shared/notify/build-alert.js';
 import { toChatbotNotification } from '#shared/notify/chatbot.js';
 import { inert } from '#shared/notify/markdown.js';
