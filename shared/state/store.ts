@@ -12,6 +12,7 @@ import {
   usedBy,
   type Versioned,
 } from './records.js';
+import { addToSets } from './sets.js';
 
 import { FREE, LIVE, NAMES, NEXT_VERSION, type StateTable, writeConditionally } from './write.js';
 
@@ -144,6 +145,18 @@ export class StateStore {
       throw error;
     }
     return heldLease(this.#table, key, owner, expiresAt);
+  }
+
+  /**
+   * Adds members to string-set attributes of the record under `key` (one UpdateItem, members kept once however often
+   * added), removes the attributes named in `drop`, and returns each added-to set as it was just before.
+   */
+  addToSets(
+    key: StateKey,
+    members: Record<string, readonly string[]>,
+    opts: { ttlSeconds: number; drop?: readonly string[] },
+  ): Promise<Record<string, Set<string>>> {
+    return addToSets(this.#table, key, members, opts);
   }
 
   /**

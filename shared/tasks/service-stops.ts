@@ -1,10 +1,11 @@
 import { auditErrorText } from '../executor/audit.js';
 import type { Executor } from '../executor/executor.js';
+import { currentTime } from '../lambda/clock.js';
 import type { Alert } from '../notify/alert.js';
 import { observeServiceState } from '../services/observation-cache.js';
 import { observeTargetGroupHealth } from '../targets/observe.js';
 import { taskTargets } from '../targets/task-targets.js';
-import { isClusterNotFound, observeRunningTargets, observeTaskInstance } from './batch-observe.js';
+import { addressStillHeld, isClusterNotFound, observeRunningTargets, observeTaskInstance } from './batch-observe.js';
 import { type ReportedStop, serviceStopsAlert, type TargetGroupOutcome } from './batch-report.js';
 import type { ScreenedStop, TaskBatchDeps, TaskStopMessage } from './batch-types.js';
 import { clusterMissingAlert } from './cluster-missing.js';
@@ -124,7 +125,10 @@ export async function reactToServiceStops(
   );
   const deregistering = stops.filter((s) => s.policy.deregisterTargets && !s.classification.routine);
   let running = new Map<string, Set<string>>();
-  if (deregistering.length > 0) {
+  // Only a stop whose address may be free again can have it owned by a running task: the others need no read.
+  const now = (deps.now ?? currentTime)();
+  const mayBeReused = deregistering.some((s) => !addressStillHeld(s.message.event, now));
+  if (mayBeReused) {
     try {
       const stopping = new Set(stops.map((s) => s.message.event.detail.taskArn));
       running = await observeRunningTargets(clients.ecs, cache, service, stopping, (task, id) =>
@@ -156,13 +160,16 @@ export async function reactToServiceStops(
               stops: here,
               runningTargets: runningHere,
             };
-            const asked = targetsToObserve(here, runningHere);
-            let plan = planTargetGroupBatch({
-              ...batch,
-              health: await observeTargetGroupHealth(clients.elbv2, targetGroupArn, asked),
-              wholeGroup: false,
-            });
-            if (plan.needsWholeGroup) {
+            // Without a running task's target to ask about, the partial read could not prove the group keeps one.
+            const asked = runningHere.size > 0 ? targetsToObserve(here, runningHere) : undefined;
+            let plan =
+              asked &&
+              planTargetGroupBatch({
+                ...batch,
+                health: await observeTargetGroupHealth(clients.elbv2, targetGroupArn, asked),
+                wholeGroup: false,
+              });
+            if (!plan || plan.needsWholeGroup) {
               const health = await observeTargetGroupHealth(clients.elbv2, targetGroupArn);
               plan = planTargetGroupBatch({ ...batch, health, wholeGroup: true });
             }

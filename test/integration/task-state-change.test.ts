@@ -168,14 +168,14 @@ describe('Function: task-state-change', () => {
     const warm = awsCalls.snapshot();
 
     // Assess
-    // Besides the target group's lease, each failed stop is counted toward a crash loop: its claim and the two
-    // half-window counters it falls in.
+    // Besides the target group's lease, the service's failed stops are counted toward a crash loop: one update adds
+    // them to the two half-window sets they fall in.
     // A lone stop reads whether a storm sweep of its service is under way (one read for the whole batch).
     // And the stop's report is claimed (one transaction), so that one alert counts it.
     expect(cold).toEqual({
       'DynamoDB.BatchGetItem': 1,
       'DynamoDB.TransactWriteItems': 1,
-      'DynamoDB.UpdateItem': 6,
+      'DynamoDB.UpdateItem': 2,
       'DynamoDB.DeleteItem': 1,
       'ECS.DescribeServices': 1,
       'ECS.ListTasks': 1,
@@ -189,7 +189,7 @@ describe('Function: task-state-change', () => {
     // alert is queued, marks it so on its record.
     expect(warm).toEqual({
       'DynamoDB.TransactWriteItems': 3,
-      'DynamoDB.UpdateItem': 16,
+      'DynamoDB.UpdateItem': 9,
       'DynamoDB.DeleteItem': 3,
       'ECS.DescribeServices': 1,
       'ECS.ListTasks': 4,

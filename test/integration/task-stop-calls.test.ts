@@ -72,10 +72,30 @@ describe('Function: task-state-change, AWS calls per stopped task (warm, through
       'SQS.SendMessage': 1,
     });
     // The state table: whether a storm sweep of the service is under way (one read), each group's lease (take and
-    // free), the claim of the stop's report (one transaction), and the crash-loop count of a failed stop (its claim
-    // and the two half-window counters).
+    // free), the claim of the stop's report (one transaction), and the crash-loop count of a failed stop (one update
+    // of the service's half-window sets).
     const perStop = { 'DynamoDB.BatchGetItem': 1, 'DynamoDB.TransactWriteItems': 1 };
-    expect(oneGroup.state).toEqual({ ...perStop, 'DynamoDB.UpdateItem': 4, 'DynamoDB.DeleteItem': 1 });
-    expect(twoGroups.state).toEqual({ ...perStop, 'DynamoDB.UpdateItem': 5, 'DynamoDB.DeleteItem': 2 });
+    expect(oneGroup.state).toEqual({ ...perStop, 'DynamoDB.UpdateItem': 2, 'DynamoDB.DeleteItem': 1 });
+    expect(twoGroups.state).toEqual({ ...perStop, 'DynamoDB.UpdateItem': 3, 'DynamoDB.DeleteItem': 2 });
+  });
+
+  it('reads no running task for a stop whose ENI the event shows attached, and each group whole in one read', async () => {
+    // Prepare
+    const { react, awsCalls } = await coldContainer(world, 'task-state-change', CONFIG);
+    await react(taskStateChangeEvent(world, task('api', 0)));
+
+    // Act
+    awsCalls.reset();
+    await react(taskStateChangeEvent(world, task('api', 1), { lastStatus: 'STOPPING', version: 3 }));
+    const stopping = split(awsCalls.snapshot());
+
+    // Assess
+    // Its address is its ENI's until that ENI is deleted: no running task can own its target, so the one read left
+    // above the floor is the group's health, whole (no running task's target to ask about instead).
+    expect(stopping.aws).toEqual({
+      'ELBv2.DescribeTargetHealth': 1,
+      'ELBv2.DeregisterTargets': 1,
+      'SQS.SendMessage': 1,
+    });
   });
 });

@@ -34,33 +34,30 @@ export function crashLoopPartition(
  * when these stops reached the threshold (one per window, however many invocations count at once).
  */
 export async function countServiceStops(
-  store: Pick<StateStore, 'increment' | 'claimOnce'>,
+  store: Pick<StateStore, 'addToSets'>,
   report: ServiceStops,
   options: CrashLoopOptions,
 ): Promise<Alert | undefined> {
   if (!options.enabled) return undefined;
-  const pk = crashLoopPartition(report);
-  const ttlSeconds = options.windowSeconds * 2;
-  // A stop is reported by several events (stopping, stopped) and to several containers: it counts once.
-  const firstReports = await Promise.all(
-    report.stops
-      .filter((s) => isFailedStop(s.classification))
-      .map(async (s) => ((await store.claimOnce({ pk, sk: `task/${s.taskArn}` }, { ttlSeconds })) ? [s] : [])),
-  );
-  const failed = firstReports.flat();
-  if (failed.length === 0) return undefined;
-  // Counter `h` holds the stops of halves h-1 and h, i.e. the window that ends with half h; each stop also primes h+1.
+  const failedStops = report.stops.filter((s) => isFailedStop(s.classification));
+  const stops = [...new Map(failedStops.map((s) => [s.taskArn, s])).values()];
+  if (stops.length === 0) return undefined;
+  // Set `h` holds the stops of halves h-1 and h, i.e. the window that ends with half h; each stop also primes h+1. A
+  // stop is reported by several events (stopping, stopped) and to several containers: a set holds it once. One write.
   const half = (options.windowSeconds * 1000) / 2;
   const start = halfWindowStart(report.now, options);
-  const [window] = await Promise.all([
-    store.increment({ pk, sk: `stops/${start}` }, failed.length, { ttlSeconds }),
-    store.increment({ pk, sk: `stops/${start + half}` }, failed.length, { ttlSeconds }),
-  ]);
-  const verdict = judgeCrashLoop(
-    { inWindow: window ?? failed.length, added: failed.length },
-    report.desiredCount,
-    options,
+  const [current, next] = [`stops/${start}`, `stops/${start + half}`];
+  const ids = stops.map((s) => s.taskArn);
+  const before = await store.addToSets(
+    { pk: crashLoopPartition(report), sk: 'failed-stops' },
+    { [current]: ids, [next]: ids },
+    { ttlSeconds: options.windowSeconds * 2, drop: [`stops/${start - half}`, `stops/${start - 2 * half}`] },
   );
+  const counted = before[current] ?? new Set<string>();
+  const failed = stops.filter((s) => !counted.has(s.taskArn));
+  const added = failed.length;
+  if (added === 0) return undefined;
+  const verdict = judgeCrashLoop({ inWindow: counted.size + added, added }, report.desiredCount, options);
   if (!verdict.raise) return undefined;
   return crashLoopAlert({
     ...report,

@@ -1,0 +1,62 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ATTR, expiryAfter, type StateKey } from './records.js';
+import type { StateTable } from './write.js';
+
+/**
+ * Adds members to string-set attributes of the record under `key` in one UpdateItem, removes the attributes named in
+ * `drop`, and returns each added-to set as it was just before (DynamoDB applies the update atomically, so of two
+ * concurrent additions each sees the other's or not at all). Adding a member twice keeps it once. The record lives
+ * `ttlSeconds` from now.
+ */
+export async function addToSets(
+  table: StateTable,
+  key: StateKey,
+  members: Record<string, readonly string[]>,
+  opts: { ttlSeconds: number; drop?: readonly string[] },
+): Promise<Record<string, Set<string>>> {
+  const now = table.now();
+  const names: Record<string, string> = {
+    '#version': ATTR.version,
+    '#expiresAt': ATTR.expiresAt,
+    '#updatedAt': ATTR.updatedAt,
+  };
+  const values: Record<string, unknown> = {
+    ':zero': 0,
+    ':one': 1,
+    ':expiresAt': expiryAfter(now, opts.ttlSeconds),
+    ':updatedAt': now.toISOString(),
+  };
+  const adds = Object.entries(members)
+    .filter(([, added]) => added.length > 0)
+    .map(([attribute, added], index) => {
+      names[`#a${index}`] = attribute;
+      values[`:a${index}`] = new Set(added);
+      return `#a${index} :a${index}`;
+    });
+  const drops = (opts.drop ?? [])
+    .filter((attribute) => !(attribute in members))
+    .map((attribute, index) => {
+      names[`#d${index}`] = attribute;
+      return `#d${index}`;
+    });
+  if (adds.length === 0) return {};
+  const update = [
+    `ADD ${adds.join(', ')}`,
+    'SET #version = if_not_exists(#version, :zero) + :one, #expiresAt = :expiresAt, #updatedAt = :updatedAt',
+    ...(drops.length > 0 ? [`REMOVE ${drops.join(', ')}`] : []),
+  ].join(' ');
+  const out = await table.client.send(
+    new UpdateCommand({
+      TableName: table.tableName,
+      Key: { pk: key.pk, sk: key.sk },
+      UpdateExpression: update,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+      ReturnValues: 'UPDATED_OLD',
+    }),
+  );
+  const old = out.Attributes ?? {};
+  return Object.fromEntries(
+    Object.keys(members).map((attribute) => [attribute, new Set((old[attribute] as Set<string> | undefined) ?? [])]),
+  );
+}
