@@ -23,6 +23,11 @@ clusters:
       - name: web
       - name: api
       - name: jobs
+notifications:
+  grouping:
+    # Each alert as it comes: the scenario tells stops apart by the task ids its chat messages name, which a group's
+    # summary of several alerts of a service would not all name.
+    enabled: false
 `;
 
 describe('Function: task-state-change under faults', () => {
