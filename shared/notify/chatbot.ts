@@ -34,6 +34,14 @@ export type ChatbotNotification = v.InferOutput<typeof ChatbotNotificationSchema
 
 const severityMark = { critical: '🔴', warning: '🟠', info: '🔵' } as const;
 
+/**
+ * The chat thread of an alert's incident: its incident id where it happened. Incident ids name a service or an
+ * alarm by name, and the same names in another account or region are another incident, so another thread.
+ */
+export function chatThreadIdOf(alert: Alert): string {
+  return `${alert.incidentId}@${alert.account}/${alert.region}`;
+}
+
 /** Renders an alert in the custom notification format, links and next steps included. */
 export function toChatbotNotification(alert: Alert): ChatbotNotification {
   const links = alert.links.map((l) => `[${l.label}](${l.url})`).join(' · ');
@@ -50,7 +58,7 @@ export function toChatbotNotification(alert: Alert): ChatbotNotification {
       keywords: [alert.severity, alert.cluster, alert.service, ...alert.keywords],
     },
     metadata: {
-      threadId: alert.incidentId,
+      threadId: chatThreadIdOf(alert),
       summary: title,
       eventType: alert.kind,
       relatedResources: alert.relatedResources,

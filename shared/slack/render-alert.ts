@@ -69,6 +69,8 @@ export function renderAlertNotification(notification: ChatbotNotification): Slac
   const title = content.title ?? metadata?.summary ?? 'ecs-autopilot alert';
   const parts = descriptionParts(content.description);
   const dryRun = metadata?.additionalContext?.dryRun === 'true';
+  // The incident id itself: the thread id adds the account and region, which the facts show already.
+  const incident = notification.id ?? metadata?.threadId;
   const blocks = [
     headerBlock(title),
     ...factBlocks(alertFacts(notification)),
@@ -78,7 +80,7 @@ export function renderAlertNotification(notification: ChatbotNotification): Slac
     ...linkBlocks(parts.links),
     ...contextBlocks([
       ...(dryRun ? [':test_tube: dry run: nothing was changed'] : []),
-      ...(metadata?.threadId ? [`incident \`${escapeMrkdwn(metadata.threadId)}\``] : []),
+      ...(incident ? [`incident \`${escapeMrkdwn(incident)}\``] : []),
       ...(content.keywords?.length ? [content.keywords.map(escapeMrkdwn).join(' · ')] : []),
     ]),
   ];

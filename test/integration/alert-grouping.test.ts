@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, inject, it, vi } from 'vitest'
 import { deliverOutbox, useWorldEnvironment, writeConfig } from '#local/pipeline.js';
 import { provisionWorld, receiveAlerts, type World } from '#local/world.js';
 import type { Alert } from '#shared/notify/alert.js';
-import { type ChatbotNotification, ChatbotNotificationSchema } from '#shared/notify/chatbot.js';
+import { type ChatbotNotification, ChatbotNotificationSchema, chatThreadIdOf } from '#shared/notify/chatbot.js';
 import { recordGroupedAlerts } from '#shared/notify/grouping/durable.js';
 import { ensureStateTable, StateStore } from '#shared/state/index.js';
 import * as v from '#shared/validation/input-schema.js';
@@ -130,7 +130,7 @@ describe('Function: notifier and alert-flush, grouping', () => {
     expect(failures.flatMap((f) => f.batchItemFailures)).toEqual([]);
     expect(published.map(countOf)).toEqual([30, 150, 120]);
     expect(published.reduce((sum, m) => sum + countOf(m), 0)).toBe(300);
-    expect(new Set(published.map((m) => m.metadata?.threadId))).toEqual(new Set([failure(0).incidentId]));
+    expect(new Set(published.map((m) => m.metadata?.threadId))).toEqual(new Set([chatThreadIdOf(failure(0))]));
     expect(published.map((m) => m.content.title)).toEqual([
       '🔴 prod/web: 30 alerts of task-stopped/out-of-memory',
       '🔴 prod/web: 150 alerts of task-stopped/out-of-memory',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { groupingDefaults } from '#shared/config/notifications.js';
 import { alertDeliveryKey } from '#shared/notify/alert.js';
+import { chatThreadIdOf } from '#shared/notify/chatbot.js';
 import { groupStateKey } from '#shared/notify/grouping/durable.js';
 import { countedKeyOf, groupIdOf, groupIdText, groupKeyOf, recordAlert } from '#shared/notify/grouping/plan.js';
 import { outboxMessageGroupOf } from '#shared/notify/outbox.js';
@@ -58,5 +59,7 @@ describe('Alert grouping, by place', () => {
     expect(countedKeyOf(elsewhere)).not.toBe(countedKeyOf(alert));
     expect(outboxMessageGroupOf(alert)).toBe(`${alert.account}/${alert.region}/prod/web`);
     expect(outboxMessageGroupOf(elsewhere)).not.toBe(outboxMessageGroupOf(alert));
+    expect(chatThreadIdOf(alert)).toBe(`${alert.incidentId}@${alert.account}/${alert.region}`);
+    expect(chatThreadIdOf(elsewhere)).not.toBe(chatThreadIdOf(alert));
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type AuditRecord, auditErrorOf } from '#shared/executor/audit.js';
-import { ChatbotNotificationSchema, toChatbotNotification } from '#shared/notify/chatbot.js';
+import { ChatbotNotificationSchema, chatThreadIdOf, toChatbotNotification } from '#shared/notify/chatbot.js';
 import { alertAttributes } from '#shared/notify/publish.js';
 import { classifyStop } from '#shared/tasks/classify.js';
 import { type TaskStopReport, taskStopAlert } from '#shared/tasks/report.js';
@@ -151,7 +151,7 @@ describe('Notifications: custom notification format', () => {
       version: '1.0',
       source: 'custom',
       content: { textType: 'client-markdown' },
-      metadata: { threadId: alert.incidentId, eventType: 'task-stopped/essential-container-exited' },
+      metadata: { threadId: chatThreadIdOf(alert), eventType: 'task-stopped/essential-container-exited' },
     });
     expect(message.content.title).toMatch(/^🔴 prod\/web: task a1b2c3d4 stopped/);
     expect(message.content.description).toContain(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AlertSchema } from '#shared/notify/alert.js';
-import { ChatbotNotificationSchema, toChatbotNotification } from '#shared/notify/chatbot.js';
+import { ChatbotNotificationSchema, chatThreadIdOf, toChatbotNotification } from '#shared/notify/chatbot.js';
 import { alertAttributes } from '#shared/notify/publish.js';
 import { classifyServiceEvent } from '#shared/service-events/classify.js';
 import { incidentIdOf } from '#shared/service-events/report.js';
@@ -103,7 +103,7 @@ describe('Reporting: serviceEventAlert', () => {
       // Assess
       expect(v.safeParse(AlertSchema, alert).issues ?? []).toEqual([]);
       expect(v.safeParse(ChatbotNotificationSchema, notification).success).toBe(true);
-      expect(notification.metadata?.threadId).toBe(alert.incidentId);
+      expect(notification.metadata?.threadId).toBe(chatThreadIdOf(alert));
       expect(notification.metadata?.eventType).toMatch(/^service-event\//);
       expect(notification.content.title).toMatch(/^[🔴🟠] \S+\/\S+: /u);
     },

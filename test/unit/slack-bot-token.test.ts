@@ -55,7 +55,7 @@ describe('Slack bot-token mode', () => {
 
     // Assess
     expect(ref).toEqual({
-      threadId: 'ecs-task-stops/prod/web/1',
+      threadId: `ecs-task-stops/prod/web/1@${alert.account}/${alert.region}`,
       account: alert.account,
       region: alert.region,
       cluster: 'prod',
@@ -65,7 +65,7 @@ describe('Slack bot-token mode', () => {
     expect(threadRefOf(JSON.stringify({ AlarmName: 'x', NewStateValue: 'ALARM' }))).toBeUndefined();
     expect(threadKey(ref as ThreadRef)).toEqual({
       pk: `alert-group/${alert.account}/${alert.region}/prod/web`,
-      sk: 'slack-thread/ecs-task-stops/prod/web/1',
+      sk: `slack-thread/ecs-task-stops/prod/web/1@${alert.account}/${alert.region}`,
     });
   });
 });
