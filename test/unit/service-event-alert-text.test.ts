@@ -105,4 +105,35 @@ describe('Reporting: a service event alert in its words', () => {
     expect(impaired.description).not.toContain('deployment `');
     expect(impaired.keywords).toEqual(['SERVICE_TASK_START_IMPAIRED']);
   });
+
+  it('keeps the full stops inside what happened, and keys only on a reason that is a placement code alone', () => {
+    // Prepare
+    const placement = (reason: string) => {
+      const event = sample('service-task-placement-failure');
+      event.detail.reason = reason;
+      return event;
+    };
+    const classification = alerting({
+      alert: true,
+      kind: 'service-task-placement-failure',
+      severity: 'critical',
+      headline: 'h',
+      summary: 'image v1.2 cannot start..',
+      nextSteps: [],
+    });
+    const alertFor = (reason: string) => {
+      const event = placement(reason);
+      return serviceEventAlert({ event, subject: subjectOf(event), classification });
+    };
+
+    // Act
+    const [prefixed, suffixed] = [alertFor('see RESOURCE:CPU'), alertFor('RESOURCE:CPU now')];
+
+    // Assess
+    expect(prefixed.description.split('\n')[0]).toBe('*What happened:* image v1.2 cannot start.');
+    expect([prefixed.keywords, suffixed.keywords]).toEqual([
+      ['SERVICE_TASK_PLACEMENT_FAILURE'],
+      ['SERVICE_TASK_PLACEMENT_FAILURE'],
+    ]);
+  });
 });
