@@ -31,6 +31,7 @@ export function unreachablePlaceAlert(input: {
     dedupKey: `ecs-autopilot-unreachable/${place.account}/${place.region}/${place.errorName}/${what}/${day}`,
     severity: 'warning',
     kind: 'access/unreachable',
+    // Stryker disable next-line ObjectLiteral: equivalent, an alert without a service or scope is scoped to none
     scope: { cluster: 'none', service: 'none' },
     headline: `${what} could not act in ${where}`,
     description: [

@@ -54,6 +54,19 @@ describe('Alert limits: boundAlert', () => {
     expect(over.description).toBe([...lines.slice(0, 11), '… [2 more line(s) truncated]'].join('\n'));
   });
 
+  it('keeps lines that fill the description to its last allowed character, and not one character more', () => {
+    // Prepare: 11,940 characters are allowed with their line breaks; 12 lines of 994 take exactly that.
+    const exact = Array.from({ length: 12 }, () => 'x'.repeat(994));
+    const over = [...exact.slice(0, 11), 'x'.repeat(995)];
+
+    // Act
+    const [fits, cut] = [exact, over].map((lines) => boundAlert({ ...alert, description: lines.join('\n') }));
+
+    // Assess
+    expect(fits?.description).toBe(exact.join('\n'));
+    expect(cut?.description).toBe([...exact.slice(0, 11), '… [1 more line(s) truncated]'].join('\n'));
+  });
+
   it('keeps at most 20 next steps, keywords, links and related resources', () => {
     // Prepare
     const many = Array.from({ length: 25 }, (_, i) => `item-${i}`);

@@ -170,9 +170,10 @@ describe('Executor kinds: set-forward-weights, the write', () => {
       message: `${RULE} no longer forwards`,
     });
     rulesRead(forward(100, 0));
-    await expect(setForwardWeights.apply(shift({ weights: { [TG_BLUE]: 0 } }), { elbv2 })).rejects.toThrow(
-      'refusing to write weights: every weight would be 0: the action would serve nothing',
-    );
+    await expect(setForwardWeights.apply(shift({ weights: { [TG_BLUE]: 0 } }), { elbv2 })).rejects.toMatchObject({
+      name: 'InvalidWeightsError',
+      message: 'refusing to write weights: every weight would be 0: the action would serve nothing',
+    });
     await expect(setForwardWeights.apply(shift(), {})).rejects.toThrow(MissingClientError);
     expect(elbv2Mock.commandCalls(ModifyRuleCommand)).toHaveLength(0);
   });
