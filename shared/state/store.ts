@@ -2,6 +2,7 @@ import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk
 import { type ClaimOutcome, type ClaimRecord, claimEach, readEach, recordOnClaim } from './claims.js';
 import { isConditionFailure, StateConflictError } from './errors.js';
 import { heldLease, type Lease } from './lease.js';
+import { claimMembers } from './members.js';
 import {
   ATTR,
   describeKey,
@@ -111,6 +112,15 @@ export class StateStore {
     opts: { owner: string; ttlSeconds: number },
   ): Promise<Array<ClaimOutcome<T>>> {
     return claimEach<T>(this.#table, keys, opts.owner, opts.ttlSeconds);
+  }
+
+  /** Claims each member of the record under `key` once, in one write per 100 members; who holds each member. */
+  claimMembers(
+    key: StateKey,
+    claims: ReadonlyArray<{ member: string; owner: string }>,
+    opts: { ttlSeconds: number },
+  ): Promise<Map<string, string>> {
+    return claimMembers(this.#table, key, claims, opts.ttlSeconds);
   }
 
   /** The live claims among `keys`, in one strongly consistent read per 100 keys, by `pk/sk`. */

@@ -53,6 +53,12 @@ export interface ScreenedStop {
 export interface SweepLedger {
   claimEach<T>(keys: readonly StateKey[], opts: { owner: string; ttlSeconds: number }): Promise<Array<ClaimOutcome<T>>>;
   readClaims<T>(keys: readonly StateKey[]): Promise<Map<string, ClaimRecord<T>>>;
+  /** Claims each member of one record once; who holds each member afterwards. */
+  claimMembers(
+    key: StateKey,
+    claims: ReadonlyArray<{ member: string; owner: string }>,
+    opts: { ttlSeconds: number },
+  ): Promise<Map<string, string>>;
   recordOnClaim<T>(key: StateKey, owner: string, data: T): Promise<void>;
   /** Replaces a record's data if it is still at the version read (another batch confirming a sweep's alert queued). */
   replace<T>(current: Versioned<T>, data: T): Promise<unknown>;

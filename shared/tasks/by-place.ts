@@ -49,6 +49,7 @@ function ledgerAt(ledger: SweepLedger | undefined, place: Place, home: Place): S
       );
     },
     recordOnClaim: (key, owner, data) => ledger.recordOnClaim(at(key), owner, data),
+    claimMembers: (key, claims, opts) => ledger.claimMembers(at(key), claims, opts),
     replace: (current, data) => ledger.replace({ ...current, key: at(current.key) }, data),
   };
 }

@@ -6,9 +6,9 @@ import { taskId } from './storm-sweep.js';
 /** How long a stop's report is remembered: as long as the notifier remembers a publication, past every redelivery. */
 export const STOP_REPORT_TTL_SECONDS = 3_600;
 
-/** The record that names which alert counts a stop: one per stop, whichever event or batch reports it. */
-export function stopReportKey(clusterName: string, serviceName: string, taskArn: string): StateKey {
-  return { pk: `service/${clusterName}/${serviceName}`, sk: `stop-report/${taskId(taskArn)}` };
+/** The record that names which alert counts each stop of a service: one member per stop, whoever reports it. */
+export function stopReportsKey(clusterName: string, serviceName: string): StateKey {
+  return { pk: `service/${clusterName}/${serviceName}`, sk: 'stop-reports' };
 }
 
 /** A stop a batch would report, and who reports it: its message (stable across redeliveries) or the sweep. */
@@ -20,10 +20,11 @@ export interface StopToReport {
 }
 
 /**
- * Decides, once per stop, which alert counts it: each stop's report is claimed with a conditional write (one
- * transaction per reporter), so of two batches that removed the same stop's targets, from one target group each, one
- * counts it. A redelivery of the same message finds its own claim and reports again (its alert may have been lost).
- * Returns the stops this batch reports, or undefined when the claims could not be made (then it reports all of them).
+ * Decides, once per stop, which alert counts it: every stop's report is claimed as a member of the service's
+ * stop-reports record (one UpdateItem per 100 stops, whatever the number of reporters), so of two batches that
+ * removed the same stop's targets, from one target group each, one counts it. A redelivery of the same message finds
+ * its own claim and reports again (its alert may have been lost). Returns the stops this batch reports, or undefined
+ * when the claims could not be made (then it reports all of them).
  */
 export async function claimStopReports(
   ledger: SweepLedger,
@@ -31,21 +32,16 @@ export async function claimStopReports(
   stops: readonly StopToReport[],
   logger: Pick<Logger, 'warn'>,
 ): Promise<Set<string> | undefined> {
-  const byReporter = new Map<string, StopToReport[]>();
-  for (const s of stops) byReporter.set(s.reporter, [...(byReporter.get(s.reporter) ?? []), s]);
   try {
-    const claimed = await Promise.all(
-      [...byReporter].map(async ([owner, mine]) => {
-        const keys = mine.map((s) => stopReportKey(service.clusterName, service.serviceName, s.taskArn));
-        const outcomes = await ledger.claimEach(keys, { owner, ttlSeconds: STOP_REPORT_TTL_SECONDS });
-        return mine.flatMap((s, i) => {
-          const outcome = outcomes[i];
-          const ours = outcome?.mine || s.alsoOurs.includes(outcome?.record?.owner ?? '');
-          return ours ? [s.taskArn] : [];
-        });
+    const key = stopReportsKey(service.clusterName, service.serviceName);
+    const claims = stops.map((s) => ({ member: taskId(s.taskArn), owner: s.reporter }));
+    const holders = await ledger.claimMembers(key, claims, { ttlSeconds: STOP_REPORT_TTL_SECONDS });
+    return new Set(
+      stops.flatMap((s) => {
+        const holder = holders.get(taskId(s.taskArn)) ?? '';
+        return holder === s.reporter || s.alsoOurs.includes(holder) ? [s.taskArn] : [];
       }),
     );
-    return new Set(claimed.flat());
   } catch (error) {
     logger.warn('the stops’ reports could not be claimed; the batch reports all of them', { error });
     return undefined;

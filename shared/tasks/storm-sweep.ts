@@ -75,7 +75,7 @@ export async function observeSweptStops(
 
 /** Waits for the results of other batches' sweeps: one read per round for every sweep the batch waits on. */
 export interface SweepWatch {
-  /** The sweep's record once its result is published; undefined when none came within the wait. */
+  /** The sweep's record once its result is published and its alert queued (or still pending when the wait ends). */
   result(key: StateKey): Promise<SweepRecord | undefined>;
 }
 
@@ -95,7 +95,10 @@ export function watchSweeps(
   sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms)),
 ): SweepWatch {
   const deadline = Date.now() + waitMs;
-  const awaited = new Map<string, { key: StateKey; settle: (record: SweepRecord | undefined) => void }>();
+  const awaited = new Map<
+    string,
+    { key: StateKey; settle: (record: SweepRecord | undefined) => void; latest?: SweepRecord }
+  >();
   let polling = false;
   const poll = async () => {
     for (let round = 0; awaited.size > 0; round++) {
@@ -108,11 +111,14 @@ export function watchSweeps(
       for (const [id, waiter] of awaited) {
         const record = records.get(id);
         if (!record?.data?.done) continue;
+        waiter.latest = record;
+        // Its sweeper confirms the alert queued a moment after publishing it: the waiter queues it only if it does not.
+        if (alertPending(record)) continue;
         awaited.delete(id);
         waiter.settle(record);
       }
     }
-    for (const waiter of awaited.values()) waiter.settle(undefined);
+    for (const waiter of awaited.values()) waiter.settle(waiter.latest);
     awaited.clear();
     polling = false;
   };

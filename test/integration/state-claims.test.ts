@@ -96,3 +96,67 @@ describe('State store: claims of many keys at once', () => {
     expect(read.get(`${a.pk}/${a.sk}`)).toMatchObject({ key: a, owner: 'second', data: null });
   });
 });
+
+describe('State store: members of one record claimed once each', () => {
+  const record = { pk: 'service/prod/api', sk: 'stop-reports' };
+
+  beforeEach(async () => {
+    await ensureStateTable(dynamodb, TABLE);
+  });
+
+  it('gives each member to exactly one of 10 owners claiming overlapping members at the same moment', async () => {
+    // Prepare
+    const { store } = storeAt();
+    const key = { ...record, pk: `${record.pk}-${Date.now()}` };
+    const sets = Array.from({ length: 10 }, (_, n) => ['a', 'b', 'c', 'd'].filter((_, i) => (n + i) % 3 !== 0));
+
+    // Act
+    const answers = await Promise.all(
+      sets.map((members, n) =>
+        store.claimMembers(
+          key,
+          members.map((member) => ({ member, owner: `owner-${n}` })),
+          { ttlSeconds: 60 },
+        ),
+      ),
+    );
+    const again = await store.claimMembers(key, [{ member: 'a', owner: 'late' }], { ttlSeconds: 60 });
+
+    // Assess
+    const holders = new Map<string, Set<string>>();
+    for (const answer of answers) {
+      for (const [member, owner] of answer) holders.set(member, (holders.get(member) ?? new Set()).add(owner));
+    }
+    expect([...holders.keys()].sort()).toEqual(['a', 'b', 'c', 'd']);
+    for (const owners of holders.values()) expect(owners.size).toBe(1);
+    expect(again.get('a')).toBe([...(holders.get('a') ?? [])][0]);
+    const winners = answers.flatMap((answer, n) => [...answer].filter(([, owner]) => owner === `owner-${n}`));
+    expect(winners).toHaveLength(4);
+  });
+
+  it('sheds members claimed longer ago than their time to live once the record holds more than 1,000', async () => {
+    // Prepare
+    const { store, advance } = storeAt();
+    const key = { ...record, pk: `${record.pk}-${Date.now()}-compact` };
+    const old = Array.from({ length: 1_000 }, (_, i) => ({ member: `old-${i}`, owner: 'first' }));
+    await store.claimMembers(key, old, { ttlSeconds: 60 });
+    advance(30);
+    await store.claimMembers(key, [{ member: 'recent', owner: 'first' }], { ttlSeconds: 60 });
+    advance(31);
+
+    // Act
+    await store.claimMembers(key, [{ member: 'new', owner: 'second' }], { ttlSeconds: 60 });
+    const after = await store.claimMembers(
+      key,
+      [
+        { member: 'old-0', owner: 'third' },
+        { member: 'recent', owner: 'third' },
+      ],
+      { ttlSeconds: 60 },
+    );
+
+    // Assess
+    expect(after.get('old-0')).toBe('third');
+    expect(after.get('recent')).toBe('first');
+  });
+});

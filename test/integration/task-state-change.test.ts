@@ -171,11 +171,10 @@ describe('Function: task-state-change', () => {
     // Besides the target group's lease, the service's failed stops are counted toward a crash loop: one update adds
     // them to the two half-window sets they fall in.
     // A lone stop reads whether a storm sweep of its service is under way (one read for the whole batch).
-    // And the stop's report is claimed (one transaction), so that one alert counts it.
+    // And the stop's report is claimed (one update of the service's stop-reports record), so that one alert counts it.
     expect(cold).toEqual({
       'DynamoDB.BatchGetItem': 1,
-      'DynamoDB.TransactWriteItems': 1,
-      'DynamoDB.UpdateItem': 2,
+      'DynamoDB.UpdateItem': 3,
       'DynamoDB.DeleteItem': 1,
       'ECS.DescribeServices': 1,
       'ECS.ListTasks': 1,
@@ -185,11 +184,11 @@ describe('Function: task-state-change', () => {
       'SQS.SendMessage': 1,
     });
     // Three stops make a storm: web's and api's sweeps are claimed (one transaction for the batch) and published, and
-    // each service's stopped tasks listed; each sweep claims its stops' reports (one transaction each) and, once its
+    // each service's stopped tasks listed; each sweep claims its stops' reports (one update each) and, once its
     // alert is queued, marks it so on its record.
     expect(warm).toEqual({
-      'DynamoDB.TransactWriteItems': 3,
-      'DynamoDB.UpdateItem': 9,
+      'DynamoDB.TransactWriteItems': 1,
+      'DynamoDB.UpdateItem': 11,
       'DynamoDB.DeleteItem': 3,
       'ECS.DescribeServices': 1,
       'ECS.ListTasks': 4,

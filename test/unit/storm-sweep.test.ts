@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ClaimRecord, StateKey } from '#shared/state/index.js';
 import type { SweepLedger } from '#shared/tasks/batch-types.js';
 import { type SweepResult, sweepPollDelay, taskId, watchSweeps } from '#shared/tasks/storm-sweep.js';
@@ -8,6 +8,7 @@ function ledgerOf(published: Map<string, SweepResult>) {
   const reads: StateKey[][] = [];
   const ledger: SweepLedger = {
     claimEach: async () => [],
+    claimMembers: async () => new Map(),
     recordOnClaim: async () => undefined,
     replace: async () => undefined,
     readClaims: async <T>(keys: readonly StateKey[]) => {
@@ -26,6 +27,10 @@ function ledgerOf(published: Map<string, SweepResult>) {
 const key = (service: string) => ({ pk: `service/prod/${service}`, sk: 'storm-sweep/1' });
 
 describe('Storm sweep: waiting for other batches’ sweeps', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
   it('reads every awaited sweep in one call a round, and settles each once its result is published', async () => {
     // Prepare
     const published = new Map<string, SweepResult>();
@@ -61,6 +66,46 @@ describe('Storm sweep: waiting for other batches’ sweeps', () => {
 
     // Assess
     expect(result).toBeUndefined();
+  });
+
+  it('keeps watching a published sweep whose alert is pending until its sweeper confirms it queued', async () => {
+    // Prepare
+    const published = new Map<string, SweepResult>();
+    const { ledger, reads } = ledgerOf(published);
+    const alert = { title: 'api: 2 tasks stopped' } as NonNullable<SweepResult['alert']>;
+    let rounds = 0;
+    const sleep = async () => {
+      rounds += 1;
+      if (rounds === 1) published.set(key('api').pk, { done: ['t1', 't2'], alert, reported: ['t1', 't2'] });
+      if (rounds === 3)
+        published.set(key('api').pk, { done: ['t1', 't2'], alert, reported: ['t1', 't2'], queued: true });
+    };
+    const watch = watchSweeps(ledger, 60_000, sleep);
+
+    // Act
+    const result = await watch.result(key('api'));
+
+    // Assess
+    expect(result?.data?.queued).toBe(true);
+    expect(reads).toHaveLength(3);
+  });
+
+  it('settles with the sweep’s pending alert when its deadline comes first, so the waiting batch queues it', async () => {
+    // Prepare
+    let clock = 1_000_000;
+    vi.spyOn(Date, 'now').mockImplementation(() => clock);
+    const alert = { title: 'api: 2 tasks stopped' } as NonNullable<SweepResult['alert']>;
+    const { ledger } = ledgerOf(new Map([[key('api').pk, { done: ['t1'], alert, reported: ['t1'] }]]));
+    const watch = watchSweeps(ledger, 2_000, async (ms) => {
+      clock += ms;
+    });
+
+    // Act
+    const result = await watch.result(key('api'));
+
+    // Assess
+    expect(result?.data?.alert).toBe(alert);
+    expect(result?.data?.queued).toBeUndefined();
   });
 
   it('waits about the time a sweep takes before the first read, longer after, never more than 1 s', () => {

@@ -1,0 +1,90 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ATTR, epochSeconds, expiryAfter, type StateKey } from './records.js';
+import type { StateTable } from './write.js';
+
+// An update expression is limited to 4 KB: 100 members of about 30 characters each stay well within it.
+const MOST_PER_CALL = 100;
+/** Past this many members a record sheds those older than its time to live, so it never nears the 400 KB item limit. */
+const COMPACT_AFTER = 1_000;
+// As many names as a claim sets: well within the 4 KB expression limit.
+const MOST_REMOVED_PER_CALL = MOST_PER_CALL;
+const PREFIX = 'm:';
+
+/** A member's entry as stored: when it was claimed and by whom (`<epoch seconds> <owner>`). */
+function entry(value: unknown): { at: number; owner: string } {
+  const text = String(value ?? '');
+  const space = text.indexOf(' ');
+  return { at: Number(text.slice(0, space)), owner: text.slice(space + 1) };
+}
+
+/**
+ * Claims members of one record for their owners, each member once: one UpdateItem per 100 members sets every member
+ * not yet there (`if_not_exists`, atomic for the whole item) and returns who holds each member afterwards, so of two
+ * concurrent claims of a member exactly one owner is answered to both. The record lives `ttlSeconds` past its last
+ * claim; a member is remembered as long as its record is, which must outlast every redelivery that could claim it.
+ */
+export async function claimMembers(
+  table: StateTable,
+  key: StateKey,
+  claims: ReadonlyArray<{ member: string; owner: string }>,
+  ttlSeconds: number,
+): Promise<Map<string, string>> {
+  const holders = new Map<string, string>();
+  for (let start = 0; start < claims.length; start += MOST_PER_CALL) {
+    const now = table.now();
+    const chunk = claims.slice(start, start + MOST_PER_CALL);
+    const names: Record<string, string> = {
+      '#version': ATTR.version,
+      '#expiresAt': ATTR.expiresAt,
+      '#updatedAt': ATTR.updatedAt,
+    };
+    const values: Record<string, unknown> = {
+      ':zero': 0,
+      ':one': 1,
+      ':expiresAt': expiryAfter(now, ttlSeconds),
+      ':updatedAt': now.toISOString(),
+    };
+    const owners = [...new Set(chunk.map((c) => c.owner))];
+    owners.forEach((owner, i) => {
+      values[`:o${i}`] = `${epochSeconds(now)} ${owner}`;
+    });
+    const sets = chunk.map((c, i) => {
+      names[`#m${i}`] = `${PREFIX}${c.member}`;
+      return `#m${i} = if_not_exists(#m${i}, :o${owners.indexOf(c.owner)})`;
+    });
+    const out = await table.client.send(
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: { pk: key.pk, sk: key.sk },
+        UpdateExpression: `SET #version = if_not_exists(#version, :zero) + :one, #expiresAt = :expiresAt, #updatedAt = :updatedAt, ${sets.join(', ')}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    const item = out.Attributes ?? {};
+    for (const c of chunk) holders.set(c.member, entry(item[`${PREFIX}${c.member}`]).owner);
+    await compact(table, key, item, ttlSeconds);
+  }
+  return holders;
+}
+
+/** Removes the members claimed longer than `ttlSeconds` ago once the record holds many: no redelivery claims them. */
+async function compact(table: StateTable, key: StateKey, item: Record<string, unknown>, ttlSeconds: number) {
+  const members = Object.keys(item).filter((name) => name.startsWith(PREFIX));
+  if (members.length <= COMPACT_AFTER) return;
+  const oldest = epochSeconds(table.now()) - ttlSeconds;
+  const stale = members.filter((name) => entry(item[name]).at < oldest);
+  for (let start = 0; start < stale.length; start += MOST_REMOVED_PER_CALL) {
+    const chunk = stale.slice(start, start + MOST_REMOVED_PER_CALL);
+    const names = Object.fromEntries(chunk.map((name, i) => [`#s${i}`, name]));
+    await table.client.send(
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: { pk: key.pk, sk: key.sk },
+        UpdateExpression: `REMOVE ${Object.keys(names).join(', ')}`,
+        ExpressionAttributeNames: names,
+      }),
+    );
+  }
+}
