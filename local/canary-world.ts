@@ -268,6 +268,20 @@ export async function gateAlarm(world: CanaryWorld, name: string, state: 'OK' | 
   );
 }
 
+/** The canary web of this world as a YAML list item; `placement` adds keys after its cluster, `judge` null omits it. */
+export function canaryEntryYaml(world: CanaryWorld, judge: string | null, placement = ''): string {
+  return `  - name: web
+    cluster: ${world.clusterName}${placement}
+    ${world.actionArn === world.ruleArn ? 'ruleArn' : 'listenerArn'}: ${world.actionArn}
+    sides:
+      - { service: web-blue, targetGroupArn: ${world.blueTargetGroupArn} }
+      - { service: web-green, targetGroupArn: ${world.greenTargetGroupArn} }
+    bakeMinutes: 2
+    scaleDownDelaySeconds: 60
+    gateAlarms: [web-5xx]
+${judge === null ? '' : `    judge: ${judge}\n`}`;
+}
+
 /** The canary config for this world, as YAML a user would write; `judge` null leaves the default judge. */
 export function canaryConfigYaml(
   world: CanaryWorld,
@@ -279,14 +293,5 @@ clusters:
   - name: ${world.clusterName}
     services: [{ name: web-blue }, { name: web-green }]
 canaries:
-  - name: web
-    cluster: ${world.clusterName}
-    ${world.actionArn === world.ruleArn ? 'ruleArn' : 'listenerArn'}: ${world.actionArn}
-    sides:
-      - { service: web-blue, targetGroupArn: ${world.blueTargetGroupArn} }
-      - { service: web-green, targetGroupArn: ${world.greenTargetGroupArn} }
-    bakeMinutes: 2
-    scaleDownDelaySeconds: 60
-    gateAlarms: [web-5xx]
-${judge === null ? '' : `    judge: ${judge}\n`}${extra}`;
+${canaryEntryYaml(world, judge)}${extra}`;
 }

@@ -1,6 +1,7 @@
 import type { AccountConfig } from '#shared/config/accounts.js';
 import { statedPlace } from '#shared/config/places.js';
 import type { AutopilotConfig } from '#shared/config/schema.js';
+import { canaryReadsThatTakeNoResource, ecsScalableTargetBounds } from './scalable-target-grant.js';
 import { type Statement, type Sub, sub } from './template-sub.js';
 
 /** The canaries the config places in an account, each with the region it lives in. */
@@ -36,14 +37,7 @@ export function canaryStatements(config: AutopilotConfig, account: AccountConfig
       // ELB Describe* calls, GetMetricData and DescribeScalableTargets support no resource scoping.
       Sid: 'CanaryReadsThatTakeNoResource',
       Effect: 'Allow',
-      Action: [
-        'elasticloadbalancing:DescribeListeners',
-        'elasticloadbalancing:DescribeRules',
-        'elasticloadbalancing:DescribeTargetHealth',
-        'elasticloadbalancing:DescribeTargetGroupAttributes',
-        'cloudwatch:GetMetricData',
-        'application-autoscaling:DescribeScalableTargets',
-      ],
+      Action: [...canaryReadsThatTakeNoResource, 'application-autoscaling:DescribeScalableTargets'],
       Resource: '*',
     },
     {
@@ -60,20 +54,7 @@ export function canaryStatements(config: AutopilotConfig, account: AccountConfig
       Resource: actions,
     },
     { Sid: 'ScaleAndDeployCanarySides', Effect: 'Allow', Action: 'ecs:UpdateService', Resource: sides },
-    {
-      // AWS also requires ecs:UpdateService on the service itself, which only the sides have (above).
-      Sid: 'SetCanarySideScalableTargetBounds',
-      Effect: 'Allow',
-      Action: 'application-autoscaling:RegisterScalableTarget',
-      Resource: regions.map((r) =>
-        sub(`arn:\${AWS::Partition}:application-autoscaling:${r}:\${AWS::AccountId}:scalable-target/*`),
-      ),
-      Condition: {
-        StringEquals: {
-          'application-autoscaling:service-namespace': 'ecs',
-          'application-autoscaling:scalable-dimension': 'ecs:service:DesiredCount',
-        },
-      },
-    },
+    // AWS also requires ecs:UpdateService on the service itself, which only the sides have (above).
+    ecsScalableTargetBounds('SetCanarySideScalableTargetBounds', regions),
   ];
 }

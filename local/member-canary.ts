@@ -10,20 +10,10 @@ import { parseConfig } from '#shared/config/load.js';
 import { statedPlace } from '#shared/config/places.js';
 import { forwardSnapshotOf } from '#shared/targets/forward.js';
 import { readActionList } from '#shared/targets/forward-read.js';
-import { type CanaryWorld, canaryClients, canaryStore } from './canary-world.js';
+import { type CanaryWorld, canaryClients, canaryEntryYaml, canaryStore } from './canary-world.js';
 
-/** A canary named web in a world, placed in `account` when given. */
-const canaryYaml = (world: CanaryWorld, account?: string) => `
-  - name: web
-    cluster: ${world.clusterName}${account ? `\n    account: "${account}"` : ''}
-    ruleArn: ${world.ruleArn}
-    sides:
-      - { service: web-blue, targetGroupArn: ${world.blueTargetGroupArn} }
-      - { service: web-green, targetGroupArn: ${world.greenTargetGroupArn} }
-    bakeMinutes: 2
-    scaleDownDelaySeconds: 60
-    gateAlarms: [web-5xx]
-    judge: { minRequests: 100 }`;
+/** The judge both canaries use: enough requests on each side for a verdict. */
+const judge = '{ minRequests: 100 }';
 
 /** The config of both: the member listed with its external id, a cluster and a canary web in each account. */
 export function twoAccountCanaryYaml(central: CanaryWorld, member: CanaryWorld, memberAccount: string): string {
@@ -38,8 +28,8 @@ clusters:
   - name: ${member.clusterName}
     account: "${memberAccount}"
     services: [{ name: web-blue }, { name: web-green }]
-canaries:${canaryYaml(central)}${canaryYaml(member, memberAccount)}
-`;
+canaries:
+${canaryEntryYaml(central, judge)}${canaryEntryYaml(member, judge, `\n    account: "${memberAccount}"`)}`;
 }
 
 /**

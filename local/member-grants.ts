@@ -2,6 +2,7 @@ import type { AccountConfig } from '#shared/config/accounts.js';
 import { placeOf } from '#shared/config/places.js';
 import type { AutopilotConfig } from '#shared/config/schema.js';
 import { canarySideServices, canaryStatements } from './member-canary-grants.js';
+import { ecsScalableTargetBounds } from './scalable-target-grant.js';
 import { type Statement, type Sub, sub } from './template-sub.js';
 
 export { type Statement, sub } from './template-sub.js';
@@ -142,19 +143,6 @@ function scalingStatements(services: Sub[], regions: string[], canarySides: Sub[
       Resource: '*',
       Condition: { 'ForAnyValue:StringEquals': { 'aws:TagKeys': ['ecs-autopilot:disabled'] } },
     },
-    {
-      Sid: 'SetEcsScalableTargetBounds',
-      Effect: 'Allow',
-      Action: 'application-autoscaling:RegisterScalableTarget',
-      Resource: regions.map((r) =>
-        sub(`arn:\${AWS::Partition}:application-autoscaling:${r}:\${AWS::AccountId}:scalable-target/*`),
-      ),
-      Condition: {
-        StringEquals: {
-          'application-autoscaling:service-namespace': 'ecs',
-          'application-autoscaling:scalable-dimension': 'ecs:service:DesiredCount',
-        },
-      },
-    },
+    ecsScalableTargetBounds('SetEcsScalableTargetBounds', regions),
   ];
 }

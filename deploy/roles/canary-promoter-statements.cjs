@@ -4,6 +4,8 @@
 const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
 const { parse } = require('yaml');
+// The grant parts the member role's canary statements use too (local/member-canary-grants.ts): one list for both.
+const { readsThatTakeNoResource, ecsDesiredCountTargetsOnly } = require('./canary-grant-parts.json');
 
 const configFile = join(__dirname, '..', '..', process.env.AUTOPILOT_CONFIG_FILE_FOR_PACKAGE || 'ecs-autopilot.yml');
 
@@ -39,13 +41,7 @@ module.exports = () => {
       // ELB Describe* calls and CloudWatch GetMetricData support no resource scoping.
       Sid: 'ReadLoadBalancingAndMetrics',
       Effect: 'Allow',
-      Action: [
-        'elasticloadbalancing:DescribeListeners',
-        'elasticloadbalancing:DescribeRules',
-        'elasticloadbalancing:DescribeTargetHealth',
-        'elasticloadbalancing:DescribeTargetGroupAttributes',
-        'cloudwatch:GetMetricData',
-      ],
+      Action: readsThatTakeNoResource,
       Resource: '*',
     },
     {
@@ -97,12 +93,7 @@ module.exports = () => {
       Effect: 'Allow',
       Action: 'application-autoscaling:RegisterScalableTarget',
       Resource: sub('arn:${AWS::Partition}:application-autoscaling:${AWS::Region}:${AWS::AccountId}:scalable-target/*'),
-      Condition: {
-        StringEquals: {
-          'application-autoscaling:service-namespace': 'ecs',
-          'application-autoscaling:scalable-dimension': 'ecs:service:DesiredCount',
-        },
-      },
+      Condition: ecsDesiredCountTargetsOnly,
     });
   }
   return statements;

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { startAccountEndpoint } from '#local/moto-account.js';
 import type { LifecycleHookAnswer } from '#shared/events/lifecycle-hook.js';
-import { provisionBlueGreen } from '#test/support/blue-green-world.js';
+import { provisionBlueGreen, serviceRevisionsAsEcs } from '#test/support/blue-green-world.js';
 import { loadEvent } from '#test/support/fixtures.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
 import { lambdaContext } from '../../cli/replay.js';
@@ -34,28 +34,7 @@ describe("Function: deployment-hook, deployed in a member account's stack", () =
       testTrafficWeights: {},
       productionTrafficWeights: { [green]: 0, [blue]: 100 },
     };
-    proxy.addRule({
-      name: 'DescribeServiceRevisions as ECS answers it',
-      match: (call) => call.operation === 'DescribeServiceRevisions',
-      respond: () => ({
-        status: 200,
-        headers: { 'content-type': 'application/x-amz-json-1.1' },
-        body: JSON.stringify({
-          serviceRevisions: [
-            {
-              serviceRevisionArn: green,
-              serviceArn: world.serviceArn,
-              resolvedConfiguration: {
-                loadBalancers: [
-                  { targetGroupArn: world.greenTargetGroupArn, productionListenerRule: world.productionRuleArn },
-                ],
-              },
-            },
-          ],
-          failures: [],
-        }),
-      }),
-    });
+    proxy.addRule(serviceRevisionsAsEcs(world, () => green));
     const assumed = proxy.calls().filter((c) => c.operation === 'AssumeRole');
 
     // Act

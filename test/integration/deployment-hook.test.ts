@@ -2,7 +2,12 @@ import { PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-clo
 import { ModifyRuleCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { LifecycleHookAnswer } from '#shared/events/lifecycle-hook.js';
-import { type BlueGreenWorld, provisionBlueGreen, putAlbMinutes } from '#test/support/blue-green-world.js';
+import {
+  type BlueGreenWorld,
+  provisionBlueGreen,
+  putAlbMinutes,
+  serviceRevisionsAsEcs,
+} from '#test/support/blue-green-world.js';
 import { loadEvent } from '#test/support/fixtures.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
 import { lambdaContext } from '../../cli/replay.js';
@@ -77,28 +82,7 @@ describe('Function: deployment-hook', () => {
 
   beforeEach(async () => {
     world = await provisionBlueGreen(proxy.endpoint);
-    proxy.addRule({
-      name: 'DescribeServiceRevisions as ECS answers it',
-      match: (call) => call.operation === 'DescribeServiceRevisions',
-      respond: () => ({
-        status: 200,
-        headers: { 'content-type': 'application/x-amz-json-1.1' },
-        body: JSON.stringify({
-          serviceRevisions: [
-            {
-              serviceRevisionArn: green,
-              serviceArn: world.serviceArn,
-              resolvedConfiguration: {
-                loadBalancers: [
-                  { targetGroupArn: world.greenTargetGroupArn, productionListenerRule: world.productionRuleArn },
-                ],
-              },
-            },
-          ],
-          failures: [],
-        }),
-      }),
-    });
+    proxy.addRule(serviceRevisionsAsEcs(world, () => green));
   });
 
   it('lets the production shift proceed when the rule forwards to both target groups', async () => {

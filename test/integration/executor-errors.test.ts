@@ -4,19 +4,14 @@ import { taskStateChangeEvent } from '#local/task-events.js';
 import { provisionWorld, receiveAlerts, type World } from '#local/world.js';
 import { ChatbotNotificationSchema } from '#shared/notify/chatbot.js';
 import * as v from '#shared/validation/input-schema.js';
+import { prodClusterConfig } from '#test/support/cluster-config.js';
 import { coldContainer } from '#test/support/functions.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
 import { queuedBatch } from '../../cli/replay.js';
 
 const proxy = await useMotoProxy();
 
-const CONFIG = `
-version: 1
-clusters:
-  - name: prod
-    services:
-      - name: web
-`;
+const CONFIG = prodClusterConfig('web');
 
 describe('Executor: a write AWS refuses', () => {
   let world: World;

@@ -7,20 +7,14 @@ import { deliverOutbox } from '#local/pipeline.js';
 import { provisionWorld, receiveAlerts, type World } from '#local/world.js';
 import { ChatbotNotificationSchema } from '#shared/notify/chatbot.js';
 import * as v from '#shared/validation/input-schema.js';
+import { prodClusterConfig } from '#test/support/cluster-config.js';
 import { coldContainer } from '#test/support/functions.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
 import { worldEvent } from '#test/support/service-events.js';
 
 const proxy = await useMotoProxy();
 
-const CONFIG = `
-version: 1
-clusters:
-  - name: prod
-    services:
-      - name: web
-      - name: api
-`;
+const CONFIG = prodClusterConfig('web', 'api');
 
 const ALERTING = [
   'service-task-placement-failure',

@@ -3,18 +3,13 @@ import { deliverOutbox } from '#local/pipeline.js';
 import { provisionWorld, receiveAlerts, receiveOutbox, type World } from '#local/world.js';
 import { ChatbotNotificationSchema } from '#shared/notify/chatbot.js';
 import * as v from '#shared/validation/input-schema.js';
+import { prodClusterConfig } from '#test/support/cluster-config.js';
 import { coldContainer } from '#test/support/functions.js';
 import { worldEvent } from '#test/support/service-events.js';
 
 const endpoint = inject('motoEndpoint');
 
-const CONFIG = `
-version: 1
-clusters:
-  - name: prod
-    services:
-      - name: web
-`;
+const CONFIG = prodClusterConfig('web');
 
 describe('Function: service-event', () => {
   let world: World;

@@ -9,21 +9,14 @@ import { taskStateChangeEvent } from '#local/task-events.js';
 import { membership, provisionWorld, receiveAlerts, targetsOf, type World, type WorldTask } from '#local/world.js';
 import { ChatbotNotificationSchema } from '#shared/notify/chatbot.js';
 import * as v from '#shared/validation/input-schema.js';
+import { prodClusterConfig } from '#test/support/cluster-config.js';
 import { coldContainer } from '#test/support/functions.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
 
 const endpoint = inject('motoEndpoint');
 const proxy = await useMotoProxy();
 
-const CONFIG = `
-version: 1
-clusters:
-  - name: prod
-    services:
-      - name: web
-      - name: api
-      - name: jobs
-notifications:
+const CONFIG = `${prodClusterConfig('web', 'api', 'jobs')}notifications:
   grouping:
     # Each alert as it comes: the scenario tells stops apart by the task ids its chat messages name, which a group's
     # summary of several alerts of a service would not all name.

@@ -6,18 +6,12 @@ import { membership, provisionWorld, receiveAlerts, receiveOutbox, targetsOf, ty
 import { ChatbotNotificationSchema } from '#shared/notify/chatbot.js';
 import type { TaskBatchReaction } from '#shared/tasks/batch-react.js';
 import * as v from '#shared/validation/input-schema.js';
+import { prodClusterConfig } from '#test/support/cluster-config.js';
 import { coldContainer } from '#test/support/functions.js';
 
 const endpoint = inject('motoEndpoint');
 
-const CONFIG = `
-version: 1
-clusters:
-  - name: prod
-    services:
-      - name: web
-      - name: api
-`;
+const CONFIG = prodClusterConfig('web', 'api');
 
 describe('Function: task-state-change', () => {
   let world: World;

@@ -1,18 +1,12 @@
 import { beforeEach, describe, expect, inject, it } from 'vitest';
 import { taskStateChangeEvent } from '#local/task-events.js';
 import { provisionWorld, type World } from '#local/world.js';
+import { prodClusterConfig } from '#test/support/cluster-config.js';
 import { coldContainer } from '#test/support/functions.js';
 
 const endpoint = inject('motoEndpoint');
 
-const CONFIG = `
-version: 1
-clusters:
-  - name: prod
-    services:
-      - name: web
-      - name: api
-`;
+const CONFIG = prodClusterConfig('web', 'api');
 
 /** Calls by operation, split into the state table's and the rest (ECS, ELB, SQS: what the floor is made of). */
 function split(calls: Record<string, number>) {

@@ -1,20 +1,14 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { taskStateChangeEvent } from '#local/task-events.js';
 import { membership, provisionWorld, receiveOutbox, type World } from '#local/world.js';
+import { prodClusterConfig } from '#test/support/cluster-config.js';
 import { coldContainer } from '#test/support/functions.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
 import { queuedBatch } from '../../cli/replay.js';
 
 const proxy = await useMotoProxy();
 
-const CONFIG = `
-version: 1
-clusters:
-  - name: prod
-    services:
-      - name: web
-      - name: api
-  - name: ghost
+const CONFIG = `${prodClusterConfig('web', 'api')}  - name: ghost
     services:
       - name: '*'
 `;

@@ -4,19 +4,14 @@ import { stampStoppedTasks } from '#local/moto-proxy-rules.js';
 import { taskStateChangeEvent } from '#local/task-events.js';
 import { membership, provisionWorld, receiveOutbox, type World } from '#local/world.js';
 import type { Alert } from '#shared/notify/alert.js';
+import { prodClusterConfig } from '#test/support/cluster-config.js';
 import { coldContainer } from '#test/support/functions.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
 import { queuedBatch } from '../../cli/replay.js';
 
 const proxy = await useMotoProxy();
 
-const CONFIG = `
-version: 1
-clusters:
-  - name: prod
-    services:
-      - name: web
-`;
+const CONFIG = prodClusterConfig('web');
 
 /** The ids (first 8 characters) of the stops each queued alert names. */
 async function stopsPerAlert(world: World): Promise<string[][]> {

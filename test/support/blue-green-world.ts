@@ -13,6 +13,7 @@ import {
   CreateTargetGroupCommand,
   ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { ProxyRule } from '#local/moto-proxy-types.js';
 import { loadBalancerDimension, targetGroupDimension } from '#shared/aws/arn.js';
 
 const REGION = 'us-east-1';
@@ -193,4 +194,33 @@ export async function putAlbMinutes(
       new PutMetricDataCommand({ Namespace: 'AWS/ApplicationELB', MetricData: data.slice(i, i + 500) }),
     );
   }
+}
+
+/**
+ * ECS's DescribeServiceRevisions, which moto lacks, answered as ECS does: the green revision (read when called, as a
+ * test may pick it after adding the rule) names green's target group and the production rule.
+ */
+export function serviceRevisionsAsEcs(world: BlueGreenWorld, greenRevision: () => string): ProxyRule {
+  return {
+    name: 'DescribeServiceRevisions as ECS answers it',
+    match: (call) => call.operation === 'DescribeServiceRevisions',
+    respond: () => ({
+      status: 200,
+      headers: { 'content-type': 'application/x-amz-json-1.1' },
+      body: JSON.stringify({
+        serviceRevisions: [
+          {
+            serviceRevisionArn: greenRevision(),
+            serviceArn: world.serviceArn,
+            resolvedConfiguration: {
+              loadBalancers: [
+                { targetGroupArn: world.greenTargetGroupArn, productionListenerRule: world.productionRuleArn },
+              ],
+            },
+          },
+        ],
+        failures: [],
+      }),
+    }),
+  };
 }

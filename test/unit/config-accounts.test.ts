@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '#shared/config/load.js';
+import { parseConfig } from '#shared/config/load.js';
 import { configAt, configuredPlaces, placeOf, reachOf, unconfiguredPlace } from '#shared/config/places.js';
+import { problemsOf } from '#test/support/config-problems.js';
 
 const home = { account: '111111111111', region: 'eu-west-1' };
 const services = [{ name: 'web' }];
-
-function problemsOf(value: unknown): string[] {
-  try {
-    parseConfig(value);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected the config to be rejected');
-}
 
 const twoAccounts = {
   version: 1,

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { canaryKey } from '#shared/canary/store.js';
-import { ConfigError, parseConfig } from '#shared/config/load.js';
+import { parseConfig } from '#shared/config/load.js';
 import { statedPlace } from '#shared/config/places.js';
+import { problemsOf } from '#test/support/config-problems.js';
 
 const MEMBER = '222222222222';
 const arn = (account: string, region: string, resource: string) =>
@@ -27,16 +28,6 @@ const configWith = (canaries: unknown[]) => ({
   clusters: [{ name: 'prod', services: [{ name: 'web-blue' }, { name: 'web-green' }] }],
   canaries,
 });
-
-function problemsOf(value: unknown): string[] {
-  try {
-    parseConfig(value);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected the config to be rejected');
-}
 
 describe('Config: where canaries live', () => {
   it('takes two canaries of one name in two accounts, and keys their state apart', () => {

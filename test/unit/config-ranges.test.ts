@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '#shared/config/load.js';
-
-function problemsOf(value: unknown): string[] {
-  try {
-    parseConfig(value);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected the config to be rejected');
-}
+import { parseConfig } from '#shared/config/load.js';
+import { problemsOf } from '#test/support/config-problems.js';
 
 const clusters = [{ name: 'prod', services: [{ name: 'web' }] }];
 

@@ -2,21 +2,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { applyEnvOverrides, ConfigError, loadConfigFile, parseConfig } from '#shared/config/load.js';
+import { applyEnvOverrides, loadConfigFile, parseConfig } from '#shared/config/load.js';
 import { disabledByTag } from '#shared/config/managed.js';
 import { configJsonSchema } from '#shared/config/schema.js';
+import { problemsOf } from '#test/support/config-problems.js';
 
 const repo = join(import.meta.dirname, '..', '..');
-
-function problemsOf(value: unknown): string[] {
-  try {
-    parseConfig(value);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected the config to be rejected');
-}
 
 describe('Config: validation', () => {
   it('accepts the shipped config and fills in the defaults', () => {
