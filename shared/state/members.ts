@@ -4,8 +4,10 @@ import type { StateTable } from './write.js';
 
 // An update expression is limited to 4 KB: 100 members of about 30 characters each stay well within it.
 const MOST_PER_CALL = 100;
-/** Past this many members a record sheds those older than its time to live, so it never nears the 400 KB item limit. */
+/** Past this many members a record sheds those older than its time to live. */
 const COMPACT_AFTER = 1_000;
+/** Past this many bytes of members it sheds its oldest too, whatever their age: an item is limited to 400 KB. */
+export const MOST_MEMBER_BYTES = 300 * 1024;
 // As many names as a claim sets: well within the 4 KB expression limit.
 const MOST_REMOVED_PER_CALL = MOST_PER_CALL;
 const PREFIX = 'm:';
@@ -69,14 +71,31 @@ export async function claimMembers(
   return holders;
 }
 
-/** Removes the members claimed longer than `ttlSeconds` ago once the record holds many: no redelivery claims them. */
+/**
+ * Once the record holds many members, removes those claimed longer than `ttlSeconds` ago (no redelivery claims them),
+ * then the oldest others while the members pass MOST_MEMBER_BYTES: in a storm of thousands of stops an hour a very
+ * late redelivery of a shed member may be counted again, where a record over 400 KB would refuse every claim.
+ */
 async function compact(table: StateTable, key: StateKey, item: Record<string, unknown>, ttlSeconds: number) {
   const members = Object.keys(item).filter((name) => name.startsWith(PREFIX));
   if (members.length <= COMPACT_AFTER) return;
   const oldest = epochSeconds(table.now()) - ttlSeconds;
-  const stale = members.filter((name) => entry(item[name]).at < oldest);
-  for (let start = 0; start < stale.length; start += MOST_REMOVED_PER_CALL) {
-    const chunk = stale.slice(start, start + MOST_REMOVED_PER_CALL);
+  const byAge = members
+    .map((name) => ({
+      name,
+      at: entry(item[name]).at,
+      bytes: Buffer.byteLength(name) + Buffer.byteLength(String(item[name])),
+    }))
+    .sort((a, b) => a.at - b.at);
+  let bytes = byAge.reduce((sum, member) => sum + member.bytes, 0);
+  const shed: string[] = [];
+  for (const member of byAge) {
+    if (member.at >= oldest && bytes <= MOST_MEMBER_BYTES) break;
+    shed.push(member.name);
+    bytes -= member.bytes;
+  }
+  for (let start = 0; start < shed.length; start += MOST_REMOVED_PER_CALL) {
+    const chunk = shed.slice(start, start + MOST_REMOVED_PER_CALL);
     const names = Object.fromEntries(chunk.map((name, i) => [`#s${i}`, name]));
     await table.client.send(
       new UpdateCommand({

@@ -159,4 +159,30 @@ describe('State store: members of one record claimed once each', () => {
     expect(after.get('old-0')).toBe('third');
     expect(after.get('recent')).toBe('first');
   });
+
+  it('sheds its oldest members, even within their time to live, before the record reaches the 400 KB item limit', async () => {
+    // Prepare: 1,600 members of about 280 bytes each would be about 440 KB
+    const { store, advance } = storeAt();
+    const key = { ...record, pk: `${record.pk}-${Date.now()}-bytes` };
+    const owner = 'o'.repeat(250);
+    for (let batch = 0; batch < 4; batch += 1) {
+      const members = Array.from({ length: 400 }, (_, i) => ({ member: `stop-${batch}-${i}`, owner }));
+      await store.claimMembers(key, members, { ttlSeconds: 3_600 });
+      advance(1);
+    }
+
+    // Act
+    const after = await store.claimMembers(
+      key,
+      [
+        { member: 'stop-0-0', owner: 'late' },
+        { member: 'stop-3-399', owner: 'late' },
+      ],
+      { ttlSeconds: 3_600 },
+    );
+
+    // Assess
+    expect(after.get('stop-0-0')).toBe('late');
+    expect(after.get('stop-3-399')).toBe(owner);
+  });
 });
