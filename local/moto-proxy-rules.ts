@@ -112,3 +112,55 @@ export function timeOutAfterWrite(proxy: MotoProxy, operation: CallSelector, tim
     answerDelayMs: ms,
   });
 }
+
+/** An ECS task as the JSON protocol carries it, for the fields an address takeover changes. */
+interface WireTask {
+  taskArn?: string;
+  attachments?: Array<{ details?: Array<{ name?: string; value?: string }> }>;
+  containers?: Array<{ networkInterfaces?: Array<{ privateIpv4Address?: string }> }>;
+}
+
+/**
+ * ECS gives a new task the address of an ENI that was freed; moto gives every task a new one. Until a call `when`
+ * matches, the `newcomer` task is not there (left out of ListTasks and DescribeTasks answers); from that call on it
+ * is, at `ip`: a task that took a stopped task's address at that very moment.
+ */
+export function takeAddressAt(proxy: MotoProxy, newcomer: string, ip: string, when: CallSelector): () => void {
+  const isMoment = selector(when);
+  let arrived = false;
+  const removals = [
+    proxy.addRule({
+      name: `${newcomer} arrives`,
+      // Seeing the call is the whole rule: it takes no part in it.
+      match: (call) => {
+        if (isMoment(call)) arrived = true;
+        return false;
+      },
+    }),
+    proxy.addRule({
+      name: `${newcomer} at ${ip}`,
+      match: (call) => selector('ecs:ListTasks')(call) || selector('ecs:DescribeTasks')(call),
+      rewrite: (call, upstream) => {
+        if (upstream.status !== 200) return upstream;
+        const answer = JSON.parse(upstream.body.toString('utf8')) as { taskArns?: string[]; tasks?: WireTask[] };
+        if (!arrived) {
+          if (answer.taskArns) answer.taskArns = answer.taskArns.filter((arn) => arn !== newcomer);
+          if (answer.tasks) answer.tasks = answer.tasks.filter((task) => task.taskArn !== newcomer);
+        } else if (call.operation === 'DescribeTasks') {
+          for (const task of (answer.tasks ?? []).filter((t) => t.taskArn === newcomer)) {
+            for (const detail of (task.attachments ?? []).flatMap((a) => a.details ?? [])) {
+              if (detail.name === 'privateIPv4Address') detail.value = ip;
+            }
+            for (const eni of (task.containers ?? []).flatMap((c) => c.networkInterfaces ?? [])) {
+              eni.privateIpv4Address = ip;
+            }
+          }
+        }
+        return { ...upstream, body: Buffer.from(JSON.stringify(answer)) };
+      },
+    }),
+  ];
+  return () => {
+    for (const remove of removals) remove();
+  };
+}

@@ -1,4 +1,5 @@
 import { targetGroupNameOf, taskIdOf } from '../aws/arn.js';
+import type { ServiceBindings } from '../services/types.js';
 import type { ForwardSnapshot } from '../targets/forward.js';
 import type { MembershipBasis } from '../targets/membership.js';
 import { targetLabel } from '../targets/membership.js';
@@ -29,6 +30,11 @@ export interface DeregisterTargetsAction extends ActionBase {
   basis: MembershipBasis;
   /** Guardrails beyond never-empty that this removal asks for. */
   policy?: { minHealthy?: number; keepWhenAllUnhealthy?: boolean };
+  /**
+   * Set when the targets are removed because no task holds them (orphans): every service bound to the group. Under
+   * its lease, just before the write, their tasks are read again, and a target one of them holds by then is kept.
+   */
+  unownedBy?: ServiceBindings[];
 }
 
 /** Stop a task so that its service replaces it. */

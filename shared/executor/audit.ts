@@ -17,8 +17,16 @@ export interface AuditRecord {
   verification?: { mode: VerificationMode; ok: boolean; evidence: string };
   /** Why the action was skipped or failed. */
   error?: AuditError;
+  /** Targets of the action left in place, each with why: found held by a task when read again under the lease. */
+  kept?: KeptTarget[];
   at: string;
   durationMs: number;
+}
+
+/** A target an action named and did not remove. */
+export interface KeptTarget {
+  target: string;
+  why: string;
 }
 
 /** Why an action did not complete, kept whole: the error's name and message, the AWS request id, the error itself. */
@@ -50,8 +58,13 @@ export function auditErrorText(error: AuditError): string {
   return error.requestId ? `${what} (request id ${error.requestId})` : what;
 }
 
-/** What the executor did with one action, as one Markdown line of an alert. */
+/** What the executor did with one action, as one Markdown line of an alert, with the targets it kept and why. */
 export function auditLine(record: AuditRecord): string {
+  const kept = (record.kept ?? []).map((k) => `; kept ${k.target}: ${k.why}`).join('');
+  return `${outcomeLine(record)}${kept}`;
+}
+
+function outcomeLine(record: AuditRecord): string {
   switch (record.outcome) {
     case 'applied':
       return `• ${record.description} (verified: ${record.verification?.evidence ?? 'yes'})`;

@@ -9,6 +9,14 @@ export class MissingClientError extends AutopilotError {
   }
 }
 
+/** An orphan's removal reached an executor that cannot read who holds its targets: it is not removed unproven. */
+export class MissingTargetOwnersError extends AutopilotError {
+  constructor() {
+    super("the executor was given no targetOwners, which an orphan's removal needs to prove no task holds its targets");
+    this.name = 'MissingTargetOwnersError';
+  }
+}
+
 /** A write AWS accepted, but reading it back did not find the intended state. */
 export class VerificationFailedError extends AutopilotError {
   constructor(evidence: string) {

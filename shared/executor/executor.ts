@@ -1,10 +1,21 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { isInService, membershipBasis, sameTarget } from '../targets/membership.js';
+import { targetGroupNameOf, taskIdOf } from '../aws/arn.js';
+import type { ServiceBindings } from '../services/types.js';
+import { isInService, membershipBasis, sameTarget, targetLabel } from '../targets/membership.js';
 import { observeTargetGroupHealth } from '../targets/observe.js';
+import type { TargetOwner } from '../targets/owners.js';
+import type { Target } from '../targets/types.js';
 import { type Action, actionKey, type DeregisterTargetsAction, describeAction } from './actions.js';
 import { type ActionKinds, applyAndVerify, type ExecutorClients, verificationModeOf } from './apply-and-verify.js';
-import { type AuditRecord, auditErrorOf, auditErrorText, type Outcome, type VerificationMode } from './audit.js';
-import { PrerequisiteNotMetError, VerificationFailedError } from './errors.js';
+import {
+  type AuditRecord,
+  auditErrorOf,
+  auditErrorText,
+  type KeptTarget,
+  type Outcome,
+  type VerificationMode,
+} from './audit.js';
+import { MissingTargetOwnersError, PrerequisiteNotMetError, VerificationFailedError } from './errors.js';
 import { guard } from './guardrails.js';
 import { type TargetGroupLeases, withTargetGroupLease } from './target-group-lease.js';
 
@@ -21,6 +32,17 @@ export interface ExecutorOptions {
    * re-judged and written under the group's lease. Without it, actions are judged on the basis they were planned on.
    */
   targetGroupLeases?: TargetGroupLeases;
+  /**
+   * Who holds each target of a service's groups now (`observeTargetOwners`: ListTasks and DescribeTasks), read under
+   * the lease for an orphan's removal (`unownedBy`). Passed by the reaction that removes orphans, so no other bundles it.
+   */
+  targetOwners?: (service: ServiceBindings) => Promise<ReadonlyMap<string, ReadonlyMap<string, TargetOwner>>>;
+}
+
+/** The action as it stands under the lease: what is left to remove, and what was kept and why. */
+interface Rebased {
+  current?: DeregisterTargetsAction;
+  kept: KeptTarget[];
 }
 
 /**
@@ -55,14 +77,35 @@ export class Executor {
     });
   }
 
-  /** The action judged on the group as it is now, under its lease: only what is still in service is removed. */
-  async #rebased(action: DeregisterTargetsAction): Promise<DeregisterTargetsAction | undefined> {
+  /**
+   * The action judged on the group as it is now, under its lease: only what is still in service is removed, and of an
+   * orphan's targets only those no task holds now, read last, just before the write.
+   */
+  async #rebased(action: DeregisterTargetsAction): Promise<Rebased> {
     const { elbv2 } = this.#options.clients;
-    if (!elbv2) return action;
+    if (!elbv2) return { current: action, kept: [] };
     const now = await observeTargetGroupHealth(elbv2, action.targetGroupArn);
-    const still = action.targets.filter((t) => now.targets.some((o) => sameTarget(o, t) && isInService(o)));
-    if (still.length === 0) return undefined;
-    return { ...action, targets: still, basis: membershipBasis(now, still) };
+    const inService = action.targets.filter((t) => now.targets.some((o) => sameTarget(o, t) && isInService(o)));
+    const kept = inService.length > 0 && action.unownedBy?.length ? await this.#heldNow(action, inService) : [];
+    const still = inService.filter((t) => !kept.some((k) => k.target === targetLabel(t)));
+    if (still.length === 0) return { kept };
+    return { current: { ...action, targets: still, basis: membershipBasis(now, still) }, kept };
+  }
+
+  /** Of an orphan's `targets`, those a task of a service bound to the group holds now, each with which task. */
+  async #heldNow(action: DeregisterTargetsAction, targets: readonly Target[]): Promise<KeptTarget[]> {
+    const { targetOwners } = this.#options;
+    if (!targetOwners) throw new MissingTargetOwnersError();
+    const services = action.unownedBy ?? [];
+    const owners = await Promise.all(services.map(targetOwners));
+    return targets.flatMap((target) => {
+      const label = targetLabel(target);
+      const at = owners.findIndex((o) => o.get(action.targetGroupArn)?.has(label));
+      const owner = owners[at]?.get(action.targetGroupArn)?.get(label);
+      if (!owner) return [];
+      const task = `task ${taskIdOf(owner.taskArn).slice(0, 8)} of ${services[at]?.serviceName}`;
+      return [{ target: label, why: `${task} (${owner.lastStatus}) holds it now, found under the group's lease` }];
+    });
   }
 
   /** Carries out the actions in order; a failure of one does not stop the others. */
@@ -118,12 +161,19 @@ export class Executor {
     if (action.kind === 'deregister-targets' && leases && !dryRun && !this.#leased.has(action.targetGroupArn)) {
       try {
         return await this.underTargetGroupLease(action.targetGroupArn, async () => {
-          const current = await this.#rebased(action);
+          const { current, kept } = await this.#rebased(action);
+          const group = targetGroupNameOf(action.targetGroupArn);
+          for (const k of kept) logger.info(`kept ${k.target} in ${group}: ${k.why}`, { subject: action.subject });
           if (!current) {
-            const evidence = 'every target had already left the target group (re-read under its lease)';
-            return finish(record({ outcome: 'already-done', verification: { mode: 'read-back', ok: true, evidence } }));
+            const evidence =
+              kept.length > 0
+                ? 'no target is an orphan any more (re-read under its lease)'
+                : 'every target had already left the target group (re-read under its lease)';
+            const verification = { mode: 'read-back' as const, ok: true, evidence };
+            return finish(record({ outcome: 'already-done', verification, ...(kept.length > 0 && { kept }) }));
           }
-          return finish(await this.#runOne(current));
+          const audit = await this.#runOne(current);
+          return finish(kept.length > 0 ? { ...audit, kept } : audit);
         });
       } catch (error) {
         return finish(record({ outcome: 'failed', error: auditErrorOf(error) }));

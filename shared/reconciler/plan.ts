@@ -46,7 +46,8 @@ function stoppedTime(task: TaskDetail): number | undefined {
 /**
  * Compares registered targets with tasks for every target group of the managed services. An orphan (a target of a
  * task of the service that stopped at least `graceSeconds` ago, owned by no running task of any managed service on
- * that target group) is deregistered; everything else odd is reported. Pure.
+ * that target group) is deregistered, once no task of those services holds it when read again under the group's
+ * lease (`unownedBy`); everything else odd is reported. Pure.
  */
 export function planReconcile(input: {
   services: ObservedService[];
@@ -104,6 +105,11 @@ export function planReconcile(input: {
         targets: removing,
         why: `orphan target(s) ${removing.map(targetLabel).join(', ')}: their task stopped more than ${graceSeconds} s ago and nothing removed them`,
         basis: membershipBasis(observed, removing),
+        // Read again under the group's lease, just before the write: a new task may take an orphan's address.
+        unownedBy: services.flatMap(({ service: s }) => {
+          const bound = s.loadBalancers.filter((lb) => lb.targetGroupArn === targetGroupArn);
+          return bound.length ? [{ clusterName: s.clusterName, serviceName: s.serviceName, loadBalancers: bound }] : [];
+        }),
       });
     }
   }

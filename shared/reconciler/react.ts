@@ -17,6 +17,7 @@ import { enqueueAlert } from '../notify/outbox.js';
 import { type ObservationCache, observeEc2InstanceId } from '../services/observation-cache.js';
 import { ClusterNotFoundError, describeServiceTasks, observeManagedServices } from '../services/observe.js';
 import { observeTargetGroupHealth } from '../targets/observe.js';
+import { observeTargetOwners } from '../targets/owners.js';
 import { isAwsvpc } from '../targets/task-targets.js';
 import type { TargetGroupHealth } from '../targets/types.js';
 import { type ObservedService, planReconcile, type ReconcileFindings } from './plan.js';
@@ -125,6 +126,8 @@ export async function reconcile(event: ScheduledEvent, deps: ReconcileDeps): Pro
   const executor = new Executor({
     clients: { elbv2: clients.elbv2 },
     kinds: { 'deregister-targets': deregisterTargets },
+    // Paid only for a target group with orphans, under its lease: one ListTasks and DescribeTasks per bound service.
+    targetOwners: (service) => observeTargetOwners(clients.ecs, cache, service),
     logger,
     dryRun: config.dryRun,
     verification: config.verification,

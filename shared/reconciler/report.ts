@@ -23,10 +23,15 @@ export function reconcileAlert(input: {
     return undefined;
   }
   const fixed = audit.filter((r) => r.outcome === 'applied' || r.outcome === 'dry-run').length;
-  const refused = audit.length - fixed;
+  const settled = audit.filter((r) => r.outcome === 'already-done' && !r.kept?.length).length;
+  const refused = audit.length - fixed - audit.filter((r) => r.outcome === 'already-done').length;
+  // An orphan whose address a new task took between the sweep's read and its write: it serves that task now.
+  const kept = audit.reduce((n, r) => n + (r.kept?.length ?? 0), 0);
   const parts = [
     fixed ? `orphans ${dryRun ? 'to deregister' : 'deregistered'} in ${fixed} target group(s)` : '',
     refused ? `orphans left in ${refused} target group(s)` : '',
+    kept ? `${kept} orphan(s) kept: a task took their address` : '',
+    settled ? `orphans already gone from ${settled} target group(s)` : '',
     unknownTargets.length ? `${unknownTargets.length} unknown target(s)` : '',
     missingTasks.length ? `${missingTasks.length} task(s) missing from their target group` : '',
     notSwept.length ? `${notSwept.length} part(s) of the config not swept` : '',

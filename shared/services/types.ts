@@ -16,3 +16,6 @@ export interface ServiceState {
   tags: Record<string, string>;
   disabledByTag: boolean;
 }
+
+/** A service as far as which targets its tasks stand for: where it runs and what feeds its target groups. */
+export type ServiceBindings = Pick<ServiceState, 'clusterName' | 'serviceName' | 'loadBalancers'>;

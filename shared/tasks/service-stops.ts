@@ -4,8 +4,9 @@ import { currentTime } from '../lambda/clock.js';
 import type { Alert } from '../notify/alert.js';
 import { observeServiceState } from '../services/observation-cache.js';
 import { observeTargetGroupHealth } from '../targets/observe.js';
+import { observeRunningTargets, observeTaskInstance } from '../targets/owners.js';
 import { taskTargets } from '../targets/task-targets.js';
-import { addressStillHeld, isClusterNotFound, observeRunningTargets, observeTaskInstance } from './batch-observe.js';
+import { addressStillHeld, isClusterNotFound } from './batch-observe.js';
 import { type ReportedStop, serviceStopsAlert, type TargetGroupOutcome } from './batch-report.js';
 import type { ScreenedStop, TaskBatchDeps, TaskStopMessage } from './batch-types.js';
 import { clusterMissingAlert } from './cluster-missing.js';
@@ -131,9 +132,7 @@ export async function reactToServiceStops(
   if (mayBeReused) {
     try {
       const stopping = new Set(stops.map((s) => s.message.event.detail.taskArn));
-      running = await observeRunningTargets(clients.ecs, cache, service, stopping, (task, id) =>
-        taskTargets(task, bindings, id),
-      );
+      running = await observeRunningTargets(clients.ecs, cache, service, stopping);
     } catch (error) {
       return failAll(`the service's running tasks could not be read: ${(error as Error).message}`);
     }

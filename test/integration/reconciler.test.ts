@@ -58,10 +58,11 @@ describe('Function: reconciler', () => {
     await orphan('web', 1);
     stampStoppedTasks(proxy, new Date(Date.now() - 3_600_000));
     const before = await membership(world);
-    const { react: sweep, notifier } = await coldContainer(world, 'reconciler', CONFIG);
+    const { react: sweep, notifier, awsCalls } = await coldContainer(world, 'reconciler', CONFIG);
 
     // Act
     const run = await sweep(scheduledEvent(world));
+    const calls = awsCalls.snapshot();
     await deliverOutbox(world, notifier);
     const alerts = await receiveAlerts(world);
 
@@ -72,6 +73,8 @@ describe('Function: reconciler', () => {
       expect(after[tg]).toEqual(targets.filter((t) => t !== gone));
     }
     expect(run.audit.map((r) => r.outcome)).toEqual(['applied', 'applied']);
+    // The sweep's 4 and 4, and under each group's lease web's tasks read again: no new task holds the orphan's address
+    expect([calls['ECS.ListTasks'], calls['ECS.DescribeTasks']]).toEqual([4 + 2, 4 + 2]);
     expect(alerts).toHaveLength(1);
     expect(alerts[0]?.attributes).toMatchObject({ kind: 'reconciler/drift', severity: 'warning' });
     expect(v.parse(ChatbotNotificationSchema, alerts[0]?.message).content.title).toMatch(
@@ -149,6 +152,7 @@ describe('Function: reconciler', () => {
     const calls = awsCalls.snapshot();
     expect(calls['ELBv2.DescribeTargetHealth']).toBe(3);
     expect(calls['ECS.DescribeServices']).toBe(1);
+    expect([calls['ECS.ListTasks'], calls['ECS.DescribeTasks']]).toEqual([4, 2]);
     expect(Object.keys(calls).filter((op) => !/\.(Describe|List)/.test(op))).toEqual([]);
   });
 

@@ -148,6 +148,7 @@ describe('Reconciler: planReconcile, what each finding and action says', () => {
           ],
           why: 'orphan target(s) 10.0.1.8:8080, 10.0.1.9:8080: their task stopped more than 600 s ago and nothing removed them',
           basis: { inService: 4, healthy: 3, removingHealthy: 1 },
+          unownedBy: [{ clusterName: 'prod', serviceName: 'web', loadBalancers: service.loadBalancers }],
         },
       ],
       findings: { unknownTargets: [], youngOrphans: [], missingTasks: [] },
@@ -268,6 +269,48 @@ describe('Reconciler: planReconcile, what each finding and action says', () => {
     // Assess
     expect(result.findings.missingTasks).toEqual([
       { serviceName: 'web', targetGroupArn: other, target: '10.0.1.1:9090', taskArn: running('10.0.1.1').taskArn },
+    ]);
+  });
+
+  it('asks every service bound to a shared target group, and only its binding there, to be read again before the write', () => {
+    // Prepare: web uses the shared group and one of its own; api uses the shared group only
+    const own = 'arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/web-admin/0000000000000001';
+    const web: ServiceState = {
+      ...service,
+      loadBalancers: [...service.loadBalancers, { targetGroupArn: own, containerName: 'app', containerPort: 9090 }],
+    };
+    const api: ServiceState = {
+      ...service,
+      serviceName: 'api',
+      loadBalancers: [{ targetGroupArn: TG_WEB, containerName: 'api', containerPort: 8080 }],
+    };
+
+    // Act
+    const result = planReconcile({
+      services: [
+        { service: web, running: [running('10.0.1.1')], stopped: [stopped('10.0.1.9', '2026-11-24T11:00:00Z')] },
+        { service: api, running: [], stopped: [] },
+      ],
+      health: new Map([
+        [
+          TG_WEB,
+          health(TG_WEB, [
+            ['10.0.1.1', 8080, 'healthy'],
+            ['10.0.1.9', 8080, 'healthy'],
+          ]),
+        ],
+      ]),
+      ec2InstanceIds: new Map(),
+      graceSeconds: 600,
+      now,
+    });
+
+    // Assess
+    expect(result.actions.map((a) => a.unownedBy)).toEqual([
+      [
+        { clusterName: 'prod', serviceName: 'web', loadBalancers: service.loadBalancers },
+        { clusterName: 'prod', serviceName: 'api', loadBalancers: api.loadBalancers },
+      ],
     ]);
   });
 });
