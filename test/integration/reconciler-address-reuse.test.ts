@@ -18,7 +18,7 @@ const CONFIG = 'version: 1\nclusters: [{ name: prod, services: [{ name: web }] }
 const leaseTaken = (call: AwsCall) =>
   call.service === 'dynamodb' && call.body.toString('utf8').includes('lease/membership');
 
-describe('Function: reconciler, when a new task takes an orphan’s address', () => {
+describe("Function: reconciler, when a new task takes an orphan's address", () => {
   let world: World;
   let orphaned: WorldTask;
   let newcomer: WorldTask;
