@@ -1,6 +1,6 @@
 import type { TaskDetail } from '../events/task-state-change.js';
 import type { DeregisterTargetsAction } from '../executor/actions.js';
-import type { ServiceState } from '../services/types.js';
+import type { ServiceBindings, ServiceState } from '../services/types.js';
 import { isInService, membershipBasis, targetLabel } from '../targets/membership.js';
 import { taskTargets } from '../targets/task-targets.js';
 import type { ObservedTarget, TargetGroupHealth } from '../targets/types.js';
@@ -46,17 +46,20 @@ function stoppedTime(task: TaskDetail): number | undefined {
 /**
  * Compares registered targets with tasks for every target group of the managed services. An orphan (a target of a
  * task of the service that stopped at least `graceSeconds` ago, owned by no running task of any managed service on
- * that target group) is deregistered, once no task of those services holds it when read again under the group's
- * lease (`unownedBy`); everything else odd is reported. Pure.
+ * that target group) is deregistered, once no task of a service bound to the group (bystanders too) holds it when
+ * read again under the group's lease (`unownedBy`); everything else odd is reported. Pure.
  */
 export function planReconcile(input: {
   services: ObservedService[];
+  /** Services bound to the same target groups whose tasks the sweep did not read (tagged disabled, or unreadable). */
+  bystanders?: readonly ServiceBindings[];
   health: ReadonlyMap<string, TargetGroupHealth>;
   ec2InstanceIds: ReadonlyMap<string, string>;
   graceSeconds: number;
   now: Date;
 }): ReconcilePlan {
   const { services, health, ec2InstanceIds, graceSeconds, now } = input;
+  const bound = [...services.map((o) => o.service), ...(input.bystanders ?? [])];
   const findings: ReconcileFindings = { unknownTargets: [], youngOrphans: [], missingTasks: [] };
   const targetsOf = (task: TaskDetail, bindings: ServiceState['loadBalancers']) =>
     taskTargets(task, bindings, task.containerInstanceArn ? ec2InstanceIds.get(task.containerInstanceArn) : undefined);
@@ -106,7 +109,7 @@ export function planReconcile(input: {
         why: `orphan target(s) ${removing.map(targetLabel).join(', ')}: their task stopped more than ${graceSeconds} s ago and nothing removed them`,
         basis: membershipBasis(observed, removing),
         // Read again under the group's lease, just before the write: a new task may take an orphan's address.
-        unownedBy: services.flatMap(({ service: s }) => {
+        unownedBy: bound.flatMap((s) => {
           const bound = s.loadBalancers.filter((lb) => lb.targetGroupArn === targetGroupArn);
           return bound.length ? [{ clusterName: s.clusterName, serviceName: s.serviceName, loadBalancers: bound }] : [];
         }),

@@ -16,6 +16,7 @@ import type { Alert } from '../notify/alert.js';
 import { enqueueAlert } from '../notify/outbox.js';
 import { type ObservationCache, observeEc2InstanceId } from '../services/observation-cache.js';
 import { ClusterNotFoundError, describeServiceTasks, observeManagedServices } from '../services/observe.js';
+import type { ServiceState } from '../services/types.js';
 import { observeTargetGroupHealth } from '../targets/observe.js';
 import { observeTargetOwners } from '../targets/owners.js';
 import { isAwsvpc } from '../targets/task-targets.js';
@@ -73,6 +74,8 @@ export async function reconcile(event: ScheduledEvent, deps: ReconcileDeps): Pro
   const managed = await observeManagedServices(clients.ecs, config);
   const notSwept = managed.missingClusters.map((e) => `${e.message}: the config lists it`);
   const observed: ObservedService[] = [];
+  // Their tasks may hold an orphan's address too: read before any removal from a group they share.
+  const bystanders: ServiceState[] = [];
   const ec2InstanceIds = new Map<string, string>();
   const skipped = (what: string, error: unknown) => {
     const { message, requestId } = auditErrorOf(error);
@@ -83,7 +86,11 @@ export async function reconcile(event: ScheduledEvent, deps: ReconcileDeps): Pro
   };
   for (const service of managed.services) {
     if (service.disabledByTag) logger.debug(`skipped ${service.serviceName}: ecs-autopilot:disabled`);
-    if (service.disabledByTag || service.loadBalancers.length === 0) continue;
+    if (service.loadBalancers.length === 0) continue;
+    if (service.disabledByTag) {
+      bystanders.push(service);
+      continue;
+    }
     try {
       const [running, stopped] = await Promise.all([
         describeServiceTasks(clients.ecs, service.clusterName, service.serviceName, 'RUNNING'),
@@ -100,6 +107,7 @@ export async function reconcile(event: ScheduledEvent, deps: ReconcileDeps): Pro
       observed.push({ service, running, stopped });
     } catch (error) {
       skipped(`service ${service.clusterName}/${service.serviceName}`, error);
+      bystanders.push(service);
     }
   }
   const health = new Map<string, TargetGroupHealth>();
@@ -115,6 +123,7 @@ export async function reconcile(event: ScheduledEvent, deps: ReconcileDeps): Pro
   // plan
   const plan = planReconcile({
     services: observed,
+    bystanders,
     health,
     ec2InstanceIds,
     graceSeconds: config.reconciler.orphanGraceSeconds,

@@ -313,4 +313,28 @@ describe('Reconciler: planReconcile, what each finding and action says', () => {
       ],
     ]);
   });
+
+  it('asks a bystander bound to the group (tagged disabled, or unreadable) to be read again too, though it was not swept', () => {
+    // Act
+    const bystander = { clusterName: 'prod', serviceName: 'admin', loadBalancers: service.loadBalancers };
+    const result = planReconcile({
+      services: [{ service, running: [running('10.0.1.1')], stopped: [stopped('10.0.1.9', '2026-11-24T11:00:00Z')] }],
+      bystanders: [bystander, { ...bystander, serviceName: 'elsewhere', loadBalancers: [] }],
+      health: new Map([
+        [
+          TG_WEB,
+          health(TG_WEB, [
+            ['10.0.1.1', 8080, 'healthy'],
+            ['10.0.1.9', 8080, 'healthy'],
+          ]),
+        ],
+      ]),
+      ec2InstanceIds: new Map(),
+      graceSeconds: 600,
+      now,
+    });
+
+    // Assess
+    expect(result.actions.map((a) => a.unownedBy?.map((s) => s.serviceName))).toEqual([['web', 'admin']]);
+  });
 });
