@@ -1,4 +1,4 @@
-import { ECSClient, StopTaskCommand } from '@aws-sdk/client-ecs';
+import { CreateServiceCommand, ECSClient, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { DeregisterTargetsCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { beforeEach, describe, expect, inject, it } from 'vitest';
 import type { AwsCall } from '#local/moto-proxy.js';
@@ -91,5 +91,52 @@ describe("Function: reconciler, when a new task takes an orphan's address", () =
       `${orphaned.ip}:${orphaned.port}`,
       `${orphaned.ip}:${orphaned.port}`,
     ]);
+  });
+
+  it('keeps the target when the task that took the address is of a service sharing the group that it does not sweep', async () => {
+    // Prepare: admin shares web's group and carries the kill switch; its new task gets the orphan's address
+    const ecs = new ECSClient({ endpoint, region: world.region });
+    const web = world.services.web as NonNullable<World['services'][string]>;
+    const networkConfiguration = {
+      awsvpcConfiguration: { subnets: world.subnetIds, securityGroups: [world.securityGroupId] },
+    };
+    await ecs.send(
+      new CreateServiceCommand({
+        cluster: 'prod',
+        serviceName: 'admin',
+        taskDefinition: web.taskDefinitionArn,
+        desiredCount: 1,
+        launchType: 'FARGATE',
+        networkConfiguration,
+        loadBalancers: [{ targetGroupArn, containerName: 'app', containerPort: web.containerPort }],
+        tags: [{ key: 'ecs-autopilot:disabled', value: 'true' }],
+      }),
+    );
+    const started = await ecs.send(
+      new RunTaskCommand({
+        cluster: 'prod',
+        taskDefinition: web.taskDefinitionArn,
+        launchType: 'FARGATE',
+        networkConfiguration,
+        group: 'service:admin',
+      }),
+    );
+    const adminTask = started.tasks?.[0]?.taskArn as string;
+    proxy.reset();
+    stampStoppedTasks(proxy, new Date(Date.now() - 3_600_000), [orphaned.taskArn]);
+    takeAddressAt(proxy, adminTask, orphaned.ip, leaseTaken);
+    const before = await registered();
+    const config = 'version: 1\nclusters: [{ name: prod, services: [{ name: web }, { name: admin }] }]\n';
+    const { react: sweep } = await coldContainer(world, 'reconciler', config);
+
+    // Act
+    const run = await sweep(scheduledEvent(world));
+
+    // Assess: planned on web's tasks alone, kept once admin's were read under the lease
+    expect(await registered()).toEqual(before);
+    expect(run.services.map((s) => s.serviceName)).toEqual(['web']);
+    expect(run.audit[0]?.kept?.[0]?.why).toMatch(
+      new RegExp(`^task ${adminTask.split('/').pop()?.slice(0, 8)} of admin`),
+    );
   });
 });
