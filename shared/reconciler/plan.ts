@@ -110,8 +110,8 @@ export function planReconcile(input: {
         basis: membershipBasis(observed, removing),
         // Read again under the group's lease, just before the write: a new task may take an orphan's address.
         unownedBy: bound.flatMap((s) => {
-          const bound = s.loadBalancers.filter((lb) => lb.targetGroupArn === targetGroupArn);
-          return bound.length ? [{ clusterName: s.clusterName, serviceName: s.serviceName, loadBalancers: bound }] : [];
+          const here = s.loadBalancers.filter((lb) => lb.targetGroupArn === targetGroupArn);
+          return here.length ? [{ clusterName: s.clusterName, serviceName: s.serviceName, loadBalancers: here }] : [];
         }),
       });
     }
