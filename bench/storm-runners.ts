@@ -3,7 +3,6 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { DeregisterTargetsCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { awsClientOptions } from '#shared/aws/options.js';
 import { parseConfig } from '#shared/config/load.js';
 import { readQueuedTaskEvents } from '#shared/events/task-stop-queue.js';
@@ -39,7 +38,7 @@ function container(storm: Storm, n: number, endpoint: string, trace?: StormTrace
     if (trace) client.middlewareStack.use(trace.plugin(n));
     return client;
   };
-  const dynamodb = DynamoDBDocumentClient.from(traced(new DynamoDBClient(options)));
+  const dynamodb = traced(new DynamoDBClient(options));
   const store = new StateStore({ client: dynamodb, tableName: storm.world.stateTableName });
   return {
     config: parseConfig({ version: 1, clusters: [{ name: storm.world.clusterName, services: [{ name: '*' }] }] }),

@@ -5,7 +5,6 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { GetCallerIdentityCommand, STSClient, type STSClientConfig } from '@aws-sdk/client-sts';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CanaryCommandError } from '#shared/canary/commands.js';
 import type { CanaryConfig } from '#shared/config/canary.js';
 import { loadConfigFile } from '#shared/config/load.js';
@@ -60,10 +59,7 @@ export function canaryContext(options: CanaryCliOptions, at?: CliPlace) {
       autoScaling: new ApplicationAutoScalingClient(settings),
     },
     dynamodb,
-    store: new StateStore({
-      client: DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } }),
-      tableName,
-    }),
+    store: new StateStore({ client: dynamodb, tableName }),
   };
 }
 

@@ -16,7 +16,6 @@ import {
   ElasticLoadBalancingV2Client,
   RegisterTargetsCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ensureStateTable, StateStore } from '#shared/state/index.js';
 import { provisionWorld, type World } from './world.js';
 
@@ -48,7 +47,6 @@ export function canaryClients(endpoint: string) {
     cloudwatch: new CloudWatchClient(config),
     autoScaling: new ApplicationAutoScalingClient(config),
     dynamodb,
-    document: DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } }),
   };
 }
 
@@ -150,7 +148,7 @@ export async function provisionCanaryWorld(
 
 /** The state store of a canary world (through the endpoint given: the proxy makes conditional writes atomic). */
 export function canaryStore(world: CanaryWorld, endpoint = world.endpoint): StateStore {
-  return new StateStore({ client: canaryClients(endpoint).document, tableName: world.stateTableName });
+  return new StateStore({ client: canaryClients(endpoint).dynamodb, tableName: world.stateTableName });
 }
 
 /**

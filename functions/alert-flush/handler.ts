@@ -2,7 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { documentClient } from '#shared/aws/dynamodb.js';
+import { dynamodbClient } from '#shared/aws/dynamodb.js';
 import { sqsClient } from '#shared/aws/sqs.js';
 import { loadFunctionConfig, outboxUrlFromEnv } from '#shared/lambda/runtime.js';
 import { logger } from '#shared/logging/logger.js';
@@ -12,7 +12,10 @@ import { flushGroupRequest } from '#shared/notify/grouping/flush.js';
 import { groupingFromEnv } from '#shared/notify/grouping/wiring.js';
 
 const outboxUrl = outboxUrlFromEnv();
-const grouping = groupingFromEnv({ documentClient, sqs: sqsClient }, loadFunctionConfig().notifications.grouping);
+const grouping = groupingFromEnv(
+  { dynamodb: dynamodbClient, sqs: sqsClient },
+  loadFunctionConfig().notifications.grouping,
+);
 if (!grouping) throw new Error('ALERT_FLUSH_QUEUE_URL (the alert group flush queue) is required');
 const processor = new BatchProcessor(EventType.SQS);
 

@@ -5,7 +5,7 @@ import middy from '@middy/core';
 import { type AuditEverywhere, auditEveryPlace } from '#shared/audit/every-place.js';
 import { acmClient, acmRecipe } from '#shared/aws/acm.js';
 import { autoScalingClient, autoScalingRecipe } from '#shared/aws/application-auto-scaling.js';
-import { documentClient } from '#shared/aws/dynamodb.js';
+import { dynamodbClient } from '#shared/aws/dynamodb.js';
 import { ec2Client, ec2Recipe } from '#shared/aws/ec2.js';
 import { ecsClient, ecsRecipe } from '#shared/aws/ecs.js';
 import { elbv2Client, elbv2Recipe } from '#shared/aws/elbv2.js';
@@ -19,7 +19,7 @@ import { StateStore, stateTableNameFromEnv } from '#shared/state/index.js';
 
 const config = loadFunctionConfig();
 const outboxUrl = outboxUrlFromEnv();
-const store = new StateStore({ client: documentClient, tableName: stateTableNameFromEnv() });
+const store = new StateStore({ client: dynamodbClient, tableName: stateTableNameFromEnv() });
 const own = { ecs: ecsClient, elbv2: elbv2Client, ec2: ec2Client, acm: acmClient, autoScaling: autoScalingClient };
 const recipes = { ecs: ecsRecipe, elbv2: elbv2Recipe, ec2: ec2Recipe, acm: acmRecipe, autoScaling: autoScalingRecipe };
 const places = new PlaceClients(own, recipes);

@@ -3,7 +3,7 @@ import { getStringFromEnv } from '@aws-lambda-powertools/commons/utils/env';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { documentClient, dynamodbClient } from '#shared/aws/dynamodb.js';
+import { dynamodbClient } from '#shared/aws/dynamodb.js';
 import { snsClient } from '#shared/aws/sns.js';
 import { sqsClient } from '#shared/aws/sqs.js';
 import { awsCallDeadline } from '#shared/lambda/deadline.js';
@@ -24,7 +24,7 @@ const topicArn = getStringFromEnv({
 const { notifications } = loadFunctionConfig();
 const published = idempotencyRecords(dynamodbClient, stateTableNameFromEnv(), 'notifier#published-alerts');
 const delivery = alertDelivery({ sns: snsClient, topicArn, published, logger, ...notifications });
-const grouping = groupingFromEnv({ documentClient, sqs: sqsClient }, notifications.grouping);
+const grouping = groupingFromEnv({ dynamodb: dynamodbClient, sqs: sqsClient }, notifications.grouping);
 const router = outboxRouter({ publish: (record) => delivery.deliver(record), grouping, logger, metrics });
 const processor = new SqsFifoPartialProcessorAsync();
 

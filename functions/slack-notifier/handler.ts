@@ -3,7 +3,7 @@ import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { parser } from '@aws-lambda-powertools/parser/middleware';
 import type { ParsedResult } from '@aws-lambda-powertools/parser/types';
 import middy from '@middy/core';
-import { documentClient } from '#shared/aws/dynamodb.js';
+import { dynamodbClient } from '#shared/aws/dynamodb.js';
 import { ssmClient } from '#shared/aws/ssm.js';
 import { requireParsed } from '#shared/events/errors.js';
 import { type SnsEvent, SnsEventSchema } from '#shared/events/sns.js';
@@ -14,7 +14,7 @@ import { slackDeliveryFromEnv } from '#shared/slack/wiring.js';
 // The webhook URL, or the bot token and its threads: cached for 5 minutes across warm invocations.
 const slack = slackDeliveryFromEnv({
   ssm: new SSMProvider({ awsSdkV3Client: ssmClient }),
-  documentClient,
+  dynamodb: dynamodbClient,
 });
 
 /** Posts each message of the alert topic to Slack; a failure is retried by Lambda, then lands in the Slack DLQ. */

@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { autoScalingClient, autoScalingRecipe } from '../aws/application-auto-scaling.js';
-import { documentClient } from '../aws/dynamodb.js';
+import { dynamodbClient } from '../aws/dynamodb.js';
 import { ecsClient, ecsRecipe } from '../aws/ecs.js';
 import { elbv2Client, elbv2Recipe } from '../aws/elbv2.js';
 import { PlaceClients } from '../aws/place-clients.js';
@@ -31,7 +31,7 @@ export function alarmReactionFromEnv(
   const caches = new Map<string, ObservationCache>();
   const own = { ecs: ecsClient, elbv2: elbv2Client, autoScaling: autoScalingClient };
   const places = new PlaceClients(own, { ecs: ecsRecipe, elbv2: elbv2Recipe, autoScaling: autoScalingRecipe });
-  const store = stateStoreFromEnv(documentClient, config.dryRun);
+  const store = stateStoreFromEnv(dynamodbClient, config.dryRun);
   const state = decisionMemoryOf(store);
   return (event, invocation) => {
     // The alarm's own account and region, through its member role there: its resources are that account's.

@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { autoScalingClient, autoScalingRecipe } from '../aws/application-auto-scaling.js';
 import { cloudWatchClient, cloudWatchRecipe } from '../aws/cloudwatch.js';
-import { documentClient } from '../aws/dynamodb.js';
+import { dynamodbClient } from '../aws/dynamodb.js';
 import { ecsClient, ecsRecipe } from '../aws/ecs.js';
 import { elbv2Client, elbv2Recipe } from '../aws/elbv2.js';
 import { PlaceClients } from '../aws/place-clients.js';
@@ -21,7 +21,7 @@ export function promoterFromEnv(
 ): (event: PromoterEvent, invocation: { invokedFunctionArn: string }) => Promise<CanaryTickResult[]> {
   const config = loadFunctionConfig();
   const outboxUrl = outboxUrlFromEnv();
-  const store = new StateStore({ client: documentClient, tableName: stateTableNameFromEnv() });
+  const store = new StateStore({ client: dynamodbClient, tableName: stateTableNameFromEnv() });
   const own = { elbv2: elbv2Client, ecs: ecsClient, cloudwatch: cloudWatchClient, autoScaling: autoScalingClient };
   const recipes = { elbv2: elbv2Recipe, ecs: ecsRecipe, cloudwatch: cloudWatchRecipe, autoScaling: autoScalingRecipe };
   const places = new PlaceClients(own, recipes);

@@ -1,5 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { documentClient } from '../aws/dynamodb.js';
+import { dynamodbClient } from '../aws/dynamodb.js';
 import { ecsClient, ecsRecipe } from '../aws/ecs.js';
 import { elbv2Client, elbv2Recipe } from '../aws/elbv2.js';
 import { PlaceClients } from '../aws/place-clients.js';
@@ -33,7 +33,7 @@ export function reconcileFromEnv(
   // Describe* results of the other places, kept across warm invocations like home's.
   const caches = new Map<string, ObservationCache>();
   // A dry run without a state table takes no lease: it changes nothing, so it has nothing to serialize.
-  const store = stateStoreFromEnv(documentClient, config.dryRun);
+  const store = stateStoreFromEnv(dynamodbClient, config.dryRun);
   return (event, invocation) =>
     reconcileEveryPlace(event, {
       ...{ config, clients, outboxUrl, cache, logger, clientsAt, caches },

@@ -1,5 +1,5 @@
 import type { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { StateStore, stateTableNameFromEnv } from '../state/index.js';
 import { botTokenReader, chatSettingsFromEnv } from './bot-token.js';
 import { chatPoster } from './chat-api.js';
@@ -12,7 +12,7 @@ import { webhookUrlReader, webhookUrlSourceFromEnv } from './webhook-url.js';
  * invocations and re-read at once when Slack refuses them.
  */
 export function slackDeliveryFromEnv(
-  providers: { ssm: SSMProvider; documentClient: DynamoDBDocumentClient },
+  providers: { ssm: SSMProvider; dynamodb: DynamoDBClient },
   env: NodeJS.ProcessEnv = process.env,
 ): Pick<SlackDeliveryDeps, 'readWebhookUrl' | 'chat'> {
   const chat = chatSettingsFromEnv(env);
@@ -23,7 +23,7 @@ export function slackDeliveryFromEnv(
       channel: chat.channel,
       readToken: botTokenReader(chat.tokenParameter, providers.ssm),
       post: chatPoster(chat.apiUrl),
-      ...(tableName ? { threads: new StateStore({ client: providers.documentClient, tableName }) } : {}),
+      ...(tableName ? { threads: new StateStore({ client: providers.dynamodb, tableName }) } : {}),
     },
   };
 }

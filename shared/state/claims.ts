@@ -1,6 +1,10 @@
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+import {
+  type AttributeValue,
+  BatchGetItemCommand,
+  TransactWriteItemsCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { fromAttributes, keyAttributes, toAttributes } from './attributes.js';
 import { isConditionFailure, StateConflictError, StateError } from './errors.js';
 import { ATTR, describeKey, epochSeconds, expiryAfter, isExpired, type StateKey, usedBy } from './records.js';
 import { FREE, LIVE, NAMES, NEXT_VERSION, type StateTable } from './write.js';
@@ -64,7 +68,7 @@ export async function claimEach<T>(
         const reason = reasons?.[i];
         if (!reasons) outcomes.set(describeKey(key), { key, mine: true });
         else if (reason?.Code === 'ConditionalCheckFailed') {
-          const record = asClaim<T>(key, reason.Item && unmarshall(reason.Item), now);
+          const record = asClaim<T>(key, fromAttributes(reason.Item), now);
           outcomes.set(describeKey(key), { key, mine: record?.owner === owner, ...(record && { record }) });
         } else if (reason?.Code === 'None' || reason?.Code === 'TransactionConflict') next.push(key);
         else throw new StateError(`claim ${describeKey(key)} was refused: ${reason?.Code} ${reason?.Message ?? ''}`);
@@ -100,15 +104,15 @@ async function claimTogether(
   };
   try {
     await table.client.send(
-      new TransactWriteCommand({
+      new TransactWriteItemsCommand({
         TransactItems: keys.map((key) => ({
           Update: {
             TableName: table.tableName,
-            Key: { pk: key.pk, sk: key.sk },
+            Key: keyAttributes(key),
             UpdateExpression: update,
             ConditionExpression: FREE,
             ExpressionAttributeNames: usedBy([update, FREE], names),
-            ExpressionAttributeValues: usedBy([update, FREE], values),
+            ExpressionAttributeValues: toAttributes(usedBy([update, FREE], values)),
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           },
         })),
@@ -126,16 +130,15 @@ async function claimTogether(
 export async function readEach<T>(table: StateTable, keys: readonly StateKey[]): Promise<Map<string, ClaimRecord<T>>> {
   const found = new Map<string, ClaimRecord<T>>();
   for (let start = 0; start < keys.length; start += MOST_PER_CALL) {
-    let asked: Array<Record<string, unknown>> = keys
-      .slice(start, start + MOST_PER_CALL)
-      .map((k) => ({ pk: k.pk, sk: k.sk }));
+    let asked: Array<Record<string, AttributeValue>> = keys.slice(start, start + MOST_PER_CALL).map(keyAttributes);
     // What DynamoDB leaves unprocessed under load is asked again; a bounded number of times, then left unknown.
     for (let round = 0; round < ROUNDS && asked.length > 0; round++) {
       const out = await table.client.send(
-        new BatchGetCommand({ RequestItems: { [table.tableName]: { Keys: asked, ConsistentRead: true } } }),
+        new BatchGetItemCommand({ RequestItems: { [table.tableName]: { Keys: asked, ConsistentRead: true } } }),
       );
       const now = table.now();
-      for (const item of out.Responses?.[table.tableName] ?? []) {
+      for (const attributes of out.Responses?.[table.tableName] ?? []) {
+        const item = fromAttributes(attributes) ?? {};
         const key = { pk: String(item[ATTR.pk]), sk: String(item[ATTR.sk]) };
         const record = asClaim<T>(key, item, now);
         if (record) found.set(describeKey(key), record);
@@ -162,13 +165,13 @@ export async function recordOnClaim<T>(table: StateTable, key: StateKey, owner: 
   };
   try {
     await table.client.send(
-      new UpdateCommand({
+      new UpdateItemCommand({
         TableName: table.tableName,
-        Key: { pk: key.pk, sk: key.sk },
+        Key: keyAttributes(key),
         UpdateExpression: update,
         ConditionExpression: condition,
         ExpressionAttributeNames: usedBy([update, condition], names),
-        ExpressionAttributeValues: usedBy([update, condition], values),
+        ExpressionAttributeValues: toAttributes(usedBy([update, condition], values)),
       }),
     );
   } catch (error) {

@@ -1,4 +1,5 @@
-import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteItemCommand } from '@aws-sdk/client-dynamodb';
+import { keyAttributes } from './attributes.js';
 import { isConditionFailure, LeaseLostError, StateConflictError } from './errors.js';
 import { ATTR, describeKey, expiryAfter, type StateKey } from './records.js';
 import { type StateTable, writeConditionally } from './write.js';
@@ -23,12 +24,12 @@ export function heldLease(table: StateTable, key: StateKey, owner: string, expir
     release: async () => {
       try {
         await table.client.send(
-          new DeleteCommand({
+          new DeleteItemCommand({
             TableName: table.tableName,
-            Key: { pk: key.pk, sk: key.sk },
+            Key: keyAttributes(key),
             ConditionExpression: '#owner = :owner',
             ExpressionAttributeNames: { '#owner': ATTR.owner },
-            ExpressionAttributeValues: { ':owner': owner },
+            ExpressionAttributeValues: { ':owner': { S: owner } },
           }),
         );
       } catch (error) {

@@ -1,4 +1,5 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { fromAttributes, keyAttributes, toAttributes } from './attributes.js';
 import { ATTR, epochSeconds, expiryAfter, type StateKey } from './records.js';
 import type { StateTable } from './write.js';
 
@@ -55,16 +56,16 @@ export async function claimMembers(
       return `#m${i} = if_not_exists(#m${i}, :o${owners.indexOf(c.owner)})`;
     });
     const out = await table.client.send(
-      new UpdateCommand({
+      new UpdateItemCommand({
         TableName: table.tableName,
-        Key: { pk: key.pk, sk: key.sk },
+        Key: keyAttributes(key),
         UpdateExpression: `SET #version = if_not_exists(#version, :zero) + :one, #expiresAt = :expiresAt, #updatedAt = :updatedAt, ${sets.join(', ')}`,
         ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
+        ExpressionAttributeValues: toAttributes(values),
         ReturnValues: 'ALL_NEW',
       }),
     );
-    const item = out.Attributes ?? {};
+    const item = fromAttributes(out.Attributes) ?? {};
     for (const c of chunk) holders.set(c.member, entry(item[`${PREFIX}${c.member}`]).owner);
     await compact(table, key, item, ttlSeconds);
   }
@@ -98,9 +99,9 @@ async function compact(table: StateTable, key: StateKey, item: Record<string, un
     const chunk = shed.slice(start, start + MOST_REMOVED_PER_CALL);
     const names = Object.fromEntries(chunk.map((name, i) => [`#s${i}`, name]));
     await table.client.send(
-      new UpdateCommand({
+      new UpdateItemCommand({
         TableName: table.tableName,
-        Key: { pk: key.pk, sk: key.sk },
+        Key: keyAttributes(key),
         UpdateExpression: `REMOVE ${Object.keys(names).join(', ')}`,
         ExpressionAttributeNames: names,
       }),

@@ -1,4 +1,5 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { fromAttributes, keyAttributes, toAttributes } from './attributes.js';
 import { ATTR, expiryAfter, type StateKey } from './records.js';
 import type { StateTable } from './write.js';
 
@@ -46,16 +47,16 @@ export async function addToSets(
     ...(drops.length > 0 ? [`REMOVE ${drops.join(', ')}`] : []),
   ].join(' ');
   const out = await table.client.send(
-    new UpdateCommand({
+    new UpdateItemCommand({
       TableName: table.tableName,
-      Key: { pk: key.pk, sk: key.sk },
+      Key: keyAttributes(key),
       UpdateExpression: update,
       ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
+      ExpressionAttributeValues: toAttributes(values),
       ReturnValues: 'UPDATED_OLD',
     }),
   );
-  const old = out.Attributes ?? {};
+  const old = fromAttributes(out.Attributes) ?? {};
   return Object.fromEntries(
     Object.keys(members).map((attribute) => [attribute, new Set((old[attribute] as Set<string> | undefined) ?? [])]),
   );

@@ -1,4 +1,5 @@
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type AttributeValue, type DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { fromAttributes, keyAttributes, toAttributes } from './attributes.js';
 import { type ClaimOutcome, type ClaimRecord, claimEach, readEach, recordOnClaim } from './claims.js';
 import { isConditionFailure, StateConflictError } from './errors.js';
 import { heldLease, type Lease } from './lease.js';
@@ -23,7 +24,7 @@ export type { StateKey, Versioned } from './records.js';
 
 /** Options of {@link StateStore}. */
 export interface StateStoreOptions {
-  client: DynamoDBDocumentClient;
+  client: DynamoDBClient;
   tableName: string;
   /** The clock expiry is judged by; tests move it. */
   now?: () => Date;
@@ -35,7 +36,7 @@ export interface StateStoreOptions {
  */
 export class StateStore {
   readonly #table: StateTable;
-  readonly #client: DynamoDBDocumentClient;
+  readonly #client: DynamoDBClient;
   readonly #tableName: string;
   readonly #now: () => Date;
 
@@ -49,9 +50,9 @@ export class StateStore {
   /** The record under `key`, read strongly consistent; `undefined` when absent or expired. */
   async get<T>(key: StateKey): Promise<Versioned<T> | undefined> {
     const out = await this.#client.send(
-      new GetCommand({ TableName: this.#tableName, Key: { pk: key.pk, sk: key.sk }, ConsistentRead: true }),
+      new GetItemCommand({ TableName: this.#tableName, Key: keyAttributes(key), ConsistentRead: true }),
     );
-    const item = out.Item;
+    const item = fromAttributes(out.Item);
     if (item === undefined) return undefined;
     const expiresAt = item[ATTR.expiresAt] as number | undefined;
     if (isExpired(expiresAt, this.#now())) return undefined;
@@ -203,32 +204,32 @@ export class StateStore {
     const condition = `attribute_exists(#count) AND #expiresAt > :now${max === undefined ? '' : ' AND #count <= :limit'}`;
     try {
       const out = await this.#client.send(
-        new UpdateCommand({
+        new UpdateItemCommand({
           TableName: this.#tableName,
-          Key: { pk: key.pk, sk: key.sk },
+          Key: keyAttributes(key),
           UpdateExpression: update,
           ConditionExpression: condition,
           ExpressionAttributeNames: usedBy([update, condition], { ...NAMES, '#count': ATTR.count }),
-          ExpressionAttributeValues: usedBy([update, condition], {
-            ':by': by,
-            ':zero': 0,
-            ':one': 1,
-            ':now': epochSeconds(now),
-            ':updatedAt': now.toISOString(),
-            ':limit': max === undefined ? 0 : max - by,
-          }),
+          ExpressionAttributeValues: toAttributes(
+            usedBy([update, condition], {
+              ':by': by,
+              ':zero': 0,
+              ':one': 1,
+              ':now': epochSeconds(now),
+              ':updatedAt': now.toISOString(),
+              ':limit': max === undefined ? 0 : max - by,
+            }),
+          ),
           ReturnValues: 'UPDATED_NEW',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      return { count: Number(out.Attributes?.[ATTR.count]) };
+      return { count: Number(fromAttributes(out.Attributes)?.[ATTR.count]) };
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      // The document client does not convert the item of a failed condition: it is still in DynamoDB's own form.
-      const item = (error as { Item?: Record<string, { N?: string }> }).Item;
+      const item = fromAttributes((error as { Item?: Record<string, AttributeValue> }).Item);
       if (item?.[ATTR.count] === undefined) return { current: undefined };
-      const expiresAt = item[ATTR.expiresAt]?.N;
-      return { current: { expiresAt: expiresAt === undefined ? undefined : Number(expiresAt) } };
+      return { current: { expiresAt: item[ATTR.expiresAt] as number | undefined } };
     }
   }
 }

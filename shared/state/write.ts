@@ -1,11 +1,11 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { fromAttributes, keyAttributes, toAttributes } from './attributes.js';
 import { isConditionFailure, StateConflictError } from './errors.js';
 import { ATTR, epochSeconds, type StateKey, usedBy } from './records.js';
 
 /** The table a store writes to, and the clock it judges expiry by. */
 export interface StateTable {
-  client: DynamoDBDocumentClient;
+  client: DynamoDBClient;
   tableName: string;
   now: () => Date;
 }
@@ -59,17 +59,17 @@ export async function writeConditionally(table: StateTable, key: StateKey, write
   const update = `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`;
   try {
     const out = await table.client.send(
-      new UpdateCommand({
+      new UpdateItemCommand({
         TableName: table.tableName,
-        Key: { pk: key.pk, sk: key.sk },
+        Key: keyAttributes(key),
         UpdateExpression: update,
         ConditionExpression: write.condition,
         ExpressionAttributeNames: usedBy([update, write.condition], names),
-        ExpressionAttributeValues: usedBy([update, write.condition], values),
+        ExpressionAttributeValues: toAttributes(usedBy([update, write.condition], values)),
         ReturnValues: 'UPDATED_NEW',
       }),
     );
-    return Number(out.Attributes?.[ATTR.version]);
+    return Number(fromAttributes(out.Attributes)?.[ATTR.version]);
   } catch (error) {
     if (isConditionFailure(error)) throw new StateConflictError(write.conflict, { cause: error });
     throw error;

@@ -1,7 +1,7 @@
 import { getNumberFromEnv } from '@aws-lambda-powertools/commons/utils/env';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSRecord } from 'aws-lambda';
-import { documentClient } from '../aws/dynamodb.js';
+import { dynamodbClient } from '../aws/dynamodb.js';
 import { ecsClient, ecsRecipe } from '../aws/ecs.js';
 import { elbv2Client, elbv2Recipe } from '../aws/elbv2.js';
 import { PlaceClients } from '../aws/place-clients.js';
@@ -28,7 +28,7 @@ export function taskStopReactionFromEnv(
 ): (records: readonly SQSRecord[], invocation: Invocation) => Promise<QueuedBatchResult> {
   const config = loadFunctionConfig();
   // A dry run without a state table takes no lease and claims no sweep: it writes no state anyway.
-  const store = stateStoreFromEnv(documentClient, config.dryRun);
+  const store = stateStoreFromEnv(dynamodbClient, config.dryRun);
   const deps = {
     config,
     outboxUrl: outboxUrlFromEnv(),
@@ -36,7 +36,7 @@ export function taskStopReactionFromEnv(
     clients: { ecs: ecsClient, elbv2: elbv2Client, sqs: sqsClient },
     ...{ logger, cache: createObservationCache(), seen: createHandledTaskVersions() },
     sweepLedger: store,
-    countStops: stopCounterFromEnv(documentClient, config.crashLoop),
+    countStops: stopCounterFromEnv(dynamodbClient, config.crashLoop),
   };
   // Events of other configured accounts and regions are acted on through their member roles.
   const places = new PlaceClients({ ecs: ecsClient, elbv2: elbv2Client }, { ecs: ecsRecipe, elbv2: elbv2Recipe });

@@ -1,6 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, inject, it, vi } from 'vitest';
 import { deliverOutbox, useWorldEnvironment, writeConfig } from '#local/pipeline.js';
@@ -192,7 +191,7 @@ describe('Function: notifier and alert-flush, grouping', () => {
   it('flushes a group stored before groups were kept per place, from a flush request queued then', async () => {
     // Prepare: the group and its request as an earlier version wrote them, under the service's name alone
     const { notifier, flush } = await coldFunctions();
-    const client = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint, region: 'us-east-1' }));
+    const client = new DynamoDBClient({ endpoint, region: 'us-east-1' });
     const store = new StateStore({ client, tableName: TABLE });
     const options = { enabled: true, groupWaitSeconds: 30, groupIntervalSeconds: 300, repeatIntervalSeconds: 14_400 };
     const received = [failure(0), failure(1)].map((alert, i) => ({ alert, receiptId: `old-${i}` }));

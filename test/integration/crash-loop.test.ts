@@ -1,5 +1,4 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { crashLoopDefaults } from '#shared/config/notifications.js';
 import { ensureStateTable, StateStore } from '#shared/state/index.js';
@@ -46,7 +45,7 @@ describe('Crash-loop counter', () => {
   beforeEach(async () => {
     const client = new DynamoDBClient({ endpoint: proxy.endpoint, region: 'us-east-1' });
     await ensureStateTable(client, TABLE);
-    store = new StateStore({ client: DynamoDBDocumentClient.from(client), tableName: TABLE, now: () => NOW });
+    store = new StateStore({ client, tableName: TABLE, now: () => NOW });
   });
 
   it('raises one critical alert when 20 concurrent invocations report failed stops of one service', async () => {
@@ -92,7 +91,7 @@ describe('Crash-loop counter', () => {
     const at = (minutesAgo: number) => new Date(NOW.getTime() - minutesAgo * 60_000);
     const storeAt = (when: Date) =>
       new StateStore({
-        client: DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: proxy.endpoint, region: 'us-east-1' })),
+        client: new DynamoDBClient({ endpoint: proxy.endpoint, region: 'us-east-1' }),
         tableName: TABLE,
         now: () => when,
       });

@@ -1,5 +1,4 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ensureStateTable, StateConflictError, StateStore } from '#shared/state/index.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
@@ -9,11 +8,10 @@ const TABLE = 'ecs-autopilot-claims-test';
 const proxy = await useMotoProxy();
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const dynamodb = new DynamoDBClient({ endpoint: proxy.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
-const client = DynamoDBDocumentClient.from(dynamodb);
 
 function storeAt(start = new Date('2026-11-26T10:00:00Z')) {
   let now = start;
-  const store = new StateStore({ client, tableName: TABLE, now: () => now });
+  const store = new StateStore({ client: dynamodb, tableName: TABLE, now: () => now });
   return { store, advance: (seconds: number) => (now = new Date(now.getTime() + seconds * 1000)) };
 }
 

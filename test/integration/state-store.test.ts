@@ -1,5 +1,5 @@
-import { DescribeTimeToLiveCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DescribeTimeToLiveCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ensureStateTable, StateConflictError, StateStore, type Versioned, waitForLease } from '#shared/state/index.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
@@ -9,18 +9,18 @@ const TABLE = 'ecs-autopilot-state-test';
 const { endpoint } = await useMotoProxy();
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const dynamodb = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
-const client = DynamoDBDocumentClient.from(dynamodb);
 
 /** A store whose clock the test moves. */
 function storeAt(start = new Date('2026-11-26T10:00:00Z')) {
   let now = start;
-  const store = new StateStore({ client, tableName: TABLE, now: () => now });
+  const store = new StateStore({ client: dynamodb, tableName: TABLE, now: () => now });
   return { store, advance: (seconds: number) => (now = new Date(now.getTime() + seconds * 1000)) };
 }
 
 async function rawItem(pk: string, sk: string) {
-  const out = await client.send(new GetCommand({ TableName: TABLE, Key: { pk, sk }, ConsistentRead: true }));
-  return out.Item;
+  const key = { pk: { S: pk }, sk: { S: sk } };
+  const out = await dynamodb.send(new GetItemCommand({ TableName: TABLE, Key: key, ConsistentRead: true }));
+  return out.Item && unmarshall(out.Item);
 }
 
 describe('State store (DynamoDB on moto)', () => {

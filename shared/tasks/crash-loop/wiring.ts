@@ -1,4 +1,4 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { CrashLoopOptions } from '../../config/notifications.js';
 import type { Alert } from '../../notify/alert.js';
 import { StateStore } from '../../state/index.js';
@@ -9,12 +9,12 @@ import { countServiceStops, type ServiceStops } from './hook.js';
  * table (the deployed stack sets it for every function), off for a local run without one.
  */
 export function stopCounterFromEnv(
-  documentClient: DynamoDBDocumentClient,
+  dynamodb: DynamoDBClient,
   options: CrashLoopOptions,
   env: NodeJS.ProcessEnv = process.env,
 ): ((stops: ServiceStops) => Promise<Alert | undefined>) | undefined {
   const tableName = env.STATE_TABLE_NAME?.trim();
   if (!tableName || !options.enabled) return undefined;
-  const store = new StateStore({ client: documentClient, tableName });
+  const store = new StateStore({ client: dynamodb, tableName });
   return (stops) => countServiceStops(store, stops, options);
 }
