@@ -9,7 +9,7 @@ import { readQueuedTaskEvents } from '#shared/events/task-stop-queue.js';
 import type { Alert } from '#shared/notify/alert.js';
 import { enqueueAlert } from '#shared/notify/outbox.js';
 import { createObservationCache } from '#shared/services/observation-cache.js';
-import { StateStore } from '#shared/state/index.js';
+import { StateLedger } from '#shared/state/index.js';
 import { reactToTaskStopBatch } from '#shared/tasks/batch-react.js';
 import { createHandledTaskVersions } from '#shared/tasks/handled-versions.js';
 import { queuedBatch } from '../cli/replay.js';
@@ -39,7 +39,7 @@ function container(storm: Storm, n: number, endpoint: string, trace?: StormTrace
     return client;
   };
   const dynamodb = traced(new DynamoDBClient(options));
-  const store = new StateStore({ client: dynamodb, tableName: storm.world.stateTableName });
+  const store = new StateLedger({ client: dynamodb, tableName: storm.world.stateTableName });
   return {
     config: parseConfig({ version: 1, clusters: [{ name: storm.world.clusterName, services: [{ name: '*' }] }] }),
     clients: {

@@ -11,6 +11,7 @@ import { decisionMemoryOf, stateStoreFromEnv } from '../lambda/decision-memory.j
 import { actingPlace } from '../lambda/places.js';
 import { homeOf, loadFunctionConfig, outboxUrlFromEnv } from '../lambda/runtime.js';
 import { createObservationCache, type ObservationCache } from '../services/observation-cache.js';
+import { StateStore } from '../state/index.js';
 import { type AlarmReaction, reactToAlarmStateChange } from './react.js';
 
 /** What an invocation adds to the wiring: who it is (the lease owner) and where it runs (which events are ours). */
@@ -31,7 +32,7 @@ export function alarmReactionFromEnv(
   const caches = new Map<string, ObservationCache>();
   const own = { ecs: ecsClient, elbv2: elbv2Client, autoScaling: autoScalingClient };
   const places = new PlaceClients(own, { ecs: ecsRecipe, elbv2: elbv2Recipe, autoScaling: autoScalingRecipe });
-  const store = stateStoreFromEnv(dynamodbClient, config.dryRun);
+  const store = stateStoreFromEnv(StateStore, dynamodbClient, config.dryRun);
   const state = decisionMemoryOf(store);
   return (event, invocation) => {
     // The alarm's own account and region, through its member role there: its resources are that account's.

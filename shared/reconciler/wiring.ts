@@ -8,6 +8,7 @@ import type { ScheduledEvent } from '../events/scheduled.js';
 import { stateStoreFromEnv } from '../lambda/decision-memory.js';
 import { homeOf, loadFunctionConfig, outboxUrlFromEnv } from '../lambda/runtime.js';
 import { createObservationCache, type ObservationCache } from '../services/observation-cache.js';
+import { StateStore } from '../state/index.js';
 import { type ReconcileEverywhere, reconcileEveryPlace } from './every-place.js';
 
 /** What an invocation adds to the wiring: who it is (the lease owner) and where it runs (which schedules are ours). */
@@ -33,7 +34,7 @@ export function reconcileFromEnv(
   // Describe* results of the other places, kept across warm invocations like home's.
   const caches = new Map<string, ObservationCache>();
   // A dry run without a state table takes no lease: it changes nothing, so it has nothing to serialize.
-  const store = stateStoreFromEnv(dynamodbClient, config.dryRun);
+  const store = stateStoreFromEnv(StateStore, dynamodbClient, config.dryRun);
   return (event, invocation) =>
     reconcileEveryPlace(event, {
       ...{ config, clients, outboxUrl, cache, logger, clientsAt, caches },

@@ -6,6 +6,7 @@ export type { ClaimOutcome, ClaimRecord } from './claims.js';
 export * from './errors.js';
 export type { Lease } from './lease.js';
 export { type WaitForLeaseOptions, waitForLease } from './lease-wait.js';
+export { StateLedger } from './ledger.js';
 export { describeKey, type StateKey, type Versioned } from './records.js';
 export { StateStore, type StateStoreOptions } from './store.js';
 export { ensureStateTable, stateTableNameFromEnv } from './table.js';

@@ -1,24 +1,10 @@
-import { type AttributeValue, type DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { fromAttributes, keyAttributes, toAttributes } from './attributes.js';
-import { type ClaimOutcome, type ClaimRecord, claimEach, readEach, recordOnClaim } from './claims.js';
-import { isConditionFailure, StateConflictError } from './errors.js';
+import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { fromAttributes, keyAttributes } from './attributes.js';
+import { StateConflictError } from './errors.js';
 import { heldLease, type Lease } from './lease.js';
-import { claimMembers } from './members.js';
-import {
-  ATTR,
-  describeKey,
-  epochSeconds,
-  expiryAfter,
-  isExpired,
-  type StateKey,
-  usedBy,
-  type Versioned,
-} from './records.js';
-import { addToSets } from './sets.js';
+import { ATTR, describeKey, expiryAfter, isExpired, type StateKey, type Versioned } from './records.js';
+import { FREE, LIVE, type StateTable, writeConditionally } from './write.js';
 
-import { FREE, LIVE, NAMES, NEXT_VERSION, type StateTable, writeConditionally } from './write.js';
-
-export type { ClaimOutcome, ClaimRecord } from './claims.js';
 export type { Lease } from './lease.js';
 export type { StateKey, Versioned } from './records.js';
 
@@ -35,7 +21,8 @@ export interface StateStoreOptions {
  * acting at the same moment, or a retry after its write landed, cannot both win.
  */
 export class StateStore {
-  readonly #table: StateTable;
+  /** The table and clock the writes of this store and of {@link StateLedger} go to. */
+  protected readonly table: StateTable;
   readonly #client: DynamoDBClient;
   readonly #tableName: string;
   readonly #now: () => Date;
@@ -44,7 +31,7 @@ export class StateStore {
     this.#client = opts.client;
     this.#tableName = opts.tableName;
     this.#now = opts.now ?? (() => new Date());
-    this.#table = { client: opts.client, tableName: opts.tableName, now: this.#now };
+    this.table = { client: opts.client, tableName: opts.tableName, now: this.#now };
   }
 
   /** The record under `key`, read strongly consistent; `undefined` when absent or expired. */
@@ -68,7 +55,7 @@ export class StateStore {
   async create<T>(key: StateKey, data: T, opts: { ttlSeconds?: number } = {}): Promise<Versioned<T>> {
     const now = this.#now();
     const expiresAt = opts.ttlSeconds === undefined ? undefined : expiryAfter(now, opts.ttlSeconds);
-    const version = await writeConditionally(this.#table, key, {
+    const version = await writeConditionally(this.table, key, {
       set: { [ATTR.data]: data, ...(expiresAt !== undefined && { [ATTR.expiresAt]: expiresAt }) },
       remove: expiresAt === undefined ? [ATTR.expiresAt] : [],
       condition: FREE,
@@ -85,7 +72,7 @@ export class StateStore {
   async replace<T>(current: Versioned<T>, data: T, opts: { ttlSeconds?: number } = {}): Promise<Versioned<T>> {
     const now = this.#now();
     const expiresAt = opts.ttlSeconds === undefined ? current.expiresAt : expiryAfter(now, opts.ttlSeconds);
-    const version = await writeConditionally(this.#table, current.key, {
+    const version = await writeConditionally(this.table, current.key, {
       set: { [ATTR.data]: data, ...(expiresAt !== undefined && { [ATTR.expiresAt]: expiresAt }) },
       remove: expiresAt === undefined ? [ATTR.expiresAt] : [],
       condition: `#version = :expected AND ${LIVE}`,
@@ -107,33 +94,6 @@ export class StateStore {
     }
   }
 
-  /** Claims each free key for `owner` in one write per 100 keys; per key, whether it is `owner`'s or whose it is. */
-  claimEach<T>(
-    keys: readonly StateKey[],
-    opts: { owner: string; ttlSeconds: number },
-  ): Promise<Array<ClaimOutcome<T>>> {
-    return claimEach<T>(this.#table, keys, opts.owner, opts.ttlSeconds);
-  }
-
-  /** Claims each member of the record under `key` once, in one write per 100 members; who holds each member. */
-  claimMembers(
-    key: StateKey,
-    claims: ReadonlyArray<{ member: string; owner: string }>,
-    opts: { ttlSeconds: number },
-  ): Promise<Map<string, string>> {
-    return claimMembers(this.#table, key, claims, opts.ttlSeconds);
-  }
-
-  /** The live claims among `keys`, in one strongly consistent read per 100 keys, by `pk/sk`. */
-  readClaims<T>(keys: readonly StateKey[]): Promise<Map<string, ClaimRecord<T>>> {
-    return readEach<T>(this.#table, keys);
-  }
-
-  /** Records `data` on a claim `owner` still holds; {@link StateConflictError} otherwise. */
-  recordOnClaim<T>(key: StateKey, owner: string, data: T): Promise<void> {
-    return recordOnClaim(this.#table, key, owner, data);
-  }
-
   /**
    * Takes the lease on `key` for `ttlSeconds` when it is free, expired or already `owner`'s; `undefined` while
    * someone else holds it. `owner` must be unique to the holder (e.g. the invocation's request id).
@@ -142,7 +102,7 @@ export class StateStore {
     const now = this.#now();
     const expiresAt = expiryAfter(now, ttlSeconds);
     try {
-      await writeConditionally(this.#table, key, {
+      await writeConditionally(this.table, key, {
         set: { [ATTR.owner]: owner, [ATTR.expiresAt]: expiresAt },
         remove: [],
         condition: `${FREE} OR #owner = :owner`,
@@ -155,81 +115,6 @@ export class StateStore {
       if (error instanceof StateConflictError) return undefined;
       throw error;
     }
-    return heldLease(this.#table, key, owner, expiresAt);
-  }
-
-  /**
-   * Adds members to string-set attributes of the record under `key` (one UpdateItem, members kept once however often
-   * added), removes the attributes named in `drop`, and returns each added-to set as it was just before.
-   */
-  addToSets(
-    key: StateKey,
-    members: Record<string, readonly string[]>,
-    opts: { ttlSeconds: number; drop?: readonly string[] },
-  ): Promise<Record<string, Set<string>>> {
-    return addToSets(this.#table, key, members, opts);
-  }
-
-  /**
-   * Adds `by` to the counter under `key` and returns the new count, or `undefined` (nothing added) if it would pass
-   * `max`. A new or expired counter starts from zero and lives `ttlSeconds`; a live one keeps its expiry.
-   */
-  async increment(key: StateKey, by: number, opts: { max?: number; ttlSeconds: number }): Promise<number | undefined> {
-    if (opts.max !== undefined && by > opts.max) return undefined;
-    // Two conditional writes (add to a live counter, or start a fresh one) cannot both succeed: one of them holds.
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const now = this.#now();
-      const added = await this.#add(key, by, opts.max, now);
-      if (added.count !== undefined) return added.count;
-      if (added.current !== undefined && !isExpired(added.current.expiresAt, now)) return undefined;
-      try {
-        await writeConditionally(this.#table, key, {
-          set: { [ATTR.count]: by, [ATTR.expiresAt]: expiryAfter(now, opts.ttlSeconds) },
-          remove: [],
-          condition: FREE,
-          now,
-          conflict: `counter ${describeKey(key)} was started concurrently`,
-        });
-        return by;
-      } catch (error) {
-        if (!(error instanceof StateConflictError)) throw error;
-      }
-    }
-    throw new StateConflictError(`counter ${describeKey(key)} kept changing under five attempts to add ${by}`);
-  }
-
-  /** Adds to a live counter within `max`; on refusal, what the counter held (absent or expired: `undefined`). */
-  async #add(key: StateKey, by: number, max: number | undefined, now: Date) {
-    const update = `SET #count = #count + :by, ${NEXT_VERSION}, #updatedAt = :updatedAt`;
-    const condition = `attribute_exists(#count) AND #expiresAt > :now${max === undefined ? '' : ' AND #count <= :limit'}`;
-    try {
-      const out = await this.#client.send(
-        new UpdateItemCommand({
-          TableName: this.#tableName,
-          Key: keyAttributes(key),
-          UpdateExpression: update,
-          ConditionExpression: condition,
-          ExpressionAttributeNames: usedBy([update, condition], { ...NAMES, '#count': ATTR.count }),
-          ExpressionAttributeValues: toAttributes(
-            usedBy([update, condition], {
-              ':by': by,
-              ':zero': 0,
-              ':one': 1,
-              ':now': epochSeconds(now),
-              ':updatedAt': now.toISOString(),
-              ':limit': max === undefined ? 0 : max - by,
-            }),
-          ),
-          ReturnValues: 'UPDATED_NEW',
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
-      return { count: Number(fromAttributes(out.Attributes)?.[ATTR.count]) };
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      const item = fromAttributes((error as { Item?: Record<string, AttributeValue> }).Item);
-      if (item?.[ATTR.count] === undefined) return { current: undefined };
-      return { current: { expiresAt: item[ATTR.expiresAt] as number | undefined } };
-    }
+    return heldLease(this.table, key, owner, expiresAt);
   }
 }

@@ -9,6 +9,7 @@ import { sqsClient } from '../aws/sqs.js';
 import { stateStoreFromEnv } from '../lambda/decision-memory.js';
 import { homeOf, loadFunctionConfig, outboxUrlFromEnv } from '../lambda/runtime.js';
 import { createObservationCache, type ObservationCache } from '../services/observation-cache.js';
+import { StateLedger } from '../state/index.js';
 import { stopCounterFromEnv } from './crash-loop/wiring.js';
 import { createHandledTaskVersions } from './handled-versions.js';
 import { type QueuedBatchResult, reactToQueuedTaskStops } from './queued-batch.js';
@@ -28,7 +29,7 @@ export function taskStopReactionFromEnv(
 ): (records: readonly SQSRecord[], invocation: Invocation) => Promise<QueuedBatchResult> {
   const config = loadFunctionConfig();
   // A dry run without a state table takes no lease and claims no sweep: it writes no state anyway.
-  const store = stateStoreFromEnv(dynamodbClient, config.dryRun);
+  const store = stateStoreFromEnv(StateLedger, dynamodbClient, config.dryRun);
   const deps = {
     config,
     outboxUrl: outboxUrlFromEnv(),

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { crashLoopDefaults } from '#shared/config/notifications.js';
-import { ensureStateTable, StateStore } from '#shared/state/index.js';
+import { ensureStateTable, StateLedger } from '#shared/state/index.js';
 import type { StopClassification } from '#shared/tasks/classify.js';
 import { countServiceStops, type ServiceStops } from '#shared/tasks/crash-loop/hook.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
@@ -40,12 +40,12 @@ function stopOf(n: number, classification = failed, now = NOW): ServiceStops {
 }
 
 describe('Crash-loop counter', () => {
-  let store: StateStore;
+  let store: StateLedger;
 
   beforeEach(async () => {
     const client = new DynamoDBClient({ endpoint: proxy.endpoint, region: 'us-east-1' });
     await ensureStateTable(client, TABLE);
-    store = new StateStore({ client, tableName: TABLE, now: () => NOW });
+    store = new StateLedger({ client, tableName: TABLE, now: () => NOW });
   });
 
   it('raises one critical alert when 20 concurrent invocations report failed stops of one service', async () => {
@@ -90,7 +90,7 @@ describe('Crash-loop counter', () => {
     // Prepare: two failures 7 minutes ago, one 12 minutes ago.
     const at = (minutesAgo: number) => new Date(NOW.getTime() - minutesAgo * 60_000);
     const storeAt = (when: Date) =>
-      new StateStore({
+      new StateLedger({
         client: new DynamoDBClient({ endpoint: proxy.endpoint, region: 'us-east-1' }),
         tableName: TABLE,
         now: () => when,

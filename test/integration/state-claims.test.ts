@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ensureStateTable, StateConflictError, StateStore } from '#shared/state/index.js';
+import { ensureStateTable, StateConflictError, StateLedger } from '#shared/state/index.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
 
 const TABLE = 'ecs-autopilot-claims-test';
@@ -11,7 +11,7 @@ const dynamodb = new DynamoDBClient({ endpoint: proxy.endpoint, region: 'us-east
 
 function storeAt(start = new Date('2026-11-26T10:00:00Z')) {
   let now = start;
-  const store = new StateStore({ client: dynamodb, tableName: TABLE, now: () => now });
+  const store = new StateLedger({ client: dynamodb, tableName: TABLE, now: () => now });
   return { store, advance: (seconds: number) => (now = new Date(now.getTime() + seconds * 1000)) };
 }
 

@@ -1,7 +1,13 @@
 import { DescribeTimeToLiveCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ensureStateTable, StateConflictError, StateStore, type Versioned, waitForLease } from '#shared/state/index.js';
+import {
+  ensureStateTable,
+  StateConflictError,
+  StateLedger,
+  type Versioned,
+  waitForLease,
+} from '#shared/state/index.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
 
 const TABLE = 'ecs-autopilot-state-test';
@@ -13,7 +19,7 @@ const dynamodb = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials
 /** A store whose clock the test moves. */
 function storeAt(start = new Date('2026-11-26T10:00:00Z')) {
   let now = start;
-  const store = new StateStore({ client: dynamodb, tableName: TABLE, now: () => now });
+  const store = new StateLedger({ client: dynamodb, tableName: TABLE, now: () => now });
   return { store, advance: (seconds: number) => (now = new Date(now.getTime() + seconds * 1000)) };
 }
 

@@ -2,7 +2,7 @@ import type { CrashLoopOptions } from '../../config/notifications.js';
 import { type Place, partitionAt } from '../../config/places.js';
 import type { TaskStateChangeEvent } from '../../events/task-state-change.js';
 import type { Alert } from '../../notify/alert.js';
-import type { StateStore } from '../../state/index.js';
+import type { StateLedger } from '../../state/index.js';
 import type { StopClassification } from '../classify.js';
 import { halfWindowStart, isFailedStop, judgeCrashLoop } from './plan.js';
 import { crashLoopAlert, type FailedStop } from './report.js';
@@ -34,7 +34,7 @@ export function crashLoopPartition(
  * when these stops reached the threshold (one per window, however many invocations count at once).
  */
 export async function countServiceStops(
-  store: Pick<StateStore, 'addToSets'>,
+  store: Pick<StateLedger, 'addToSets'>,
   report: ServiceStops,
   options: CrashLoopOptions,
 ): Promise<Alert | undefined> {

@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { CrashLoopOptions } from '../../config/notifications.js';
 import type { Alert } from '../../notify/alert.js';
-import { StateStore } from '../../state/index.js';
+import { StateLedger } from '../../state/index.js';
 import { countServiceStops, type ServiceStops } from './hook.js';
 
 /**
@@ -15,6 +15,6 @@ export function stopCounterFromEnv(
 ): ((stops: ServiceStops) => Promise<Alert | undefined>) | undefined {
   const tableName = env.STATE_TABLE_NAME?.trim();
   if (!tableName || !options.enabled) return undefined;
-  const store = new StateStore({ client: dynamodb, tableName });
+  const store = new StateLedger({ client: dynamodb, tableName });
   return (stops) => countServiceStops(store, stops, options);
 }

@@ -1,0 +1,60 @@
+import { type ClaimOutcome, type ClaimRecord, claimEach, readEach, recordOnClaim } from './claims.js';
+import { increment } from './counters.js';
+import { claimMembers } from './members.js';
+import type { StateKey } from './records.js';
+import { addToSets } from './sets.js';
+import { StateStore } from './store.js';
+
+/**
+ * The state store with claims, member sets and counters besides records and leases: what the task function keeps
+ * (storm sweeps, stop reports, the crash-loop counter). Apart from {@link StateStore} so that a function that only
+ * reads, creates and replaces records does not bundle these writes.
+ */
+export class StateLedger extends StateStore {
+  /** Claims each free key for `owner` in one write per 100 keys; per key, whether it is `owner`'s or whose it is. */
+  claimEach<T>(
+    keys: readonly StateKey[],
+    opts: { owner: string; ttlSeconds: number },
+  ): Promise<Array<ClaimOutcome<T>>> {
+    return claimEach<T>(this.table, keys, opts.owner, opts.ttlSeconds);
+  }
+
+  /** Claims each member of the record under `key` once, in one write per 100 members; who holds each member. */
+  claimMembers(
+    key: StateKey,
+    claims: ReadonlyArray<{ member: string; owner: string }>,
+    opts: { ttlSeconds: number },
+  ): Promise<Map<string, string>> {
+    return claimMembers(this.table, key, claims, opts.ttlSeconds);
+  }
+
+  /** The live claims among `keys`, in one strongly consistent read per 100 keys, by `pk/sk`. */
+  readClaims<T>(keys: readonly StateKey[]): Promise<Map<string, ClaimRecord<T>>> {
+    return readEach<T>(this.table, keys);
+  }
+
+  /** Records `data` on a claim `owner` still holds; {@link StateConflictError} otherwise. */
+  recordOnClaim<T>(key: StateKey, owner: string, data: T): Promise<void> {
+    return recordOnClaim(this.table, key, owner, data);
+  }
+
+  /**
+   * Adds members to string-set attributes of the record under `key` (one UpdateItem, members kept once however often
+   * added), removes the attributes named in `drop`, and returns each added-to set as it was just before.
+   */
+  addToSets(
+    key: StateKey,
+    members: Record<string, readonly string[]>,
+    opts: { ttlSeconds: number; drop?: readonly string[] },
+  ): Promise<Record<string, Set<string>>> {
+    return addToSets(this.table, key, members, opts);
+  }
+
+  /**
+   * Adds `by` to the counter under `key` and returns the new count, or `undefined` (nothing added) if it would pass
+   * `max`. A new or expired counter starts from zero and lives `ttlSeconds`; a live one keeps its expiry.
+   */
+  increment(key: StateKey, by: number, opts: { max?: number; ttlSeconds: number }): Promise<number | undefined> {
+    return increment(this.table, key, by, opts);
+  }
+}
