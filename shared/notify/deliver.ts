@@ -5,7 +5,8 @@ import type { SNSClient } from '@aws-sdk/client-sns';
 import type { Context, SQSRecord } from 'aws-lambda';
 import { AutopilotError } from '../errors.js';
 import * as v from '../validation/input-schema.js';
-import { type Alert, AlertSchema, alertDeliveryKey } from './alert.js';
+import { type Alert, alertDeliveryKey } from './alert.js';
+import { AlertSchema } from './alert-schema.js';
 import { type ConsoleSignInLinks, withAccountLinks } from './console-sign-in.js';
 import { publishAlert } from './publish.js';
 

@@ -5,7 +5,7 @@ import { AlarmStateChangeEventSchema } from '#shared/events/alarm-state-change.j
 import { ScheduledEventSchema } from '#shared/events/scheduled.js';
 import { ServiceEventSchema } from '#shared/events/service-events.js';
 import { TaskStateChangeEventSchema } from '#shared/events/task-state-change.js';
-import { AlertSchema } from '#shared/notify/alert.js';
+import { AlertSchema } from '#shared/notify/alert-schema.js';
 import * as v from '#shared/validation/input-schema.js';
 import { loadEvent } from '#test/support/fixtures.js';
 import { fuzzRuns, mutatedEvents } from './events.js';

@@ -4,7 +4,7 @@ import { alarmAlert } from '#shared/alarms/report.js';
 import { AlarmRuleSchema } from '#shared/config/schema.js';
 import { AlarmStateChangeEventSchema } from '#shared/events/alarm-state-change.js';
 import type { AuditRecord } from '#shared/executor/audit.js';
-import { AlertSchema } from '#shared/notify/alert.js';
+import { AlertSchema } from '#shared/notify/alert-schema.js';
 import { ALERT_LIMITS, boundAlert } from '#shared/notify/bound.js';
 import type { ServiceState } from '#shared/services/types.js';
 import * as v from '#shared/validation/input-schema.js';

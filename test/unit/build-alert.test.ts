@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AlertSchema } from '#shared/notify/alert.js';
+import { AlertSchema } from '#shared/notify/alert-schema.js';
 import { type AlertContent, buildAlert } from '#shared/notify/build-alert.js';
 import * as v from '#shared/validation/input-schema.js';
 import { ACCOUNT, REGION, TG_WEB } from '#test/support/builders.js';

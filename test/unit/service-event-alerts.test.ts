@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AlertSchema } from '#shared/notify/alert.js';
+import { AlertSchema } from '#shared/notify/alert-schema.js';
 import { ChatbotNotificationSchema, chatThreadIdOf, toChatbotNotification } from '#shared/notify/chatbot.js';
 import { alertAttributes } from '#shared/notify/publish.js';
 import { classifyServiceEvent } from '#shared/service-events/classify.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runChecks } from '#shared/audit/checks/index.js';
 import { auditAlerts, auditVerdict, renderAuditText } from '#shared/audit/report.js';
-import { AlertSchema } from '#shared/notify/alert.js';
+import { AlertSchema } from '#shared/notify/alert-schema.js';
 import * as v from '#shared/validation/input-schema.js';
 import { cleanObservation, HTTP_LISTENER, LB, TG_BLUE, web } from './observation.js';
 
