@@ -10,6 +10,7 @@ import { addressStillHeld, isClusterNotFound } from './batch-observe.js';
 import { type ReportedStop, serviceStopsAlert, type TargetGroupOutcome } from './batch-report.js';
 import type { ScreenedStop, TaskBatchDeps, TaskStopMessage } from './batch-types.js';
 import { clusterMissingAlert } from './cluster-missing.js';
+import { type GroupShare, groupsLeftByEcs, pastEcsDeregistration } from './left-by-ecs.js';
 import { planTargetGroupBatch, type StoppingTask, targetsToObserve } from './plan.js';
 import { joinStormSweep, type PendingAlert, type SweepTicket } from './service-sweep.js';
 import { claimStopReports } from './stop-reports.js';
@@ -33,6 +34,8 @@ export interface ServiceStops {
 }
 
 const lateStatuses = new Set(['STOPPING', 'DEPROVISIONING', 'STOPPED']);
+
+const arnOf = (s: ScreenedStop) => s.message.event.detail.taskArn;
 
 /** The newest event of each task: duplicates within a batch are one stop. */
 function newestPerTask(stops: readonly ScreenedStop[]): ScreenedStop[] {
@@ -125,13 +128,36 @@ export async function reactToServiceStops(
     }),
   );
   const deregistering = stops.filter((s) => s.policy.deregisterTargets && !s.classification.routine);
+  const groups: GroupShare[] = [...new Set(bindings.map((b) => b.targetGroupArn))].flatMap((targetGroupArn) => {
+    const here: StoppingTask[] = deregistering
+      .map((s) => ({
+        taskArn: s.message.event.detail.taskArn,
+        classification: s.classification,
+        targets: s.targets.filter((t) => t.targetGroupArn === targetGroupArn).flatMap((t) => t.targets),
+      }))
+      .filter((s) => s.targets.length > 0);
+    return here.length > 0 ? [{ targetGroupArn, here }] : [];
+  });
+  // A group whose stops are all past ECS's own deregistration is read first, alone: most often nothing is left in it.
+  // Not for a storm's sweep, whose many stops share one read of the running tasks and one read per group anyway.
+  const late = new Set(deregistering.filter((s) => pastEcsDeregistration(s.message.event.detail)).map(arnOf));
+  const settled = sweep.reporter
+    ? new Map<string, TargetGroupOutcome>()
+    : await groupsLeftByEcs(
+        clients.elbv2,
+        groups.filter((g) => g.here.every((s) => late.has(s.taskArn))),
+        { clusterName, serviceName },
+        logger,
+      );
+  const open = groups.filter((g) => !settled.has(g.targetGroupArn));
+  const inOpenGroups = new Set(open.flatMap((g) => g.here.map((s) => s.taskArn)));
   let running = new Map<string, Set<string>>();
   // Only a stop whose address may be free again can have it owned by a running task: the others need no read.
   const now = (deps.now ?? currentTime)();
-  const mayBeReused = deregistering.some((s) => !addressStillHeld(s.message.event, now));
+  const mayBeReused = deregistering.some((s) => inOpenGroups.has(arnOf(s)) && !addressStillHeld(s.message.event, now));
   if (mayBeReused) {
     try {
-      const stopping = new Set(stops.map((s) => s.message.event.detail.taskArn));
+      const stopping = new Set(stops.map(arnOf));
       running = await observeRunningTargets(clients.ecs, cache, service, stopping);
     } catch (error) {
       return failAll(`the service's running tasks could not be read: ${(error as Error).message}`);
@@ -140,43 +166,35 @@ export async function reactToServiceStops(
 
   // plan → guard → apply → verify, per target group under its lease
   share.outcomes = await Promise.all(
-    [...new Set(bindings.map((b) => b.targetGroupArn))].flatMap((targetGroupArn) => {
-      const here: StoppingTask[] = deregistering
-        .map((s) => ({
-          taskArn: s.message.event.detail.taskArn,
-          classification: s.classification,
-          targets: s.targets.filter((t) => t.targetGroupArn === targetGroupArn).flatMap((t) => t.targets),
-        }))
-        .filter((s) => s.targets.length > 0);
-      if (here.length === 0) return [];
+    groups.map(({ targetGroupArn, here }) => {
+      const done = settled.get(targetGroupArn);
+      if (done) return done;
       const runningHere = running.get(targetGroupArn) ?? new Set<string>();
-      return [
-        executor
-          .underTargetGroupLease(targetGroupArn, async (): Promise<TargetGroupOutcome> => {
-            const batch = {
-              targetGroupArn,
-              subject: { clusterName, serviceName },
-              stops: here,
-              runningTargets: runningHere,
-            };
-            // Without a running task's target to ask about, the partial read could not prove the group keeps one.
-            const asked = runningHere.size > 0 ? targetsToObserve(here, runningHere) : undefined;
-            let plan =
-              asked &&
-              planTargetGroupBatch({
-                ...batch,
-                health: await observeTargetGroupHealth(clients.elbv2, targetGroupArn, asked),
-                wholeGroup: false,
-              });
-            if (!plan || plan.needsWholeGroup) {
-              const health = await observeTargetGroupHealth(clients.elbv2, targetGroupArn);
-              plan = planTargetGroupBatch({ ...batch, health, wholeGroup: true });
-            }
-            const audit = plan.action ? await executor.run([plan.action]) : [];
-            return { targetGroupArn, plan, audit };
-          })
-          .catch((error: Error) => ({ targetGroupArn, audit: [], error: `${error.name}: ${error.message}` })),
-      ];
+      return executor
+        .underTargetGroupLease(targetGroupArn, async (): Promise<TargetGroupOutcome> => {
+          const batch = {
+            targetGroupArn,
+            subject: { clusterName, serviceName },
+            stops: here,
+            runningTargets: runningHere,
+          };
+          // Without a running task's target to ask about, the partial read could not prove the group keeps one.
+          const asked = runningHere.size > 0 ? targetsToObserve(here, runningHere) : undefined;
+          let plan =
+            asked &&
+            planTargetGroupBatch({
+              ...batch,
+              health: await observeTargetGroupHealth(clients.elbv2, targetGroupArn, asked),
+              wholeGroup: false,
+            });
+          if (!plan || plan.needsWholeGroup) {
+            const health = await observeTargetGroupHealth(clients.elbv2, targetGroupArn);
+            plan = planTargetGroupBatch({ ...batch, health, wholeGroup: true });
+          }
+          const audit = plan.action ? await executor.run([plan.action]) : [];
+          return { targetGroupArn, plan, audit };
+        })
+        .catch((error: Error) => ({ targetGroupArn, audit: [], error: `${error.name}: ${error.message}` }));
     }),
   );
 

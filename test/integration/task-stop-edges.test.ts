@@ -60,6 +60,23 @@ describe('Function: task-state-change, at the edges', () => {
     expect(decisions).toMatchObject([{ verdict: 'owned-by-running-task', target: `${reused.ip}:8080` }]);
   });
 
+  it('deregisters a stopped task’s target under the lease when the first read of its health fails', async () => {
+    // Prepare: ELB fails the first DescribeTargetHealth
+    const { react } = await coldContainer(world, 'task-state-change', CONFIG);
+    const stopped = task('web', 2);
+    // Twice: every attempt the SDK makes of one call here (AWS_MAX_ATTEMPTS of the test environment)
+    proxy.failWith5xx('elasticloadbalancing:DescribeTargetHealth', 2, 503);
+
+    // Act
+    const result = await react(taskStateChangeEvent(world, stopped));
+
+    // Assess
+    expect(result.batchItemFailures).toEqual([]);
+    expect((await membership(world, ['web']))[world.services.web?.targetGroupArns[0] ?? '']).not.toContain(
+      `${stopped.ip}:8080`,
+    );
+  });
+
   it('returns a stop whose alert could not be queued, and alerts on its redelivery though the work is done', async () => {
     // Prepare
     const { react } = await coldContainer(world, 'task-state-change', CONFIG);
