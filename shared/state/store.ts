@@ -2,7 +2,7 @@ import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk
 import { type ClaimOutcome, type ClaimRecord, claimEach, readEach, recordOnClaim } from './claims.js';
 import { isConditionFailure, StateConflictError } from './errors.js';
 import { heldLease, type Lease } from './lease.js';
-import { claimMembers } from './members.js';
+import { claimMembers, claimMembersFreeing } from './members.js';
 import {
   ATTR,
   describeKey,
@@ -121,6 +121,19 @@ export class StateStore {
     opts: { ttlSeconds: number },
   ): Promise<Map<string, string>> {
     return claimMembers(this.#table, key, claims, opts.ttlSeconds);
+  }
+
+  /**
+   * Claims members of the record under `key` like {@link claimMembers}, in the write that frees `lease` when it can
+   * (one call instead of two); the lease is freed either way, and never once another owner took it over.
+   */
+  claimMembersFreeing(
+    key: StateKey,
+    claims: ReadonlyArray<{ member: string; owner: string }>,
+    opts: { ttlSeconds: number },
+    lease: Pick<Lease, 'release'> & Partial<Pick<Lease, 'key' | 'owner'>>,
+  ): Promise<Map<string, string>> {
+    return claimMembersFreeing(this.#table, key, claims, opts.ttlSeconds, lease);
   }
 
   /** The live claims among `keys`, in one strongly consistent read per 100 keys, by `pk/sk`. */

@@ -1,3 +1,4 @@
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { DeregisterTargetsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { taskStateChangeEvent } from '#local/task-events.js';
@@ -10,6 +11,20 @@ import { useMotoProxy } from '#test/support/moto-proxy-env.js';
 const proxy = await useMotoProxy();
 
 const CONFIG = prodClusterConfig('web', 'api');
+
+/** The target groups whose membership lease is still in the state table. */
+async function leasesLeft(world: World): Promise<string[]> {
+  const groups = Object.values(world.services).flatMap((s) => s.targetGroupArns);
+  const left: string[] = [];
+  for (const arn of groups) {
+    const key = { pk: { S: `target-group/${arn}` }, sk: { S: 'lease/membership' } };
+    const out = await clients(world.endpoint).dynamodb.send(
+      new GetItemCommand({ TableName: world.stateTableName, Key: key, ConsistentRead: true }),
+    );
+    if (out.Item) left.push(arn);
+  }
+  return left;
+}
 
 /** Calls by operation, split into the state table's and the rest (ECS, ELB, SQS: what the floor is made of). */
 function split(calls: Record<string, number>) {
@@ -70,11 +85,13 @@ describe('Function: task-state-change, AWS calls per stopped task (warm, through
       'SQS.SendMessage': 1,
     });
     // The state table: whether a storm sweep of the service is under way (one read), each group's lease (take and
-    // free), the claim of the stop's report (one update of the service's stop-reports record), and the crash-loop
-    // count of a failed stop (one update of the service's half-window sets).
+    // free), the claim of the stop's report (on the service's stop-reports record), and the crash-loop count of a
+    // failed stop (one update of the service's half-window sets). A lone group's lease is freed in the transaction
+    // that claims the report; of two groups' leases, each is freed as soon as its group is done.
     const perStop = { 'DynamoDB.BatchGetItem': 1 };
-    expect(oneGroup.state).toEqual({ ...perStop, 'DynamoDB.UpdateItem': 3, 'DynamoDB.DeleteItem': 1 });
+    expect(oneGroup.state).toEqual({ ...perStop, 'DynamoDB.UpdateItem': 2, 'DynamoDB.TransactWriteItems': 1 });
     expect(twoGroups.state).toEqual({ ...perStop, 'DynamoDB.UpdateItem': 4, 'DynamoDB.DeleteItem': 2 });
+    expect(await leasesLeft(world), 'every lease freed, for the next stop not to wait').toEqual([]);
   });
 
   it('reads no running task for a stop whose ENI the event shows attached, and each group whole in one read', async () => {

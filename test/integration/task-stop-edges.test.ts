@@ -1,6 +1,8 @@
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { taskStateChangeEvent } from '#local/task-events.js';
 import { membership, provisionWorld, receiveOutbox, type World } from '#local/world.js';
+import { clients } from '#local/world-clients.js';
 import { prodClusterConfig } from '#test/support/cluster-config.js';
 import { coldContainer } from '#test/support/functions.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
@@ -58,6 +60,16 @@ describe('Function: task-state-change, at the edges', () => {
     expect(await membership(world, ['web'])).toEqual(before);
     const decisions = result.reaction.services[0]?.outcomes[0]?.plan?.decisions;
     expect(decisions).toMatchObject([{ verdict: 'owned-by-running-task', target: `${reused.ip}:8080` }]);
+    // No report to claim: the lease is freed on its own, not left to expire.
+    const tg = world.services.web?.targetGroupArns[0] ?? '';
+    const lease = await clients(world.endpoint).dynamodb.send(
+      new GetItemCommand({
+        TableName: world.stateTableName,
+        Key: { pk: { S: `target-group/${tg}` }, sk: { S: 'lease/membership' } },
+        ConsistentRead: true,
+      }),
+    );
+    expect(lease.Item).toBeUndefined();
   });
 
   it('deregisters a stopped task’s target under the lease when the first read of its health fails', async () => {
