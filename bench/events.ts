@@ -9,12 +9,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { DeregisterTargetsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { alarmStateChangeEvent } from '#local/alarm-events.js';
 import { startMotoProxy } from '#local/moto-proxy.js';
 import { manualTaskTransitions, resetMoto, startMoto } from '#local/moto-server.js';
 import { scheduledEvent } from '#local/scheduled-events.js';
 import { taskStateChangeEvent } from '#local/task-events.js';
 import { provisionWorld, type World } from '#local/world.js';
+import { clients } from '#local/world-clients.js';
 import { alarmConfig } from '#test/support/alarm-config.js';
 import { loadEvent } from '#test/support/fixtures.js';
 import type { ReplayFunction } from '../cli/replay.js';
@@ -41,7 +43,7 @@ interface EventKind {
 
 const kinds: EventKind[] = [
   {
-    name: 'task stop (1 target group)',
+    name: 'task stop (1 target group), its target still registered',
     fn: 'task-state-change',
     // The floor (one DeregisterTargets and one SendMessage) and at most one read.
     warmTarget: 3,
@@ -49,6 +51,38 @@ const kinds: EventKind[] = [
       const world = await provisionWorld(endpoint, { services: [{ name: 'web', tasks: WARM + 6 }] });
       const tasks = world.services.web?.tasks.slice(0, WARM + 1) ?? [];
       return { world, configYaml: SERVICES_YAML(['web']), events: tasks.map((t) => taskStateChangeEvent(world, t)) };
+    },
+  },
+  {
+    name: 'task stop, ECS already deregistered it',
+    fn: 'task-state-change',
+    warmTarget: 3,
+    async setup(endpoint) {
+      const world = await provisionWorld(endpoint, { services: [{ name: 'web', tasks: WARM + 6 }] });
+      const web = world.services.web;
+      const tasks = web?.tasks.slice(0, WARM + 1) ?? [];
+      // What ECS does before a task is STOPPED (moto does not): its targets leave the group while it deactivates.
+      await clients(endpoint).elbv2.send(
+        new DeregisterTargetsCommand({
+          TargetGroupArn: web?.targetGroupArns[0],
+          Targets: tasks.map((t) => ({ Id: t.ip, Port: t.port })),
+        }),
+      );
+      return { world, configYaml: SERVICES_YAML(['web']), events: tasks.map((t) => taskStateChangeEvent(world, t)) };
+    },
+  },
+  {
+    name: "task stop, ECS's first event (ENI attached)",
+    fn: 'task-state-change',
+    async setup(endpoint) {
+      const world = await provisionWorld(endpoint, { services: [{ name: 'web', tasks: WARM + 6 }] });
+      const tasks = world.services.web?.tasks.slice(0, WARM + 1) ?? [];
+      const first = { lastStatus: 'RUNNING', version: 2 };
+      return {
+        world,
+        configYaml: SERVICES_YAML(['web']),
+        events: tasks.map((t) => taskStateChangeEvent(world, t, first)),
+      };
     },
   },
   {

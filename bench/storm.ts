@@ -129,7 +129,10 @@ async function main() {
       ]) {
         row(`calls: ${op}`, calls.get(op) ?? 0);
       }
-      row('calls: DynamoDB TransactWriteItems (sweep claims)', calls.get('TransactWriteItems') ?? 0);
+      row(
+        'calls: DynamoDB TransactWriteItems (sweep claims, report claims freeing a lease)',
+        calls.get('TransactWriteItems') ?? 0,
+      );
       row('calls: DynamoDB UpdateItem + DeleteItem', (calls.get('UpdateItem') ?? 0) + (calls.get('DeleteItem') ?? 0));
       row(
         'calls: DynamoDB BatchGetItem + GetItem (sweep results)',

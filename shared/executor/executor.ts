@@ -17,7 +17,12 @@ import {
 } from './audit.js';
 import { MissingTargetOwnersError, PrerequisiteNotMetError, VerificationFailedError } from './errors.js';
 import { guard } from './guardrails.js';
-import { type TargetGroupLeases, withTargetGroupLease } from './target-group-lease.js';
+import {
+  type Lease,
+  type TargetGroupLeases,
+  takeTargetGroupLease,
+  withTargetGroupLease,
+} from './target-group-lease.js';
 
 export interface ExecutorOptions {
   clients: ExecutorClients;
@@ -75,6 +80,28 @@ export class Executor {
         this.#leased.delete(targetGroupArn);
       }
     });
+  }
+
+  /**
+   * Runs `work` as {@link underTargetGroupLease} does, but hands the lease back still held, for the caller to free in
+   * a write it makes anyway (its stop reports' claim) as soon as it has decided; `lease` is absent when none was taken.
+   */
+  async holdingTargetGroupLease<T>(
+    targetGroupArn: string,
+    work: () => Promise<T>,
+  ): Promise<{ result: T; lease?: Lease }> {
+    const leases = this.#options.targetGroupLeases;
+    if (!leases || this.#options.dryRun || this.#leased.has(targetGroupArn)) return { result: await work() };
+    const lease = await takeTargetGroupLease(leases, targetGroupArn);
+    this.#leased.add(targetGroupArn);
+    try {
+      return { result: await work(), lease };
+    } catch (error) {
+      await lease.release().catch(() => undefined);
+      throw error;
+    } finally {
+      this.#leased.delete(targetGroupArn);
+    }
   }
 
   /**

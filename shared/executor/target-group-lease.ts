@@ -1,6 +1,8 @@
-/** A lease held on a key until released or expired. */
+/** A lease held on a key until released or expired; the state store's also says which key and whose. */
 export interface Lease {
   release(): Promise<void>;
+  key?: LeaseKey;
+  owner?: string;
 }
 
 /** Which lease: `pk` the subject (a target group), `sk` what about it. */
@@ -45,6 +47,32 @@ export function targetGroupLeaseKey(targetGroupArn: string): LeaseKey {
 }
 
 /**
+ * Takes the target group's lease, waiting with jittered backoff while another invocation holds it; the caller frees
+ * it. {@link TargetGroupBusyError} when it stayed taken for the whole wait.
+ */
+export async function takeTargetGroupLease(leases: TargetGroupLeases, targetGroupArn: string): Promise<Lease> {
+  const { store, owner, ttlSeconds = 60, waitMs = 20_000, sleep = defaultSleep } = leases;
+  const started = Date.now();
+  let backoff = 20;
+  let failedAcquisitions = 0;
+  for (;;) {
+    try {
+      const lease = await store.acquireLease(targetGroupLeaseKey(targetGroupArn), owner, ttlSeconds);
+      if (lease) return lease;
+    } catch (error) {
+      // The write may have landed with its answer lost: asking again as the same owner takes the lease back and
+      // releases it after the work, instead of leaving the group locked for every other invocation until it expires.
+      failedAcquisitions += 1;
+      if (failedAcquisitions >= MAX_FAILED_ACQUISITIONS) throw error;
+    }
+    const waited = Date.now() - started;
+    if (waited + backoff > waitMs) throw new TargetGroupBusyError(targetGroupArn, waited);
+    await sleep(backoff * (0.5 + Math.random()));
+    backoff = Math.min(backoff * 2, 250);
+  }
+}
+
+/**
  * Runs `work` holding the target group's lease, waiting with jittered backoff while another invocation holds it.
  * Whatever `work` decides from a count of the group's targets, it must read that count inside, under the lease.
  */
@@ -53,31 +81,11 @@ export async function withTargetGroupLease<T>(
   targetGroupArn: string,
   work: () => Promise<T>,
 ): Promise<T> {
-  const { store, owner, ttlSeconds = 60, waitMs = 20_000, sleep = defaultSleep } = leases;
-  const started = Date.now();
-  let backoff = 20;
-  let failedAcquisitions = 0;
-  for (;;) {
-    let lease: Lease | undefined;
-    try {
-      lease = await store.acquireLease(targetGroupLeaseKey(targetGroupArn), owner, ttlSeconds);
-    } catch (error) {
-      // The write may have landed with its answer lost: asking again as the same owner takes the lease back and
-      // releases it after the work, instead of leaving the group locked for every other invocation until it expires.
-      failedAcquisitions += 1;
-      if (failedAcquisitions >= MAX_FAILED_ACQUISITIONS) throw error;
-    }
-    if (lease) {
-      try {
-        return await work();
-      } finally {
-        // A lease that fails to release expires after its TTL: the work itself is done either way.
-        await lease.release().catch(() => undefined);
-      }
-    }
-    const waited = Date.now() - started;
-    if (waited + backoff > waitMs) throw new TargetGroupBusyError(targetGroupArn, waited);
-    await sleep(backoff * (0.5 + Math.random()));
-    backoff = Math.min(backoff * 2, 250);
+  const lease = await takeTargetGroupLease(leases, targetGroupArn);
+  try {
+    return await work();
+  } finally {
+    // A lease that fails to release expires after its TTL: the work itself is done either way.
+    await lease.release().catch(() => undefined);
   }
 }

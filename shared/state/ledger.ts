@@ -1,6 +1,7 @@
 import { type ClaimOutcome, type ClaimRecord, claimEach, readEach, recordOnClaim } from './claims.js';
 import { increment } from './counters.js';
-import { claimMembers } from './members.js';
+import type { Lease } from './lease.js';
+import { claimMembers, claimMembersFreeing } from './members.js';
 import type { StateKey } from './records.js';
 import { addToSets } from './sets.js';
 import { StateStore } from './store.js';
@@ -26,6 +27,19 @@ export class StateLedger extends StateStore {
     opts: { ttlSeconds: number },
   ): Promise<Map<string, string>> {
     return claimMembers(this.table, key, claims, opts.ttlSeconds);
+  }
+
+  /**
+   * Claims members of the record under `key` like {@link claimMembers}, in the write that frees `lease` when it can
+   * (one call instead of two); the lease is freed either way, and never once another owner took it over.
+   */
+  claimMembersFreeing(
+    key: StateKey,
+    claims: ReadonlyArray<{ member: string; owner: string }>,
+    opts: { ttlSeconds: number },
+    lease: Pick<Lease, 'release'> & Partial<Pick<Lease, 'key' | 'owner'>>,
+  ): Promise<Map<string, string>> {
+    return claimMembersFreeing(this.table, key, claims, opts.ttlSeconds, lease);
   }
 
   /** The live claims among `keys`, in one strongly consistent read per 100 keys, by `pk/sk`. */

@@ -1,5 +1,6 @@
-import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { TransactWriteItemsCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { fromAttributes, keyAttributes, toAttributes } from './attributes.js';
+import type { Lease } from './lease.js';
 import { ATTR, epochSeconds, expiryAfter, type StateKey } from './records.js';
 import type { StateTable } from './write.js';
 
@@ -12,6 +13,16 @@ export const MOST_MEMBER_BYTES = 300 * 1024;
 // As many names as a claim sets: well within the 4 KB expression limit.
 const MOST_REMOVED_PER_CALL = MOST_PER_CALL;
 const PREFIX = 'm:';
+/** Members claimed since a claim last read the whole record (and shed what it must): reset by every such claim. */
+const UNCHECKED = 'claimsUnchecked';
+/**
+ * Claims made in the write that frees a lease answer nothing about the record, so none sheds members: past this many
+ * the next one is refused and claims on its own. 200 members of about 130 bytes stay well within the 100 KB that
+ * MOST_MEMBER_BYTES leaves under DynamoDB's 400 KB item limit.
+ */
+export const MOST_CLAIMED_UNCHECKED = 200;
+/** A claim riding on a lease's release names each member in its condition: a lone stop's few, well within 4 KB. */
+const MOST_FREEING = 25;
 
 /** A member's entry as stored: when it was claimed and by whom (`<epoch seconds> <owner>`). */
 function entry(value: unknown): { at: number; owner: string } {
@@ -55,11 +66,13 @@ export async function claimMembers(
       names[`#m${i}`] = `${PREFIX}${c.member}`;
       return `#m${i} = if_not_exists(#m${i}, :o${owners.indexOf(c.owner)})`;
     });
+    names['#unchecked'] = UNCHECKED;
     const out = await table.client.send(
       new UpdateItemCommand({
         TableName: table.tableName,
         Key: keyAttributes(key),
-        UpdateExpression: `SET #version = if_not_exists(#version, :zero) + :one, #expiresAt = :expiresAt, #updatedAt = :updatedAt, ${sets.join(', ')}`,
+        // This claim reads the whole record and sheds what it must: the claims made since are checked.
+        UpdateExpression: `SET #version = if_not_exists(#version, :zero) + :one, #expiresAt = :expiresAt, #updatedAt = :updatedAt, #unchecked = :zero, ${sets.join(', ')}`,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: toAttributes(values),
         ReturnValues: 'ALL_NEW',
@@ -70,6 +83,94 @@ export async function claimMembers(
     await compact(table, key, item, ttlSeconds);
   }
   return holders;
+}
+
+/**
+ * Claims members, none of them claimed yet, in the same transaction that frees `lease`: one write instead of two.
+ * Refused as a whole when a member is someone's already (a redelivery, a rival batch), when the lease is no longer
+ * `lease.owner`'s (it expired and was taken over: never freed then), when another transaction holds either item, or
+ * after MOST_CLAIMED_UNCHECKED such claims: then, as after an answer lost, the members are claimed on their own, which
+ * says who holds each (its own earlier claim included), and the lease is freed if still held. Returns the holders.
+ */
+export async function claimMembersFreeing(
+  table: StateTable,
+  key: StateKey,
+  claims: ReadonlyArray<{ member: string; owner: string }>,
+  ttlSeconds: number,
+  lease: Pick<Lease, 'release'> & Partial<Pick<Lease, 'key' | 'owner'>>,
+): Promise<Map<string, string>> {
+  const members = new Map(claims.map((c) => [c.member, c.owner]));
+  if (lease.key && lease.owner && members.size > 0 && members.size <= MOST_FREEING) {
+    try {
+      await claimFreeing(table, key, members, ttlSeconds, { key: lease.key, owner: lease.owner });
+      return members;
+    } catch {
+      // Refused, or its answer lost: claiming on its own tells who holds each member, this claim's own included.
+    }
+  }
+  try {
+    return await claimMembers(table, key, claims, ttlSeconds);
+  } finally {
+    await lease.release().catch(() => undefined);
+  }
+}
+
+/** The transaction of {@link claimMembersFreeing}: the lease deleted if still the owner's, the members set if free. */
+async function claimFreeing(
+  table: StateTable,
+  key: StateKey,
+  members: ReadonlyMap<string, string>,
+  ttlSeconds: number,
+  lease: { key: StateKey; owner: string },
+) {
+  const now = table.now();
+  const names: Record<string, string> = {
+    '#version': ATTR.version,
+    '#expiresAt': ATTR.expiresAt,
+    '#updatedAt': ATTR.updatedAt,
+    '#unchecked': UNCHECKED,
+  };
+  const values: Record<string, unknown> = {
+    ':zero': 0,
+    ':one': 1,
+    ':expiresAt': expiryAfter(now, ttlSeconds),
+    ':updatedAt': now.toISOString(),
+    ':claimed': members.size,
+    ':most': MOST_CLAIMED_UNCHECKED,
+  };
+  const sets: string[] = [];
+  const free: string[] = [];
+  [...members].forEach(([member, owner], i) => {
+    names[`#m${i}`] = `${PREFIX}${member}`;
+    values[`:o${i}`] = `${epochSeconds(now)} ${owner}`;
+    sets.push(`#m${i} = :o${i}`);
+    free.push(`attribute_not_exists(#m${i})`);
+  });
+  await table.client.send(
+    new TransactWriteItemsCommand({
+      TransactItems: [
+        {
+          Delete: {
+            TableName: table.tableName,
+            Key: keyAttributes(lease.key),
+            ConditionExpression: '#owner = :owner',
+            ExpressionAttributeNames: { '#owner': ATTR.owner },
+            ExpressionAttributeValues: toAttributes({ ':owner': lease.owner }),
+          },
+        },
+        {
+          Update: {
+            TableName: table.tableName,
+            Key: keyAttributes(key),
+            UpdateExpression: `SET #version = if_not_exists(#version, :zero) + :one, #expiresAt = :expiresAt, #updatedAt = :updatedAt, #unchecked = if_not_exists(#unchecked, :zero) + :claimed, ${sets.join(', ')}`,
+            ConditionExpression: `(attribute_not_exists(#unchecked) OR #unchecked < :most) AND ${free.join(' AND ')}`,
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: toAttributes(values),
+          },
+        },
+      ],
+    }),
+  );
 }
 
 /**

@@ -4,7 +4,7 @@ import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { AutopilotConfig, TaskFailurePolicy } from '../config/schema.js';
 import type { TaskStateChangeEvent } from '../events/task-state-change.js';
-import type { TargetGroupLeases } from '../executor/target-group-lease.js';
+import type { Lease, TargetGroupLeases } from '../executor/target-group-lease.js';
 import type { Alert } from '../notify/alert.js';
 import type { ObservationCache } from '../services/observation-cache.js';
 import type { ClaimOutcome, ClaimRecord, StateKey, Versioned } from '../state/index.js';
@@ -58,6 +58,13 @@ export interface SweepLedger {
     key: StateKey,
     claims: ReadonlyArray<{ member: string; owner: string }>,
     opts: { ttlSeconds: number },
+  ): Promise<Map<string, string>>;
+  /** Claims as {@link SweepLedger.claimMembers} does, in the write that frees `lease` when it can; frees it either way. */
+  claimMembersFreeing(
+    key: StateKey,
+    claims: ReadonlyArray<{ member: string; owner: string }>,
+    opts: { ttlSeconds: number },
+    lease: Lease,
   ): Promise<Map<string, string>>;
   recordOnClaim<T>(key: StateKey, owner: string, data: T): Promise<void>;
   /** Replaces a record's data if it is still at the version read (another batch confirming a sweep's alert queued). */

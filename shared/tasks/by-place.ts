@@ -50,6 +50,7 @@ function ledgerAt(ledger: SweepLedger | undefined, place: Place, home: Place): S
     },
     recordOnClaim: (key, owner, data) => ledger.recordOnClaim(at(key), owner, data),
     claimMembers: (key, claims, opts) => ledger.claimMembers(at(key), claims, opts),
+    claimMembersFreeing: (key, claims, opts, lease) => ledger.claimMembersFreeing(at(key), claims, opts, lease),
     replace: (current, data) => ledger.replace({ ...current, key: at(current.key) }, data),
   };
 }

@@ -1,6 +1,8 @@
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { taskStateChangeEvent } from '#local/task-events.js';
 import { membership, provisionWorld, receiveOutbox, type World } from '#local/world.js';
+import { clients } from '#local/world-clients.js';
 import { prodClusterConfig } from '#test/support/cluster-config.js';
 import { coldContainer } from '#test/support/functions.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
@@ -58,6 +60,33 @@ describe('Function: task-state-change, at the edges', () => {
     expect(await membership(world, ['web'])).toEqual(before);
     const decisions = result.reaction.services[0]?.outcomes[0]?.plan?.decisions;
     expect(decisions).toMatchObject([{ verdict: 'owned-by-running-task', target: `${reused.ip}:8080` }]);
+    // No report to claim: the lease is freed on its own, not left to expire.
+    const tg = world.services.web?.targetGroupArns[0] ?? '';
+    const lease = await clients(world.endpoint).dynamodb.send(
+      new GetItemCommand({
+        TableName: world.stateTableName,
+        Key: { pk: { S: `target-group/${tg}` }, sk: { S: 'lease/membership' } },
+        ConsistentRead: true,
+      }),
+    );
+    expect(lease.Item).toBeUndefined();
+  });
+
+  it('deregisters a stopped task’s target under the lease when the first read of its health fails', async () => {
+    // Prepare: ELB fails the first DescribeTargetHealth
+    const { react } = await coldContainer(world, 'task-state-change', CONFIG);
+    const stopped = task('web', 2);
+    // Twice: every attempt the SDK makes of one call here (AWS_MAX_ATTEMPTS of the test environment)
+    proxy.failWith5xx('elasticloadbalancing:DescribeTargetHealth', 2, 503);
+
+    // Act
+    const result = await react(taskStateChangeEvent(world, stopped));
+
+    // Assess
+    expect(result.batchItemFailures).toEqual([]);
+    expect((await membership(world, ['web']))[world.services.web?.targetGroupArns[0] ?? '']).not.toContain(
+      `${stopped.ip}:8080`,
+    );
   });
 
   it('returns a stop whose alert could not be queued, and alerts on its redelivery though the work is done', async () => {

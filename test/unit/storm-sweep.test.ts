@@ -9,6 +9,7 @@ function ledgerOf(published: Map<string, SweepResult>) {
   const ledger: SweepLedger = {
     claimEach: async () => [],
     claimMembers: async () => new Map(),
+    claimMembersFreeing: async () => new Map(),
     recordOnClaim: async () => undefined,
     replace: async () => undefined,
     readClaims: async <T>(keys: readonly StateKey[]) => {
