@@ -10,6 +10,7 @@ export default defineConfig({
           testTimeout: 20_000,
           include: ['test/unit/**/*.test.ts', 'test/fuzz/**/*.test.ts'],
           environment: 'node',
+          setupFiles: ['test/support/fuzz-setup.ts'],
         },
       },
       {

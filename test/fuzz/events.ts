@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 
-/** FUZZ_RUNS raises the cases per property for a longer run; the suite's default takes a few seconds. */
-export const fuzzRuns = (suiteDefault: number) => Number.parseInt(process.env.FUZZ_RUNS ?? String(suiteDefault), 10);
+export { fuzzRuns } from '#test/support/fuzz-runs.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 

@@ -21,6 +21,7 @@ import {
   TG_BLUE,
   TG_GREEN,
 } from '#test/support/canary-builders.js';
+import { fuzzRuns } from '#test/support/fuzz-runs.js';
 
 const arnOf = (i: number) => `arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/tg${i}/${i}`;
 
@@ -193,7 +194,7 @@ describe('Property: plan invariants', () => {
         if (promoted && !record.request) expect(w.alarm).toBe(false);
         if (plan.verdict?.outcome === 'inconclusive') expect(promoted).toBe(false);
       }),
-      { numRuns: 2000 },
+      { numRuns: fuzzRuns(2000) },
     );
   });
 });

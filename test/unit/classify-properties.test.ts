@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { classifyStop } from '#shared/tasks/classify.js';
+import { fuzzRuns } from '#test/support/fuzz-runs.js';
 import { kinds, routineKinds, severityOfKind, stoppedTask } from '#test/support/stopped-task.js';
 
 describe('Classifier: classifyStop on any input', () => {
@@ -64,7 +65,7 @@ describe('Classifier: classifyStop on any input', () => {
     });
 
     // Act
-    const run = fc.check(answersWhatItsKindImplies, { numRuns: 2000 });
+    const run = fc.check(answersWhatItsKindImplies, { numRuns: fuzzRuns(2000) });
 
     // Assess
     expect(run.failed, fc.defaultReportMessage(run)).toBe(false);

@@ -15,9 +15,9 @@ import type { ServiceState } from '#shared/services/types.js';
 import { isInService } from '#shared/targets/membership.js';
 import type { ObservedTarget } from '#shared/targets/types.js';
 import { config, TG_WEB } from '#test/support/builders.js';
+import { fuzzRuns } from '#test/support/fuzz-runs.js';
 
-/** FUZZ_RUNS raises the cases per property for a longer run; the suite's default takes a few seconds. */
-const numRuns = Number.parseInt(process.env.FUZZ_RUNS ?? '300', 10);
+const numRuns = fuzzRuns(300);
 
 const states = ['healthy', 'unhealthy', 'initial', 'draining', 'unused', 'unavailable', 'not-registered'];
 const targetGroup = fc

@@ -3,9 +3,10 @@ import { describe, expect, it } from 'vitest';
 import type { SetDesiredCountAction, SetForwardWeightsAction } from '#shared/executor/actions.js';
 import { guard } from '#shared/executor/guardrails.js';
 import { TG_WEB, TG_WEB_CANARY } from '#test/support/builders.js';
+import { fuzzRuns } from '#test/support/fuzz-runs.js';
 
 const subject = { clusterName: 'prod', serviceName: 'web' };
-const numRuns = Number.parseInt(process.env.FUZZ_RUNS ?? '300', 10);
+const numRuns = fuzzRuns(300);
 
 function weights(
   to: Record<string, number>,

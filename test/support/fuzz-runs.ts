@@ -1,0 +1,15 @@
+import fc from 'fast-check';
+
+/**
+ * Cases per property: FUZZ_RUNS, when set, replaces every property's own count (higher for a longer run, lower for the
+ * mutation run, which re-runs the covering properties for every mutant); otherwise the suite's default.
+ */
+export const fuzzRuns = (suiteDefault: number): number => {
+  const runs = Number.parseInt(process.env.FUZZ_RUNS ?? '', 10);
+  return Number.isInteger(runs) && runs > 0 ? runs : suiteDefault;
+};
+
+/** Properties that name no count of their own take FUZZ_RUNS too. */
+export function configureFuzzRuns(): void {
+  fc.configureGlobal({ ...fc.readConfigureGlobal(), numRuns: fuzzRuns(100) });
+}

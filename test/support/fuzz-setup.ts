@@ -1,0 +1,3 @@
+import { configureFuzzRuns } from './fuzz-runs.js';
+
+configureFuzzRuns();
