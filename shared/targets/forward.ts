@@ -56,6 +56,7 @@ export function pairWeights(
  */
 export function pairTotal(pair: PairWeights & { others: number }): number {
   const total = pair.canary + pair.stable;
+  // Stryker disable next-line EqualityOperator: raising a total of exactly 100 to 100 changes nothing
   return Math.min(pair.others === 0 && total < 100 ? 100 : total, MAX_WEIGHT);
 }
 
@@ -118,8 +119,8 @@ export function forwardSnapshotOf(actions: readonly ElbAction[]): ForwardSnapsho
 
 /**
  * The action list to send back with ModifyRule/ModifyListener, which replace the whole list: every action and field
- * as read, except the weights of the named target groups. The stickiness config is sent back as read, since leaving
- * it out disables it.
+ * as read, except the weights of the named target groups. The stickiness config is sent back as read (with the rest of
+ * ForwardConfig), since leaving it out disables it.
  */
 export function rewriteForwardWeights(
   actions: readonly ElbAction[],
@@ -137,9 +138,6 @@ export function rewriteForwardWeights(
           TargetGroupArn: tg.targetGroupArn,
           Weight: weights[tg.targetGroupArn] ?? tg.weight,
         })),
-        ...(action.ForwardConfig?.TargetGroupStickinessConfig
-          ? { TargetGroupStickinessConfig: structuredClone(action.ForwardConfig.TargetGroupStickinessConfig) }
-          : {}),
       },
     };
   });

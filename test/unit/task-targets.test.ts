@@ -56,4 +56,118 @@ describe('Planner: taskTargets', () => {
     expect(only?.targets).toEqual([]);
     expect(only?.missing).toMatch(/no host port bound to 8080/);
   });
+
+  it("takes the address of the task's ENI as DescribeTasks names it, skipping attachments of other kinds", () => {
+    // Prepare
+    const task = taskDetail({
+      attachments: [
+        { type: 'Service Connect', details: [{ name: 'privateIPv4Address', value: '10.9.9.9' }] },
+        { type: 'ElasticNetworkInterface', details: [{ name: 'privateIPv4Address', value: '10.0.1.18' }] },
+      ],
+    });
+
+    // Act
+    const [only] = taskTargets(task, [lbs[0] as (typeof lbs)[0]], 'i-0abc');
+
+    // Assess
+    expect(only).toEqual({ targetGroupArn: TG_WEB, targets: [{ id: '10.0.1.18', port: 8080 }] });
+  });
+
+  it("falls back to the container's network interface while the ENI attachment carries no address", () => {
+    // Prepare
+    const task = taskDetail({
+      attachments: [{ type: 'eni', details: [{ name: 'networkInterfaceId', value: 'eni-0123456789abcdef0' }] }],
+      containers: [
+        { name: 'log-router', networkInterfaces: [{}] },
+        { name: 'app', networkInterfaces: [{ privateIpv4Address: '10.0.1.19' }] },
+      ],
+    });
+
+    // Act
+    const [only] = taskTargets(task, [lbs[0] as (typeof lbs)[0]], 'i-0abc');
+
+    // Assess
+    expect(only).toEqual({ targetGroupArn: TG_WEB, targets: [{ id: '10.0.1.19', port: 8080 }] });
+  });
+
+  it('counts a task with only a container network interface as awsvpc, its address as the target', () => {
+    // Prepare
+    const task = taskDetail({
+      attachments: [],
+      containers: [{ name: 'app', networkInterfaces: [{ privateIpv4Address: '10.0.1.20' }] }],
+    });
+
+    // Act
+    const [only] = taskTargets(task, [lbs[0] as (typeof lbs)[0]], 'i-0abc');
+
+    // Assess
+    expect(only).toEqual({ targetGroupArn: TG_WEB, targets: [{ id: '10.0.1.20', port: 8080 }] });
+  });
+
+  it('says an awsvpc task has no address yet rather than taking its EC2 instance for the target', () => {
+    // Prepare
+    const task = taskDetail({
+      attachments: [{ type: 'ENI', details: [{ name: 'networkInterfaceId', value: 'eni-0123456789abcdef0' }] }],
+      containers: [{ name: 'app', networkBindings: [{ containerPort: 8080, hostPort: 32768 }] }],
+    });
+
+    // Act
+    const targets = taskTargets(task, lbs, 'i-0abc');
+
+    // Assess
+    expect(targets).toEqual([
+      { targetGroupArn: TG_WEB, targets: [], missing: 'the task has no private IPv4 address yet' },
+      { targetGroupArn: TG_WEB_CANARY, targets: [], missing: 'the task has no private IPv4 address yet' },
+    ]);
+  });
+
+  it('says a bridge-mode task without a container instance has no target', () => {
+    // Prepare
+    const task = taskDetail({
+      attachments: [],
+      containers: [{ name: 'app', networkBindings: [{ containerPort: 8080, hostPort: 32768 }] }],
+    });
+
+    // Act
+    const [only] = taskTargets(task, [lbs[0] as (typeof lbs)[0]], undefined);
+
+    // Assess
+    expect(only?.targets).toEqual([]);
+    expect(only?.missing).toMatch(/no container instance/);
+  });
+
+  it("takes the host ports of the service's own container only, and only ports already bound", () => {
+    // Prepare
+    const task = taskDetail({
+      attachments: [],
+      containers: [
+        { name: 'envoy', networkBindings: [{ containerPort: 8080, hostPort: 31000 }] },
+        {
+          name: 'app',
+          networkBindings: [{ containerPort: 8080 }, { containerPort: 8080, hostPort: 32768 }],
+        },
+      ],
+    });
+
+    // Act
+    const [only] = taskTargets(task, [lbs[0] as (typeof lbs)[0]], 'i-0abc');
+
+    // Assess
+    expect(only).toEqual({ targetGroupArn: TG_WEB, targets: [{ id: 'i-0abc', port: 32768 }] });
+  });
+
+  it("says why no target can be derived when the task has no container of the service's name", () => {
+    // Prepare
+    const task = taskDetail({ attachments: [], containers: [{ name: 'worker' }] });
+
+    // Act
+    const [only] = taskTargets(task, [lbs[0] as (typeof lbs)[0]], 'i-0abc');
+
+    // Assess
+    expect(only).toEqual({
+      targetGroupArn: TG_WEB,
+      targets: [],
+      missing: 'container app has no host port bound to 8080',
+    });
+  });
 });
