@@ -56,8 +56,7 @@ export function pairWeights(
  */
 export function pairTotal(pair: PairWeights & { others: number }): number {
   const total = pair.canary + pair.stable;
-  // Stryker disable next-line EqualityOperator: raising a total of exactly 100 to 100 changes nothing
-  return Math.min(pair.others === 0 && total < 100 ? 100 : total, MAX_WEIGHT);
+  return Math.min(pair.others === 0 ? Math.max(total, 100) : total, MAX_WEIGHT);
 }
 
 /**
