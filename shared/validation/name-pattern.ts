@@ -22,10 +22,8 @@ const compiled = new Map<string, RegExp>();
  */
 export function matchesPattern(pattern: string, name: string): boolean {
   if (name.length > MAX_MATCHED_NAME) throw new NameTooLongError(name);
-  let re = compiled.get(pattern);
-  if (!re) {
-    re = new RegExp(pattern, 'u');
-    compiled.set(pattern, re);
-  }
+  const re = compiled.get(pattern) ?? new RegExp(pattern, 'u');
+  // Stryker disable next-line CallExpression: a cache; without it each match compiles the same expression again
+  compiled.set(pattern, re);
   return re.test(name);
 }

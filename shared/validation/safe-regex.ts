@@ -33,8 +33,8 @@ export const safeRegexSchema = z
   .min(1)
   .max(MAX_PATTERN, `a regular expression of at most ${MAX_PATTERN} characters`)
   .superRefine((pattern, ctx) => {
-    // The length is refused above; a long pattern is not analysed on top of that.
-    if (pattern.length === 0 || pattern.length > MAX_PATTERN) return;
+    // The length is refused above; a long pattern is not analysed on top of that (an empty one has nothing to refuse).
+    if (pattern.length > MAX_PATTERN) return;
     const refuse = (why: string) => ctx.addIssue({ code: 'custom', message: `a regular expression ${why}` });
     try {
       RE2JS.compile(pattern);
