@@ -7,15 +7,22 @@ import { canaryPlaceProblems } from './canary-places.js';
 import { CrashLoopSchema, crashLoopDefaults, NotificationsSchema } from './notifications.js';
 
 /** How stops of a managed service's tasks are handled. */
-export const TaskFailurePolicySchema = strictObject({
-  deregisterTargets: z
-    .boolean()
-    .default(true)
-    .describe("Deregister a stopping task's targets from every target group of its service."),
+const taskFailureFields = {
+  deregisterTargets: z.boolean().describe("Deregister a stopping task's targets from every target group of its service."),
   alertRoutineStops: z
     .boolean()
-    .default(false)
     .describe('Also alert on routine stops (scale-in, deployment replacement, user stops); otherwise they are logged.'),
+};
+
+export const TaskFailurePolicySchema = strictObject({
+  deregisterTargets: taskFailureFields.deregisterTargets.default(true),
+  alertRoutineStops: taskFailureFields.alertRoutineStops.default(false),
+});
+
+/** A service's overrides: a key it does not set keeps the global policy's value, not the policy's default. */
+const TaskFailureOverridesSchema = strictObject({
+  deregisterTargets: taskFailureFields.deregisterTargets.optional(),
+  alertRoutineStops: taskFailureFields.alertRoutineStops.optional(),
 });
 
 /**
@@ -62,7 +69,7 @@ export const ServiceSchema = strictObject({
     .describe(
       'Kill switch: false means no action at all (the ecs-autopilot:disabled tag on the service does the same).',
     ),
-  taskFailures: TaskFailurePolicySchema.partial().optional().describe('Overrides of the global taskFailures policy.'),
+  taskFailures: TaskFailureOverridesSchema.optional().describe('Overrides of the global taskFailures policy.'),
   scaling: ScalingBoundsSchema.optional().describe(
     'Desired-count bounds for scale-out/scale-in alarm reactions; without them the service is never scaled.',
   ),

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { actionArnOf } from '#shared/config/canary-action.js';
 import { functionConfigSource } from '#shared/config/function-config.js';
-import { ConfigError, loadConfigFile } from '#shared/config/load.js';
+import { ConfigError, loadConfigFile, parseConfig } from '#shared/config/load.js';
 import { disabledByTag, serviceManagement } from '#shared/config/managed.js';
 import { applyEnvOverrides } from '#shared/config/overrides.js';
 import { configAt, configuredPlaces, placeOf, statedPlace } from '#shared/config/places.js';
@@ -77,6 +77,22 @@ describe('Config: services and overrides', () => {
       taskFailures: { deregisterTargets: false, alertRoutineStops: false },
       scaling: undefined,
     });
+  });
+
+  it('keeps the global value of a task-failure key that a service does not override, not its default', () => {
+    // Prepare
+    const parsed = parseConfig({
+      version: 1,
+      taskFailures: { deregisterTargets: true, alertRoutineStops: true },
+      clusters: [{ name: 'prod', services: [{ name: 'web', taskFailures: { deregisterTargets: false } }] }],
+    });
+
+    // Act
+    const web = serviceManagement(parsed, 'prod', 'web');
+
+    // Assess
+    expect(web).toMatchObject({ managed: true, taskFailures: { deregisterTargets: false, alertRoutineStops: true } });
+    expect(parsed.clusters[0]?.services?.[0]?.taskFailures).toEqual({ deregisterTargets: false });
   });
 
   it('switches a service off with the tag whatever its value but "false", an empty tag included', () => {
