@@ -16,7 +16,7 @@ const scope = process.env.MUTATION_SCOPE ?? 'all';
 export default {
   ...base,
   vitest: { configFile: 'vitest.mutation-integration.config.ts', related: true },
-  // The modules no unit test reaches; `--mutate` narrows the run to one of them.
+  // The modules no unit test reaches; `--mutate` narrows the run (a comma-separated list: no braces on the CLI).
   mutate: [
     'shared/state/**/*.ts',
     'shared/reconciler/*.ts',
