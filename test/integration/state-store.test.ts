@@ -223,3 +223,39 @@ describe('State store (DynamoDB on moto)', () => {
     expect(tooLarge).toBeUndefined();
   });
 });
+
+describe('State store: expiry of records (DynamoDB on moto)', () => {
+  beforeEach(async () => {
+    await ensureStateTable(dynamodb, TABLE);
+  });
+
+  it('keeps a record’s expiry through reads and replaces without a new ttl, and drops it when re-created without one', async () => {
+    // Prepare
+    const { store, advance } = storeAt();
+    const key = { pk: 'service#prod/web', sk: 'episode' };
+    const expiresAt = Date.parse('2026-11-26T10:01:00Z') / 1000;
+
+    // Act
+    const created = await store.create(key, { step: 1 }, { ttlSeconds: 60 });
+    const read = await store.get<{ step: number }>(key);
+    const replaced = await store.replace(read as Versioned<{ step: number }>, { step: 2 });
+    const storedWithExpiry = await rawItem(key.pk, key.sk);
+    advance(61);
+    const recreated = await store.create(key, { step: 3 });
+    const storedWithout = await rawItem(key.pk, key.sk);
+    advance(86_400);
+    const dayLater = await store.get<{ step: number }>(key);
+    const replacedWithout = await store.replace(dayLater as Versioned<{ step: number }>, { step: 4 });
+
+    // Assess
+    expect(created).toEqual({ key, version: 1, data: { step: 1 }, expiresAt });
+    expect(read).toEqual({ key, version: 1, data: { step: 1 }, expiresAt });
+    expect(replaced).toEqual({ key, version: 2, data: { step: 2 }, expiresAt });
+    expect(storedWithExpiry?.expiresAt).toBe(expiresAt);
+    expect(recreated).toEqual({ key, version: 3, data: { step: 3 } });
+    expect(storedWithout).not.toHaveProperty('expiresAt');
+    expect(dayLater).toEqual({ key, version: 3, data: { step: 3 } });
+    expect(replacedWithout).toEqual({ key, version: 4, data: { step: 4 } });
+    expect(await rawItem(key.pk, key.sk)).not.toHaveProperty('expiresAt');
+  });
+});
