@@ -6,14 +6,16 @@ import { CanariesSchema } from './canary.js';
 import { canaryPlaceProblems } from './canary-places.js';
 import { CrashLoopSchema, crashLoopDefaults, NotificationsSchema } from './notifications.js';
 
-/** How stops of a managed service's tasks are handled. */
 const taskFailureFields = {
-  deregisterTargets: z.boolean().describe("Deregister a stopping task's targets from every target group of its service."),
+  deregisterTargets: z
+    .boolean()
+    .describe("Deregister a stopping task's targets from every target group of its service."),
   alertRoutineStops: z
     .boolean()
     .describe('Also alert on routine stops (scale-in, deployment replacement, user stops); otherwise they are logged.'),
 };
 
+/** How stops of a managed service's tasks are handled. */
 export const TaskFailurePolicySchema = strictObject({
   deregisterTargets: taskFailureFields.deregisterTargets.default(true),
   alertRoutineStops: taskFailureFields.alertRoutineStops.default(false),
