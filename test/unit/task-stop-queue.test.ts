@@ -62,7 +62,7 @@ describe('Function: readQueuedTaskEvents', () => {
     const { events, unreadable } = readQueuedTaskEvents(records);
 
     // Assess
-    expect(events.map(({ event, ...rest }) => ({ ...rest, taskArn: event.detail.taskArn }))).toEqual([
+    expect(events.map(({ event, ...rest }) => ({ ...rest, taskArn: event.detail.taskArn }))).toStrictEqual([
       { messageId: 'm-1', attempt: 2, firstReceivedAt: 1764158400000, taskArn: expect.stringContaining(':task/') },
       { messageId: 'm-3', attempt: 1, taskArn: expect.stringContaining(':task/') },
     ]);
