@@ -1,0 +1,353 @@
+import { ECSClient, type Service, type Task } from '@aws-sdk/client-ecs';
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '#shared/config/load.js';
+import { TaskStateChangeDetailSchema } from '#shared/events/task-state-change.js';
+import {
+  ClusterNotFoundError,
+  describeServices,
+  describeServiceTasks,
+  managedServiceNames,
+  observeManagedServices,
+  serviceState,
+  taskDetailOf,
+} from '#shared/services/observe.js';
+import * as v from '#shared/validation/input-schema.js';
+
+const CLUSTER_ARN = 'arn:aws:ecs:eu-west-1:111122223333:cluster/prod';
+const TG = 'arn:aws:elasticloadbalancing:eu-west-1:111122223333:targetgroup/web/0123456789abcdef';
+
+type Answer = (input: Record<string, unknown>) => unknown;
+
+/** An ECS client (a real one, as the paginators require) that answers each command by its name and records it. */
+function recordingEcs(answers: Record<string, Answer>) {
+  const sent: Array<{ command: string; input: Record<string, unknown> }> = [];
+  const ecs = new ECSClient({ region: 'eu-west-1' });
+  const send = async (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
+    const name = command.constructor.name.replace(/Command$/, '');
+    sent.push({ command: name, input: command.input });
+    const answer = answers[name];
+    if (!answer) throw new Error(`unexpected ${name}`);
+    return answer(command.input);
+  };
+  ecs.send = send as unknown as ECSClient['send'];
+  return { ecs, sent };
+}
+
+const clusterNotFound = () => {
+  throw Object.assign(new Error('Cluster not found.'), { name: 'ClusterNotFoundException' });
+};
+
+describe('Function: serviceState', () => {
+  it('keeps only the load balancer entries that name a target group, a container and its port', () => {
+    // Prepare
+    const service: Service = {
+      serviceArn: `${CLUSTER_ARN.replace('cluster', 'service')}/web`,
+      serviceName: 'web',
+      desiredCount: 3,
+      runningCount: 2,
+      loadBalancers: [
+        { targetGroupArn: TG, containerName: 'app', containerPort: 0 },
+        { targetGroupArn: TG, containerName: 'app' },
+        { targetGroupArn: TG, containerPort: 80 },
+        { containerName: 'app', containerPort: 80, loadBalancerName: 'classic' },
+      ],
+      tags: [{ key: 'team', value: 'web' }, { key: 'ecs-autopilot:disabled', value: 'true' }, { value: 'orphan' }],
+    };
+
+    // Act
+    const state = serviceState('prod', service);
+
+    // Assess
+    expect(state).toEqual({
+      serviceArn: 'arn:aws:ecs:eu-west-1:111122223333:service/prod/web',
+      clusterName: 'prod',
+      serviceName: 'web',
+      desiredCount: 3,
+      runningCount: 2,
+      loadBalancers: [{ targetGroupArn: TG, containerName: 'app', containerPort: 0 }],
+      tags: { team: 'web', 'ecs-autopilot:disabled': 'true', '': 'orphan' },
+      disabledByTag: true,
+    });
+  });
+
+  it('reads what DescribeServices left out as empty', () => {
+    // Act
+    const state = serviceState('prod', {});
+
+    // Assess
+    expect(state).toEqual({
+      serviceArn: '',
+      clusterName: 'prod',
+      serviceName: '',
+      desiredCount: 0,
+      runningCount: 0,
+      loadBalancers: [],
+      tags: {},
+      disabledByTag: false,
+    });
+  });
+});
+
+describe('Function: taskDetailOf', () => {
+  it('gives a DescribeTasks task the shape of the event detail, which the event schema accepts', () => {
+    // Prepare
+    const task: Task = {
+      taskArn: 'arn:aws:ecs:eu-west-1:111122223333:task/prod/a1b2',
+      clusterArn: CLUSTER_ARN,
+      taskDefinitionArn: 'arn:aws:ecs:eu-west-1:111122223333:task-definition/web:42',
+      lastStatus: 'STOPPED',
+      desiredStatus: 'STOPPED',
+      version: 5,
+      group: 'service:web',
+      startedBy: 'ecs-svc/1',
+      launchType: 'EC2',
+      containerInstanceArn: 'arn:aws:ecs:eu-west-1:111122223333:container-instance/prod/ci-1',
+      stopCode: 'EssentialContainerExited',
+      stoppedReason: 'Essential container in task exited',
+      startedAt: new Date('2026-11-26T10:00:00Z'),
+      stoppingAt: new Date('2026-11-26T10:05:00Z'),
+      stoppedAt: new Date('2026-11-26T10:05:30Z'),
+      containers: [
+        {
+          name: 'app',
+          lastStatus: 'STOPPED',
+          exitCode: 137,
+          reason: 'OutOfMemoryError',
+          networkBindings: [{ bindIP: '0.0.0.0', containerPort: 8080, hostPort: 32768, protocol: 'tcp' }],
+          networkInterfaces: [{ privateIpv4Address: '10.0.1.17', attachmentId: 'eni-att' }],
+        },
+      ],
+      attachments: [{ type: 'eni', status: 'DELETED', details: [{ name: 'privateIPv4Address', value: '10.0.1.17' }] }],
+    };
+
+    // Act
+    const detail = taskDetailOf(task);
+
+    // Assess
+    expect(detail).toEqual({
+      taskArn: task.taskArn,
+      clusterArn: CLUSTER_ARN,
+      taskDefinitionArn: task.taskDefinitionArn,
+      lastStatus: 'STOPPED',
+      desiredStatus: 'STOPPED',
+      version: 5,
+      group: 'service:web',
+      startedBy: 'ecs-svc/1',
+      launchType: 'EC2',
+      containerInstanceArn: task.containerInstanceArn,
+      stopCode: 'EssentialContainerExited',
+      stoppedReason: 'Essential container in task exited',
+      startedAt: '2026-11-26T10:00:00.000Z',
+      stoppingAt: '2026-11-26T10:05:00.000Z',
+      stoppedAt: '2026-11-26T10:05:30.000Z',
+      containers: [
+        {
+          name: 'app',
+          lastStatus: 'STOPPED',
+          exitCode: 137,
+          reason: 'OutOfMemoryError',
+          networkBindings: [{ bindIP: '0.0.0.0', containerPort: 8080, hostPort: 32768, protocol: 'tcp' }],
+          networkInterfaces: [{ privateIpv4Address: '10.0.1.17' }],
+        },
+      ],
+      attachments: [{ type: 'eni', status: 'DELETED', details: [{ name: 'privateIPv4Address', value: '10.0.1.17' }] }],
+    });
+    expect(v.parse(TaskStateChangeDetailSchema, detail)).toEqual(detail);
+  });
+
+  it('fills what DescribeTasks left out, and reads an empty stop reason as none', () => {
+    // Act
+    const detail = taskDetailOf({ stoppedReason: '', containers: [{}], attachments: [{ details: [{}] }] });
+
+    // Assess
+    expect(detail).toMatchObject({ taskArn: '', clusterArn: '', lastStatus: 'UNKNOWN', desiredStatus: 'UNKNOWN' });
+    expect(detail.version).toBe(0);
+    expect(detail.stoppedReason).toBeUndefined();
+    expect(detail.startedAt).toBeUndefined();
+    expect(detail.containers[0]?.name).toBe('');
+    expect(detail.attachments).toEqual([{ type: '', status: undefined, details: [{ name: '', value: undefined }] }]);
+    expect(taskDetailOf({})).toMatchObject({ containers: [], attachments: [] });
+  });
+});
+
+describe('Function: describeServices', () => {
+  it('asks for ten services a call, with their tags, and leaves out the inactive ones', async () => {
+    // Prepare
+    const names = Array.from({ length: 21 }, (_, i) => `svc-${i}`);
+    const { ecs, sent } = recordingEcs({
+      DescribeServices: (input) => ({
+        services: (input.services as string[]).map((serviceName) => ({
+          serviceName,
+          status: serviceName === 'svc-10' ? 'INACTIVE' : 'ACTIVE',
+        })),
+      }),
+    });
+
+    // Act
+    const services = await describeServices(ecs, 'prod', names);
+
+    // Assess
+    expect(sent.map((s) => (s.input.services as string[]).length)).toEqual([10, 10, 1]);
+    expect(sent[0]?.input).toMatchObject({ cluster: 'prod', include: ['TAGS'] });
+    expect(services.map((s) => s.serviceName)).toEqual(names.filter((n) => n !== 'svc-10'));
+  });
+
+  it("names the cluster ECS does not know, keeping ECS's words", async () => {
+    // Prepare
+    const { ecs } = recordingEcs({ DescribeServices: clusterNotFound });
+
+    // Act
+    const read = describeServices(ecs, 'ghost', ['web']);
+
+    // Assess
+    await expect(read).rejects.toThrow(
+      new ClusterNotFoundError('ghost', { cause: new Error('Cluster not found.') }).message,
+    );
+    await expect(read).rejects.toBeInstanceOf(ClusterNotFoundError);
+  });
+
+  it('lets any other error through as it is', async () => {
+    // Prepare
+    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+    const { ecs } = recordingEcs({
+      DescribeServices: () => {
+        throw throttled;
+      },
+    });
+
+    // Act
+    const read = describeServices(ecs, 'prod', ['web']);
+
+    // Assess
+    await expect(read).rejects.toBe(throttled);
+  });
+});
+
+describe('Function: managedServiceNames', () => {
+  const serviceArn = (name: string) => `arn:aws:ecs:eu-west-1:111122223333:service/prod/${name}`;
+
+  it('lists the cluster for "*", leaving out the services the config disables, and keeps the named ones', async () => {
+    // Prepare
+    const config = parseConfig({
+      version: 1,
+      clusters: [
+        { name: 'prod', services: [{ name: '*' }, { name: 'batch', enabled: false }, { name: 'extra' }] },
+        { name: 'dev', services: [{ name: 'web' }, { name: 'off', enabled: false }] },
+      ],
+    });
+    const { ecs, sent } = recordingEcs({
+      ListServices: () => ({ serviceArns: [serviceArn('web'), serviceArn('batch'), serviceArn('extra')] }),
+    });
+
+    // Act
+    const prod = await managedServiceNames(ecs, config, 'prod');
+    const dev = await managedServiceNames(ecs, config, 'dev');
+    const unknown = await managedServiceNames(ecs, config, 'staging');
+
+    // Assess
+    expect(prod.sort()).toEqual(['extra', 'web']);
+    expect(dev).toEqual(['web']);
+    expect(unknown).toEqual([]);
+    expect(sent.map((s) => s.command)).toEqual(['ListServices']);
+  });
+
+  it('does not list a cluster whose "*" is disabled', async () => {
+    // Prepare
+    const config = parseConfig({
+      version: 1,
+      clusters: [{ name: 'prod', services: [{ name: '*', enabled: false }, { name: 'web' }] }],
+    });
+    const { ecs, sent } = recordingEcs({});
+
+    // Act
+    const names = await managedServiceNames(ecs, config, 'prod');
+
+    // Assess
+    expect(names).toEqual(['web']);
+    expect(sent).toEqual([]);
+  });
+});
+
+describe('Function: observeManagedServices', () => {
+  it('sets aside a configured cluster that ECS does not have and reads the others', async () => {
+    // Prepare
+    const config = parseConfig({
+      version: 1,
+      clusters: [
+        { name: 'ghost', services: [{ name: 'web' }] },
+        { name: 'prod', services: [{ name: 'web' }] },
+      ],
+    });
+    const { ecs } = recordingEcs({
+      DescribeServices: (input) =>
+        input.cluster === 'ghost' ? clusterNotFound() : { services: [{ serviceName: 'web', status: 'ACTIVE' }] },
+    });
+
+    // Act
+    const managed = await observeManagedServices(ecs, config);
+
+    // Assess
+    expect(managed.services.map((s) => `${s.clusterName}/${s.serviceName}`)).toEqual(['prod/web']);
+    expect(managed.missingClusters.map((e) => e.clusterName)).toEqual(['ghost']);
+  });
+
+  it('fails on any other error', async () => {
+    // Prepare
+    const config = parseConfig({ version: 1, clusters: [{ name: 'prod', services: [{ name: 'web' }] }] });
+    const { ecs } = recordingEcs({
+      DescribeServices: () => {
+        throw new Error('AccessDeniedException');
+      },
+    });
+
+    // Act
+    const observed = observeManagedServices(ecs, config);
+
+    // Assess
+    await expect(observed).rejects.toThrow('AccessDeniedException');
+  });
+});
+
+describe('Function: describeServiceTasks', () => {
+  it("lists the service's tasks in the status asked, describes a hundred a call and keeps the service's own", async () => {
+    // Prepare
+    const arns = Array.from({ length: 150 }, (_, i) => `arn:aws:ecs:eu-west-1:111122223333:task/prod/t${i}`);
+    const { ecs, sent } = recordingEcs({
+      ListTasks: (input) =>
+        input.nextToken ? { taskArns: arns.slice(100) } : { taskArns: arns.slice(0, 100), nextToken: 'page-2' },
+      DescribeTasks: (input) => ({
+        tasks: (input.tasks as string[]).map((taskArn, i) => ({
+          taskArn,
+          group: i === 0 ? 'service:web-canary' : 'service:web',
+        })),
+      }),
+    });
+
+    // Act
+    const tasks = await describeServiceTasks(ecs, 'prod', 'web', 'STOPPED');
+
+    // Assess
+    expect(sent.filter((s) => s.command === 'ListTasks')[0]?.input).toMatchObject({
+      cluster: 'prod',
+      serviceName: 'web',
+      desiredStatus: 'STOPPED',
+    });
+    expect(sent.filter((s) => s.command === 'DescribeTasks').map((s) => (s.input.tasks as string[]).length)).toEqual([
+      100, 50,
+    ]);
+    expect(tasks).toHaveLength(148);
+    expect(tasks.map((t) => t.taskArn)).not.toContain(arns[0]);
+    expect(tasks.map((t) => t.taskArn)).not.toContain(arns[100]);
+  });
+
+  it('names a cluster that ECS does not know', async () => {
+    // Prepare
+    const { ecs } = recordingEcs({ ListTasks: clusterNotFound });
+
+    // Act
+    const read = describeServiceTasks(ecs, 'ghost', 'web', 'RUNNING');
+
+    // Assess
+    await expect(read).rejects.toBeInstanceOf(ClusterNotFoundError);
+  });
+});
