@@ -35,4 +35,21 @@ describe('place-clients', () => {
     expect(otherEvent).not.toBe(member);
     expect(await member.ecs.config.region()).toBe('us-east-1');
   });
+
+  it('keeps the clients of one role apart by its external id', () => {
+    // Prepare
+    const own = { ecs: new ECSClient({ region: 'eu-west-1' }) };
+    const places = new PlaceClients(own, { ecs: ecsRecipe }, { AWS_REGION: 'eu-west-1' });
+    const place = { account: '222222222222', region: 'us-east-1' };
+
+    // Act
+    const first = places.at({ ...place, role }, 'task-stop-1');
+    const other = places.at({ ...place, role: { ...role, externalId: 'x-2' } }, 'task-stop-1');
+    const none = places.at({ ...place, role: { arn: role.arn } }, 'task-stop-1');
+
+    // Assess
+    expect(other).not.toBe(first);
+    expect(none).not.toBe(first);
+    expect(none).not.toBe(other);
+  });
 });
