@@ -201,9 +201,26 @@ describe('Function: describeServices', () => {
 
     // Assess
     await expect(read).rejects.toThrow(
-      new ClusterNotFoundError('ghost', { cause: new Error('Cluster not found.') }).message,
+      'cluster ghost does not exist in this account and region (ECS: Cluster not found.)',
     );
     await expect(read).rejects.toBeInstanceOf(ClusterNotFoundError);
+  });
+
+  it('makes one call for ten services', async () => {
+    // Prepare
+    const names = Array.from({ length: 10 }, (_, i) => `svc-${i}`);
+    const { ecs, sent } = recordingEcs({ DescribeServices: () => ({ services: [] }) });
+
+    // Act
+    await describeServices(ecs, 'prod', names);
+
+    // Assess
+    expect(sent).toHaveLength(1);
+  });
+
+  it('says only what it knows of a missing cluster when ECS said nothing', () => {
+    // Assess
+    expect(new ClusterNotFoundError('ghost').message).toBe('cluster ghost does not exist in this account and region');
   });
 
   it('lets any other error through as it is', async () => {
@@ -248,7 +265,7 @@ describe('Function: managedServiceNames', () => {
     expect(prod.sort()).toEqual(['extra', 'web']);
     expect(dev).toEqual(['web']);
     expect(unknown).toEqual([]);
-    expect(sent.map((s) => s.command)).toEqual(['ListServices']);
+    expect(sent).toEqual([{ command: 'ListServices', input: { cluster: 'prod' } }]);
   });
 
   it('does not list a cluster whose "*" is disabled', async () => {
@@ -338,6 +355,21 @@ describe('Function: describeServiceTasks', () => {
     expect(tasks).toHaveLength(148);
     expect(tasks.map((t) => t.taskArn)).not.toContain(arns[0]);
     expect(tasks.map((t) => t.taskArn)).not.toContain(arns[100]);
+  });
+
+  it('describes a hundred tasks in one call', async () => {
+    // Prepare
+    const arns = Array.from({ length: 100 }, (_, i) => `arn:aws:ecs:eu-west-1:111122223333:task/prod/t${i}`);
+    const { ecs, sent } = recordingEcs({
+      ListTasks: () => ({ taskArns: arns }),
+      DescribeTasks: () => ({ tasks: [] }),
+    });
+
+    // Act
+    await describeServiceTasks(ecs, 'prod', 'web', 'RUNNING');
+
+    // Assess
+    expect(sent.map((s) => s.command)).toEqual(['ListTasks', 'DescribeTasks']);
   });
 
   it('names a cluster that ECS does not know', async () => {
