@@ -36,6 +36,7 @@ export function awsClientOptions(env: NodeJS.ProcessEnv = process.env): AwsClien
 }
 
 function positiveInteger(text: string | undefined): number | undefined {
+  // Stryker disable next-line StringLiteral: any stand-in text that is not a number reads as no setting
   const value = Number.parseInt(text ?? '', 10);
   return Number.isFinite(value) && value > 0 ? value : undefined;
 }

@@ -6,13 +6,7 @@ export interface ConsoleSignInLinks {
   roleName: string;
 }
 
-const isConsoleUrl = (url: string) => {
-  try {
-    return new URL(url).hostname.endsWith('.console.aws.amazon.com');
-  } catch {
-    return false;
-  }
-};
+const isConsoleUrl = (url: string) => URL.canParse(url) && new URL(url).hostname.endsWith('.console.aws.amazon.com');
 
 /**
  * The alert with its console links opening in the alert's own account: each AWS console link goes through the

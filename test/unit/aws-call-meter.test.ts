@@ -1,6 +1,6 @@
 import { DescribeServicesCommand, ECSClient, ListTasksCommand } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
-import { CallMeter, meterPlugin } from '#shared/aws/call-meter.js';
+import { awsCalls, CallMeter, metered, meterPlugin } from '#shared/aws/call-meter.js';
 import { awsClientOptions, DEFAULT_REQUEST_TIMEOUT_MS } from '#shared/aws/options.js';
 
 /** An ECS client whose calls end before the network with an empty answer, so that only the meter sees them. */
@@ -47,6 +47,44 @@ describe('Function: meterPlugin', () => {
 
     // Assess
     expect(meter.snapshot()).toEqual({ 'ECS.DescribeServices': 2, 'ECS.ListTasks': 1 });
+  });
+});
+
+describe('Function: meterPlugin, operation names', () => {
+  /** What the plugin records for one call whose context names `commandName`. */
+  function recorded(commandName: string | undefined): Record<string, number> {
+    const meter = new CallMeter();
+    const stack = {
+      add: (middleware: (next: () => Promise<unknown>, context: object) => (args: unknown) => Promise<unknown>) =>
+        middleware(async () => ({}), { commandName })({}),
+    };
+    meterPlugin(meter, 'SSM').applyToStack(stack as never);
+    return meter.snapshot();
+  }
+
+  it('strips only the trailing Command of an operation that has the word in its name', () => {
+    // Assess
+    expect(recorded('ListCommandInvocationsCommand')).toEqual({ 'SSM.ListCommandInvocations': 1 });
+  });
+
+  it('counts a call without an operation name as Unknown', () => {
+    // Assess
+    expect(recorded(undefined)).toEqual({ 'SSM.Unknown': 1 });
+  });
+});
+
+describe('Function: metered', () => {
+  it("counts a client's calls in the meter every client shares", async () => {
+    // Prepare
+    const ecs = metered(answeringEcs(), 'ECS');
+    awsCalls.reset();
+
+    // Act
+    await ecs.send(new ListTasksCommand({ cluster: 'prod' }));
+
+    // Assess
+    expect(awsCalls.snapshot()).toEqual({ 'ECS.ListTasks': 1 });
+    awsCalls.reset();
   });
 });
 

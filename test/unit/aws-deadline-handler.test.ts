@@ -67,7 +67,7 @@ describe('Class: DeadlineBoundHttpHandler', () => {
 
   it('cuts off a call still running at the deadline, naming the operation and keeping why', async () => {
     // Prepare
-    const handler = new DeadlineBoundHttpHandler({ requestTimeout: 10_000 });
+    const handler = new DeadlineBoundHttpHandler({ requestTimeout: 60_000 });
     setAwsCallDeadline(Date.now() + 200);
 
     // Act
@@ -95,6 +95,34 @@ describe('Class: DeadlineBoundHttpHandler', () => {
     // Assess
     expect(error).toBeInstanceOf(Error);
     expect(error).not.toBeInstanceOf(DeadlineExceededError);
+    handler.destroy();
+  });
+
+  it('ends a call when the caller aborts it, before the deadline', async () => {
+    // Prepare
+    const handler = new DeadlineBoundHttpHandler({ requestTimeout: 60_000 });
+    setAwsCallDeadline(Date.now() + 60_000);
+
+    // Act
+    const error = await outcome(handler.handle(request('/hang'), { abortSignal: AbortSignal.timeout(100) }));
+
+    // Assess
+    expect(error).toMatchObject({ name: 'AbortError' });
+    handler.destroy();
+  });
+
+  it('counts a call that fails at the very instant of the deadline as cut off by it', async () => {
+    // Prepare
+    const deadline = Date.now() + 60_000;
+    const instants = [deadline - 100, deadline];
+    const handler = new DeadlineBoundHttpHandler({ requestTimeout: 60_000 }, () => instants.shift() ?? deadline);
+    setAwsCallDeadline(deadline);
+
+    // Act
+    const error = await outcome(handler.handle(request('/hang')));
+
+    // Assess
+    expect(error).toBeInstanceOf(DeadlineExceededError);
     handler.destroy();
   });
 
