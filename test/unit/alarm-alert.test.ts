@@ -51,6 +51,7 @@ describe('Function: alarmAlert', () => {
       ].join('\n'),
     );
     expect(alert.links.map((l) => l.label)).toEqual(['Alarm', 'Service']);
+    expect(alert.links[0]?.url).toContain('prod-web-unhealthy-hosts');
   });
 
   it('says nothing was done, and what to open, for a notify-only alarm without a reason', () => {

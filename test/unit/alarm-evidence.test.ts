@@ -84,6 +84,12 @@ describe('Function: breachOf', () => {
     ['datapoints on both sides of a static threshold', { recentDatapoints: [40, 60], threshold: 50 }],
     ['a static threshold and no datapoints', { recentDatapoints: [], threshold: 50 }],
     ['datapoints without any threshold', { recentDatapoints: [60] }],
+    ['datapoints on and above a static threshold', { recentDatapoints: [50, 60], threshold: 50 }],
+    ['datapoints on and below a static threshold', { recentDatapoints: [50, 40], threshold: 50 }],
+    [
+      'datapoints on both sides of the band, whatever the static threshold',
+      { recentDatapoints: [60, 5], recentLowerThresholds: [10, 10], recentUpperThresholds: [50, 50], threshold: 1 },
+    ],
   ])('tells no side from %s', (_, data) => {
     // Assess
     expect(breachOf(detail({ data }))).toBeUndefined();
