@@ -1,7 +1,7 @@
 import { TransactWriteItemsCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { fromAttributes, keyAttributes, toAttributes } from './attributes.js';
 import type { Lease } from './lease.js';
-import { ATTR, epochSeconds, expiryAfter, type StateKey } from './records.js';
+import { ATTR, epochSeconds, type StateKey, touchOf } from './records.js';
 import type { StateTable } from './write.js';
 
 // An update expression is limited to 4 KB: 100 members of about 30 characters each stay well within it.
@@ -47,17 +47,7 @@ export async function claimMembers(
   for (let start = 0; start < claims.length; start += MOST_PER_CALL) {
     const now = table.now();
     const chunk = claims.slice(start, start + MOST_PER_CALL);
-    const names: Record<string, string> = {
-      '#version': ATTR.version,
-      '#expiresAt': ATTR.expiresAt,
-      '#updatedAt': ATTR.updatedAt,
-    };
-    const values: Record<string, unknown> = {
-      ':zero': 0,
-      ':one': 1,
-      ':expiresAt': expiryAfter(now, ttlSeconds),
-      ':updatedAt': now.toISOString(),
-    };
+    const { names, values } = touchOf(now, ttlSeconds);
     const owners = [...new Set(chunk.map((c) => c.owner))];
     owners.forEach((owner, i) => {
       values[`:o${i}`] = `${epochSeconds(now)} ${owner}`;
@@ -124,17 +114,10 @@ async function claimFreeing(
   lease: { key: StateKey; owner: string },
 ) {
   const now = table.now();
-  const names: Record<string, string> = {
-    '#version': ATTR.version,
-    '#expiresAt': ATTR.expiresAt,
-    '#updatedAt': ATTR.updatedAt,
-    '#unchecked': UNCHECKED,
-  };
+  const touch = touchOf(now, ttlSeconds);
+  const names: Record<string, string> = { ...touch.names, '#unchecked': UNCHECKED };
   const values: Record<string, unknown> = {
-    ':zero': 0,
-    ':one': 1,
-    ':expiresAt': expiryAfter(now, ttlSeconds),
-    ':updatedAt': now.toISOString(),
+    ...touch.values,
     ':claimed': members.size,
     ':most': MOST_CLAIMED_UNCHECKED,
   };

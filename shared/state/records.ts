@@ -40,6 +40,25 @@ export function expiryAfter(now: Date, ttlSeconds: number): number {
   return epochSeconds(now) + Math.ceil(ttlSeconds);
 }
 
+/**
+ * The names and values every write of a versioned record sets besides its own (`#version`, `#expiresAt`,
+ * `#updatedAt`, `:zero`, `:one`, `:expiresAt`, `:updatedAt`), as fresh objects a write adds its own entries to.
+ */
+export function touchOf(now: Date, ttlSeconds: number) {
+  const names: Record<string, string> = {
+    '#version': ATTR.version,
+    '#expiresAt': ATTR.expiresAt,
+    '#updatedAt': ATTR.updatedAt,
+  };
+  const values: Record<string, unknown> = {
+    ':zero': 0,
+    ':one': 1,
+    ':expiresAt': expiryAfter(now, ttlSeconds),
+    ':updatedAt': now.toISOString(),
+  };
+  return { names, values };
+}
+
 /** Whether a record with this expiry counts as gone at `now`; a record without one never expires. */
 export function isExpired(expiresAt: number | undefined, now: Date): boolean {
   return expiresAt !== undefined && expiresAt <= epochSeconds(now);

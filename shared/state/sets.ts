@@ -1,6 +1,6 @@
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { fromAttributes, keyAttributes, toAttributes } from './attributes.js';
-import { ATTR, expiryAfter, type StateKey } from './records.js';
+import { type StateKey, touchOf } from './records.js';
 import type { StateTable } from './write.js';
 
 /**
@@ -16,17 +16,7 @@ export async function addToSets(
   opts: { ttlSeconds: number; drop?: readonly string[] },
 ): Promise<Record<string, Set<string>>> {
   const now = table.now();
-  const names: Record<string, string> = {
-    '#version': ATTR.version,
-    '#expiresAt': ATTR.expiresAt,
-    '#updatedAt': ATTR.updatedAt,
-  };
-  const values: Record<string, unknown> = {
-    ':zero': 0,
-    ':one': 1,
-    ':expiresAt': expiryAfter(now, opts.ttlSeconds),
-    ':updatedAt': now.toISOString(),
-  };
+  const { names, values } = touchOf(now, opts.ttlSeconds);
   const adds = Object.entries(members)
     .filter(([, added]) => added.length > 0)
     .map(([attribute, added], index) => {
