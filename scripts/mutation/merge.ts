@@ -16,13 +16,14 @@ export interface MergedReports {
   stale: Record<string, string[]>;
 }
 
-// A mutant killed by any suite is killed: the unit and the integration runs each see only their own tests.
+// A mutant killed by any suite is killed: the unit and the integration runs each see only their own tests. A mutant
+// one run skipped (`--ignoreStatic`) takes another run's measurement; one disabled in the source is ignored by all.
 const rank: Record<MutantStatus, number> = {
   Killed: 7,
   Timeout: 6,
-  Ignored: 5,
-  Survived: 4,
-  NoCoverage: 3,
+  Survived: 5,
+  NoCoverage: 4,
+  Ignored: 3,
   RuntimeError: 2,
   CompileError: 1,
   Pending: 0,

@@ -44,6 +44,18 @@ describe('Mutation summary: merging reports', () => {
     expect(statuses).toEqual(['n >= 3 Survived', 'n < 3 Killed']);
   });
 
+  it('takes a measured survivor over the same mutant skipped as static in another run', () => {
+    // Prepare
+    const skipped = { name: 'unit.json', report: report(SOURCE, [mutant('1', 'Ignored')]) };
+    const measured = { name: 'schemas.json', report: report(SOURCE, [mutant('4', 'Survived')]) };
+
+    // Act
+    const merged = mergeReports([measured, skipped], () => SOURCE);
+
+    // Assess
+    expect(merged.files['shared/limit.ts']?.mutants.map((m) => m.status)).toEqual(['Survived']);
+  });
+
   it('leaves out a measurement of an older source and names the file stale until a current one exists', () => {
     // Prepare
     const old = { name: 'old.json', report: report('export const limit = 3;\n', [mutant('1', 'Survived')]) };
