@@ -8,12 +8,10 @@ export const DRAIN_MARGIN_SECONDS = 15;
 /** Past this many times what is needed, the delay mostly makes every deployment and scale-in wait. */
 export const MUCH_LONGER_FACTOR = 4;
 
-/** The longest stop timeout among the service's containers. */
+/** The longest stop timeout among the service's containers: a shorter one than ECS's default when all set one. */
 export function stopTimeoutOf(service: ObservedService): number {
-  return Math.max(
-    DEFAULT_STOP_TIMEOUT_SECONDS,
-    ...service.containers.map((c) => c.stopTimeout ?? DEFAULT_STOP_TIMEOUT_SECONDS),
-  );
+  const timeouts = service.containers.map((c) => c.stopTimeout ?? DEFAULT_STOP_TIMEOUT_SECONDS);
+  return timeouts.length > 0 ? Math.max(...timeouts) : DEFAULT_STOP_TIMEOUT_SECONDS;
 }
 
 /** Check 4: a deregistration delay longer than the task's stop timeout plus a margin, or much longer than that. */
