@@ -47,8 +47,8 @@ describe('Lambda: decision memory', () => {
 
     // Assess
     await expect(memory.get({ pk: 'service#prod/web', sk: 'cooldown#scale-out' })).resolves.toBeUndefined();
-    await expect(memory.create({ pk: 'service#prod/web', sk: 'cooldown#scale-out' }, { at: 'now' })).rejects.toThrow(
-      StateError,
-    );
+    const recorded = memory.create({ pk: 'service#prod/web', sk: 'cooldown#scale-out' }, { at: 'now' });
+    await expect(recorded).rejects.toThrow(StateError);
+    await expect(recorded).rejects.toThrow('a dry run records nothing in the state table');
   });
 });
