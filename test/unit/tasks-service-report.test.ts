@@ -33,6 +33,8 @@ function record(group: string, outcome: AuditRecord['outcome'], error?: AuditRec
     description: `deregistered from ${group.split('/')[1]}`,
     outcome,
     why: 'the task stopped',
+    at: '2026-11-24T12:00:01.000Z',
+    durationMs: 40,
     ...(error && { error }),
   };
 }
