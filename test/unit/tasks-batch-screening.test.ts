@@ -91,6 +91,25 @@ describe('Task batch: stops that need no reaction', () => {
     ]);
   });
 
+  it('goes on with a failed stop, and with a routine one when the policy alerts routine stops', async () => {
+    // Prepare: ECS cannot be reached, so each stop that goes on to its service is returned for a retry
+    const alerting = config({ taskFailures: { deregisterTargets: true, alertRoutineStops: true } });
+    const failed = depsOf();
+    const routine = depsOf({ config: alerting });
+    const scaled = { stopCode: 'ServiceSchedulerInitiated', stoppedReason: 'Scaling activity initiated by me' };
+
+    // Act
+    const onFailure = await reactToTaskStopBatch([message('t1', {})], failed.deps);
+    const onRoutine = await reactToTaskStopBatch([message('t2', scaled)], routine.deps);
+
+    // Assess
+    for (const reaction of [onFailure, onRoutine]) {
+      expect(reaction.ignored).toEqual([]);
+      expect(reaction.failures.map((f) => f.why)).toEqual(['the service could not be described: no AWS call expected']);
+    }
+    expect(failed.deps.seen.size).toBe(0);
+  });
+
   it('starts each incident window on a multiple of its length', () => {
     // Assess
     expect(incidentWindowStart(new Date('2026-11-24T12:04:59.999Z'))).toBe('2026-11-24T12:00:00.000Z');
