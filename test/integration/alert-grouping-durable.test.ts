@@ -1,9 +1,12 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { beforeEach, describe, expect, inject, it, vi } from 'vitest';
 import { groupingDefaults } from '#shared/config/notifications.js';
 import type { Alert } from '#shared/notify/alert.js';
 import { flushGroup, groupStateKey, recordGroupedAlerts } from '#shared/notify/grouping/durable.js';
-import { groupIdOf } from '#shared/notify/grouping/plan.js';
+import { flushGroupRequest } from '#shared/notify/grouping/flush.js';
+import { groupIdOf, groupIdText } from '#shared/notify/grouping/plan.js';
+import { GROUP_MESSAGE_ATTRIBUTE } from '#shared/notify/grouping/queues.js';
 import type { AlertGroup } from '#shared/notify/grouping/types.js';
 import { ensureStateTable, StateStore } from '#shared/state/index.js';
 import { taskStopAlert } from '#test/support/alerts.js';
@@ -152,5 +155,83 @@ describe('Function: flushGroup', () => {
     expect(outcome.sent).toEqual(owedAfterFailure);
     expect(outcome.planned).toBeUndefined();
     expect((await stored())?.data.unsent).toEqual([]);
+  });
+});
+
+describe('Function: flushGroupRequest', () => {
+  const sqs = new SQSClient({ endpoint: inject('motoEndpoint'), region: 'us-east-1' });
+
+  /** The flush queue and the outbox, and a flush wiring over them that records its log lines and metrics. */
+  async function wiring() {
+    const flush = await sqs.send(new CreateQueueCommand({ QueueName: 'test-alert-flush' }));
+    const outbox = await sqs.send(
+      new CreateQueueCommand({ QueueName: 'test-alerts.fifo', Attributes: { FifoQueue: 'true' } }),
+    );
+    const logger = { info: vi.fn() };
+    const metrics = { addMetric: vi.fn() };
+    const flushQueueUrl = flush.QueueUrl as string;
+    const outboxUrl = outbox.QueueUrl as string;
+    return {
+      logger,
+      metrics,
+      flushQueueUrl,
+      outboxUrl,
+      all: { store, sqs, flushQueueUrl, outboxUrl, options, logger, metrics, now },
+    };
+  }
+
+  const receive = (QueueUrl: string) =>
+    sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'] }));
+
+  it('asks again for a flush that came early, and says when', async () => {
+    // Prepare
+    await recordGroupedAlerts(store, group, [{ alert: stop(1), receiptId: 'm1' }], now, options);
+    const due = new Date(START + options.groupWaitSeconds * 1000).toISOString();
+    const w = await wiring();
+
+    // Act
+    await flushGroupRequest(JSON.stringify({ ...group, flushAt: due }), w.all);
+
+    // Assess
+    expect(w.logger.info).toHaveBeenCalledWith(`group ${groupIdText(group)} not due yet: asked again for ${due}`);
+    expect(w.metrics.addMetric).not.toHaveBeenCalled();
+    expect((await receive(w.outboxUrl)).Messages ?? []).toEqual([]);
+  });
+
+  it('queues the due message on the outbox, marked as a group message, and counts it', async () => {
+    // Prepare
+    await recordGroupedAlerts(
+      store,
+      group,
+      [1, 2].map((n) => ({ alert: stop(n), receiptId: `m${n}` })),
+      now,
+      options,
+    );
+    clock = START + options.groupWaitSeconds * 1000;
+    const w = await wiring();
+
+    // Act
+    await flushGroupRequest(JSON.stringify({ ...group, flushAt: new Date(clock).toISOString() }), w.all);
+
+    // Assess
+    const [message, ...more] = (await receive(w.outboxUrl)).Messages ?? [];
+    expect(more).toEqual([]);
+    expect(JSON.parse(message?.Body ?? '{}').title).toBe('prod/web: 2 alerts of task-stopped/out-of-memory');
+    expect(message?.MessageAttributes?.[GROUP_MESSAGE_ATTRIBUTE]?.StringValue).toBe('true');
+    expect(w.metrics.addMetric).toHaveBeenCalledWith('GroupMessagesSent', 'Count', 1);
+    expect(w.logger.info).not.toHaveBeenCalledWith(expect.stringContaining('nothing due'));
+  });
+
+  it('says a group has nothing due, and refuses a request that is not one', async () => {
+    // Prepare
+    const w = await wiring();
+
+    // Act
+    await flushGroupRequest(JSON.stringify({ ...group, flushAt: new Date(START).toISOString() }), w.all);
+    const refused = await flushGroupRequest(JSON.stringify({ groupKey: '' }), w.all).catch((e) => e);
+
+    // Assess
+    expect(w.logger.info).toHaveBeenCalledWith(`group ${groupIdText(group)}: nothing due`);
+    expect(refused).toBeInstanceOf(Error);
   });
 });
