@@ -42,6 +42,11 @@ const alertedKey = (finding: Finding) => ({ pk: 'audit-finding', sk: finding.id 
  */
 export async function auditOnSchedule(event: ScheduledEvent, deps: ScheduledAuditDeps): Promise<ScheduledAuditRun> {
   const { config, clients, store, logger } = deps;
+  // No cluster configured in this place: an empty scope would read as every cluster of the account and region.
+  if (config.clusters.length === 0) {
+    logger.info('audit skipped: no cluster of ecs-autopilot.yml is in this account and region');
+    return { eventId: event.id, services: 0, findings: [], alerted: [], notAudited: [], alerts: [] };
+  }
   const read = await observeAudit({
     clients,
     region: event.region,
