@@ -125,6 +125,28 @@ describe('Module: response-time sign test', () => {
     expect(idleStable).toEqual({ logBayesFactor: 0, slowerMinutes: 0, comparedMinutes: 0 });
   });
 
+  it('compares no minute in which either side has no response time', () => {
+    // Act
+    const untimedCanary = latencySignTest(one(100, 0), one(100, 0, 0.1), 0.2);
+    const untimedStable = latencySignTest(one(100, 0, 9), one(100, 0), 0.2);
+
+    // Assess
+    expect(untimedCanary.comparedMinutes).toBe(0);
+    expect(untimedStable.comparedMinutes).toBe(0);
+  });
+
+  it('stays exact over a day of minutes that are all slower: 2^1441 / 1441', () => {
+    // Prepare: ∫½¹ p^1440 dp = (1 − 2^−1441) / 1441, against ½ per minute
+    const canary = side(1440, { requests: 100, errors: 0, latencySeconds: 1 });
+    const stable = side(1440, { requests: 100, errors: 0, latencySeconds: 0.1 });
+
+    // Act
+    const evidence = latencySignTest(canary, stable, 0.2);
+
+    // Assess
+    expect(evidence.logBayesFactor).toBeCloseTo(1441 * Math.LN2 - Math.log(1441), 6);
+  });
+
   it('integrates the upper half of the beta function exactly: ∫½¹ p²(1−p) dp = 11/192', () => {
     expect(Math.exp(logUpperHalfBeta(3, 2))).toBeCloseTo(11 / 192, 14);
     expect(Math.exp(logUpperHalfBeta(1, 1))).toBeCloseTo(0.5, 14);
@@ -181,6 +203,22 @@ describe('Module: judge minutes', () => {
       [1, 10],
       [2, 30],
     ]);
+  });
+
+  it('pairs a shared minute after one only the canary has', () => {
+    // Prepare
+    const canary = [
+      { at: minuteAt(0), requests: 1, errors: 0 },
+      { at: minuteAt(1), requests: 2, errors: 0 },
+    ];
+    const stable = [{ at: minuteAt(1), requests: 20, errors: 0 }];
+    const pairs: number[][] = [];
+
+    // Act
+    forEachPairedMinute(canary, stable, (c, s) => pairs.push([c.requests, s.requests]));
+
+    // Assess
+    expect(pairs).toEqual([[2, 20]]);
   });
 
   it('adds in log space without overflow and with nothing as −∞', () => {

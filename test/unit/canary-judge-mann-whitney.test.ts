@@ -137,6 +137,8 @@ describe('Module: Mann-Whitney judge', () => {
 
     // Assess
     expect(atMinimum.outcome).toBe('pass');
+    expect(atMinimum.evidence).toHaveProperty('errorRatePValue');
+    expect(atMinimum.evidence).toHaveProperty('latencyPValue');
     expect(wantsFour.outcome).toBe('inconclusive');
   });
 

@@ -35,7 +35,10 @@ describe('Module: sequential judge, at its bounds', () => {
 
     // Assess
     expect(held.evidence.bayesFactor).toBe(1.25);
-    expect(held).toMatchObject({ outcome: 'inconclusive', evidence: { holdAbove: 1.24 } });
+    expect(held).toMatchObject({
+      outcome: 'inconclusive',
+      evidence: { holdAbove: 1.24, canaryLatencySeconds: 0.51, stableLatencySeconds: 0.25 },
+    });
     expect(held.reason).toBe(
       'leaning toward a regression (Bayes factor 1.25, holding above 1.24, failing at 100): canary 5xx 0/100 (0.00 %) vs stable 0/100 (0.00 %), tolerated 1.1×; canary slower than 2× stable in 1 of 1 minutes',
     );
