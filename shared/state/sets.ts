@@ -43,7 +43,8 @@ export async function addToSets(
       UpdateExpression: update,
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: toAttributes(values),
-      ReturnValues: 'UPDATED_OLD',
+      // The whole item as it was, so a set this addition left unchanged is answered too (moto's UPDATED_OLD omits it).
+      ReturnValues: 'ALL_OLD',
     }),
   );
   const old = fromAttributes(out.Attributes) ?? {};

@@ -45,6 +45,25 @@ describe('Function: ensureStateTable', () => {
     expect(mock.commandCalls(UpdateTimeToLiveCommand).map((c) => c.args[0].input)).toEqual([
       { TableName: TABLE, TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } },
     ]);
+    for (const Command of [DescribeTableCommand, DescribeTimeToLiveCommand]) {
+      expect(mock.commandCalls(Command).map((c) => c.args[0].input)).toContainEqual({ TableName: TABLE });
+      expect(mock.commandCalls(Command).every((c) => c.args[0].input.TableName === TABLE)).toBe(true);
+    }
+  });
+
+  it('leaves an enabled TTL alone, and enables one DynamoDB says nothing about', async () => {
+    // Prepare
+    mock.on(DescribeTimeToLiveCommand).resolvesOnce({ TimeToLiveDescription: { TimeToLiveStatus: 'ENABLED' } });
+
+    // Act
+    await ensureStateTable(dynamodb, TABLE);
+    const afterEnabled = mock.commandCalls(UpdateTimeToLiveCommand).length;
+    mock.on(DescribeTimeToLiveCommand).resolves({});
+    await ensureStateTable(dynamodb, TABLE);
+
+    // Assess
+    expect(afterEnabled).toBe(0);
+    expect(mock.commandCalls(UpdateTimeToLiveCommand)).toHaveLength(1);
   });
 
   it('takes a table that exists already, and leaves a TTL being enabled alone', async () => {
@@ -86,5 +105,16 @@ describe('Function: ensureStateTable', () => {
     await expect(ensured).rejects.toBeInstanceOf(StateError);
     await expect(ensured).rejects.toThrow(`state table ${TABLE} is UPDATING: wait until it is ACTIVE, then retry`);
     expect(mock.commandCalls(UpdateTimeToLiveCommand)).toHaveLength(0);
+  });
+
+  it('refuses, saying so, when DynamoDB describes no table after the wait', async () => {
+    // Prepare
+    mock
+      .on(DescribeTableCommand)
+      .resolvesOnce({ Table: { TableName: TABLE, TableStatus: 'ACTIVE' } })
+      .resolves({});
+
+    // Act & Assess
+    await expect(ensureStateTable(dynamodb, TABLE)).rejects.toThrow(`state table ${TABLE} is undefined`);
   });
 });
