@@ -33,7 +33,7 @@ describe('Function: alarm-state-change, alarms on a service', () => {
 
   it("deregisters an unhealthy task from each of the service's target groups, and leaves the task running", async () => {
     // Prepare
-    const [tg1, tg2] = world.services.web?.targetGroupArns as [string, string];
+    const [tg1, tg2] = (world.services.web?.targetGroupArns ?? []) as [string, string];
     for (const tg of [tg1, tg2]) proxy.setTargetHealth(tg, { id: webTask(1).ip, port: webTask(1).port }, 'unhealthy');
     const { react } = await coldContainer(world, 'alarm-state-change', CONFIG);
 
