@@ -80,6 +80,7 @@ describe('Function: postInThread, claims of a thread root', () => {
     // Assess
     expect(placed).toEqual({ ts: 'me.1', broadcast: false });
     expect(me.sleep).not.toHaveBeenCalled();
+    expect((await recordOf(ref))?.expiresAt).toBe(NOW / 1000 + 2 * 24 * 3600);
   });
 
   it("takes its own claim again at once: Lambda's retry of the invocation that claimed it", async () => {
@@ -166,7 +167,7 @@ describe('Function: postInThread, replies', () => {
 
     // Act
     const placed = [];
-    for (const severity of ['warning', 'info', 'critical', 'critical'] as const) {
+    for (const severity of ['warning', 'info', 'warning', 'critical', 'critical'] as const) {
       placed.push(await postInThread({ ...ref, severity }, replies.all));
     }
 
@@ -174,9 +175,93 @@ describe('Function: postInThread, replies', () => {
     expect(placed.map((p) => [p.threadTs, p.broadcast])).toEqual([
       ['root.1', false],
       ['root.1', false],
+      ['root.1', false],
       ['root.1', true],
       ['root.1', false],
     ]);
     expect((await recordOf(ref))?.data.severity).toBe('critical');
+  });
+});
+
+/** The state table with another invocation's write landing just before each of ours: a race, decided by DynamoDB. */
+class RacedStore extends StateStore {
+  before?: { create?: () => Promise<void>; replace?: () => Promise<void> };
+
+  override async create<T>(...args: Parameters<StateStore['create']>) {
+    await this.before?.create?.();
+    return super.create<T>(...(args as [never, T, never]));
+  }
+
+  override async replace<T>(...args: Parameters<StateStore['replace']>) {
+    await this.before?.replace?.();
+    return super.replace<T>(...(args as [never, T, never]));
+  }
+}
+
+describe('Function: postInThread, races', () => {
+  const raced = new RacedStore({ client, tableName: TABLE, now: () => new Date(NOW) });
+
+  it('waits for the root when another invocation claimed the thread between its read and its claim', async () => {
+    // Prepare
+    const ref = newThread();
+    raced.before = { create: () => claimedRoot(ref, 'other', NOW).then(() => (raced.before = undefined)) };
+    const me = deps('me', {
+      sleep: async () => {
+        const claimed = await recordOf(ref);
+        if (claimed) await store.replace(claimed, { channel: 'C0ALERTS', ts: 'other.1', severity: 'warning' });
+      },
+    });
+
+    // Act
+    const placed = await postInThread(ref, { ...me.all, store: raced });
+
+    // Assess
+    expect(placed).toEqual({ ts: 'me.1', threadTs: 'other.1', broadcast: false });
+  });
+
+  it('fails on a claim the table refuses for another reason', async () => {
+    // Prepare
+    raced.before = { create: async () => Promise.reject(new Error('throttled')) };
+
+    // Act
+    const error = await postInThread(newThread(), { ...deps('me').all, store: raced }).catch((e) => e);
+
+    // Assess
+    expect(error.message).toBe('throttled');
+  });
+
+  it('still replies when another reply raised the thread severity first', async () => {
+    // Prepare
+    const ref = newThread('info');
+    await postInThread(ref, deps('root').all);
+    raced.before = {
+      replace: async () => {
+        raced.before = undefined;
+        const current = await recordOf(ref);
+        if (current) await store.replace(current, { ...current.data, severity: 'critical' });
+      },
+    };
+
+    // Act
+    const placed = await postInThread({ ...ref, severity: 'warning' }, { ...deps('me').all, store: raced });
+
+    // Assess
+    expect(placed).toMatchObject({ threadTs: 'root.1', broadcast: true });
+    expect((await recordOf(ref))?.data.severity).toBe('critical');
+  });
+
+  it('fails when the table refuses to raise the thread severity for another reason', async () => {
+    // Prepare
+    const ref = newThread('info');
+    await postInThread(ref, deps('root').all);
+    raced.before = { replace: async () => Promise.reject(new Error('throttled')) };
+
+    // Act
+    const error = await postInThread({ ...ref, severity: 'warning' }, { ...deps('me').all, store: raced }).catch(
+      (e) => e,
+    );
+
+    // Assess
+    expect(error.message).toBe('throttled');
   });
 });

@@ -103,4 +103,35 @@ describe('Function: outboxRouter, publishing', () => {
     // Assess
     expect(outcomes).toEqual(['failed', 'failed', 0, 'failed', 'failed', 0]);
   });
+
+  it('counts an alert into its group, grouping on: its record fails with the group write, and nothing is published', async () => {
+    // Prepare
+    const { router, published } = routerWith(groupingOn);
+    const plain = {
+      ...record('a1', JSON.stringify(taskStopAlert())),
+      messageAttributes: undefined,
+    } as never as SQSRecord;
+    const marked = record('a2', JSON.stringify(taskStopAlert({ incidentId: 'other' })));
+
+    // Act
+    const batch = await router.startBatch([plain, marked]);
+    const outcomes = await Promise.all([plain, marked].map((r) => batch.deliver(r).catch((e: Error) => e.message)));
+
+    // Assess
+    expect(outcomes).toEqual(['no group was expected', 'no group was expected']);
+    expect(published).toEqual([]);
+  });
+
+  it('publishes without counting when no metrics are given', async () => {
+    // Prepare
+    const publish = vi.fn(async () => undefined);
+    const router = outboxRouter({ publish, logger: { info: vi.fn() } });
+    const r = record('m1', JSON.stringify(taskStopAlert()));
+
+    // Act
+    await (await router.startBatch([r])).deliver(r);
+
+    // Assess
+    expect(publish).toHaveBeenCalledTimes(1);
+  });
 });

@@ -178,4 +178,60 @@ describe('Function: chatPoster', () => {
     expect(error.message).toMatch(/^Slack chat\.postMessage failed: .*500/);
     expect(error.cause).toBeDefined();
   });
+
+  it('hands a rate limit back from a new client at once rather than waiting inside it', async () => {
+    // Prepare
+    const fresh = chatPoster(slack.url);
+    slack.answerNext({ status: 429, body: { ok: false, error: 'ratelimited' }, headers: { 'retry-after': '30' } });
+
+    // Act
+    const error = await fresh(slack.token, 'C0', message, {}, { ...patient, remainingMs: () => 10_000 }).catch(
+      (e) => e,
+    );
+
+    // Assess
+    expect(error).toBeInstanceOf(SlackRateLimitedError);
+    expect(error.retryAfterSeconds).toBe(30);
+  });
+
+  it('lets a new client retry a server error twice, then names the HTTP error', async () => {
+    // Prepare
+    const fresh = chatPoster(slack.url);
+    const broken = { status: 500, body: { ok: false } };
+    slack.answerNext(broken, broken, broken);
+    const refusedBefore = slack.refused;
+
+    // Act
+    const error = await fresh(slack.token, 'C0', message, {}, patient).catch((e) => e);
+
+    // Assess
+    expect(slack.refused - refusedBefore).toBe(3);
+    expect(error.message).toBe('Slack chat.postMessage failed: An HTTP protocol error occurred: statusCode = 500');
+  });
+
+  it('waits out a rate limit with a real timer, and without anyone to tell', async () => {
+    // Prepare
+    slack.answerNext({ status: 429, body: { ok: false, error: 'ratelimited' }, headers: { 'retry-after': '1' } });
+    const started = Date.now();
+
+    // Act
+    const sent = await post(slack.token, 'C0', message, {}, { remainingMs: () => 900_000 });
+
+    // Assess
+    expect(sent.attempts).toBe(2);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
+  });
+
+  it('names an ok:false answer without an error code as unknown, keeping the answer as its cause', async () => {
+    // Prepare
+    slack.answerNext({ status: 200, body: { ok: false } });
+
+    // Act
+    const error = await post(slack.token, 'C0', message, {}, patient).catch((e) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(SlackApiError);
+    expect(error.code).toBe('unknown');
+    expect(error.cause).toMatchObject({ data: { ok: false } });
+  });
 });

@@ -217,4 +217,23 @@ describe('Function: deliverToSlack, with the bot token', () => {
     expect(error.code).toBe('channel_not_found');
     expect(readToken).toHaveBeenCalledTimes(1);
   });
+
+  it('waits out a rate limit of the Web API with the sleep it is given, within the time left, logging the wait', async () => {
+    // Prepare
+    const { logger, as } = recordingLogger();
+    const sleep = vi.fn(async (_ms: number) => undefined);
+    api.answerNext({ status: 429, body: { ok: false, error: 'ratelimited' }, headers: { 'retry-after': '2' } });
+    const chat = { channel: 'C0ALERTS', readToken: async () => api.token, post: chatPoster(api.url) };
+
+    // Act
+    await deliverToSlack(alertRecord(), { chat, logger: as, remainingMs: () => 900_000, sleep });
+
+    // Assess
+    expect(sleep.mock.calls).toEqual([[2_000]]);
+    expect(logger.warn).toHaveBeenCalledWith(
+      'Slack did not take the message yet: Slack rate-limited chat.postMessage, Retry-After 2 s; waiting 2000 ms',
+      { attempt: 1 },
+    );
+    expect(api.posts).toHaveLength(1);
+  });
 });

@@ -40,6 +40,27 @@ describe('Function: descriptionParts', () => {
     });
   });
 
+  it('keeps the paragraphs before the links apart, and trims what was done', () => {
+    // Prepare
+    const description =
+      'First.\n\nSecond.\n*What ecs-autopilot did:* scaled out  \n\n[Service](https://console.aws.amazon.com/s)';
+
+    // Act
+    const parts = descriptionParts(description);
+
+    // Assess
+    expect(parts.happened).toBe('First.\n\nSecond.');
+    expect(parts.did).toBe('*What ecs-autopilot did:* scaled out');
+  });
+
+  it('reads a description that starts with what was done as nothing else happening', () => {
+    // Act
+    const parts = descriptionParts('*What ecs-autopilot did:* restarted the task');
+
+    // Assess
+    expect(parts).toEqual({ happened: '', did: '*What ecs-autopilot did:* restarted the task', links: [] });
+  });
+
   it('keeps a last paragraph that says more than its links as text, and takes no links from it', () => {
     // Prepare
     const description = '*What happened:* x\n\nSee [Task](https://console.aws.amazon.com/t) first.';
@@ -201,7 +222,10 @@ describe('Function: renderAlertNotification', () => {
 
     // Assess
     expect(blocks.map((b) => b.type)).toEqual(['header', 'section']);
-    expect((blocks[1] as SectionBlock).text?.text).toBe('*Why:* see <https://docs.aws.amazon.com/x|docs>');
+    expect(blocks[1]).toEqual({
+      type: 'section',
+      text: { type: 'mrkdwn', text: '*Why:* see <https://docs.aws.amazon.com/x|docs>' },
+    });
   });
 
   it('sets what was done apart with a divider and shows the next steps and links after it', () => {

@@ -199,6 +199,17 @@ describe('Function: postToWebhook', () => {
     expect(webhook.requests).toHaveLength(1);
   });
 
+  it('ends the message of a refusal without a body at its status', async () => {
+    // Prepare
+    webhook.answers.push({ status: 403 });
+
+    // Act
+    const error = await postToWebhook(webhook.url, message, patient).catch((e) => e);
+
+    // Assess
+    expect(error.message).toBe(`Slack webhook http://${webhook.url.host}/… answered 403`);
+  });
+
   it('retries a webhook it cannot reach, saying why, and gives up with no status', async () => {
     // Prepare
     const closed = await scriptedWebhook();

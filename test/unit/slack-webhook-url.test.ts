@@ -53,6 +53,7 @@ describe('Function: parseWebhookUrl', () => {
   it.each([
     ['the URL itself', ` ${HOOK}\n`, HOOK],
     ['a JSON object with url', JSON.stringify({ url: HOOK }), HOOK],
+    ['a JSON object after a line break', `\n ${JSON.stringify({ url: HOOK })}`, HOOK],
     ['a JSON object with webhookUrl', JSON.stringify({ webhookUrl: HOOK }), HOOK],
     ['plain http on the loopback address', 'http://127.0.0.1:9999/hook', 'http://127.0.0.1:9999/hook'],
     ['plain http on localhost', 'http://localhost:9999/hook', 'http://localhost:9999/hook'],
