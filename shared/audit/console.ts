@@ -6,8 +6,6 @@ export const auditConsole = {
   service: (region: string, clusterName: string, serviceName: string) =>
     consoleLinks.service(region, clusterName, serviceName).replace('/health?', '/configuration?'),
   targetGroup: consoleLinks.targetGroup,
-  loadBalancer: (region: string, loadBalancerArn: string) =>
-    `https://${region}.console.aws.amazon.com/ec2/home?region=${region}#LoadBalancer:loadBalancerArn=${encodeURIComponent(loadBalancerArn)}`,
   listener: (region: string, listenerArn: string) =>
     `https://${region}.console.aws.amazon.com/ec2/home?region=${region}#ListenerDetails:listenerArn=${encodeURIComponent(listenerArn)}`,
   securityGroup: (region: string, groupId: string) =>

@@ -16,6 +16,7 @@ function expiringOn(notAfter: string, domainName?: string): AuditObservation {
   return observed;
 }
 
+const TG_UNSEEN = 'arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/unseen/1';
 const LISTENER_URL = `https://us-east-1.console.aws.amazon.com/ec2/home?region=us-east-1#ListenerDetails:listenerArn=${encodeURIComponent(HTTP_LISTENER)}`;
 
 describe('Audit check 5: plain HTTP', () => {
@@ -59,6 +60,28 @@ describe('Audit check 5: plain HTTP', () => {
     // Assess
     expect(findings.map((f) => [f.clusterName, f.problem])).toEqual([
       ['-', 'internet-facing listener prod-alb HTTP:80 serves plain HTTP and does not redirect to HTTPS'],
+    ]);
+  });
+
+  it('names only the services whose target groups are on this load balancer', () => {
+    // Prepare
+    const observed = cleanObservation();
+    listener(observed, 0).defaultActions = [];
+    const worker = {
+      ...web(observed),
+      clusterName: 'batch',
+      serviceName: 'worker',
+      loadBalancers: [{ loadBalancerName: 'classic' }, { targetGroupArn: `${TG_UNSEEN}` }],
+    };
+    observed.services.push(worker);
+    web(observed).loadBalancers.push({ loadBalancerName: 'classic' });
+
+    // Act
+    const findings = checkListeners(observed);
+
+    // Assess
+    expect(findings.map((f) => [f.clusterName, f.problem])).toEqual([
+      ['prod', expect.stringContaining('prod-alb HTTP:80 (in front of web) serves plain HTTP')],
     ]);
   });
 
@@ -197,5 +220,17 @@ describe('Audit check 5: certificates', () => {
     expect(problems).toEqual([
       `certificate ${CERTIFICATE} of listener prod-alb HTTPS:443 (in front of web) expires on 2026-12-10 (in 13 days)`,
     ]);
+  });
+
+  it('skips a certificate it did not read at all, such as an IAM server certificate', () => {
+    // Prepare
+    const observed = cleanObservation();
+    listener(observed, 1).certificateArns.push('arn:aws:iam::111122223333:server-certificate/legacy');
+
+    // Act
+    const findings = checkListeners(observed);
+
+    // Assess
+    expect(findings).toEqual([]);
   });
 });

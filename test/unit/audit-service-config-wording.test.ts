@@ -100,6 +100,20 @@ describe('Audit check 1: what a platform team reads', () => {
     ]);
   });
 
+  it('finds nothing when the named port is one of several the container maps', () => {
+    // Prepare
+    const observed = cleanObservation();
+    const app = web(observed).containers[0];
+    if (app === undefined) throw new Error('no app container');
+    app.portMappings = [{ containerPort: 9090 }, { containerPort: 8080 }];
+
+    // Act
+    const findings = checkLoadBalancerConfig(observed);
+
+    // Assess
+    expect(findings).toEqual([]);
+  });
+
   it('records a missing container name as empty, and a missing container port as zero, in the facts', () => {
     // Prepare
     const noName = cleanObservation();
