@@ -95,6 +95,17 @@ describe('Module: canary alerts', () => {
     expect(alert?.description).not.toContain('Judge numbers');
   });
 
+  it('gives the first step its percent and adds no judge line without a verdict', () => {
+    // Act
+    const alert = alertFor({ record: { step: 0 } });
+
+    // Assess
+    expect(alert?.description.split('\n')).toEqual([
+      '*step 1 of 5: gates passed*',
+      'Release 1: web-green (web:42) against web-blue; now ramping at 5 %.',
+    ]);
+  });
+
   it('names the incident by release and keys each decision by the history length and the minute', () => {
     // Act
     const alert = alertFor({ record: { release: 3, history: [] } });

@@ -157,6 +157,31 @@ describe('Module: canary start', () => {
 });
 
 describe('Module: canary operator commands', () => {
+  it('names its refusals as command and transition errors', () => {
+    expect(() => pauseRelease(undefined, 'web', T0, 'x')).toThrow(
+      expect.objectContaining({ name: 'CanaryCommandError' }),
+    );
+    expect(() => transition(pendingRecord({ phase: 'done' }), 'ramping', { at: T0, by: 'x', reason: 'y' })).toThrow(
+      expect.objectContaining({ name: 'CanaryTransitionError' }),
+    );
+  });
+
+  it('names each missing gate alarm when it refuses a start', () => {
+    // Prepare
+    const obs = {
+      ...weighted(100, 0),
+      alarms: [
+        { name: 'web-5xx', state: 'MISSING' },
+        { name: 'web-p99', state: 'MISSING' },
+      ],
+    };
+
+    // Act, Assess
+    expect(() => start(obs)).toThrow(
+      'gate alarm(s) not found: web-5xx, web-p99; create them or remove them from gateAlarms: a missing alarm gates nothing',
+    );
+  });
+
   it('refuses every command on a canary never started, saying how to start it', () => {
     const hint = 'canary web has not been started: run canary start web';
     expect(() => pauseRelease(undefined, 'web', T0, 'cli:ana')).toThrow(hint);

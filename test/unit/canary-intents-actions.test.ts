@@ -111,6 +111,24 @@ describe('Module: canary intents as executor actions', () => {
     expect(action).toMatchObject({ direction: 'in', basis: { direction: 'in', bounds: { min: 0, max: 10 } } });
   });
 
+  it('calls a count that does not grow a scale-in', () => {
+    // Prepare
+    const intent: CanaryIntent = {
+      kind: 'set-desired-count',
+      service: 'web-blue',
+      from: 3,
+      to: 3,
+      weightNow: 100,
+      why: 'hold',
+    };
+
+    // Act
+    const [action] = executorActions(config, record, observation(), [intent]);
+
+    // Assess
+    expect(action).toMatchObject({ direction: 'in', basis: { direction: 'in', trafficWeight: 100 } });
+  });
+
   it('sets scalable-target bounds of the resource named', () => {
     // Prepare
     const intent: CanaryIntent = {

@@ -94,6 +94,22 @@ describe('Module: canary side minutes from CloudWatch', () => {
     expect(minutes.canary.map((m) => m.requests)).toEqual([5, 7]);
   });
 
+  it('skips a timestamp without a value and gives an untimed minute no response time at all', async () => {
+    // Prepare
+    mock.on(GetMetricDataCommand).resolves({
+      MetricDataResults: [
+        { Id: 'c_req', Timestamps: [t(0)] },
+        { Id: 'c_lat', Timestamps: [t(0)], Values: [] },
+      ],
+    });
+
+    // Act
+    const minutes = await readSideMinutes(cloudwatch, { ...sides, from: t(0).toISOString(), now: t(1).toISOString() });
+
+    // Assess
+    expect(minutes.canary).toStrictEqual([{ at: t(0).toISOString(), requests: 0, errors: 0 }]);
+  });
+
   it('asks nothing when no whole minute has passed since the judged period began', async () => {
     // Act
     const minutes = await readSideMinutes(cloudwatch, {
