@@ -69,6 +69,7 @@ export async function writeConditionally(table: StateTable, key: StateKey, write
         ReturnValues: 'UPDATED_NEW',
       }),
     );
+    // Stryker disable next-line OptionalChaining: equivalent, a successful update asked for UPDATED_NEW always answers them
     return Number(fromAttributes(out.Attributes)?.[ATTR.version]);
   } catch (error) {
     if (isConditionFailure(error)) throw new StateConflictError(write.conflict, { cause: error });

@@ -106,6 +106,8 @@ describe('State store: a counter whose start keeps losing to others', () => {
       respond: () => dynamodbError('ConditionalCheckFailedException', 'The conditional request failed'),
     });
 
+    const before = proxy.calls().length;
+
     // Act
     const counted = store.increment(counter, 1, { ttlSeconds: 600 });
 
@@ -115,5 +117,6 @@ describe('State store: a counter whose start keeps losing to others', () => {
       'counter episode#alarm-1/deregistrations kept changing under five attempts to add 1',
     );
     expect(await rawItem(counter)).toBeUndefined();
+    expect(operations(before).filter((op) => op === 'UpdateItem')).toHaveLength(10);
   });
 });
