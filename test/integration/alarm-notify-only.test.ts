@@ -13,6 +13,7 @@ const RULES = [
   { ...CPU_HIGH, actionsSuppressed: 'ignore' },
   { alarmName: '-composite$', reaction: 'deregister-unhealthy' },
   { alarmName: '-cpu-anomaly$', reaction: 'scale-in' },
+  { alarmName: '-notify$', reaction: 'notify-only' },
 ];
 const CONFIG = alarmConfig(RULES, { web: { scaling: { minCount: 1, maxCount: 6 } }, ghost: {} });
 
@@ -223,5 +224,22 @@ describe('Function: alarm-state-change, alarms it only reports', () => {
     expect(reaction.service).toEqual({ clusterName: 'prod', serviceName: 'web' });
     expect(reaction.alert?.description).toMatch(/not scaled: the alarm watches an anomaly band/);
     expect(await desiredCount('web')).toBe(2);
+  });
+
+  it('says that nothing was done for an alarm a notify-only rule matches, with no reason to ignore it', async () => {
+    // Prepare
+    const { react } = await coldContainer(world, 'alarm-state-change', CONFIG);
+
+    // Act
+    const reaction = await react(
+      alarmStateChangeEvent(world, { alarmName: 'prod-web-notify', subject: { service: 'web' } }),
+    );
+
+    // Assess
+    expect(reaction.ignored).toBeUndefined();
+    expect(reaction.alert?.description.split('\n').slice(1)).toEqual([
+      '*What ecs-autopilot did (notify-only):*',
+      '• nothing',
+    ]);
   });
 });
