@@ -129,6 +129,17 @@ describe('admits', () => {
     expect(verdicts).toEqual([false, true]);
   });
 
+  it("lets in on a rule that names the load balancer's group among others", () => {
+    // Prepare
+    const rule = fromAlb({ groupIds: ['sg-other', 'sg-alb'], fromPort: 8080, toPort: 8080 });
+
+    // Act
+    const covered = admits(group(rule), ['sg-alb'], PORT_8080);
+
+    // Assess
+    expect(covered).toBe(true);
+  });
+
   it('lets nothing in with no rule at all', () => {
     // Prepare
     const groups = group();
