@@ -71,3 +71,13 @@ export function mergeReports(
   for (const file of Object.keys(merged.files)) delete merged.stale[file];
   return merged;
 }
+
+/** A mutant a run skipped because it is static (`--ignoreStatic`): not measured, unlike one marked equivalent. */
+export function isStaticSkip(mutant: MutantResult): boolean {
+  return mutant.status === 'Ignored' && (mutant.statusReason ?? '').includes('ignoreStatic');
+}
+
+/** The directory a file of shared/ is counted under: its first two path segments (`shared/tasks`). */
+export function directoryOf(file: string): string {
+  return file.split('/').slice(0, 2).join('/');
+}

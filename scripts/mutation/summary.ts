@@ -10,7 +10,7 @@ import { Ajv } from 'ajv';
 import { calculateMetrics, type Metrics } from 'mutation-testing-metrics';
 import { schema } from 'mutation-testing-report-schema';
 import type { FileResult, MutationTestResult } from 'mutation-testing-report-schema/api';
-import { mergeReports, type NamedReport } from './merge.js';
+import { directoryOf, isStaticSkip, mergeReports, type NamedReport } from './merge.js';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const reportsDir = join(root, 'reports');
@@ -73,12 +73,38 @@ for (const file of Object.keys(measured).sort()) {
   const counts = [metrics.totalValid, metrics.killed, metrics.timeout, metrics.survived, metrics.noCoverage];
   out(row([`\`${file}\``, ...counts, metrics.ignored, percent(metrics), reports]));
 }
+const staticSkips = (files: Record<string, FileResult>) =>
+  Object.values(files).reduce((sum, result) => sum + result.mutants.filter(isStaticSkip).length, 0);
+const directories = [...new Set(Object.keys(measured).map(directoryOf))].sort();
+out();
+out(
+  '| directory | files measured | mutants | killed or timed out | survived | no coverage | score | marked equivalent | static, not measured |',
+);
+out('|---|---|---|---|---|---|---|---|---|');
+for (const directory of directories) {
+  const files = Object.fromEntries(Object.entries(measured).filter(([file]) => directoryOf(file) === directory));
+  const all = sharedFiles.filter((file) => directoryOf(file) === directory).length;
+  const { metrics } = calculateMetrics(files);
+  const skipped = staticSkips(files);
+  const counts = [metrics.totalValid, metrics.totalDetected, metrics.survived, metrics.noCoverage];
+  out(
+    row([
+      `\`${directory}/\``,
+      `${Object.keys(files).length} of ${all}`,
+      ...counts,
+      percent(metrics),
+      metrics.ignored - skipped,
+      skipped,
+    ]),
+  );
+}
 const whole = calculateMetrics(measured).metrics;
+const skipped = staticSkips(measured);
 out();
 out(
   `shared/ as a whole: ${percent(whole)} (${whole.totalDetected} killed or timed out of ${whole.totalValid} valid ` +
-    `mutants; ${whole.ignored} marked equivalent are left out) over ${Object.keys(measured).length} of ` +
-    `${sharedFiles.length} files`,
+    `mutants; ${whole.ignored - skipped} marked equivalent and ${skipped} static ones a run skipped are left out) ` +
+    `over ${Object.keys(measured).length} of ${sharedFiles.length} files`,
 );
 const stale = Object.keys(merged.stale).filter((file) => file.startsWith('shared/'));
 if (stale.length > 0) {

@@ -1,6 +1,6 @@
 import type { MutantResult, MutationTestResult } from 'mutation-testing-report-schema/api';
 import { describe, expect, it } from 'vitest';
-import { mergeReports } from '#scripts/mutation/merge.js';
+import { directoryOf, isStaticSkip, mergeReports } from '#scripts/mutation/merge.js';
 
 const SOURCE = 'export const limit = (n: number) => n > 3;\n';
 
@@ -78,5 +78,19 @@ describe('Mutation summary: merging reports', () => {
 
     // Assess
     expect(merged).toEqual({ files: {}, measuredIn: {}, stale: {} });
+  });
+
+  it('tells a mutant skipped as static from one marked equivalent, and counts files under their directory', () => {
+    // Prepare
+    const skipped = { ...mutant('1', 'Ignored'), statusReason: 'Static mutant (and "ignoreStatic" was enabled)' };
+    const marked = { ...mutant('2', 'Ignored'), statusReason: 'the cache only saves a compile' };
+
+    // Act
+    const verdicts = [skipped, marked, mutant('3', 'Survived')].map(isStaticSkip);
+
+    // Assess
+    expect(verdicts).toEqual([true, false, false]);
+    expect(directoryOf('shared/tasks/crash-loop/plan.ts')).toBe('shared/tasks');
+    expect(directoryOf('shared/errors.ts')).toBe('shared/errors.ts');
   });
 });
