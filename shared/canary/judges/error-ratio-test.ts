@@ -55,7 +55,6 @@ export function errorRatioTest(
     informativeMinutes += 1;
     const odds = c.requests / s.requests;
     const nullShare = (nullRatio * odds) / (nullRatio * odds + 1);
-    // Stryker disable next-line EqualityOperator: equivalent, the mixture reads one ratio per alternative, never one past them
     for (let k = 0; k < ratios.length; k += 1) {
       const share = ((ratios[k] as number) * odds) / ((ratios[k] as number) * odds + 1);
       logLikelihoodRatios[k] =

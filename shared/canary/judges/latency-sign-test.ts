@@ -20,7 +20,6 @@ export interface LatencySignEvidence {
  */
 export function logUpperHalfBeta(a: number, b: number): number {
   const logTerms = [-Math.log(b)];
-  // Stryker disable next-line EqualityOperator: equivalent, the term one past is log 0, which adds exp(−∞) = 0
   for (let k = 1; k < a; k += 1) {
     logTerms.push((logTerms[k - 1] as number) + Math.log((a - k) / (b + k)));
   }

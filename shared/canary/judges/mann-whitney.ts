@@ -69,7 +69,6 @@ export function compareShift(
   const pValue = variance > 0 ? 1 - normalCdf((u - total / 2) / Math.sqrt(variance), 0, 1) : 0.5;
   const stableMean = mean(stable);
   const meanRatio = stableMean === 0 ? 1 : mean(canary) / stableMean;
-  // Stryker disable next-line ConditionalExpression,ArithmeticOperator: equivalent, equal values make every difference 0, so lower ≤ 0 and High is false anyway
   const identical = pooled[0] === pooled[pooled.length - 1];
   const high = !identical && lower > config.tolerance * Math.abs(estimate) && meanRatio >= config.effectSizeThreshold;
   return { high, estimate, lower, upper, pValue, meanRatio };

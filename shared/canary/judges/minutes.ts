@@ -48,21 +48,16 @@ export function forEachPairedMinute(
     const c = canary[i] as MinuteMetrics;
     const s = stable[j] as MinuteMetrics;
     // Same ISO text is the same minute; only differently written times need parsing.
-    // Stryker disable next-line ConditionalExpression: equivalent, parsing the same text twice gives an order of 0 too
     const order = c.at === s.at ? 0 : Date.parse(c.at) - Date.parse(s.at);
     if (order === 0) visit(c, s);
-    // Stryker disable next-line EqualityOperator: equivalent, minutes increase, so after a match the other side moves next
     if (order <= 0) i += 1;
-    // Stryker disable next-line EqualityOperator: equivalent, minutes increase, so after a match the other side moves next
     if (order >= 0) j += 1;
   }
 }
 
 /** log(exp(a) + exp(b)) without overflow. */
 export function logAddExp(a: number, b: number): number {
-  // Stryker disable next-line ConditionalExpression: equivalent, the general sum gives b too when a is −∞
   if (a === Number.NEGATIVE_INFINITY) return b;
-  // Stryker disable next-line ConditionalExpression: equivalent, the general sum gives a too when b is −∞
   if (b === Number.NEGATIVE_INFINITY) return a;
   const high = Math.max(a, b);
   return high + Math.log(Math.exp(a - high) + Math.exp(b - high));
@@ -70,7 +65,6 @@ export function logAddExp(a: number, b: number): number {
 
 /** A number rounded to `digits` significant digits, for evidence a person reads. */
 export function significant(x: number, digits = 3): number {
-  // Stryker disable next-line ConditionalExpression,LogicalOperator: equivalent, toPrecision gives 0, ±∞ and NaN back unchanged
   return Number.isFinite(x) && x !== 0 ? Number(x.toPrecision(digits)) : x;
 }
 
