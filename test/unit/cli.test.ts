@@ -24,7 +24,8 @@ const cli = (...args: string[]) =>
     },
   });
 
-describe('CLI: ecs-autopilot', () => {
+// Each test starts the CLI in a process of its own, which compiles it at start: room for a busy machine.
+describe('CLI: ecs-autopilot', { timeout: 60_000 }, () => {
   it('lists its commands and documents its exit codes', () => {
     // Act
     const help = cli('--help');
@@ -155,6 +156,5 @@ canaries:
     expect(plain.stderr).not.toMatch(/^\s+at /m);
     expect(debug.status).toBe(1);
     expect(debug.stderr).toMatch(/^\s+at /m);
-    // Two CLI processes one after the other, each compiling the CLI at start: room for a busy machine.
-  }, 60_000);
+  });
 });
