@@ -9,20 +9,10 @@ import { scheduledEvent } from '#local/scheduled-events.js';
 import { membership, provisionWorld, receiveAlerts, type World } from '#local/world.js';
 import { coldContainer } from '#test/support/functions.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
+import { RECONCILER_CONFIG } from '#test/support/reconciler-fixtures.js';
 
 const endpoint = inject('motoEndpoint');
 const proxy = await useMotoProxy();
-
-const CONFIG = `
-version: 1
-reconciler:
-  orphanGraceSeconds: 600
-clusters:
-  - name: prod
-    services:
-      - name: web
-      - name: api
-`;
 
 describe('Function: reconciler under faults', () => {
   let world: World;
@@ -52,8 +42,8 @@ describe('Function: reconciler under faults', () => {
       const faults = injectFaults(proxy, { seed, appliesTo: () => true });
       timeOutAfterWrite(proxy, 'elasticloadbalancing:DeregisterTargets', 1, 1_500);
       const env = { AWS_REQUEST_TIMEOUT_MS: '500' };
-      const first = await coldContainer(world, 'reconciler', CONFIG, env);
-      const second = await coldContainer(world, 'reconciler', CONFIG, env);
+      const first = await coldContainer(world, 'reconciler', RECONCILER_CONFIG, env);
+      const second = await coldContainer(world, 'reconciler', RECONCILER_CONFIG, env);
       let fewestTargets = Number.POSITIVE_INFINITY;
       const lambda = asyncInvocations({
         containers: [first, second],

@@ -5,20 +5,11 @@ import { scheduledEvent } from '#local/scheduled-events.js';
 import { membership, provisionWorld, type World } from '#local/world.js';
 import { coldContainer } from '#test/support/functions.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
+import { RECONCILER_CONFIG } from '#test/support/reconciler-fixtures.js';
 
 const endpoint = inject('motoEndpoint');
 const proxy = await useMotoProxy();
 
-const CONFIG = `
-version: 1
-reconciler:
-  orphanGraceSeconds: 600
-clusters:
-  - name: prod
-    services:
-      - name: web
-      - name: api
-`;
 const param = (call: AwsCall, name: string) => (call.params as Record<string, unknown> | undefined)?.[name];
 
 describe('Function: reconciler, when part of what it sweeps cannot be read', () => {
@@ -36,7 +27,7 @@ describe('Function: reconciler, when part of what it sweeps cannot be read', () 
 
   it('names a configured cluster AWS does not have, sweeps the rest and says so in its alert', async () => {
     // Prepare
-    const config = `${CONFIG}  - name: staging\n    services:\n      - name: web\n`;
+    const config = `${RECONCILER_CONFIG}  - name: staging\n    services:\n      - name: web\n`;
     const { react: sweep } = await coldContainer(world, 'reconciler', config);
 
     // Act
@@ -56,7 +47,7 @@ describe('Function: reconciler, when part of what it sweeps cannot be read', () 
       (call) => call.operation === 'DescribeTargetHealth' && param(call, 'TargetGroupArn') === apiGroup,
       20,
     );
-    const { react: sweep } = await coldContainer(world, 'reconciler', CONFIG);
+    const { react: sweep } = await coldContainer(world, 'reconciler', RECONCILER_CONFIG);
 
     // Act
     const run = await sweep(scheduledEvent(world));
@@ -71,7 +62,7 @@ describe('Function: reconciler, when part of what it sweeps cannot be read', () 
     // Prepare
     const before = await membership(world);
     proxy.failWith5xx((call) => call.operation === 'ListTasks' && param(call, 'serviceName') === 'web', 20);
-    const { react: sweep } = await coldContainer(world, 'reconciler', CONFIG);
+    const { react: sweep } = await coldContainer(world, 'reconciler', RECONCILER_CONFIG);
 
     // Act
     const run = await sweep(scheduledEvent(world));

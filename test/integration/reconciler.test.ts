@@ -10,20 +10,10 @@ import { ChatbotNotificationSchema } from '#shared/notify/chatbot.js';
 import * as v from '#shared/validation/input-schema.js';
 import { coldContainer } from '#test/support/functions.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
+import { RECONCILER_CONFIG } from '#test/support/reconciler-fixtures.js';
 
 const endpoint = inject('motoEndpoint');
 const proxy = await useMotoProxy();
-
-const CONFIG = `
-version: 1
-reconciler:
-  orphanGraceSeconds: 600
-clusters:
-  - name: prod
-    services:
-      - name: web
-      - name: api
-`;
 
 describe('Function: reconciler', () => {
   let world: World;
@@ -58,7 +48,7 @@ describe('Function: reconciler', () => {
     await orphan('web', 1);
     stampStoppedTasks(proxy, new Date(Date.now() - 3_600_000));
     const before = await membership(world);
-    const { react: sweep, notifier, awsCalls } = await coldContainer(world, 'reconciler', CONFIG);
+    const { react: sweep, notifier, awsCalls } = await coldContainer(world, 'reconciler', RECONCILER_CONFIG);
 
     // Act
     const run = await sweep(scheduledEvent(world));
@@ -87,7 +77,7 @@ describe('Function: reconciler', () => {
     await orphan('web', 1);
     stampStoppedTasks(proxy, new Date(Date.now() - 60_000));
     const before = await membership(world);
-    const { react: sweep } = await coldContainer(world, 'reconciler', CONFIG);
+    const { react: sweep } = await coldContainer(world, 'reconciler', RECONCILER_CONFIG);
 
     // Act
     const run = await sweep(scheduledEvent(world));
@@ -105,7 +95,7 @@ describe('Function: reconciler', () => {
     await elbv2.send(
       new DeregisterTargetsCommand({ TargetGroupArn: tg, Targets: [{ Id: task('api', 0).ip, Port: 8080 }] }),
     );
-    const { react: sweep } = await coldContainer(world, 'reconciler', CONFIG);
+    const { react: sweep } = await coldContainer(world, 'reconciler', RECONCILER_CONFIG);
 
     // Act
     const run = await sweep(scheduledEvent(world));
@@ -126,7 +116,7 @@ describe('Function: reconciler', () => {
     // Prepare
     for (const i of [0, 1, 2]) await orphan('api', i);
     stampStoppedTasks(proxy, new Date(Date.now() - 3_600_000));
-    const { react: sweep } = await coldContainer(world, 'reconciler', CONFIG);
+    const { react: sweep } = await coldContainer(world, 'reconciler', RECONCILER_CONFIG);
 
     // Act
     const run = await sweep(scheduledEvent(world));
@@ -140,7 +130,7 @@ describe('Function: reconciler', () => {
   it('sends nothing and changes nothing when the world matches the config', async () => {
     // Prepare
     const before = await membership(world);
-    const { react: sweep, awsCalls } = await coldContainer(world, 'reconciler', CONFIG);
+    const { react: sweep, awsCalls } = await coldContainer(world, 'reconciler', RECONCILER_CONFIG);
 
     // Act
     const run = await sweep(scheduledEvent(world));
@@ -161,7 +151,7 @@ describe('Function: reconciler', () => {
     await orphan('web', 1);
     stampStoppedTasks(proxy, new Date(Date.now() - 3_600_000));
     const before = await membership(world);
-    const { react: sweep } = await coldContainer(world, 'reconciler', `${CONFIG}\ndryRun: true\n`);
+    const { react: sweep } = await coldContainer(world, 'reconciler', `${RECONCILER_CONFIG}\ndryRun: true\n`);
 
     // Act
     const run = await sweep(scheduledEvent(world));
@@ -176,7 +166,7 @@ describe('Function: reconciler', () => {
     await orphan('web', 1);
     stampStoppedTasks(proxy, new Date(Date.now() - 3_600_000));
     const before = await membership(world);
-    const { react: sweep, awsCalls } = await coldContainer(world, 'reconciler', CONFIG);
+    const { react: sweep, awsCalls } = await coldContainer(world, 'reconciler', RECONCILER_CONFIG);
     const foreign = { ...scheduledEvent(world), account: '999988887777' };
     const elsewhere = { ...scheduledEvent(world), region: 'eu-west-1' };
     const ahead = scheduledEvent(world, new Date(Date.now() + 3_600_000));

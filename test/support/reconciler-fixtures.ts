@@ -36,3 +36,15 @@ export function plan(targets: Array<[string, number, string]>, up: string[], dow
     now,
   });
 }
+
+/** The config of the reconciler's integration tests: two services of cluster prod, orphans after ten minutes. */
+export const RECONCILER_CONFIG = `
+version: 1
+reconciler:
+  orphanGraceSeconds: 600
+clusters:
+  - name: prod
+    services:
+      - name: web
+      - name: api
+`;
