@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { AuditRecord } from '#shared/executor/audit.js';
-import { type ReportedStop, type ServiceStopsReport, serviceStopsAlert } from '#shared/tasks/batch-report.js';
+import { type ReportedStop, serviceStopsAlert } from '#shared/tasks/batch-report.js';
 import type { StopClassification, StopKind } from '#shared/tasks/classify.js';
 import { ACCOUNT, REGION, TG_WEB, TG_WEB_CANARY, taskDetail, taskEvent } from '#test/support/builders.js';
+import { appliedDeregistration, serviceStopsReport } from '#test/support/service-stops-report.js';
 
 const TASK = `arn:aws:ecs:${REGION}:${ACCOUNT}:task/prod`;
 
@@ -22,26 +22,6 @@ function stop(
   };
 }
 
-const applied = {
-  action: { kind: 'deregister-targets', targetGroupArn: TG_WEB, targets: [{ id: '10.0.1.17', port: 8080 }] },
-  outcome: 'applied',
-  description: 'deregister 10.0.1.17:8080 from target group web-tg',
-  verification: { evidence: 'draining' },
-} as unknown as AuditRecord;
-
-function report(overrides: Partial<ServiceStopsReport>): ServiceStopsReport {
-  return {
-    clusterName: 'prod',
-    serviceName: 'web',
-    stops: [],
-    outcomes: [],
-    windowStart: '2026-11-24T12:00:00.000Z',
-    dryRun: false,
-    notes: [],
-    ...overrides,
-  };
-}
-
 const keptAndGone = {
   targetGroupArn: TG_WEB,
   plan: {
@@ -53,7 +33,7 @@ const keptAndGone = {
       { taskArn: `${TASK}/d`, target: '10.0.1.4:8080', verdict: 'kept-last' as const, why: 'the last' },
     ],
   },
-  audit: [applied],
+  audit: [appliedDeregistration],
 };
 
 describe('Function: serviceStopsAlert, several stops', () => {
@@ -69,7 +49,7 @@ describe('Function: serviceStopsAlert, several stops', () => {
   it('counts the stops by kind, names the tasks and says what was done in each target group', () => {
     // Act
     const alert = serviceStopsAlert(
-      report({
+      serviceStopsReport({
         stops,
         outcomes: [keptAndGone, { targetGroupArn: TG_WEB_CANARY, audit: [] }],
         notes: ['dry run off'],
@@ -104,7 +84,7 @@ describe('Function: serviceStopsAlert, several stops', () => {
   it('is critical when a group failed, says so, and asks for a hand check', () => {
     // Act
     const alert = serviceStopsAlert(
-      report({
+      serviceStopsReport({
         stops: stops.map((s) => ({ ...s, classification: { ...s.classification, severity: 'info' as const } })),
         outcomes: [{ targetGroupArn: TG_WEB, audit: [], error: 'the target group is busy' }],
       }),
@@ -119,7 +99,7 @@ describe('Function: serviceStopsAlert, several stops', () => {
   it('takes the highest severity of its stops, and says nothing was done when nothing was', () => {
     // Act
     const alert = serviceStopsAlert(
-      report({
+      serviceStopsReport({
         stops: [
           stop('a1', 'scale-in', 'info'),
           stop('b2', 'health-check-failed', 'warning'),
@@ -138,7 +118,7 @@ describe('Function: serviceStopsAlert, several stops', () => {
     const many = Array.from({ length: 32 }, (_, i) => stop(`${String(i).padStart(8, '0')}ffff`, 'scale-in', 'info'));
 
     // Act
-    const alert = serviceStopsAlert(report({ stops: many }));
+    const alert = serviceStopsAlert(serviceStopsReport({ stops: many }));
 
     // Assess
     expect(alert?.description).toMatch(/`00000029`, and 2 more\.\n/);
@@ -147,10 +127,10 @@ describe('Function: serviceStopsAlert, several stops', () => {
 
   it('gives each set of stops, and a troubled one, its own de-duplication key in one incident', () => {
     // Act
-    const calm = serviceStopsAlert(report({ stops }));
-    const fewer = serviceStopsAlert(report({ stops: stops.slice(0, 2) }));
+    const calm = serviceStopsAlert(serviceStopsReport({ stops }));
+    const fewer = serviceStopsAlert(serviceStopsReport({ stops: stops.slice(0, 2) }));
     const failed = serviceStopsAlert(
-      report({ stops, outcomes: [{ targetGroupArn: TG_WEB, audit: [], error: 'busy' }] }),
+      serviceStopsReport({ stops, outcomes: [{ targetGroupArn: TG_WEB, audit: [], error: 'busy' }] }),
     );
 
     // Assess
@@ -166,9 +146,11 @@ describe('Function: serviceStopsAlert, one stop', () => {
 
   it('reads as the task-stop alert, with what other groups decided or failed added', () => {
     // Act
-    const plain = serviceStopsAlert(report({ stops: [one], outcomes: [{ targetGroupArn: TG_WEB, audit: [applied] }] }));
+    const plain = serviceStopsAlert(
+      serviceStopsReport({ stops: [one], outcomes: [{ targetGroupArn: TG_WEB, audit: [appliedDeregistration] }] }),
+    );
     const extra = serviceStopsAlert(
-      report({
+      serviceStopsReport({
         stops: [one],
         outcomes: [keptAndGone, { targetGroupArn: TG_WEB_CANARY, audit: [], error: 'busy' }],
       }),
@@ -194,6 +176,6 @@ describe('Function: serviceStopsAlert, one stop', () => {
 
   it('says there is nothing to report without stops', () => {
     // Assess
-    expect(serviceStopsAlert(report({}))).toBeUndefined();
+    expect(serviceStopsAlert(serviceStopsReport({}))).toBeUndefined();
   });
 });

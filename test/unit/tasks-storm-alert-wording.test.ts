@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { AuditRecord } from '#shared/executor/audit.js';
-import { type ReportedStop, type ServiceStopsReport, serviceStopsAlert } from '#shared/tasks/batch-report.js';
+import { type ReportedStop, serviceStopsAlert } from '#shared/tasks/batch-report.js';
 import type { StopKind } from '#shared/tasks/classify.js';
 import { ACCOUNT, REGION, TG_WEB, taskDetail, taskEvent } from '#test/support/builders.js';
+import { appliedDeregistration, serviceStopsReport } from '#test/support/service-stops-report.js';
 
 const TASK = `arn:aws:ecs:${REGION}:${ACCOUNT}:task/prod`;
 
@@ -13,26 +13,6 @@ function stop(id: string, kind: StopKind = 'essential-container-exited', missing
     missing,
   };
 }
-
-function report(overrides: Partial<ServiceStopsReport>): ServiceStopsReport {
-  return {
-    clusterName: 'prod',
-    serviceName: 'web',
-    stops: [],
-    outcomes: [],
-    windowStart: '2026-11-24T12:00:00.000Z',
-    dryRun: false,
-    notes: [],
-    ...overrides,
-  };
-}
-
-const applied = {
-  action: { kind: 'deregister-targets', targetGroupArn: TG_WEB, targets: [{ id: '10.0.1.17', port: 8080 }] },
-  outcome: 'applied',
-  description: 'deregister 10.0.1.17:8080 from target group web-tg',
-  verification: { evidence: 'draining' },
-} as unknown as AuditRecord;
 
 const decision = (id: string, verdict: 'deregister' | 'gone' | 'kept-last') => ({
   taskArn: `${TASK}/${id}`,
@@ -52,7 +32,7 @@ describe('Storm alert: how its counts read', () => {
     ];
 
     // Act
-    const alert = serviceStopsAlert(report({ stops }));
+    const alert = serviceStopsAlert(serviceStopsReport({ stops }));
 
     // Assess
     expect(alert?.title).toBe(
@@ -65,7 +45,7 @@ describe('Storm alert: how its counts read', () => {
     const stops = Array.from({ length: 30 }, (_, n) => stop(`t${String(n).padStart(7, '0')}`));
 
     // Act
-    const alert = serviceStopsAlert(report({ stops }));
+    const alert = serviceStopsAlert(serviceStopsReport({ stops }));
 
     // Assess
     expect(alert?.description).not.toContain('more');
@@ -74,9 +54,9 @@ describe('Storm alert: how its counts read', () => {
 
   it('keys two different sets of as many stops apart, and the same set alike', () => {
     // Act
-    const first = serviceStopsAlert(report({ stops: [stop('a1'), stop('a2')] }));
-    const other = serviceStopsAlert(report({ stops: [stop('b1'), stop('b2')] }));
-    const again = serviceStopsAlert(report({ stops: [stop('a1'), stop('a2')] }));
+    const first = serviceStopsAlert(serviceStopsReport({ stops: [stop('a1'), stop('a2')] }));
+    const other = serviceStopsAlert(serviceStopsReport({ stops: [stop('b1'), stop('b2')] }));
+    const again = serviceStopsAlert(serviceStopsReport({ stops: [stop('a1'), stop('a2')] }));
 
     // Assess
     expect(first?.dedupKey).not.toBe(other?.dedupKey);
@@ -88,7 +68,7 @@ describe('Storm alert: a lone stop', () => {
   it('says why nothing was done for it: its target could not be named, and the share’s notes', () => {
     // Act
     const alert = serviceStopsAlert(
-      report({
+      serviceStopsReport({
         stops: [stop('a1', 'out-of-memory', ['the task has no private IPv4 address yet'])],
         notes: ['1 stop(s) handled by the storm sweep of another batch'],
       }),
@@ -106,7 +86,7 @@ describe('Storm alert: a lone stop', () => {
       {
         targetGroupArn: TG_WEB,
         plan: { needsWholeGroup: false, decisions: [decision('a1', 'deregister')] },
-        audit: [applied],
+        audit: [appliedDeregistration],
       },
     ];
     const kept = [
@@ -114,8 +94,8 @@ describe('Storm alert: a lone stop', () => {
     ];
 
     // Act
-    const removed = serviceStopsAlert(report({ stops: [stop('a1')], outcomes }));
-    const last = serviceStopsAlert(report({ stops: [stop('a1')], outcomes: kept }));
+    const removed = serviceStopsAlert(serviceStopsReport({ stops: [stop('a1')], outcomes }));
+    const last = serviceStopsAlert(serviceStopsReport({ stops: [stop('a1')], outcomes: kept }));
 
     // Assess
     expect(removed?.description.split('\n').filter((l) => l.includes('deregister 10.0.1.17:8080'))).toHaveLength(1);
