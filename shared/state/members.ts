@@ -157,14 +157,14 @@ async function claimFreeing(
 }
 
 /**
- * Once the record holds many members, removes those claimed longer than `ttlSeconds` ago (no redelivery claims them),
- * then the oldest others while the members pass MOST_MEMBER_BYTES: in a storm of thousands of stops an hour a very
- * late redelivery of a shed member may be counted again, where a record over 400 KB would refuse every claim.
+ * The members a record of `item`'s members sheds at `nowSeconds`: none while it holds at most 1,000; past that, those
+ * claimed longer than `ttlSeconds` ago (no redelivery claims them), then the oldest others while the members pass
+ * MOST_MEMBER_BYTES. DynamoDB keeps no order of attributes, so age alone decides which go first.
  */
-async function compact(table: StateTable, key: StateKey, item: Record<string, unknown>, ttlSeconds: number) {
+export function membersToShed(item: Record<string, unknown>, nowSeconds: number, ttlSeconds: number): string[] {
   const members = Object.keys(item).filter((name) => name.startsWith(PREFIX));
-  if (members.length <= COMPACT_AFTER) return;
-  const oldest = epochSeconds(table.now()) - ttlSeconds;
+  if (members.length <= COMPACT_AFTER) return [];
+  const oldest = nowSeconds - ttlSeconds;
   const byAge = members
     .map((name) => ({
       name,
@@ -179,6 +179,15 @@ async function compact(table: StateTable, key: StateKey, item: Record<string, un
     shed.push(member.name);
     bytes -= member.bytes;
   }
+  return shed;
+}
+
+/**
+ * Removes what {@link membersToShed} says the record must shed: in a storm of thousands of stops an hour a very late
+ * redelivery of a shed member may be counted again, where a record over 400 KB would refuse every claim.
+ */
+async function compact(table: StateTable, key: StateKey, item: Record<string, unknown>, ttlSeconds: number) {
+  const shed = membersToShed(item, epochSeconds(table.now()), ttlSeconds);
   for (let start = 0; start < shed.length; start += MOST_REMOVED_PER_CALL) {
     const chunk = shed.slice(start, start + MOST_REMOVED_PER_CALL);
     const names = Object.fromEntries(chunk.map((name, i) => [`#s${i}`, name]));
