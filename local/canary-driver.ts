@@ -31,10 +31,10 @@ export interface SideTraffic {
  */
 export function canaryDriver(
   world: CanaryWorld,
-  options: { endpoint: string; extraYaml?: string; start: string; judgeYaml?: string | null },
+  options: { endpoint: string; extraYaml?: string; start: string; judgeYaml?: string | null; dryRun?: boolean },
 ) {
   const yaml = canaryConfigYaml(world, options.extraYaml ?? '', options.judgeYaml);
-  const config: AutopilotConfig = parseConfig(parse(yaml));
+  const config: AutopilotConfig = parseConfig({ ...parse(yaml), ...(options.dryRun && { dryRun: true }) });
   const clients = canaryClients(options.endpoint);
   const store = canaryStore(world, options.endpoint);
   let now = Date.parse(options.start);
