@@ -53,18 +53,23 @@ describe('Function: canary-promoter (on moto)', () => {
     // Prepare
     const { world, driver } = await startedCanary();
     const capacityAtEachWeight: Array<[number, number]> = [];
+    const decisions: Array<[string, number]> = [];
 
     // Act
     for (let minute = 0; minute < 30; minute += 1) {
       const share = ((await driver.weights())['web-green-tg1'] ?? 0) / 100;
       const result = await driver.tick({ canary: healthy(share), stable: healthy(1 - share) });
       capacityAtEachWeight.push([(await driver.weights())['web-green-tg1'] ?? 0, await desired(world, 'web-green')]);
+      decisions.push([result.decision, (await driver.weights())['web-green-tg1'] ?? 0]);
       if (result.decision === 'scale-down') break;
     }
 
     // Assess
     const weights = [...new Set(capacityAtEachWeight.map(([w]) => w))];
     expect(weights).toEqual([0, 5, 10, 25, 50, 100]);
+    // The tick whose weight write takes the last step says the release is complete, once
+    expect(decisions.filter(([d]) => d === 'complete')).toEqual([['complete', 100]]);
+    expect(decisions.find(([, w]) => w === 100)?.[0]).toBe('complete');
     for (const [weight, tasks] of capacityAtEachWeight)
       expect(tasks).toBeGreaterThanOrEqual(Math.ceil((4 * weight) / 100));
     expect(await desired(world, 'web-blue')).toBe(0);
