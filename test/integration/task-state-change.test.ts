@@ -8,6 +8,7 @@ import type { TaskBatchReaction } from '#shared/tasks/batch-react.js';
 import * as v from '#shared/validation/input-schema.js';
 import { prodClusterConfig } from '#test/support/cluster-config.js';
 import { coldContainer } from '#test/support/functions.js';
+import { worldTask } from '#test/support/world-task.js';
 
 const endpoint = inject('motoEndpoint');
 
@@ -30,11 +31,7 @@ describe('Function: task-state-change', () => {
     return result.reaction.services.flatMap((s) => s.outcomes.flatMap((o) => o.audit));
   }
 
-  function task(service: string, index: number) {
-    const found = world.services[service]?.tasks[index];
-    if (!found) throw new Error(`no task ${index} in ${service}`);
-    return found;
-  }
+  const task = (service: string, index: number) => worldTask(world, service, index);
 
   it("deregisters the stopped task's targets from every target group of its service and touches nothing else", async () => {
     // Prepare

@@ -7,6 +7,7 @@ import { clients } from '#local/world-clients.js';
 import { prodClusterConfig } from '#test/support/cluster-config.js';
 import { coldContainer } from '#test/support/functions.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
+import { worldTask } from '#test/support/world-task.js';
 
 const proxy = await useMotoProxy();
 
@@ -45,11 +46,7 @@ describe('Function: task-state-change, AWS calls per stopped task (warm, through
     });
   });
 
-  const task = (service: string, index: number) => {
-    const found = world.services[service]?.tasks[index];
-    if (!found) throw new Error(`no task ${index} in ${service}`);
-    return found;
-  };
+  const task = (service: string, index: number) => worldTask(world, service, index);
 
   it('costs one read of the running tasks, two health reads and one write per target group, and one alert, for a stopped task still registered', async () => {
     // Prepare: a warm container, which has described both services already

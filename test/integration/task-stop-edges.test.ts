@@ -6,6 +6,7 @@ import { clients } from '#local/world-clients.js';
 import { prodClusterConfig } from '#test/support/cluster-config.js';
 import { coldContainer } from '#test/support/functions.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
+import { worldTask } from '#test/support/world-task.js';
 import { queuedBatch } from '../../cli/replay.js';
 
 const proxy = await useMotoProxy();
@@ -27,11 +28,7 @@ describe('Function: task-state-change, at the edges', () => {
     });
   });
 
-  function task(service: string, index: number) {
-    const found = world.services[service]?.tasks[index];
-    if (!found) throw new Error(`no task ${index} in ${service}`);
-    return found;
-  }
+  const task = (service: string, index: number) => worldTask(world, service, index);
 
   /** The event as the queue delivers it the n-th time: the same message, with the same id, on every delivery. */
   function delivery(event: unknown, attempt: number) {

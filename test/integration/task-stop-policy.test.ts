@@ -4,6 +4,7 @@ import { membership, provisionWorld, receiveOutbox, type World } from '#local/wo
 import { prodClusterConfig } from '#test/support/cluster-config.js';
 import { coldContainer } from '#test/support/functions.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
+import { worldTask } from '#test/support/world-task.js';
 
 const proxy = await useMotoProxy();
 
@@ -19,11 +20,7 @@ describe('Function: task-state-change, what a batch of stops may and may not rem
     });
   });
 
-  function task(service: string, index: number) {
-    const found = world.services[service]?.tasks[index];
-    if (!found) throw new Error(`no task ${index} in ${service}`);
-    return found;
-  }
+  const task = (service: string, index: number) => worldTask(world, service, index);
   const target = (service: string, index: number) => `${task(service, index).ip}:${task(service, index).port}`;
 
   it('keeps the targets of a service whose policy says not to deregister, and still alerts on its failed stop', async () => {
