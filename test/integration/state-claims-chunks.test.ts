@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ensureStateTable } from '#shared/state/index.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
-import { ledgerOnMoto } from '#test/support/state-ledger-clock.js';
+import { ledgerOnMoto, serviceKeys } from '#test/support/state-ledger-clock.js';
 
 const TABLE = 'ecs-autopilot-claims-chunks-test';
 // Through the proxy: it makes moto's conditional writes atomic per request, as DynamoDB's are.
@@ -12,7 +12,7 @@ const operations = (from: number) =>
     .calls()
     .slice(from)
     .map((c) => c.operation.split('.').pop());
-const services = (n: number) => Array.from({ length: n }, (_, i) => ({ pk: `service/prod/web-${i}`, sk: 'sweep/1' }));
+const services = (n: number) => serviceKeys(n, 'sweep/1');
 
 describe('State store: claims past the 100 items of one DynamoDB call', () => {
   beforeEach(async () => {

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ensureStateTable, StateConflictError } from '#shared/state/index.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
-import { ledgerOnMoto } from '#test/support/state-ledger-clock.js';
+import { ledgerOnMoto, serviceKeys } from '#test/support/state-ledger-clock.js';
 
 const TABLE = 'ecs-autopilot-claims-edges-test';
 // Through the proxy: it makes moto's conditional writes atomic per request, as DynamoDB's are.
@@ -13,7 +13,7 @@ const operations = (from: number) =>
     .calls()
     .slice(from)
     .map((c) => c.operation.split('.').pop());
-const services = (n: number) => Array.from({ length: n }, (_, i) => ({ pk: `service/prod/web-${i}`, sk: 'sweep/7' }));
+const services = (n: number) => serviceKeys(n, 'sweep/7');
 
 describe('State store: claims at the edges', () => {
   beforeEach(async () => {

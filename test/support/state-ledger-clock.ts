@@ -28,3 +28,7 @@ export function ledgerOnMoto(endpoint: string, tableName: string) {
 
 /** Epoch seconds of an ISO time, as the table stores expiry. */
 export const epoch = (iso: string) => Date.parse(iso) / 1000;
+
+/** `n` state keys, one per service of cluster prod (`web-0`, `web-1`, …), each naming the record `sk`. */
+export const serviceKeys = (n: number, sk: string) =>
+  Array.from({ length: n }, (_, i) => ({ pk: `service/prod/web-${i}`, sk }));
