@@ -244,9 +244,12 @@ describe('Function: deployment-hook', () => {
     });
   });
 
-  it('succeeds the shift back to blue during a rollback, even with its gate alarm in ALARM and no AWS call', async () => {
+  it('succeeds the shift back to blue during a rollback, even with its gate alarm in ALARM, settings it cannot read and no AWS call', async () => {
     // Prepare
-    const event = payload('production-traffic-shift-rollback', undefined, { alarmNames: ['shop-web-5xx'] });
+    const event = payload('production-traffic-shift-rollback', undefined, {
+      alarmNames: ['shop-web-5xx'],
+      maxHoldMinutes: 0,
+    });
     proxy.reset();
 
     // Act
@@ -255,6 +258,20 @@ describe('Function: deployment-hook', () => {
     // Assess
     expect(answer.hookStatus).toBe('SUCCEEDED');
     expect(proxy.calls()).toEqual([]);
+  });
+
+  it('throws on settings in hookDetails it cannot read before a forward stage, naming the bad field', async () => {
+    // Prepare
+    const event = payload('production-traffic-shift', 10, { maxHoldMinutes: 0 });
+
+    // Act
+    const answering = invoke(event);
+
+    // Assess
+    await expect(answering).rejects.toMatchObject({
+      name: 'InvalidEventError',
+      problems: [expect.stringContaining('maxHoldMinutes')],
+    });
   });
 
   it('throws on a payload it cannot read, which ECS treats as FAILED, naming the bad field', async () => {
