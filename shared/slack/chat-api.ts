@@ -1,4 +1,4 @@
-import { type ChatPostMessageArguments, ErrorCode, LogLevel, WebClient } from '@slack/web-api';
+import type { ChatPostMessageArguments, WebClient } from '@slack/web-api';
 import type { SlackMessage } from './message.js';
 import { SlackRateLimitedError, SlackWebhookError } from './webhook.js';
 
@@ -33,8 +33,19 @@ export interface ChatPostOptions {
 /** Time kept back for the handler to fail cleanly (and Lambda to retry) rather than time out mid-wait. */
 const SAFETY_MARGIN_MS = 2_000;
 
+/**
+ * Slack's client, loaded on the first post rather than with the function: the incoming-webhook mode (the default)
+ * never needs it, and in bot-token mode the first post pays for it, within the same cold start.
+ */
+type SlackWebApi = typeof import('@slack/web-api');
+let slackWebApi: Promise<SlackWebApi> | undefined;
+function loadSlackWebApi(): Promise<SlackWebApi> {
+  slackWebApi ??= import('@slack/web-api');
+  return slackWebApi;
+}
+
 /** Seconds Slack asked to wait, when the error is a rate limit: a 429, or `ok: false` with `ratelimited`. */
-function rateLimitOf(error: unknown): number | undefined {
+function rateLimitOf(error: unknown, { ErrorCode }: SlackWebApi): number | undefined {
   const e = error as { code?: string; retryAfter?: number; data?: { error?: string; response_metadata?: object } };
   if (e.code === ErrorCode.RateLimitedError) return e.retryAfter ?? 1;
   if (e.code === ErrorCode.PlatformError && e.data?.error === 'ratelimited') {
@@ -50,7 +61,7 @@ function rateLimitOf(error: unknown): number | undefined {
  */
 export function chatPoster(apiUrl: string) {
   const clients = new Map<string, WebClient>();
-  const clientFor = (token: string) => {
+  const clientFor = ({ WebClient, LogLevel }: SlackWebApi, token: string) => {
     let client = clients.get(token);
     if (!client) {
       client = new WebClient(token, {
@@ -80,14 +91,15 @@ export function chatPoster(apiUrl: string) {
     const args: ChatPostMessageArguments = placement.threadTs
       ? { ...base, thread_ts: placement.threadTs, reply_broadcast: placement.broadcast ?? false }
       : base;
+    const slack = await loadSlackWebApi();
     for (let attempt = 1; ; attempt++) {
       try {
-        const answer = await clientFor(token).chat.postMessage(args);
+        const answer = await clientFor(slack, token).chat.postMessage(args);
         if (!answer.ts) throw new SlackApiError('no_ts_in_answer');
         return { ts: answer.ts, attempts: attempt };
       } catch (error) {
-        const seconds = rateLimitOf(error);
-        if (seconds === undefined) throw asSlackError(error);
+        const seconds = rateLimitOf(error, slack);
+        if (seconds === undefined) throw asSlackError(error, slack);
         const why = `Slack rate-limited chat.postMessage, Retry-After ${seconds} s`;
         if (seconds * 1000 + SAFETY_MARGIN_MS > options.remainingMs()) {
           throw new SlackRateLimitedError(`${why}: longer than this invocation has left`, seconds);
@@ -100,7 +112,7 @@ export function chatPoster(apiUrl: string) {
   };
 }
 
-function asSlackError(error: unknown): Error {
+function asSlackError(error: unknown, { ErrorCode }: SlackWebApi): Error {
   if (error instanceof SlackApiError) return error;
   const e = error as { code?: string; data?: { error?: string }; statusCode?: number; message?: string };
   if (e.code === ErrorCode.PlatformError) return new SlackApiError(e.data?.error ?? 'unknown', { cause: error });
