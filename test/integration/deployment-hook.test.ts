@@ -1,4 +1,5 @@
 import { PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+import { CreateServiceCommand } from '@aws-sdk/client-ecs';
 import { ModifyRuleCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { LifecycleHookAnswer } from '#shared/events/lifecycle-hook.js';
@@ -258,6 +259,74 @@ describe('Function: deployment-hook', () => {
     // Assess
     expect(answer.hookStatus).toBe('SUCCEEDED');
     expect(proxy.calls()).toEqual([]);
+  });
+
+  // What each stage reads: the rule it is about to shift, green's target group only where production moves, the
+  // sides' minutes only while a production step is being judged, and nothing of the listener after the shifts.
+  it.each([
+    { sample: 'pre-scale-up', green: undefined, rule: undefined, revisions: 0, minutes: false },
+    { sample: 'test-traffic-shift', green: undefined, rule: 'test', revisions: 0, minutes: false },
+    { sample: 'post-test-traffic-shift', green: undefined, rule: undefined, revisions: 0, minutes: false },
+    { sample: 'pre-production-traffic-shift', green: 0, rule: 'production', revisions: 1, minutes: false },
+    { sample: 'production-traffic-shift', green: 10, rule: 'production', revisions: 1, minutes: true },
+    { sample: 'production-traffic-shift', green: 100, rule: 'production', revisions: 1, minutes: false },
+    { sample: 'post-production-traffic-shift', green: undefined, rule: undefined, revisions: 0, minutes: false },
+  ] as const)(
+    'reads at $sample (green $green %) the $rule rule, the revision $revisions time(s), minutes: $minutes',
+    async (stage) => {
+      // Prepare: which rules are read, from the query the ELB API receives.
+      const rulesRead: string[] = [];
+      proxy.addRule({
+        match: (call) => {
+          if (call.operation === 'DescribeRules')
+            rulesRead.push((call.params as Record<string, string>)['RuleArns.member.1'] ?? '');
+          return false;
+        },
+      });
+      const event = payload(stage.sample, stage.green);
+      // A production step begun five minutes ago: five whole minutes of the sides to judge, if the stage reads them.
+      if (stage.sample === 'production-traffic-shift') event.hookDetails = carriedSince(event, 5);
+
+      // Act
+      await invoke(event);
+
+      // Assess
+      const count = (operation: string) => proxy.calls().filter((call) => call.operation === operation).length;
+      const ruleArn = { test: world.testRuleArn, production: world.productionRuleArn };
+      expect(rulesRead).toEqual(stage.rule === undefined ? [] : [ruleArn[stage.rule]]);
+      expect(count('DescribeServices')).toBe(1);
+      expect(count('DescribeServiceRevisions')).toBe(stage.revisions);
+      expect(count('GetMetricData') > 0).toBe(stage.minutes);
+    },
+  );
+
+  it('answers for a service without blue/green wiring from its alarms alone, and fails a production shift it cannot judge', async () => {
+    // Prepare: the hook attached to a service whose load balancer entry has no advancedConfiguration.
+    const plain = await world.clients.ecs.send(
+      new CreateServiceCommand({
+        cluster: world.clusterName,
+        serviceName: 'plain',
+        taskDefinition: 'shop',
+        desiredCount: 0,
+        loadBalancers: [{ targetGroupArn: world.blueTargetGroupArn, containerName: 'web', containerPort: 80 }],
+      }),
+    );
+    const onPlain = (event: HookEvent) => {
+      event.executionDetails.serviceArn = plain.service?.serviceArn ?? '';
+      return event;
+    };
+
+    // Act
+    const testShift = await invoke(onPlain(payload('test-traffic-shift')));
+    const productionShift = await invoke(onPlain(payload('pre-production-traffic-shift', 0)));
+
+    // Assess
+    expect(testShift.hookStatus).toBe('SUCCEEDED');
+    expect(productionShift.hookStatus).toBe('FAILED');
+    expect(productionShift.hookDetails?.ecsAutopilot).toMatchObject({
+      lastReason: 'the service has no load balancer with advancedConfiguration: nothing to judge green on',
+    });
+    expect(proxy.calls().filter((call) => call.operation === 'DescribeRules')).toEqual([]);
   });
 
   it('throws on settings in hookDetails it cannot read before a forward stage, naming the bad field', async () => {
