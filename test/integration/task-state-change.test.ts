@@ -14,6 +14,12 @@ const endpoint = inject('motoEndpoint');
 
 const CONFIG = prodClusterConfig('web', 'api');
 
+/** The state table writes among counted calls (`DynamoDB.UpdateItem`, …). */
+const stateWrites = (calls: Record<string, number>) =>
+  Object.keys(calls).filter((call) =>
+    /^DynamoDB\.(UpdateItem|PutItem|DeleteItem|TransactWriteItems|BatchWriteItem)$/.test(call),
+  );
+
 describe('Function: task-state-change', () => {
   let world: World;
 
@@ -126,6 +132,7 @@ describe('Function: task-state-change', () => {
 
     // Act
     const reaction = await react(taskStateChangeEvent(world, task('web', 2)));
+    const reactionCalls = awsCalls.snapshot();
     await deliverOutbox(world, notifier);
     const alerts = await receiveAlerts(world);
 
@@ -134,11 +141,13 @@ describe('Function: task-state-change', () => {
     expect(awsCalls.snapshot()['ELBv2.DeregisterTargets']).toBeUndefined();
     expect(auditOf(reaction).map((r) => r.outcome)).toEqual(['dry-run', 'dry-run']);
     expect(v.parse(ChatbotNotificationSchema, alerts[0]?.message).content.title).toContain('[dry run]');
+    // No state either: no lease, no report claim, no crash-loop count.
+    expect(stateWrites(reactionCalls)).toEqual([]);
   });
 
   it('turns dry-run on from AUTOPILOT_DRY_RUN, the emergency brake', async () => {
     // Prepare
-    const { react } = await coldContainer(world, 'task-state-change', CONFIG, { AUTOPILOT_DRY_RUN: 'true' });
+    const { react, awsCalls } = await coldContainer(world, 'task-state-change', CONFIG, { AUTOPILOT_DRY_RUN: 'true' });
     const before = await membership(world, ['web']);
 
     // Act
@@ -146,6 +155,7 @@ describe('Function: task-state-change', () => {
 
     // Assess
     expect(await membership(world, ['web'])).toEqual(before);
+    expect(stateWrites(awsCalls.snapshot())).toEqual([]);
   });
 
   it('reads the service once, its running tasks once and each target group once per batch under one lease, cold or warm', async () => {

@@ -196,3 +196,35 @@ describe('Function: task-state-change, concurrent instances', () => {
     expect(counted(many)).toEqual(exact);
   });
 });
+
+describe('Function: task-state-change, a storm sweep under way', () => {
+  it('has a batch that lost its storm’s sweep wait for that sweep’s result rather than read the groups again', async () => {
+    // Prepare: two batches of two stops of one service; the sweep's deregistration takes a moment, so the batch that
+    // loses the sweep finds no result yet.
+    await resetMoto(endpoint);
+    stampStoppedTasks(proxy, new Date());
+    const world = await provisionWorld(endpoint, { services: [{ name: 'web', tasks: 8 }] });
+    const stopped = [0, 1, 2, 3].map((i) => world.services.web?.tasks[i] as World['services'][string]['tasks'][number]);
+    await stopInEcs(
+      world,
+      stopped.map((t) => t.taskArn),
+    );
+    const events = stopped.map((t) => taskStateChangeEvent(world, t));
+    proxy.delay('elasticloadbalancing:DeregisterTargets', 1_500, 1);
+    const containers = await Promise.all([0, 1].map(() => coldContainer(world, 'task-state-change', STORM_CONFIG)));
+
+    // Act
+    const results = await Promise.all(
+      containers.map((container, n) => container.reactBatch(events.slice(2 * n, 2 * n + 2))),
+    );
+
+    // Assess: one batch swept all four stops, with one read of the group; the other read none, and says why.
+    const count = (operation: string) => proxy.calls().filter((call) => call.operation === operation).length;
+    expect(count('DescribeTargetHealth')).toBe(1);
+    expect(count('DeregisterTargets')).toBe(1);
+    const notes = results.map((r) => r.reaction.services.flatMap((s) => s.notes));
+    expect(notes.filter((n) => n.includes('2 stop(s) handled by the storm sweep of another batch'))).toHaveLength(1);
+    expect(results.flatMap((r) => r.batchItemFailures)).toEqual([]);
+    expect((await survivors(world)).web).toEqual([[4, 5, 6, 7]]);
+  });
+});
