@@ -70,7 +70,7 @@ export async function reactToTaskStopBatch(
   const screenedByService = [...byService.values()];
   // A dry run claims no sweep: it writes no state.
   const sweepLedger = config.dryRun ? undefined : deps.sweepLedger;
-  const { tickets, watch, earlier } = await settleSweeps(screenedByService, { ...deps, sweepLedger });
+  const { tickets, watch, earlier } = await settleSweeps(screenedByService, { ...deps, now, sweepLedger });
   const shares = await Promise.all(
     screenedByService.map((stops, i) =>
       reactToServiceStops(stops, {

@@ -4,6 +4,7 @@ import { stampStoppedTasks } from '#local/moto-proxy-rules.js';
 import { taskStateChangeEvent } from '#local/task-events.js';
 import { membership, provisionWorld, receiveOutbox, type World } from '#local/world.js';
 import type { Alert } from '#shared/notify/alert.js';
+import { SWEEP_SLOT_SECONDS } from '#shared/tasks/storm-sweep.js';
 import { prodClusterConfig } from '#test/support/cluster-config.js';
 import { coldContainer } from '#test/support/functions.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
@@ -82,6 +83,25 @@ describe('Function: task-state-change, a storm sweep whose alert cannot be queue
     // Assess
     expect(failed.batchItemFailures).toHaveLength(2);
     expect(swept.batchItemFailures).toEqual([]);
+    expect(retried.batchItemFailures).toEqual([]);
+    expect(await stopsPerAlert(world)).toEqual([[id(0), id(1), id(2)].sort()]);
+  });
+
+  it('queues the first delivery’s alert when the redelivery comes in a later sweep slot, counting each stop once', async () => {
+    // Prepare
+    const container = await coldContainer(world, 'task-state-change', CONFIG);
+    proxy.failWith5xx('sqs:SendMessage', 2);
+    const first = sweeping(1);
+    const failed = await container.react(first);
+    // The redelivery comes after the visibility timeout, two sweep slots on: its own storm sweep is another one.
+    const { setCurrentTime } = await import('#shared/lambda/clock.js');
+    setCurrentTime(new Date(Date.now() + 2 * SWEEP_SLOT_SECONDS * 1000 + 1_000));
+
+    // Act
+    const retried = await container.react(sweeping(2, first));
+
+    // Assess
+    expect(failed.batchItemFailures).toHaveLength(2);
     expect(retried.batchItemFailures).toEqual([]);
     expect(await stopsPerAlert(world)).toEqual([[id(0), id(1), id(2)].sort()]);
   });
