@@ -131,6 +131,28 @@ describe('Function: deployment-hook', () => {
     });
   });
 
+  it('checks the test listener rule before the test shift: both target groups let it proceed, one alone fails it', async () => {
+    // Prepare: the world's test rule forwards to both groups (blue 0, green 100).
+    const event = payload('test-traffic-shift');
+
+    // Act
+    const good = await invoke(event);
+    await world.clients.elb.send(
+      new ModifyRuleCommand({
+        RuleArn: world.testRuleArn,
+        Actions: [{ Type: 'forward', TargetGroupArn: world.blueTargetGroupArn }],
+      }),
+    );
+    const bad = await invoke(payload('test-traffic-shift'));
+
+    // Assess
+    expect(good.hookStatus).toBe('SUCCEEDED');
+    expect(bad.hookStatus).toBe('FAILED');
+    expect(bad.hookDetails?.ecsAutopilot).toMatchObject({
+      lastReason: expect.stringContaining(`does not forward to ${world.greenTargetGroupArn}`),
+    });
+  });
+
   it('fails at once on a gate alarm that is already in ALARM', async () => {
     // Prepare
     const cloudwatch = world.clients.cloudwatch;
