@@ -98,6 +98,12 @@ describe('Function: task-state-change, at the edges', () => {
 
     // Assess
     expect(first.batchItemFailures).toHaveLength(1);
+    expect(first.reaction.failures).toEqual([
+      {
+        messageId: first.batchItemFailures[0]?.itemIdentifier,
+        why: expect.stringMatching(/^the alert could not be queued: /),
+      },
+    ]);
     expect(retry.batchItemFailures).toEqual([]);
     expect(retry.reaction.ignored).toEqual([]);
     expect(await receiveOutbox(world)).toHaveLength(1);
