@@ -35,6 +35,7 @@ describe('Errors', () => {
     ['VerificationFailedError', new VerificationFailedError('read back: desired count 3')],
     ['PrerequisiteNotMetError', new PrerequisiteNotMetError('stop-task|arn', 'blocked')],
     ['ActionsFailedError', new ActionsFailedError({ audit: [] })],
+    ['AutopilotError', new AutopilotError('a failure of no more precise kind', { cause })],
   ];
 
   it.each(errors)('%s derives from the one base error and names itself', (name, error) => {
