@@ -4,7 +4,7 @@ import type { Action } from '#shared/executor/actions.js';
 import type { AuditRecord } from '#shared/executor/audit.js';
 import { ActionsFailedError } from '#shared/executor/errors.js';
 import { auditMetricPoints, auditMetrics } from '#shared/executor/metrics.js';
-import { canaryMetricPoints, emitMetricPoints } from '#shared/logging/metrics.js';
+import { canaryMetricPoints, emitMetricPoints, eventMetrics } from '#shared/logging/metrics.js';
 
 const TG = 'arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/web-tg/0123456789abcdef';
 
@@ -254,5 +254,26 @@ describe('Metrics: canary promoter passes', () => {
 
     // Assess
     expect(points.map((p) => p.dimensions)).toEqual([{ Canary: 'web' }, { Canary: '222222222222/us-east-1/web' }]);
+  });
+
+  it('counts an event dropped without a word to chat at once, by function and reason', () => {
+    // Prepare
+    const lines: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      lines.push(String(chunk));
+      return true;
+    });
+
+    // Act: no flush: a single metric is published as it is added, so a failing invocation keeps it.
+    eventMetrics('alarm-state-change').ignored('no-matching-rule');
+
+    // Assess
+    const docs = lines
+      .flatMap((l) => l.split('\n'))
+      .filter((l) => l.includes('"_aws"'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(docs).toHaveLength(1);
+    expect(metricNames(docs[0] ?? {})).toEqual(['EventsIgnored']);
+    expect(docs[0]).toMatchObject({ function: 'alarm-state-change', reason: 'no-matching-rule', EventsIgnored: 1 });
   });
 });
