@@ -248,7 +248,19 @@ export async function putMinute(
 
 /** A gate alarm in the given state (moto never evaluates alarms: the state is set). */
 export async function gateAlarm(world: CanaryWorld, name: string, state: 'OK' | 'ALARM'): Promise<void> {
-  const { cloudwatch } = canaryClients(world.endpoint);
+  await putGateAlarm(canaryClients(world.endpoint).cloudwatch, name, state);
+}
+
+/**
+ * A metric alarm on an ALB's 5xx count through `cloudwatch`, in `state` with `reason` when given (moto never
+ * evaluates alarms: the state is set).
+ */
+export async function putGateAlarm(
+  cloudwatch: CloudWatchClient,
+  name: string,
+  state?: 'OK' | 'ALARM',
+  reason = 'set by the test',
+): Promise<void> {
   await cloudwatch.send(
     new PutMetricAlarmCommand({
       AlarmName: name,
@@ -261,9 +273,8 @@ export async function gateAlarm(world: CanaryWorld, name: string, state: 'OK' | 
       ComparisonOperator: 'GreaterThanThreshold',
     }),
   );
-  await cloudwatch.send(
-    new SetAlarmStateCommand({ AlarmName: name, StateValue: state, StateReason: 'set by the test' }),
-  );
+  if (state)
+    await cloudwatch.send(new SetAlarmStateCommand({ AlarmName: name, StateValue: state, StateReason: reason }));
 }
 
 /** The canary web of this world as a YAML list item; `placement` adds keys after its cluster, `judge` null omits it. */

@@ -1,9 +1,9 @@
-import { PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
-import { CreateServiceCommand } from '@aws-sdk/client-ecs';
 import { ModifyRuleCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { putGateAlarm } from '#local/canary-world.js';
 import type { LifecycleHookAnswer } from '#shared/events/lifecycle-hook.js';
 import {
+  addPlainService,
   type BlueGreenWorld,
   provisionBlueGreen,
   putAlbMinutes,
@@ -155,22 +155,7 @@ describe('Function: deployment-hook', () => {
 
   it('fails at once on a gate alarm that is already in ALARM', async () => {
     // Prepare
-    const cloudwatch = world.clients.cloudwatch;
-    await cloudwatch.send(
-      new PutMetricAlarmCommand({
-        AlarmName: 'shop-web-5xx',
-        Namespace: 'AWS/ApplicationELB',
-        MetricName: 'HTTPCode_Target_5XX_Count',
-        Statistic: 'Sum',
-        Period: 60,
-        EvaluationPeriods: 1,
-        Threshold: 5,
-        ComparisonOperator: 'GreaterThanThreshold',
-      }),
-    );
-    await cloudwatch.send(
-      new SetAlarmStateCommand({ AlarmName: 'shop-web-5xx', StateValue: 'ALARM', StateReason: '12 errors > 5' }),
-    );
+    await putGateAlarm(world.clients.cloudwatch, 'shop-web-5xx', 'ALARM', '12 errors > 5');
 
     // Act
     const answer = await invoke(payload('post-scale-up', undefined, { alarmNames: ['shop-web-5xx'] }));
@@ -324,17 +309,9 @@ describe('Function: deployment-hook', () => {
 
   it('answers for a service without blue/green wiring from its alarms alone, and fails a production shift it cannot judge', async () => {
     // Prepare: the hook attached to a service whose load balancer entry has no advancedConfiguration.
-    const plain = await world.clients.ecs.send(
-      new CreateServiceCommand({
-        cluster: world.clusterName,
-        serviceName: 'plain',
-        taskDefinition: 'shop',
-        desiredCount: 0,
-        loadBalancers: [{ targetGroupArn: world.blueTargetGroupArn, containerName: 'web', containerPort: 80 }],
-      }),
-    );
+    const plain = await addPlainService(world, 'plain');
     const onPlain = (event: HookEvent) => {
-      event.executionDetails.serviceArn = plain.service?.serviceArn ?? '';
+      event.executionDetails.serviceArn = plain;
       return event;
     };
 

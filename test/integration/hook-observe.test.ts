@@ -1,4 +1,3 @@
-import { PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { CreateServiceCommand, DescribeServicesCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import {
   CreateRuleCommand,
@@ -6,6 +5,7 @@ import {
   DescribeListenersCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { putGateAlarm } from '#local/canary-world.js';
 import { awsErrorResponse } from '#local/moto-proxy-wire.js';
 import {
   HookServiceNotFoundError,
@@ -14,7 +14,12 @@ import {
   observeRules,
   observeService,
 } from '#shared/canary/hook/observe.js';
-import { type BlueGreenWorld, provisionBlueGreen, serviceRevisionsAsEcs } from '#test/support/blue-green-world.js';
+import {
+  addPlainService,
+  type BlueGreenWorld,
+  provisionBlueGreen,
+  serviceRevisionsAsEcs,
+} from '#test/support/blue-green-world.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
 
 // What the deployment hook reads of ECS, the listener rules and CloudWatch, read from moto through the proxy, which
@@ -31,26 +36,8 @@ describe('Function: deployment-hook, what it observes', () => {
     world = await provisionBlueGreen(proxy.endpoint);
   });
 
-  /** A metric alarm on the ALB's 5xx count, in `state` when given. */
-  async function putAlarm(name: string, state?: 'ALARM' | 'OK', reason = `set by the test: ${name}`) {
-    await world.clients.cloudwatch.send(
-      new PutMetricAlarmCommand({
-        AlarmName: name,
-        Namespace: 'AWS/ApplicationELB',
-        MetricName: 'HTTPCode_Target_5XX_Count',
-        Statistic: 'Sum',
-        Period: 60,
-        EvaluationPeriods: 1,
-        Threshold: 5,
-        ComparisonOperator: 'GreaterThanThreshold',
-      }),
-    );
-    if (state) {
-      await world.clients.cloudwatch.send(
-        new SetAlarmStateCommand({ AlarmName: name, StateValue: state, StateReason: reason }),
-      );
-    }
-  }
+  const putAlarm = (name: string, state?: 'ALARM' | 'OK', reason?: string) =>
+    putGateAlarm(world.clients.cloudwatch, name, state, reason);
 
   describe('gate alarms', () => {
     it('reads nothing when the stage names no alarm', async () => {
@@ -258,19 +245,11 @@ describe('Function: deployment-hook, what it observes', () => {
           ],
         }),
       );
-      const plain = await world.clients.ecs.send(
-        new CreateServiceCommand({
-          cluster: world.clusterName,
-          serviceName: 'plain',
-          taskDefinition: 'shop',
-          desiredCount: 0,
-          loadBalancers: [{ ...entry, targetGroupArn: world.blueTargetGroupArn }],
-        }),
-      );
+      const plain = await addPlainService(world, 'plain');
 
       // Act
       const api = await observeService(world.clients.ecs, second.service?.serviceArn ?? '');
-      const none = await observeService(world.clients.ecs, plain.service?.serviceArn ?? '');
+      const none = await observeService(world.clients.ecs, plain);
 
       // Assess: no test listener rule is named, so none is in the wiring.
       expect(api.wiring).toEqual({

@@ -224,3 +224,17 @@ export function serviceRevisionsAsEcs(world: BlueGreenWorld, greenRevision: () =
     }),
   };
 }
+
+/** A service of the world's cluster whose one load balancer entry (blue) has no blue/green wiring; its ARN. */
+export async function addPlainService(world: BlueGreenWorld, serviceName: string): Promise<string> {
+  const out = await world.clients.ecs.send(
+    new CreateServiceCommand({
+      cluster: world.clusterName,
+      serviceName,
+      taskDefinition: 'shop',
+      desiredCount: 0,
+      loadBalancers: [{ targetGroupArn: world.blueTargetGroupArn, containerName: 'web', containerPort: 80 }],
+    }),
+  );
+  return required(out.service?.serviceArn, 'service');
+}
