@@ -44,10 +44,11 @@ describe('Errors', () => {
   });
 
   // Built in the test, not with the list above while the file loads, so that a mutation run can measure it.
-  it('names the base error itself, for a failure of no more precise kind', () => {
+  it('names the base error itself, for a failure of no more precise kind, and a missing setting', () => {
     const error = new AutopilotError('a failure of no more precise kind', { cause });
     expect(error.name).toBe('AutopilotError');
     expect(error.cause).toBe(cause);
+    expect(new MissingSettingError('STATE_TABLE_NAME (the state table) is required').name).toBe('MissingSettingError');
   });
 
   it('keeps the error it wraps as its cause', () => {
