@@ -139,4 +139,59 @@ describe("Function: reconciler, when a new task takes an orphan's address", () =
       new RegExp(`^task ${adminTask.split('/').pop()?.slice(0, 8)} of admin`),
     );
   });
+
+  it('keeps the target when the task that took the address is of a sharing service whose tasks it could not read', async () => {
+    // Prepare: admin shares web's group and is swept too, but its running tasks cannot be read at first (both
+    // attempts of the sweep's read fail); its new task gets the orphan's address.
+    const ecs = new ECSClient({ endpoint, region: world.region });
+    const web = world.services.web as NonNullable<World['services'][string]>;
+    const networkConfiguration = {
+      awsvpcConfiguration: { subnets: world.subnetIds, securityGroups: [world.securityGroupId] },
+    };
+    await ecs.send(
+      new CreateServiceCommand({
+        cluster: 'prod',
+        serviceName: 'admin',
+        taskDefinition: web.taskDefinitionArn,
+        desiredCount: 1,
+        launchType: 'FARGATE',
+        networkConfiguration,
+        loadBalancers: [{ targetGroupArn, containerName: 'app', containerPort: web.containerPort }],
+      }),
+    );
+    const started = await ecs.send(
+      new RunTaskCommand({
+        cluster: 'prod',
+        taskDefinition: web.taskDefinitionArn,
+        launchType: 'FARGATE',
+        networkConfiguration,
+        group: 'service:admin',
+      }),
+    );
+    const adminTask = started.tasks?.[0]?.taskArn as string;
+    proxy.reset();
+    stampStoppedTasks(proxy, new Date(Date.now() - 3_600_000), [orphaned.taskArn]);
+    takeAddressAt(proxy, adminTask, orphaned.ip, leaseTaken);
+    const params = (call: AwsCall) => (call.params ?? {}) as Record<string, unknown>;
+    proxy.failWith5xx(
+      (call) =>
+        call.operation === 'ListTasks' &&
+        params(call).serviceName === 'admin' &&
+        params(call).desiredStatus === 'RUNNING',
+      2,
+    );
+    const before = await registered();
+    const config = 'version: 1\nclusters: [{ name: prod, services: [{ name: web }, { name: admin }] }]\n';
+    const { react: sweep } = await coldContainer(world, 'reconciler', config);
+
+    // Act
+    const run = await sweep(scheduledEvent(world));
+
+    // Assess: admin named as not swept, and its tasks read again under the lease of the group it shares
+    expect(run.notSwept).toEqual([expect.stringMatching(/^service prod\/admin: /)]);
+    expect(await registered()).toEqual(before);
+    expect(run.audit[0]?.kept?.[0]?.why).toMatch(
+      new RegExp(`^task ${adminTask.split('/').pop()?.slice(0, 8)} of admin`),
+    );
+  });
 });
