@@ -78,6 +78,31 @@ describe('Function: alarm-state-change, one alarm episode', () => {
     expect(retried.audit.map((r) => [r.action.kind, r.outcome])).toEqual([['set-desired-count', 'applied']]);
   });
 
+  it('keeps to the step the episode recorded when a delivery read the episode before the first recorded it', async () => {
+    // Prepare: the first delivery scales 4 → 6 and records the step; the second delivery's read of the episode comes
+    // back empty, as if it had read just before, so on its own it would plan 6 → 8.
+    const at = new Date().toISOString();
+    const first = await coldContainer(world, 'alarm-state-change', CONFIG);
+    await first.react(cpuHigh(at));
+    proxy.addRule({
+      name: 'the episode read before the first delivery recorded it',
+      times: 1,
+      match: (call) => {
+        const body = call.body.toString('utf8');
+        return call.operation === 'GetItem' && body.includes('episode#') && body.includes('scale-out');
+      },
+      respond: () => ({ status: 200, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: '{}' }),
+    });
+
+    // Act
+    const second = await coldContainer(world, 'alarm-state-change', CONFIG);
+    const late = await second.react(cpuHigh(at));
+
+    // Assess
+    expect(await desiredCount()).toBe(6);
+    expect(late.audit).toEqual([]);
+  });
+
   it('holds the cooldown for the next alarm even when no write after UpdateService succeeds', async () => {
     // Prepare: tags cannot be written at all; the first episode scales 4 → 6
     proxy.failWith5xx('ecs:TagResource', 100);
@@ -113,6 +138,35 @@ describe('Function: alarm-state-change, one alarm episode', () => {
     expect(left).toEqual([webTask(1).ip, webTask(2).ip, webTask(3).ip].sort());
     expect(duplicate.audit).toEqual([]);
     expect(duplicate.plan?.notes.join('\n')).toMatch(/this alarm episode already took its 1 target\(s\)/);
+  });
+
+  it('keeps to the targets the episode recorded when a delivery read the episode before the first recorded it', async () => {
+    // Prepare: the first delivery takes the one unhealthy target out and records it; a second target turns
+    // unhealthy; the second delivery's read of the episode comes back empty, as if it had read just before.
+    const event = alarmStateChangeEvent(world, {
+      alarmName: 'prod-web-unhealthy-hosts',
+      subject: { targetGroupArn: tg },
+    });
+    unhealthy(0);
+    const first = await coldContainer(world, 'alarm-state-change', CONFIG);
+    await first.react(event);
+    unhealthy(1);
+    proxy.addRule({
+      name: 'the episode read before the first delivery recorded it',
+      times: 1,
+      match: (call) => call.operation === 'GetItem' && call.body.toString('utf8').includes(`deregister#${tg}`),
+      respond: () => ({ status: 200, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: '{}' }),
+    });
+
+    // Act
+    const second = await coldContainer(world, 'alarm-state-change', CONFIG);
+    const late = await second.react(event);
+
+    // Assess: its own choice lost to the recorded one, which is gone already
+    const left = (await targetsOf(world, tg)).map((t) => t.id).sort();
+    expect(left).toEqual([webTask(1).ip, webTask(2).ip, webTask(3).ip].sort());
+    expect(late.audit).toEqual([]);
+    expect(late.plan?.notes.join('\n')).toMatch(/this alarm episode already took its 1 target\(s\)/);
   });
 
   it('fails the invocation when DeregisterTargets fails through its retries; the retry removes that target once, alerted once', async () => {
