@@ -1,5 +1,5 @@
 import type { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
-import { type CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DescribeServicesCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import {
   DescribeTargetGroupAttributesCommand,
@@ -12,6 +12,7 @@ import { readScalableTargets } from '../services/read-scalable-targets.js';
 import { forwardSnapshotOf } from '../targets/forward.js';
 import { readActionList } from '../targets/forward-read.js';
 import { observeTargetGroupHealth } from '../targets/observe.js';
+import { observeGateAlarms } from './gate-alarms.js';
 import { readSideMinutes } from './metrics.js';
 import type { CanaryRecord } from './status.js';
 import type { AlarmObservation, CanaryObservation, SideObservation } from './types.js';
@@ -73,15 +74,8 @@ export async function observeAlarms(
   names: readonly string[],
 ): Promise<AlarmObservation[]> {
   if (names.length === 0) return [];
-  const found = new Map<string, string>();
-  for (let i = 0; i < names.length; i += 100) {
-    const out = await cloudwatch.send(
-      new DescribeAlarmsCommand({ AlarmNames: names.slice(i, i + 100), AlarmTypes: ['MetricAlarm', 'CompositeAlarm'] }),
-    );
-    for (const a of [...(out.MetricAlarms ?? []), ...(out.CompositeAlarms ?? [])]) {
-      found.set(a.AlarmName ?? '', a.StateValue ?? 'INSUFFICIENT_DATA');
-    }
-  }
+  const { alarms } = await observeGateAlarms(cloudwatch, [...names]);
+  const found = new Map(alarms.map((alarm) => [alarm.name, alarm.state]));
   return names.map((name) => ({ name, state: found.get(name) ?? 'MISSING' }));
 }
 

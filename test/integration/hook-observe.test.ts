@@ -7,9 +7,9 @@ import {
 import { beforeEach, describe, expect, it } from 'vitest';
 import { putGateAlarm } from '#local/canary-world.js';
 import { awsErrorResponse } from '#local/moto-proxy-wire.js';
+import { observeGateAlarms } from '#shared/canary/gate-alarms.js';
 import {
   HookServiceNotFoundError,
-  observeAlarms,
   observeRevisionTargetGroup,
   observeRules,
   observeService,
@@ -42,7 +42,7 @@ describe('Function: deployment-hook, what it observes', () => {
   describe('gate alarms', () => {
     it('reads nothing when the stage names no alarm', async () => {
       // Act
-      const gates = await observeAlarms(world.clients.cloudwatch, []);
+      const gates = await observeGateAlarms(world.clients.cloudwatch, []);
 
       // Assess
       expect(gates).toEqual({ alarms: [], missing: [] });
@@ -58,7 +58,7 @@ describe('Function: deployment-hook, what it observes', () => {
       await putAlarm('someone-elses-alarm');
 
       // Act
-      const gates = await observeAlarms(world.clients.cloudwatch, [...names, ...names.toReversed()]);
+      const gates = await observeGateAlarms(world.clients.cloudwatch, [...names, ...names.toReversed()]);
 
       // Assess
       expect(callsOf('DescribeAlarms')).toBe(2);
@@ -85,7 +85,7 @@ describe('Function: deployment-hook, what it observes', () => {
       });
 
       // Act
-      const gates = await observeAlarms(world.clients.cloudwatch, ['shop-health', 'shop-5xx', 'shop-latency']);
+      const gates = await observeGateAlarms(world.clients.cloudwatch, ['shop-health', 'shop-5xx', 'shop-latency']);
 
       // Assess
       expect(gates.missing).toEqual([]);

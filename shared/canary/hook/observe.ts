@@ -1,4 +1,3 @@
-import { type CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import {
   DescribeServiceRevisionsCommand,
   DescribeServicesCommand,
@@ -8,7 +7,7 @@ import {
 import { DescribeRulesCommand, type ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { serviceClusterNameOf } from '../../aws/arn.js';
 import { AutopilotError } from '../../errors.js';
-import type { BlueGreenWiring, ForwardRule, GateAlarm } from './types.js';
+import type { BlueGreenWiring, ForwardRule } from './types.js';
 
 /** The service a lifecycle hook was invoked for is not there (deleted, or another account or region). */
 export class HookServiceNotFoundError extends AutopilotError {
@@ -90,37 +89,4 @@ export async function observeRules(elb: ElasticLoadBalancingV2Client, ruleArns: 
     }
     throw error;
   }
-}
-
-/** The named alarms (metric and composite) and their states, and the names CloudWatch does not know. */
-export async function observeAlarms(
-  cloudwatch: CloudWatchClient,
-  names: string[],
-): Promise<{ alarms: GateAlarm[]; missing: string[] }> {
-  const unique = [...new Set(names)];
-  if (unique.length === 0) return { alarms: [], missing: [] };
-  const alarms: GateAlarm[] = [];
-  // DescribeAlarms takes at most 100 names a call.
-  for (let i = 0; i < unique.length; i += 100) {
-    let nextToken: string | undefined;
-    do {
-      const out = await cloudwatch.send(
-        new DescribeAlarmsCommand({
-          AlarmNames: unique.slice(i, i + 100),
-          AlarmTypes: ['MetricAlarm', 'CompositeAlarm'],
-          NextToken: nextToken,
-        }),
-      );
-      for (const alarm of [...(out.MetricAlarms ?? []), ...(out.CompositeAlarms ?? [])]) {
-        alarms.push({
-          name: alarm.AlarmName ?? '',
-          state: alarm.StateValue ?? 'INSUFFICIENT_DATA',
-          ...(alarm.StateReason ? { reason: alarm.StateReason } : {}),
-        });
-      }
-      nextToken = out.NextToken;
-    } while (nextToken);
-  }
-  const known = new Set(alarms.map((alarm) => alarm.name));
-  return { alarms, missing: unique.filter((name) => !known.has(name)) };
 }

@@ -6,11 +6,12 @@ import { InvalidEventError } from '../../events/errors.js';
 import type { LifecycleHookAnswer, LifecycleHookEvent } from '../../events/lifecycle-hook.js';
 import * as v from '../../validation/input-schema.js';
 import { describeIssues } from '../../validation/issues.js';
+import { observeGateAlarms } from '../gate-alarms.js';
 import { sequentialJudgeWith } from '../judges/sequential-settings.js';
 import { readSideMinutes } from '../metrics.js';
 import { CARRIED_KEY, carriedStateOf, HookSettingsSchema, userDetailsOf } from './details.js';
 import { greenPercent, isShiftBackToBlue, shiftedWeights, sidesOf } from './forwarding.js';
-import { observeAlarms, observeRevisionTargetGroup, observeRules, observeService } from './observe.js';
+import { observeRevisionTargetGroup, observeRules, observeService } from './observe.js';
 import { planStage } from './plan.js';
 import type { StageObservation } from './types.js';
 
@@ -80,7 +81,7 @@ export async function answerLifecycleHook(
 /** Fills the observation with what AWS says now; reads only what the stage needs. */
 async function observe(o: StageObservation, serviceArn: string, deps: HookDependencies): Promise<void> {
   const { wiring, deploymentAlarms } = await observeService(deps.ecs, serviceArn);
-  const gates = await observeAlarms(deps.cloudwatch, [...o.settings.alarmNames, ...deploymentAlarms]);
+  const gates = await observeGateAlarms(deps.cloudwatch, [...o.settings.alarmNames, ...deploymentAlarms]);
   o.alarms = gates.alarms;
   o.missingAlarms = gates.missing;
   if (wiring === undefined) return;
