@@ -49,6 +49,44 @@ describe("Function: reconciler, when a new task takes an orphan's address", () =
 
   const registered = async () => (await targetsOf(world, targetGroupArn)).map((t) => `${t.id}:${t.port}`).sort();
 
+  /**
+   * Service admin, sharing web's group (with `tags`), and a task of it about to get the orphan's address when the
+   * sweep takes the lease; its ARN. The proxy starts afresh with the orphan's stop time and that address change.
+   */
+  async function adminTakesTheAddress(tags: Array<{ key: string; value: string }> = []): Promise<string> {
+    const ecs = new ECSClient({ endpoint, region: world.region });
+    const web = world.services.web as NonNullable<World['services'][string]>;
+    const networkConfiguration = {
+      awsvpcConfiguration: { subnets: world.subnetIds, securityGroups: [world.securityGroupId] },
+    };
+    await ecs.send(
+      new CreateServiceCommand({
+        cluster: 'prod',
+        serviceName: 'admin',
+        taskDefinition: web.taskDefinitionArn,
+        desiredCount: 1,
+        launchType: 'FARGATE',
+        networkConfiguration,
+        loadBalancers: [{ targetGroupArn, containerName: 'app', containerPort: web.containerPort }],
+        ...(tags.length > 0 && { tags }),
+      }),
+    );
+    const started = await ecs.send(
+      new RunTaskCommand({
+        cluster: 'prod',
+        taskDefinition: web.taskDefinitionArn,
+        launchType: 'FARGATE',
+        networkConfiguration,
+        group: 'service:admin',
+      }),
+    );
+    const adminTask = started.tasks?.[0]?.taskArn as string;
+    proxy.reset();
+    stampStoppedTasks(proxy, new Date(Date.now() - 3_600_000), [orphaned.taskArn]);
+    takeAddressAt(proxy, adminTask, orphaned.ip, leaseTaken);
+    return adminTask;
+  }
+
   it('keeps the target and says why when the task took the address after the sweep read, before it wrote', async () => {
     // Prepare
     const target = `${orphaned.ip}:${orphaned.port}`;
@@ -95,36 +133,7 @@ describe("Function: reconciler, when a new task takes an orphan's address", () =
 
   it('keeps the target when the task that took the address is of a service sharing the group that it does not sweep', async () => {
     // Prepare: admin shares web's group and carries the kill switch; its new task gets the orphan's address
-    const ecs = new ECSClient({ endpoint, region: world.region });
-    const web = world.services.web as NonNullable<World['services'][string]>;
-    const networkConfiguration = {
-      awsvpcConfiguration: { subnets: world.subnetIds, securityGroups: [world.securityGroupId] },
-    };
-    await ecs.send(
-      new CreateServiceCommand({
-        cluster: 'prod',
-        serviceName: 'admin',
-        taskDefinition: web.taskDefinitionArn,
-        desiredCount: 1,
-        launchType: 'FARGATE',
-        networkConfiguration,
-        loadBalancers: [{ targetGroupArn, containerName: 'app', containerPort: web.containerPort }],
-        tags: [{ key: 'ecs-autopilot:disabled', value: 'true' }],
-      }),
-    );
-    const started = await ecs.send(
-      new RunTaskCommand({
-        cluster: 'prod',
-        taskDefinition: web.taskDefinitionArn,
-        launchType: 'FARGATE',
-        networkConfiguration,
-        group: 'service:admin',
-      }),
-    );
-    const adminTask = started.tasks?.[0]?.taskArn as string;
-    proxy.reset();
-    stampStoppedTasks(proxy, new Date(Date.now() - 3_600_000), [orphaned.taskArn]);
-    takeAddressAt(proxy, adminTask, orphaned.ip, leaseTaken);
+    const adminTask = await adminTakesTheAddress([{ key: 'ecs-autopilot:disabled', value: 'true' }]);
     const before = await registered();
     const config = 'version: 1\nclusters: [{ name: prod, services: [{ name: web }, { name: admin }] }]\n';
     const { react: sweep } = await coldContainer(world, 'reconciler', config);
@@ -143,35 +152,7 @@ describe("Function: reconciler, when a new task takes an orphan's address", () =
   it('keeps the target when the task that took the address is of a sharing service whose tasks it could not read', async () => {
     // Prepare: admin shares web's group and is swept too, but its running tasks cannot be read at first (both
     // attempts of the sweep's read fail); its new task gets the orphan's address.
-    const ecs = new ECSClient({ endpoint, region: world.region });
-    const web = world.services.web as NonNullable<World['services'][string]>;
-    const networkConfiguration = {
-      awsvpcConfiguration: { subnets: world.subnetIds, securityGroups: [world.securityGroupId] },
-    };
-    await ecs.send(
-      new CreateServiceCommand({
-        cluster: 'prod',
-        serviceName: 'admin',
-        taskDefinition: web.taskDefinitionArn,
-        desiredCount: 1,
-        launchType: 'FARGATE',
-        networkConfiguration,
-        loadBalancers: [{ targetGroupArn, containerName: 'app', containerPort: web.containerPort }],
-      }),
-    );
-    const started = await ecs.send(
-      new RunTaskCommand({
-        cluster: 'prod',
-        taskDefinition: web.taskDefinitionArn,
-        launchType: 'FARGATE',
-        networkConfiguration,
-        group: 'service:admin',
-      }),
-    );
-    const adminTask = started.tasks?.[0]?.taskArn as string;
-    proxy.reset();
-    stampStoppedTasks(proxy, new Date(Date.now() - 3_600_000), [orphaned.taskArn]);
-    takeAddressAt(proxy, adminTask, orphaned.ip, leaseTaken);
+    const adminTask = await adminTakesTheAddress();
     const params = (call: AwsCall) => (call.params ?? {}) as Record<string, unknown>;
     proxy.failWith5xx(
       (call) =>
