@@ -1,5 +1,11 @@
 import { type CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
-import type { GateAlarm } from './hook/types.js';
+
+/** A gate alarm and its state now. */
+export interface GateAlarm {
+  name: string;
+  state: string;
+  reason?: string;
+}
 
 /**
  * The named alarms (metric and composite) and their states, and the names CloudWatch does not know: every page of

@@ -1,4 +1,5 @@
 import type { LifecycleStage } from '../../events/lifecycle-hook.js';
+import type { GateAlarm } from '../gate-alarms.js';
 import type { Evidence, MinuteMetrics } from '../judge.js';
 import type { CarriedState, HookSettings } from './details.js';
 
@@ -16,13 +17,6 @@ export interface ForwardRule {
   ruleArn: string;
   actionTypes: string[];
   targetGroups: { arn: string; weight: number }[];
-}
-
-/** A gate alarm and its state now. */
-export interface GateAlarm {
-  name: string;
-  state: string;
-  reason?: string;
 }
 
 /** Which target group serves which revision in this deployment. */
