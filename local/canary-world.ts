@@ -1,10 +1,5 @@
 import { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
-import {
-  CloudWatchClient,
-  PutMetricAlarmCommand,
-  PutMetricDataCommand,
-  SetAlarmStateCommand,
-} from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeServicesCommand, ECSClient, RegisterTaskDefinitionCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
 import {
@@ -17,6 +12,7 @@ import {
   RegisterTargetsCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { ensureStateTable, StateStore } from '#shared/state/index.js';
+import { putGateAlarm } from './gate-alarm.js';
 import { provisionWorld, type World } from './world.js';
 
 /** A world for canaries: `web-blue` (stable, all the weight) and `web-green` (idle) behind one listener rule. */
@@ -249,32 +245,6 @@ export async function putMinute(
 /** A gate alarm in the given state (moto never evaluates alarms: the state is set). */
 export async function gateAlarm(world: CanaryWorld, name: string, state: 'OK' | 'ALARM'): Promise<void> {
   await putGateAlarm(canaryClients(world.endpoint).cloudwatch, name, state);
-}
-
-/**
- * A metric alarm on an ALB's 5xx count through `cloudwatch`, in `state` with `reason` when given (moto never
- * evaluates alarms: the state is set).
- */
-export async function putGateAlarm(
-  cloudwatch: CloudWatchClient,
-  name: string,
-  state?: 'OK' | 'ALARM',
-  reason = 'set by the test',
-): Promise<void> {
-  await cloudwatch.send(
-    new PutMetricAlarmCommand({
-      AlarmName: name,
-      Namespace: 'AWS/ApplicationELB',
-      MetricName: 'HTTPCode_Target_5XX_Count',
-      Statistic: 'Sum',
-      Period: 60,
-      EvaluationPeriods: 1,
-      Threshold: 10,
-      ComparisonOperator: 'GreaterThanThreshold',
-    }),
-  );
-  if (state)
-    await cloudwatch.send(new SetAlarmStateCommand({ AlarmName: name, StateValue: state, StateReason: reason }));
 }
 
 /** The canary web of this world as a YAML list item; `placement` adds keys after its cluster, `judge` null omits it. */

@@ -1,6 +1,7 @@
 import { ModifyTargetGroupAttributesCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { type CanaryWorld, canaryClients, provisionCanaryWorld, putGateAlarm } from '#local/canary-world.js';
+import { type CanaryWorld, canaryClients, provisionCanaryWorld } from '#local/canary-world.js';
+import { putGateAlarm } from '#local/gate-alarm.js';
 import type { AwsCall, UpstreamResponse } from '#local/moto-proxy-types.js';
 import { observeAlarms, observeSides } from '#shared/canary/observe.js';
 import { canaryConfig } from '#test/support/canary-builders.js';

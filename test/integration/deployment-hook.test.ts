@@ -1,15 +1,13 @@
 import { ModifyRuleCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { putGateAlarm } from '#local/canary-world.js';
-import type { LifecycleHookAnswer } from '#shared/events/lifecycle-hook.js';
+import { putGateAlarm } from '#local/gate-alarm.js';
 import {
-  addPlainService,
   type BlueGreenWorld,
   provisionBlueGreen,
   putAlbMinutes,
   serviceRevisionsAsEcs,
 } from '#test/support/blue-green-world.js';
-import { loadEvent } from '#test/support/fixtures.js';
+import { carriedSince, type HookEvent, hookInvoker, hookPayload } from '#test/support/lifecycle-hook-payloads.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
 import { lambdaContext } from '../../cli/replay.js';
 
@@ -17,69 +15,21 @@ import { lambdaContext } from '../../cli/replay.js';
 const proxy = await useMotoProxy();
 const { handler } = await import('#functions/deployment-hook/handler.js');
 
-type HookEvent = {
-  executionId: string;
-  resourceArn: string;
-  executionDetails: {
-    serviceArn: string;
-    targetServiceRevisionArn: string;
-    testTrafficWeights: Record<string, number>;
-    productionTrafficWeights: Record<string, number>;
-  };
-  hookDetails?: Record<string, unknown>;
-};
-
 const healthy = { requests: 100, errors: 1, latencySeconds: 0.1 };
 const blueTraffic = { requests: 900, errors: 9, latencySeconds: 0.1 };
 
 describe('Function: deployment-hook', () => {
   let world: BlueGreenWorld;
   let green: string;
-  let blue: string;
 
-  /** One of the guide's payloads, moved to the world's service, with production weights green/blue if given. */
+  /** One of the guide's payloads, moved to the world's service; green is the revision ECS names for the proxy. */
   function payload(sample: string, greenPercent?: number, hookDetails?: Record<string, unknown>): HookEvent {
-    const event = loadEvent(`ecs-lifecycle-hook/${sample}`) as HookEvent;
-    const details = event.executionDetails;
-    const moved = (arn: string) =>
-      arn.replace(
-        /^arn:aws:ecs:us-west-2:123456789012:service-revision\/my-cluster\/my-service/,
-        `arn:aws:ecs:us-east-1:123456789012:service-revision/${world.clusterName}/web`,
-      );
-    green = moved(details.targetServiceRevisionArn);
-    blue = moved('arn:aws:ecs:us-west-2:123456789012:service-revision/my-cluster/my-service/1920498462936580504');
-    const move = (weights: Record<string, number>) =>
-      Object.fromEntries(Object.entries(weights).map(([arn, weight]) => [moved(arn), weight]));
-    event.resourceArn = event.resourceArn.replace('us-west-2', 'us-east-1');
-    details.serviceArn = world.serviceArn;
-    details.targetServiceRevisionArn = green;
-    details.testTrafficWeights = move(details.testTrafficWeights);
-    details.productionTrafficWeights =
-      greenPercent === undefined
-        ? move(details.productionTrafficWeights)
-        : { [green]: greenPercent, [blue]: 100 - greenPercent };
-    if (hookDetails !== undefined) event.hookDetails = hookDetails;
-    return event;
+    const moved = hookPayload(world, sample, greenPercent, hookDetails);
+    green = moved.green;
+    return moved.event;
   }
 
-  const invoke = (event: HookEvent) =>
-    (handler as unknown as (e: unknown, c: unknown) => Promise<LifecycleHookAnswer>)(
-      event,
-      lambdaContext('deployment-hook'),
-    );
-
-  /** hookDetails as an earlier call of this execution returned them, begun `minutesAgo` minutes ago. */
-  const carriedSince = (event: HookEvent, minutesAgo: number, more: Record<string, unknown> = {}) => ({
-    ...more,
-    ecsAutopilot: {
-      deploymentArn: event.resourceArn,
-      stage: 'PRODUCTION_TRAFFIC_SHIFT',
-      executionId: event.executionId,
-      greenWeight: 10,
-      startedAt: new Date(Math.floor(Date.now() / 60_000) * 60_000 - minutesAgo * 60_000).toISOString(),
-      judgements: 1,
-    },
-  });
+  const invoke = hookInvoker(handler, lambdaContext('deployment-hook'));
 
   beforeEach(async () => {
     world = await provisionBlueGreen(proxy.endpoint);
@@ -127,28 +77,6 @@ describe('Function: deployment-hook', () => {
     // Assess
     expect(answer.hookStatus).toBe('FAILED');
     expect(answer.hookDetails?.ecsAutopilot).toMatchObject({
-      lastReason: expect.stringContaining(`does not forward to ${world.greenTargetGroupArn}`),
-    });
-  });
-
-  it('checks the test listener rule before the test shift: both target groups let it proceed, one alone fails it', async () => {
-    // Prepare: the world's test rule forwards to both groups (blue 0, green 100).
-    const event = payload('test-traffic-shift');
-
-    // Act
-    const good = await invoke(event);
-    await world.clients.elb.send(
-      new ModifyRuleCommand({
-        RuleArn: world.testRuleArn,
-        Actions: [{ Type: 'forward', TargetGroupArn: world.blueTargetGroupArn }],
-      }),
-    );
-    const bad = await invoke(payload('test-traffic-shift'));
-
-    // Assess
-    expect(good.hookStatus).toBe('SUCCEEDED');
-    expect(bad.hookStatus).toBe('FAILED');
-    expect(bad.hookDetails?.ecsAutopilot).toMatchObject({
       lastReason: expect.stringContaining(`does not forward to ${world.greenTargetGroupArn}`),
     });
   });
@@ -266,66 +194,6 @@ describe('Function: deployment-hook', () => {
     // Assess
     expect(answer.hookStatus).toBe('SUCCEEDED');
     expect(proxy.calls()).toEqual([]);
-  });
-
-  // What each stage reads: the rule it is about to shift, green's target group only where production moves, the
-  // sides' minutes only while a production step is being judged, and nothing of the listener after the shifts.
-  it.each([
-    { sample: 'pre-scale-up', green: undefined, rule: undefined, revisions: 0, minutes: false },
-    { sample: 'test-traffic-shift', green: undefined, rule: 'test', revisions: 0, minutes: false },
-    { sample: 'post-test-traffic-shift', green: undefined, rule: undefined, revisions: 0, minutes: false },
-    { sample: 'pre-production-traffic-shift', green: 0, rule: 'production', revisions: 1, minutes: false },
-    { sample: 'production-traffic-shift', green: 10, rule: 'production', revisions: 1, minutes: true },
-    { sample: 'production-traffic-shift', green: 100, rule: 'production', revisions: 1, minutes: false },
-    { sample: 'post-production-traffic-shift', green: undefined, rule: undefined, revisions: 0, minutes: false },
-  ] as const)(
-    'reads at $sample (green $green %) the $rule rule, the revision $revisions time(s), minutes: $minutes',
-    async (stage) => {
-      // Prepare: which rules are read, from the query the ELB API receives.
-      const rulesRead: string[] = [];
-      proxy.addRule({
-        match: (call) => {
-          if (call.operation === 'DescribeRules')
-            rulesRead.push((call.params as Record<string, string>)['RuleArns.member.1'] ?? '');
-          return false;
-        },
-      });
-      const event = payload(stage.sample, stage.green);
-      // A production step begun five minutes ago: five whole minutes of the sides to judge, if the stage reads them.
-      if (stage.sample === 'production-traffic-shift') event.hookDetails = carriedSince(event, 5);
-
-      // Act
-      await invoke(event);
-
-      // Assess
-      const count = (operation: string) => proxy.calls().filter((call) => call.operation === operation).length;
-      const ruleArn = { test: world.testRuleArn, production: world.productionRuleArn };
-      expect(rulesRead).toEqual(stage.rule === undefined ? [] : [ruleArn[stage.rule]]);
-      expect(count('DescribeServices')).toBe(1);
-      expect(count('DescribeServiceRevisions')).toBe(stage.revisions);
-      expect(count('GetMetricData') > 0).toBe(stage.minutes);
-    },
-  );
-
-  it('answers for a service without blue/green wiring from its alarms alone, and fails a production shift it cannot judge', async () => {
-    // Prepare: the hook attached to a service whose load balancer entry has no advancedConfiguration.
-    const plain = await addPlainService(world, 'plain');
-    const onPlain = (event: HookEvent) => {
-      event.executionDetails.serviceArn = plain;
-      return event;
-    };
-
-    // Act
-    const testShift = await invoke(onPlain(payload('test-traffic-shift')));
-    const productionShift = await invoke(onPlain(payload('pre-production-traffic-shift', 0)));
-
-    // Assess
-    expect(testShift.hookStatus).toBe('SUCCEEDED');
-    expect(productionShift.hookStatus).toBe('FAILED');
-    expect(productionShift.hookDetails?.ecsAutopilot).toMatchObject({
-      lastReason: 'the service has no load balancer with advancedConfiguration: nothing to judge green on',
-    });
-    expect(proxy.calls().filter((call) => call.operation === 'DescribeRules')).toEqual([]);
   });
 
   it('throws on settings in hookDetails it cannot read before a forward stage, naming the bad field', async () => {
