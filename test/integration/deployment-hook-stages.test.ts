@@ -1,14 +1,8 @@
 import { ModifyRuleCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { beforeEach, describe, expect, it } from 'vitest';
-import {
-  addPlainService,
-  type BlueGreenWorld,
-  provisionBlueGreen,
-  serviceRevisionsAsEcs,
-} from '#test/support/blue-green-world.js';
-import { carriedSince, type HookEvent, hookInvoker, hookPayload } from '#test/support/lifecycle-hook-payloads.js';
+import { addPlainService, type BlueGreenWorld } from '#test/support/blue-green-world.js';
+import { carriedSince, type HookEvent, hookTestBed } from '#test/support/lifecycle-hook-payloads.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
-import { lambdaContext } from '../../cli/replay.js';
 
 // Stage by stage: what the hook reads before it answers, and what it answers without blue/green wiring. ECS's
 // DescribeServiceRevisions is not in moto: the proxy answers it as ECS does, naming green's target group.
@@ -16,21 +10,11 @@ const proxy = await useMotoProxy();
 const { handler } = await import('#functions/deployment-hook/handler.js');
 
 describe('Function: deployment-hook, stage by stage', () => {
+  const bed = hookTestBed(proxy, handler);
+  const { payload, invoke } = bed;
   let world: BlueGreenWorld;
-  let green: string;
-
-  /** One of the guide's payloads, moved to the world's service; green is the revision ECS names for the proxy. */
-  function payload(sample: string, greenPercent?: number, hookDetails?: Record<string, unknown>): HookEvent {
-    const moved = hookPayload(world, sample, greenPercent, hookDetails);
-    green = moved.green;
-    return moved.event;
-  }
-
-  const invoke = hookInvoker(handler, lambdaContext('deployment-hook'));
-
-  beforeEach(async () => {
-    world = await provisionBlueGreen(proxy.endpoint);
-    proxy.addRule(serviceRevisionsAsEcs(world, () => green));
+  beforeEach(() => {
+    world = bed.world();
   });
 
   it('checks the test listener rule before the test shift: both target groups let it proceed, one alone fails it', async () => {

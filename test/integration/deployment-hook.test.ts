@@ -1,15 +1,9 @@
 import { ModifyRuleCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { putGateAlarm } from '#local/gate-alarm.js';
-import {
-  type BlueGreenWorld,
-  provisionBlueGreen,
-  putAlbMinutes,
-  serviceRevisionsAsEcs,
-} from '#test/support/blue-green-world.js';
-import { carriedSince, type HookEvent, hookInvoker, hookPayload } from '#test/support/lifecycle-hook-payloads.js';
+import { type BlueGreenWorld, putAlbMinutes } from '#test/support/blue-green-world.js';
+import { carriedSince, type HookEvent, hookTestBed } from '#test/support/lifecycle-hook-payloads.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
-import { lambdaContext } from '../../cli/replay.js';
 
 // ECS's DescribeServiceRevisions is not in moto: the proxy answers it as ECS does, naming green's target group.
 const proxy = await useMotoProxy();
@@ -19,21 +13,11 @@ const healthy = { requests: 100, errors: 1, latencySeconds: 0.1 };
 const blueTraffic = { requests: 900, errors: 9, latencySeconds: 0.1 };
 
 describe('Function: deployment-hook', () => {
+  const bed = hookTestBed(proxy, handler);
+  const { payload, invoke } = bed;
   let world: BlueGreenWorld;
-  let green: string;
-
-  /** One of the guide's payloads, moved to the world's service; green is the revision ECS names for the proxy. */
-  function payload(sample: string, greenPercent?: number, hookDetails?: Record<string, unknown>): HookEvent {
-    const moved = hookPayload(world, sample, greenPercent, hookDetails);
-    green = moved.green;
-    return moved.event;
-  }
-
-  const invoke = hookInvoker(handler, lambdaContext('deployment-hook'));
-
-  beforeEach(async () => {
-    world = await provisionBlueGreen(proxy.endpoint);
-    proxy.addRule(serviceRevisionsAsEcs(world, () => green));
+  beforeEach(() => {
+    world = bed.world();
   });
 
   it('lets the production shift proceed when the rule forwards to both target groups', async () => {

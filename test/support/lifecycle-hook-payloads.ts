@@ -1,5 +1,8 @@
+import { beforeEach } from 'vitest';
+import type { MotoProxy } from '#local/moto-proxy.js';
 import type { LifecycleHookAnswer } from '#shared/events/lifecycle-hook.js';
-import type { BlueGreenWorld } from './blue-green-world.js';
+import { lambdaContext } from '../../cli/replay.js';
+import { type BlueGreenWorld, provisionBlueGreen, serviceRevisionsAsEcs } from './blue-green-world.js';
 import { loadEvent } from './fixtures.js';
 
 /** A lifecycle hook payload as ECS sends it (the fields the tests move). */
@@ -66,3 +69,26 @@ export const hookInvoker =
   (handler: unknown, context: unknown) =>
   (event: HookEvent): Promise<LifecycleHookAnswer> =>
     (handler as (e: unknown, c: unknown) => Promise<LifecycleHookAnswer>)(event, context);
+
+/**
+ * A blue/green world for each test, with ECS's DescribeServiceRevisions (which moto lacks) answered by the proxy for
+ * the green revision of the last payload made; the payload maker and the handler's invoker. Call it in a describe.
+ */
+export function hookTestBed(proxy: MotoProxy, handler: unknown) {
+  const bed = { world: undefined as unknown as BlueGreenWorld, green: '' };
+  beforeEach(async () => {
+    bed.world = await provisionBlueGreen(proxy.endpoint);
+    proxy.addRule(serviceRevisionsAsEcs(bed.world, () => bed.green));
+  });
+  return {
+    /** The world of the running test. */
+    world: () => bed.world,
+    /** One of the guide's payloads, moved to the world's service (see {@link hookPayload}). */
+    payload(sample: string, greenPercent?: number, hookDetails?: Record<string, unknown>): HookEvent {
+      const moved = hookPayload(bed.world, sample, greenPercent, hookDetails);
+      bed.green = moved.green;
+      return moved.event;
+    },
+    invoke: hookInvoker(handler, lambdaContext('deployment-hook')),
+  };
+}
