@@ -13,7 +13,7 @@ export interface GateAlarm {
  */
 export async function observeGateAlarms(
   cloudwatch: CloudWatchClient,
-  names: string[],
+  names: readonly string[],
 ): Promise<{ alarms: GateAlarm[]; missing: string[] }> {
   const unique = [...new Set(names)];
   if (unique.length === 0) return { alarms: [], missing: [] };

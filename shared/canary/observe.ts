@@ -73,8 +73,7 @@ export async function observeAlarms(
   cloudwatch: CloudWatchClient,
   names: readonly string[],
 ): Promise<AlarmObservation[]> {
-  if (names.length === 0) return [];
-  const { alarms } = await observeGateAlarms(cloudwatch, [...names]);
+  const { alarms } = await observeGateAlarms(cloudwatch, names);
   const found = new Map(alarms.map((alarm) => [alarm.name, alarm.state]));
   return names.map((name) => ({ name, state: found.get(name) ?? 'MISSING' }));
 }
