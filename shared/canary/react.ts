@@ -127,7 +127,8 @@ export async function tickCanary(deps: CanaryTickDeps, canary: CanaryConfig, now
   if (!stored) return { ...base, decision: 'not-started', reason: `not started: canary start ${canary.name}` };
   const record = stored.data;
   const tickId = randomUUID();
-  if (record.phase === 'paused' || (!canary.enabled && record.phase !== 'done')) {
+  // The kill switch leaves a canary alone in every phase, a finished one included: nothing is read for it.
+  if (record.phase === 'paused' || !canary.enabled) {
     return {
       ...base,
       decision: 'idle',
