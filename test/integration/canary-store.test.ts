@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { canaryDriver } from '#local/canary-driver.js';
+import { gateAlarm, provisionCanaryWorld } from '#local/canary-world.js';
+import type { CanaryRecord } from '#shared/canary/status.js';
+import { readCanary, updateCanary } from '#shared/canary/store.js';
+import { StateConflictError, type StateStore, type Versioned } from '#shared/state/index.js';
+import { useMotoProxy } from '#test/support/moto-proxy-env.js';
+
+const proxy = await useMotoProxy();
+const START = '2026-11-26T06:00:00.000Z';
+
+/** The state store of a world with the canary `web` started. */
+async function startedStore(): Promise<StateStore> {
+  const world = await provisionCanaryWorld(proxy.endpoint);
+  await gateAlarm(world, 'web-5xx', 'OK');
+  const driver = canaryDriver(world, { endpoint: proxy.endpoint, start: START });
+  await driver.start();
+  return driver.store;
+}
+
+/**
+ * The store as a command sees it while a tick writes the record between the command's read and its write, for the
+ * first `rivalWrites` writes: each of those writes of the command then finds the version moved.
+ */
+function racedBy(store: StateStore, rivalWrites: number): StateStore {
+  let left = rivalWrites;
+  return new Proxy(store, {
+    get(target, property) {
+      if (property === 'replace') {
+        return async <T>(current: Versioned<T>, data: T) => {
+          if (left > 0) {
+            left -= 1;
+            const rival = (await target.get<CanaryRecord>(current.key)) as Versioned<CanaryRecord>;
+            await target.replace(rival, { ...rival.data, reason: `tick ${rivalWrites - left}` });
+          }
+          return target.replace(current, data);
+        };
+      }
+      const value = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+/** A command that notes the record it decided on each time, and says so in the record. */
+function command() {
+  const seen: string[] = [];
+  const change = (current: CanaryRecord | undefined): CanaryRecord => {
+    if (!current) throw new Error('web was started');
+    seen.push(current.reason);
+    return { ...current, reason: `${current.reason}, then the command` };
+  };
+  return { seen, change };
+}
+
+describe('Canary record: an operator command against concurrent writes (on moto)', () => {
+  it('decides a command again on the record a tick wrote in between, so neither write is lost', async () => {
+    // Prepare
+    const store = await startedStore();
+    const before = await readCanary(store, 'web');
+    const { seen, change } = command();
+
+    // Act
+    const written = await updateCanary(racedBy(store, 1), 'web', change);
+
+    // Assess
+    expect(seen).toEqual([before?.data.reason, 'tick 1']);
+    expect(written.data.reason).toBe('tick 1, then the command');
+    expect(await readCanary(store, 'web')).toMatchObject({ version: (before?.version ?? 0) + 2, data: written.data });
+  });
+
+  it.each([
+    [5, undefined],
+    [2, 2],
+  ])('gives up with a conflict after %i attempts that each found the record changed', async (attempts, given) => {
+    // Prepare
+    const store = await startedStore();
+    const { seen, change } = command();
+
+    // Act
+    const failure = await updateCanary(racedBy(store, 10), 'web', change, undefined, given).catch((e: unknown) => e);
+
+    // Assess
+    expect(failure).toBeInstanceOf(StateConflictError);
+    expect(seen).toHaveLength(attempts);
+    expect((await readCanary(store, 'web'))?.data.reason).toBe(`tick ${attempts}`);
+  });
+
+  it('does not retry a write that failed for a reason other than a rival', async () => {
+    // Prepare: throttled past the client's two attempts
+    const store = await startedStore();
+    const before = await readCanary(store, 'web');
+    const { seen, change } = command();
+    proxy.throttle('dynamodb:UpdateItem', 2);
+
+    // Act
+    const failure = await updateCanary(store, 'web', change).catch((e: unknown) => e);
+
+    // Assess
+    expect(failure).toMatchObject({ name: 'ThrottlingException' });
+    expect(seen).toHaveLength(1);
+    expect(await readCanary(store, 'web')).toEqual(before);
+  });
+});

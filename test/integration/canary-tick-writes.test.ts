@@ -1,0 +1,135 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { describe, expect, it } from 'vitest';
+import { canaryDriver, healthy } from '#local/canary-driver.js';
+import { type CanaryWorld, canaryClients, gateAlarm, provisionCanaryWorld } from '#local/canary-world.js';
+import { loseAnswersAfterWrite, refuseInvalidWeights } from '#local/moto-proxy-rules.js';
+import { receiveOutbox } from '#local/world.js';
+import { type CanaryTickDeps, CanaryTickError, tickCanaries } from '#shared/canary/react.js';
+import { readCanary } from '#shared/canary/store.js';
+import { logger } from '#shared/logging/logger.js';
+import type { Alert } from '#shared/notify/alert.js';
+import { useMotoProxy } from '#test/support/moto-proxy-env.js';
+
+const proxy = await useMotoProxy();
+// A Thursday, 06:00 UTC.
+const START = '2026-11-26T06:00:00.000Z';
+
+/**
+ * A started canary whose green side has its capacity: the next tick writes the first weight (5 %). Ticks are then
+ * made as the function makes them, with the outbox when `outbox` is set.
+ */
+async function readyCanary() {
+  refuseInvalidWeights(proxy);
+  const world = await provisionCanaryWorld(proxy.endpoint);
+  await gateAlarm(world, 'web-5xx', 'OK');
+  const driver = canaryDriver(world, { endpoint: proxy.endpoint, start: START });
+  await driver.start();
+  await driver.tick({ canary: healthy(0), stable: healthy(1) });
+  return { world, driver };
+}
+
+function functionDeps(world: CanaryWorld, driver: ReturnType<typeof canaryDriver>): CanaryTickDeps {
+  const sqs = new SQSClient({
+    endpoint: proxy.endpoint,
+    region: world.region,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 1,
+  });
+  return {
+    config: driver.config,
+    clients: { ...canaryClients(proxy.endpoint), sqs },
+    store: driver.store,
+    logger,
+    region: world.region,
+    ...(world.outboxQueueUrl && { outboxUrl: world.outboxQueueUrl }),
+  };
+}
+
+const landedWeightWrites = (from: number) =>
+  proxy
+    .calls()
+    .slice(from)
+    .filter((c) => c.operation === 'ModifyRule').length;
+
+async function outboxTitles(world: CanaryWorld): Promise<string[]> {
+  return (await receiveOutbox(world)).map((m) => (JSON.parse(m.body) as Alert).title);
+}
+
+describe('Canary tick: its record, its alert and its failures (on moto)', () => {
+  it('queues the alert of a tick that moved the weight, and none for a tick that only holds', async () => {
+    // Prepare
+    const { world, driver } = await readyCanary();
+    const deps = functionDeps(world, driver);
+
+    // Act
+    const [moved] = await tickCanaries(deps, driver.now());
+    const [held] = await tickCanaries(deps, new Date(Date.parse(driver.now()) + 60_000).toISOString());
+
+    // Assess
+    expect(moved).toMatchObject({ decision: 'start', phase: 'ramping', step: 0 });
+    expect(held).toMatchObject({ decision: 'hold', phase: 'ramping', step: 0 });
+    expect(held?.alert).toBeUndefined();
+    expect(await outboxTitles(world)).toEqual(['canary web: start at 5 % (weights 5/95)']);
+  });
+
+  it('queues on its retry the alert of a tick that failed after its writes landed, once, writing no weight again', async () => {
+    // Prepare: the alert's send fails once, after the weight and the record were written
+    const { world, driver } = await readyCanary();
+    const deps = functionDeps(world, driver);
+    const from = proxy.calls().length;
+    proxy.failWith5xx('sqs:SendMessage', 1);
+
+    // Act: the same scheduled event again, as Lambda retries it
+    const first = await tickCanaries(deps, driver.now()).catch((error: unknown) => error);
+    const [retry] = await tickCanaries(deps, driver.now());
+
+    // Assess
+    expect(first).toBeInstanceOf(CanaryTickError);
+    expect((first as Error).message).toMatch(/^1 canary tick\(s\) failed: /);
+    expect(retry).toMatchObject({ decision: 'hold', phase: 'ramping', step: 0 });
+    expect(retry?.alert?.title).toBe('canary web: start at 5 % (weights 5/95)');
+    expect(await outboxTitles(world)).toEqual(['canary web: start at 5 % (weights 5/95)']);
+    expect(landedWeightWrites(from)).toBe(1);
+    expect(await driver.weights()).toMatchObject({ 'web-green-tg1': 5, 'web-blue-tg1': 95 });
+  });
+
+  it('takes its own landed record write, whose answer was lost, for its own and goes on', async () => {
+    // Prepare: the claim lands in DynamoDB, its answer is a 500; the SDK's retry then finds the version moved
+    const { world, driver } = await readyCanary();
+    const deps = functionDeps(world, driver);
+    const before = (await readCanary(driver.store, 'web'))?.version ?? -1;
+    const from = proxy.calls().length;
+    loseAnswersAfterWrite(proxy, 'dynamodb:UpdateItem', 1);
+
+    // Act
+    const [result] = await tickCanaries(deps, driver.now());
+
+    // Assess
+    expect(result).toMatchObject({ decision: 'start', phase: 'ramping', step: 0 });
+    expect(landedWeightWrites(from)).toBe(1);
+    const stored = await readCanary(driver.store, 'web');
+    // the claim, then the weights confirmed
+    expect(stored?.version).toBe(before + 2);
+    expect(stored?.data.written).toMatchObject({ canary: 5, verified: true });
+    expect(await outboxTitles(world)).toEqual(['canary web: start at 5 % (weights 5/95)']);
+  });
+
+  it('fails and moves nothing when its record cannot be written for a reason other than a rival', async () => {
+    // Prepare
+    const { world, driver } = await readyCanary();
+    const deps = functionDeps(world, driver);
+    const before = await readCanary(driver.store, 'web');
+    const from = proxy.calls().length;
+    proxy.throttle('dynamodb:UpdateItem', 2);
+
+    // Act
+    const failure = await tickCanaries(deps, driver.now()).catch((error: unknown) => error);
+
+    // Assess
+    expect(failure).toBeInstanceOf(CanaryTickError);
+    expect((failure as CanaryTickError).cause).toMatchObject({ name: 'ThrottlingException' });
+    expect(landedWeightWrites(from)).toBe(0);
+    expect(await readCanary(driver.store, 'web')).toEqual(before);
+    expect(await outboxTitles(world)).toEqual([]);
+  });
+});
