@@ -88,7 +88,11 @@ describe('Executor: an orphan is judged again under its lease', () => {
     // Assess
     expect(record).toMatchObject({
       outcome: 'already-done',
-      verification: { evidence: expect.stringMatching(/no target is an orphan any more/) },
+      verification: {
+        mode: 'read-back',
+        ok: true,
+        evidence: 'no target is an orphan any more (re-read under its lease)',
+      },
       kept: [{ target: '10.0.1.8:8080' }, { target: '10.0.1.9:8080' }],
     });
     expect(elbv2Mock.commandCalls(DeregisterTargetsCommand)).toHaveLength(0);
@@ -105,7 +109,17 @@ describe('Executor: an orphan is judged again under its lease', () => {
 
     // Assess
     expect(shared?.outcome).toBe('applied');
-    expect(gone?.outcome).toBe('already-done');
+    expect(gone).toMatchObject({
+      outcome: 'already-done',
+      verification: {
+        mode: 'read-back',
+        ok: true,
+        evidence: 'every target had already left the target group (re-read under its lease)',
+      },
+    });
+    // nothing kept, so no list of kept targets on either record
+    expect(shared).not.toHaveProperty('kept');
+    expect(gone).not.toHaveProperty('kept');
     expect(ownerReads).toEqual(['web', 'api']);
   });
 
