@@ -1,4 +1,6 @@
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeServicesCommand, ECSClient } from '@aws-sdk/client-ecs';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { stringify } from 'yaml';
 import { alarmStateChangeEvent } from '#local/alarm-events.js';
@@ -35,7 +37,11 @@ describe('State of same-named services in two accounts', () => {
 
   beforeEach(async () => {
     central = await provisionWorld(endpoint, { services: [{ name: 'web', tasks: 3 }] });
-    memberWorld = await provisionWorld(member.endpoint, { services: [{ name: 'web', tasks: 3 }], alerts: false });
+    // The member's web is bound to two target groups: its stops' reports are claimed apart from its leases' release.
+    memberWorld = await provisionWorld(member.endpoint, {
+      services: [{ name: 'web', tasks: 3, targetGroups: 2 }],
+      alerts: false,
+    });
   });
 
   const task = (world: World, i: number) => {
@@ -67,6 +73,32 @@ describe('State of same-named services in two accounts', () => {
     const alerts = await crashLoopAlerts();
     expect(alerts.map((a) => a.account)).toEqual([MEMBER, central.account]);
     expect(new Set(alerts.map((a) => a.incidentId)).size).toBe(2);
+  });
+
+  it("claims a member's stop reports under the member's partition, apart from home's, and frees each group's lease", async () => {
+    // Prepare: moto never deregisters, so each stop's targets are still in service and removed under their group's
+    // lease; home's one group's lease is freed in the claim's write, the member's two before their own claim
+    const { react } = await coldContainer(central, 'task-state-change', CONFIG);
+    const stopped = [task(memberWorld, 0), task(central, 0)];
+
+    // Act
+    await react(taskStateChangeEvent(memberWorld, task(memberWorld, 0)));
+    await react(taskStateChangeEvent(central, task(central, 0)));
+
+    // Assess
+    const dynamodb = new DynamoDBClient({ endpoint, region: 'us-east-1' });
+    const { Items = [] } = await dynamodb.send(new ScanCommand({ TableName: central.stateTableName }));
+    const items = Items.map((item) => unmarshall(item));
+    const reports = items.filter((i) => i.sk === 'stop-reports');
+    expect(reports.map((i) => i.pk).sort()).toEqual([`${MEMBER}/us-east-1#service/prod/web`, 'service/prod/web']);
+    for (const [i, pk] of [`${MEMBER}/us-east-1#service/prod/web`, 'service/prod/web'].entries()) {
+      const record = JSON.stringify(reports.find((r) => r.pk === pk));
+      const own = stopped[i]?.taskArn.split('/').pop() ?? '-';
+      const other = stopped[1 - i]?.taskArn.split('/').pop() ?? '-';
+      expect(record).toContain(own);
+      expect(record).not.toContain(other);
+    }
+    expect(items.filter((i) => i.sk === 'lease/membership')).toEqual([]);
   });
 
   it("scales a member's service although the same-named service at home is in its cooldown", async () => {
