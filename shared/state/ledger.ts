@@ -3,7 +3,7 @@ import { increment } from './counters.js';
 import type { Lease } from './lease.js';
 import { claimMembers, claimMembersFreeing } from './members.js';
 import type { StateKey } from './records.js';
-import { addToSets } from './sets.js';
+import { addToSets, removeFromSets } from './sets.js';
 import { StateStore } from './store.js';
 
 /**
@@ -62,6 +62,11 @@ export class StateLedger extends StateStore {
     opts: { ttlSeconds: number; drop?: readonly string[] },
   ): Promise<Record<string, Set<string>>> {
     return addToSets(this.table, key, members, opts);
+  }
+
+  /** Removes members from string-set attributes of the record under `key` (one UpdateItem; none created if gone). */
+  removeFromSets(key: StateKey, members: Record<string, readonly string[]>): Promise<void> {
+    return removeFromSets(this.table, key, members);
   }
 
   /**

@@ -1,6 +1,7 @@
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { fromAttributes, keyAttributes, toAttributes } from './attributes.js';
-import { type StateKey, touchOf } from './records.js';
+import { isConditionFailure } from './errors.js';
+import { ATTR, type StateKey, touchOf } from './records.js';
 import type { StateTable } from './write.js';
 
 /**
@@ -52,4 +53,40 @@ export async function addToSets(
   return Object.fromEntries(
     Object.keys(members).map((attribute) => [attribute, new Set((old[attribute] as Set<string> | undefined) ?? [])]),
   );
+}
+
+/**
+ * Removes members from string-set attributes of the record under `key` in one UpdateItem; removing one that is not
+ * there changes nothing, so a retry or a rival's removal of the same member is harmless. A record that is gone stays
+ * gone (none is created). The record's expiry is left as it was.
+ */
+export async function removeFromSets(
+  table: StateTable,
+  key: StateKey,
+  members: Record<string, readonly string[]>,
+): Promise<void> {
+  const names: Record<string, string> = { '#pk': ATTR.pk };
+  const values: Record<string, unknown> = {};
+  const deletes = Object.entries(members)
+    .filter(([, removed]) => removed.length > 0)
+    .map(([attribute, removed], index) => {
+      names[`#r${index}`] = attribute;
+      values[`:r${index}`] = new Set(removed);
+      return `#r${index} :r${index}`;
+    });
+  if (deletes.length === 0) return;
+  try {
+    await table.client.send(
+      new UpdateItemCommand({
+        TableName: table.tableName,
+        Key: keyAttributes(key),
+        UpdateExpression: `DELETE ${deletes.join(', ')}`,
+        ConditionExpression: 'attribute_exists(#pk)',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: toAttributes(values),
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
 }

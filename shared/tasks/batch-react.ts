@@ -5,7 +5,7 @@ import type { Alert } from '../notify/alert.js';
 import { enqueueAlert } from '../notify/outbox.js';
 import type { ScreenedStop, TaskBatchDeps, TaskStopMessage } from './batch-types.js';
 import { classifyStop } from './classify.js';
-import { stopsOfBatch } from './crash-loop/hook.js';
+import { type CrashLoopNotice, stopsOfBatch } from './crash-loop/hook.js';
 import { rememberHandledVersion } from './handled-versions.js';
 import { screenTaskEvent } from './screen.js';
 import { reactToServiceStops, type ServiceStops } from './service-stops.js';
@@ -92,8 +92,9 @@ export async function reactToTaskStopBatch(
       let alert: Alert | undefined;
       try {
         // Counted before anything is queued: a failure here returns the stops before any alert could go twice.
-        const crashLoop = await countCrashLoop(screenedByService[index] ?? [], share, deps, now());
-        if (crashLoop) await queueCrashLoopAlert(crashLoop, deps);
+        for (const notice of await countCrashLoop(screenedByService[index] ?? [], share, deps, now())) {
+          await queueCrashLoopAlert(notice, deps);
+        }
         // Another sweep's pending alert first: this share's messages are returned until it is queued.
         for (const pending of share.adopted) {
           await enqueueAlert(deps.clients.sqs, deps.outboxUrl, pending.alert);
@@ -132,13 +133,27 @@ export async function reactToTaskStopBatch(
   return reaction;
 }
 
-/** The crash-loop alert: its stops are counted, so a retry could not raise it again; a failure is logged, not retried. */
-async function queueCrashLoopAlert(alert: Alert, deps: TaskBatchDeps): Promise<void> {
+/**
+ * Queues a crash-loop alert. Its stops are counted already, so a retry could not raise it again: one that cannot be
+ * queued is left waiting on the service's counter, and the failure returns the stops, whose retry finds it there.
+ */
+async function queueCrashLoopAlert(notice: CrashLoopNotice, deps: TaskBatchDeps): Promise<void> {
+  const { alert } = notice;
   try {
     await enqueueAlert(deps.clients.sqs, deps.outboxUrl, alert);
   } catch (error) {
-    deps.logger.error(`the crash-loop alert could not be queued: ${alert.title}`, { error });
+    await notice.unqueued().catch((parkError: unknown) => {
+      deps.logger.error(`the crash-loop alert could be neither queued nor kept for a retry: ${alert.title}`, {
+        error: parkError,
+      });
+    });
+    throw error;
   }
+  deps.logger.info(`crash-loop alert queued: ${alert.title}`, { incidentId: alert.incidentId });
+  // Left on the counter, it is queued again by the next count: the outbox's de-duplication drops the repeat.
+  await notice.queued().catch((error: unknown) => {
+    deps.logger.warn(`the queued crash-loop alert stays on the counter: ${alert.title}`, { error });
+  });
 }
 
 /** Counts the service's failed stops of this batch toward a crash loop; its alert once they reach the threshold. */
@@ -147,9 +162,9 @@ async function countCrashLoop(
   share: ServiceStops,
   deps: TaskBatchDeps,
   now: Date,
-): Promise<Alert | undefined> {
+): Promise<CrashLoopNotice[]> {
   // A dry run writes no state anywhere, the crash-loop counters included.
-  if (!deps.countStops || deps.config.dryRun || share.desiredCount === undefined) return undefined;
+  if (!deps.countStops || deps.config.dryRun || share.desiredCount === undefined) return [];
   const stops = stopsOfBatch(screened, { ...share, desiredCount: share.desiredCount }, deps.config.dryRun, now);
-  return stops ? deps.countStops(stops) : undefined;
+  return stops ? deps.countStops(stops) : [];
 }

@@ -5,11 +5,10 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { AutopilotConfig, TaskFailurePolicy } from '../config/schema.js';
 import type { TaskStateChangeEvent } from '../events/task-state-change.js';
 import type { Lease, TargetGroupLeases } from '../executor/target-group-lease.js';
-import type { Alert } from '../notify/alert.js';
 import type { ObservationCache } from '../services/observation-cache.js';
 import type { ClaimOutcome, ClaimRecord, StateKey, Versioned } from '../state/index.js';
 import type { StopClassification } from './classify.js';
-import type { ServiceStops as CrashLoopStops } from './crash-loop/hook.js';
+import type { CrashLoopNotice, ServiceStops as CrashLoopStops } from './crash-loop/hook.js';
 import type { HandledTaskVersions } from './handled-versions.js';
 import type { Home } from './screen.js';
 
@@ -36,7 +35,7 @@ export interface TaskBatchDeps {
   /** Where a storm's sweeps are claimed and published, so that one batch per service takes the storm's stops. */
   sweepLedger?: SweepLedger;
   /** Counts a service's failed stops across invocations; the crash-loop alert when they reached the threshold. */
-  countStops?: (stops: CrashLoopStops) => Promise<Alert | undefined>;
+  countStops?: (stops: CrashLoopStops) => Promise<CrashLoopNotice[]>;
   /** Deliveries before a message goes to the DLQ: a failure before the last is reported by its retry, not now. */
   maxAttempts?: number;
   now?: () => Date;

@@ -1,4 +1,4 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { crashLoopDefaults } from '#shared/config/notifications.js';
 import { ensureStateTable, StateLedger } from '#shared/state/index.js';
@@ -39,6 +39,19 @@ function stopOf(n: number, classification = failed, now = NOW): ServiceStops {
   };
 }
 
+/** The alerts waiting on prod/web's counter, as the table holds them. */
+async function waitingOnCounter(): Promise<number> {
+  const client = new DynamoDBClient({ endpoint: proxy.endpoint, region: 'us-east-1' });
+  const { Item } = await client.send(
+    new GetItemCommand({
+      TableName: TABLE,
+      Key: { pk: { S: 'crash-loop/prod/web' }, sk: { S: 'failed-stops' } },
+      ConsistentRead: true,
+    }),
+  );
+  return Item?.['pending-alerts']?.SS?.length ?? 0;
+}
+
 describe('Crash-loop counter', () => {
   let store: StateLedger;
 
@@ -50,12 +63,12 @@ describe('Crash-loop counter', () => {
 
   it('raises one critical alert when 20 concurrent invocations report failed stops of one service', async () => {
     // Act
-    const alerts = await Promise.all(
+    const notices = await Promise.all(
       Array.from({ length: 20 }, (_, n) => countServiceStops(store, stopOf(n), crashLoopDefaults)),
     );
 
     // Assess
-    const raised = alerts.filter((a) => a !== undefined);
+    const raised = notices.flat().map((n) => n.alert);
     expect(raised).toHaveLength(1);
     expect(raised[0]).toMatchObject({ severity: 'critical', kind: 'task-stopped/crash-loop' });
     expect(raised[0]?.facts).toContainEqual({ label: 'Threshold', value: '3' });
@@ -69,8 +82,8 @@ describe('Crash-loop counter', () => {
     const third = await countServiceStops(store, stopOf(3), crashLoopDefaults);
 
     // Assess
-    expect([first, ...again, second]).toEqual([undefined, undefined, undefined, undefined, undefined, undefined]);
-    expect(third?.title).toBe('prod/web: crash loop, 3 failed tasks in 10 min');
+    expect([first, ...again, second]).toEqual([[], [], [], [], [], []]);
+    expect(third.map((n) => n.alert.title)).toEqual(['prod/web: crash loop, 3 failed tasks in 10 min']);
   });
 
   it('leaves stops made on purpose out of the count', async () => {
@@ -78,12 +91,12 @@ describe('Crash-loop counter', () => {
     const scaleIn: StopClassification = { kind: 'scale-in', severity: 'info', routine: true, summary: 'scale-in' };
 
     // Act
-    const alerts = await Promise.all(
+    const notices = await Promise.all(
       Array.from({ length: 5 }, (_, n) => countServiceStops(store, stopOf(n, scaleIn), crashLoopDefaults)),
     );
 
     // Assess
-    expect(alerts.filter(Boolean)).toEqual([]);
+    expect(notices.flat()).toEqual([]);
   });
 
   it('counts stops of the previous half window, but not older ones', async () => {
@@ -103,7 +116,50 @@ describe('Crash-loop counter', () => {
     const fourth = await countServiceStops(store, stopOf(13), crashLoopDefaults);
 
     // Assess
-    expect(third).toBeUndefined();
-    expect(fourth?.facts).toContainEqual({ label: 'Failed tasks', value: '3' });
+    expect(third).toEqual([]);
+    expect(fourth[0]?.alert.facts).toContainEqual({ label: 'Failed tasks', value: '3' });
+  });
+
+  it('keeps an alert it could not queue on the counter: the redelivered stop finds it, and it is taken off once queued', async () => {
+    // Prepare: the third stop raised the alert, which could not be queued
+    for (const n of [1, 2]) await countServiceStops(store, stopOf(n), crashLoopDefaults);
+    const [raised] = await countServiceStops(store, stopOf(3), crashLoopDefaults);
+    await raised?.unqueued();
+
+    // Act: the third stop redelivered, twice at once, then once more after its alert was queued
+    const redelivered = await Promise.all([3, 3].map((n) => countServiceStops(store, stopOf(n), crashLoopDefaults)));
+    await redelivered[0]?.[0]?.queued();
+    const afterQueued = await countServiceStops(store, stopOf(3), crashLoopDefaults);
+    const nextStop = await countServiceStops(store, stopOf(4), crashLoopDefaults);
+
+    // Assess: the same alert both times (the outbox's de-duplication keeps one), then nothing more
+    expect(redelivered.map((r) => r.map((n) => n.alert))).toEqual([[raised?.alert], [raised?.alert]]);
+    expect(await waitingOnCounter()).toBe(0);
+    expect(afterQueued).toEqual([]);
+    expect(nextStop).toEqual([]);
+  });
+
+  it('takes off unsent an alert that waited longer than the counter lives', async () => {
+    // Prepare: raised and left waiting 12:03; the counter lives twice the 10-minute window
+    for (const n of [1, 2]) await countServiceStops(store, stopOf(n), crashLoopDefaults);
+    const [raised] = await countServiceStops(store, stopOf(3), crashLoopDefaults);
+    await raised?.unqueued();
+    const waitingBefore = await waitingOnCounter();
+    const later = new Date(NOW.getTime() + 21 * 60_000);
+    const laterStore = new StateLedger({
+      client: new DynamoDBClient({ endpoint: proxy.endpoint, region: 'us-east-1' }),
+      tableName: TABLE,
+      now: () => later,
+    });
+
+    // Act
+    const first = await countServiceStops(laterStore, stopOf(20, failed, later), crashLoopDefaults);
+    const second = await countServiceStops(laterStore, stopOf(20, failed, later), crashLoopDefaults);
+
+    // Assess
+    expect(waitingBefore).toBe(1);
+    expect(first).toEqual([]);
+    expect(second).toEqual([]);
+    expect(await waitingOnCounter()).toBe(0);
   });
 });

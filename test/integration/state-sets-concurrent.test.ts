@@ -81,4 +81,23 @@ describe('State store: member sets added to by several invocations', () => {
     expect(some).toEqual({ 'stops/1': new Set(), 'stops/2': new Set() });
     expect(await rawItem(record)).toMatchObject({ 'stops/2': new Set(['task-2']) });
   });
+
+  it('removes members, leaving the others and the expiry as they were, and creates no record that is gone', async () => {
+    // Prepare
+    const { store, advance } = ledgerAt();
+    const kept = { pk: 'crash-loop/prod/api', sk: 'failed-stops' };
+    const gone = { pk: 'crash-loop/prod/gone', sk: 'failed-stops' };
+    await store.addToSets(kept, { pending: ['a', 'b'], 'stops/1': ['task-1'] }, { ttlSeconds: 600 });
+    const expiresAt = (await rawItem(kept))?.expiresAt;
+    advance(60);
+
+    // Act: one removal, then the same again (a retry, or a rival's), then one of a record never written
+    await store.removeFromSets(kept, { pending: ['a'], 'stops/1': [] });
+    await store.removeFromSets(kept, { pending: ['a'] });
+    await store.removeFromSets(gone, { pending: ['a'] });
+
+    // Assess
+    expect(await rawItem(kept)).toMatchObject({ pending: new Set(['b']), 'stops/1': new Set(['task-1']), expiresAt });
+    expect(await rawItem(gone)).toBeUndefined();
+  });
 });

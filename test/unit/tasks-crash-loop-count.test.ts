@@ -32,11 +32,16 @@ function report(stops: Array<[number, StopClassification]>, desiredCount = 6): S
 /** The counter's record as plain data: each write's arguments, and the sets as they were before it. */
 function counter(before: Record<string, string[]> = {}) {
   const writes: Array<{ key: unknown; members: Record<string, readonly string[]>; opts: unknown }> = [];
+  const removals: Array<{ key: unknown; members: Record<string, readonly string[]> }> = [];
   return {
     writes,
+    removals,
     addToSets: async (key: unknown, members: Record<string, readonly string[]>, opts: unknown) => {
       writes.push({ key, members, opts });
       return Object.fromEntries(Object.entries(before).map(([k, v]) => [k, new Set(v)]));
+    },
+    removeFromSets: async (key: unknown, members: Record<string, readonly string[]>) => {
+      removals.push({ key, members });
     },
   };
 }
@@ -61,7 +66,11 @@ describe('Crash-loop counter: what one invocation counts', () => {
     expect(store.writes).toEqual([
       {
         key: { pk: 'crash-loop/prod/web', sk: 'failed-stops' },
-        members: { [`stops/${HALF}`]: [arn(1), arn(2)], [`stops/${HALF + 300_000}`]: [arn(1), arn(2)] },
+        members: {
+          [`stops/${HALF}`]: [arn(1), arn(2)],
+          [`stops/${HALF + 300_000}`]: [arn(1), arn(2)],
+          'pending-alerts': [],
+        },
         opts: { ttlSeconds: 1200, drop: [`stops/${HALF - 300_000}`, `stops/${HALF - 600_000}`] },
       },
     ]);
@@ -83,8 +92,8 @@ describe('Crash-loop counter: what one invocation counts', () => {
     const off = await countServiceStops(store, report([[3, failed]]), { ...crashLoopDefaults, enabled: false });
 
     // Assess
-    expect(onPurpose).toBeUndefined();
-    expect(off).toBeUndefined();
+    expect(onPurpose).toEqual([]);
+    expect(off).toEqual([]);
     expect(store.writes).toEqual([]);
   });
 
@@ -93,7 +102,7 @@ describe('Crash-loop counter: what one invocation counts', () => {
     const store = counter({ [`stops/${HALF}`]: [arn(1), arn(2)] });
 
     // Act
-    const alert = await countServiceStops(
+    const notices = await countServiceStops(
       store,
       report([
         [2, failed],
@@ -103,6 +112,8 @@ describe('Crash-loop counter: what one invocation counts', () => {
     );
 
     // Assess
+    expect(notices).toHaveLength(1);
+    const alert = notices[0]?.alert;
     expect(alert?.title).toBe('prod/web: crash loop, 3 failed tasks in 10 min');
     expect(alert?.relatedResources).toEqual([arn(3)]);
     expect(alert?.occurredAt).toBe(NOW.toISOString());
@@ -125,8 +136,8 @@ describe('Crash-loop counter: what one invocation counts', () => {
     );
 
     // Assess
-    expect(below).toBeUndefined();
-    expect(again).toBeUndefined();
+    expect(below).toEqual([]);
+    expect(again).toEqual([]);
   });
 
   it('counts a stop the next half window already holds as new in this one', async () => {
@@ -134,7 +145,7 @@ describe('Crash-loop counter: what one invocation counts', () => {
     const store = counter({ [`stops/${HALF + 300_000}`]: [arn(1), arn(2)] });
 
     // Act
-    const alert = await countServiceStops(
+    const [notice] = await countServiceStops(
       store,
       report([
         [1, failed],
@@ -145,7 +156,7 @@ describe('Crash-loop counter: what one invocation counts', () => {
     );
 
     // Assess: all three are this half's new stops, so the alert names all three
-    expect(alert?.relatedResources).toEqual([arn(1), arn(2), arn(3)]);
+    expect(notice?.alert.relatedResources).toEqual([arn(1), arn(2), arn(3)]);
   });
 });
 
@@ -219,10 +230,10 @@ describe('Crash-loop counter: as the stack wires it', () => {
     const count = stopCounterFromEnv(dynamodb, crashLoopDefaults, { STATE_TABLE_NAME: ' autopilot-state ' });
 
     // Act
-    const alert = await count?.(report([[1, failed]]));
+    const notices = await count?.(report([[1, failed]]));
 
     // Assess
-    expect(alert).toBeUndefined();
+    expect(notices).toEqual([]);
     const calls = dynamodbMock.commandCalls(UpdateItemCommand);
     expect(calls).toHaveLength(1);
     expect(calls[0]?.args[0].input.TableName).toBe('autopilot-state');

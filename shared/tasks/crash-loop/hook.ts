@@ -2,7 +2,7 @@ import type { CrashLoopOptions } from '../../config/notifications.js';
 import { type Place, partitionAt } from '../../config/places.js';
 import type { TaskStateChangeEvent } from '../../events/task-state-change.js';
 import type { Alert } from '../../notify/alert.js';
-import type { StateLedger } from '../../state/index.js';
+import type { StateKey, StateLedger } from '../../state/index.js';
 import type { StopClassification } from '../classify.js';
 import { halfWindowStart, isFailedStop, judgeCrashLoop } from './plan.js';
 import { crashLoopAlert, type FailedStop } from './report.js';
@@ -29,43 +29,99 @@ export function crashLoopPartition(
   return partitionAt(`crash-loop/${report.cluster}/${report.service}`, place, report.home ?? place);
 }
 
+/** The counter's set of crash-loop alerts that could not be queued: the next count of the service's stops finds them. */
+const PENDING = 'pending-alerts';
+
+/** A crash-loop alert to queue, and what to tell the counter once that was tried. */
+export interface CrashLoopNotice {
+  alert: Alert;
+  /** Once it is queued: an alert that waited on the counter is taken off it (a new one was never on it). */
+  queued(): Promise<void>;
+  /** When it could not be queued: it waits on the counter (one write), where the next count of the stops finds it. */
+  unqueued(): Promise<void>;
+}
+
+type CounterStore = Pick<StateLedger, 'addToSets' | 'removeFromSets'>;
+
 /**
  * The task path's one call: counts the service's failed stops in a durable counter and returns the crash-loop alert
- * when these stops reached the threshold (one per window, however many invocations count at once).
+ * when these stops reached the threshold (one per window, however many invocations count at once), after any alert
+ * an earlier count could not queue (the same write answers both).
  */
 export async function countServiceStops(
-  store: Pick<StateLedger, 'addToSets'>,
+  store: CounterStore,
   report: ServiceStops,
   options: CrashLoopOptions,
-): Promise<Alert | undefined> {
-  if (!options.enabled) return undefined;
+): Promise<CrashLoopNotice[]> {
+  if (!options.enabled) return [];
   const failedStops = report.stops.filter((s) => isFailedStop(s.classification));
   const stops = [...new Map(failedStops.map((s) => [s.taskArn, s])).values()];
-  if (stops.length === 0) return undefined;
+  if (stops.length === 0) return [];
   // Set `h` holds the stops of halves h-1 and h, i.e. the window that ends with half h; each stop also primes h+1. A
   // stop is reported by several events (stopping, stopped) and to several containers: a set holds it once. One write.
   const half = (options.windowSeconds * 1000) / 2;
   const start = halfWindowStart(report.now, options);
   const [current, next] = [`stops/${start}`, `stops/${start + half}`];
   const ids = stops.map((s) => s.taskArn);
+  const key = { pk: crashLoopPartition(report), sk: 'failed-stops' };
+  const ttlSeconds = options.windowSeconds * 2;
   const before = await store.addToSets(
-    { pk: crashLoopPartition(report), sk: 'failed-stops' },
-    { [current]: ids, [next]: ids },
-    { ttlSeconds: options.windowSeconds * 2, drop: [`stops/${start - half}`, `stops/${start - 2 * half}`] },
+    key,
+    { [current]: ids, [next]: ids, [PENDING]: [] },
+    { ttlSeconds, drop: [`stops/${start - half}`, `stops/${start - 2 * half}`] },
   );
+  const waiting = await waitingNotices(store, key, before[PENDING], report.now, ttlSeconds);
   const counted = before[current] ?? new Set<string>();
   const failed = stops.filter((s) => !counted.has(s.taskArn));
   const added = failed.length;
-  if (added === 0) return undefined;
+  if (added === 0) return waiting;
   const verdict = judgeCrashLoop({ inWindow: counted.size + added, added }, report.desiredCount, options);
-  if (!verdict.raise) return undefined;
-  return crashLoopAlert({
+  if (!verdict.raise) return waiting;
+  const alert = crashLoopAlert({
     ...report,
     windowSeconds: options.windowSeconds,
     verdict,
     stops: failed,
     occurredAt: report.now.toISOString(),
   });
+  const unqueued = async () =>
+    void (await store.addToSets(key, { [PENDING]: [JSON.stringify(alert)] }, { ttlSeconds }));
+  return [...waiting, { alert, queued: async () => undefined, unqueued }];
+}
+
+/**
+ * The alerts waiting on the counter, each to be taken off once queued. One older than the counter's life is of a loop
+ * long over (its record outlived its expiry): it is taken off unsent.
+ */
+async function waitingNotices(
+  store: CounterStore,
+  key: StateKey,
+  pending: ReadonlySet<string> | undefined,
+  now: Date,
+  ttlSeconds: number,
+): Promise<CrashLoopNotice[]> {
+  const notices: CrashLoopNotice[] = [];
+  for (const json of pending ?? []) {
+    const forget = () => store.removeFromSets(key, { [PENDING]: [json] });
+    const alert = pendingAlertOf(json);
+    if (alert && now.getTime() - Date.parse(alert.occurredAt) <= ttlSeconds * 1000) {
+      notices.push({ alert, queued: forget, unqueued: async () => undefined });
+    } else {
+      // Best effort: left there, the next count takes it off again.
+      await forget().catch(() => undefined);
+    }
+  }
+  return notices;
+}
+
+/** An alert this counter stored, or undefined for anything else. */
+function pendingAlertOf(json: string): Alert | undefined {
+  try {
+    const alert = JSON.parse(json) as Partial<Alert> | null;
+    return typeof alert?.occurredAt === 'string' && typeof alert.title === 'string' ? (alert as Alert) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The stops of one service in a batch, as the task path classified them. */

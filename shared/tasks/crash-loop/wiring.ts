@@ -1,8 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { CrashLoopOptions } from '../../config/notifications.js';
-import type { Alert } from '../../notify/alert.js';
 import { StateLedger } from '../../state/index.js';
-import { countServiceStops, type ServiceStops } from './hook.js';
+import { type CrashLoopNotice, countServiceStops, type ServiceStops } from './hook.js';
 
 /**
  * The crash-loop counter as the stack wires it, read once at cold start: on when `STATE_TABLE_NAME` names the state
@@ -12,7 +11,7 @@ export function stopCounterFromEnv(
   dynamodb: DynamoDBClient,
   options: CrashLoopOptions,
   env: NodeJS.ProcessEnv = process.env,
-): ((stops: ServiceStops) => Promise<Alert | undefined>) | undefined {
+): ((stops: ServiceStops) => Promise<CrashLoopNotice[]>) | undefined {
   const tableName = env.STATE_TABLE_NAME?.trim();
   if (!tableName || !options.enabled) return undefined;
   const store = new StateLedger({ client: dynamodb, tableName });

@@ -1,0 +1,59 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { taskStateChangeEvent } from '#local/task-events.js';
+import { provisionWorld, receiveOutbox, type World } from '#local/world.js';
+import type { Alert } from '#shared/notify/alert.js';
+import { prodClusterConfig } from '#test/support/cluster-config.js';
+import { coldContainer } from '#test/support/functions.js';
+import { useMotoProxy } from '#test/support/moto-proxy-env.js';
+import { worldTask } from '#test/support/world-task.js';
+import { queuedBatch } from '../../cli/replay.js';
+
+const proxy = await useMotoProxy();
+const CONFIG = prodClusterConfig('web');
+
+describe('Function: task-state-change, a crash-loop alert that cannot be queued', () => {
+  let world: World;
+
+  beforeEach(async () => {
+    // Desired 3: three failed stops within the window are a crash loop
+    world = await provisionWorld(proxy.endpoint, { services: [{ name: 'web', tasks: 3 }] });
+  });
+
+  /** The stop of web's task `index` as the queue delivers it the n-th time: the same message id every time. */
+  function delivery(index: number, attempt: number) {
+    const event = taskStateChangeEvent(world, worldTask(world, 'web', index));
+    const batch = queuedBatch([event], world.region, world.account);
+    for (const record of batch.Records) {
+      record.messageId = `message-of-stop-${index}`;
+      record.attributes.ApproximateReceiveCount = String(attempt);
+    }
+    return batch;
+  }
+
+  const kinds = async () => (await receiveOutbox(world)).map((m) => (JSON.parse(m.body) as Alert).kind);
+
+  it('returns the stop that raised it, and its redelivery queues the alert, once', async () => {
+    // Prepare
+    const { react } = await coldContainer(world, 'task-state-change', CONFIG);
+    for (const index of [0, 1]) await react(delivery(index, 1));
+    proxy.failWith5xx('sqs:SendMessage', 2);
+
+    // Act: the third stop raises the crash loop, whose alert cannot be queued; then its redeliveries
+    const first = await react(delivery(2, 1));
+    const retry = await react(delivery(2, 2));
+    const late = await react(delivery(2, 3));
+
+    // Assess
+    expect(first.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(['message-of-stop-2']);
+    expect(first.reaction.failures[0]?.why).toMatch(/^the alert could not be queued: /);
+    expect(retry.batchItemFailures).toEqual([]);
+    expect(late.batchItemFailures).toEqual([]);
+    // One alert per stop and one crash-loop alert, read at the end (a FIFO group is blocked while one is in flight)
+    expect((await kinds()).sort()).toEqual([
+      'task-stopped/crash-loop',
+      'task-stopped/essential-container-exited',
+      'task-stopped/essential-container-exited',
+      'task-stopped/essential-container-exited',
+    ]);
+  });
+});
