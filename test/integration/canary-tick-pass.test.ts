@@ -18,7 +18,8 @@ import { useMotoProxy } from '#test/support/moto-proxy-env.js';
 const proxy = await useMotoProxy();
 // A Thursday, 06:00 UTC.
 const START = '2026-11-26T06:00:00.000Z';
-const ACCOUNT = '123456789012';
+// Not the account in the ARNs: what the pass is told wins.
+const ACCOUNT = '210987654321';
 
 /** A started canary `web` whose green side has its capacity: its next tick writes the first weight (5 %). */
 async function readyCanary() {
@@ -106,6 +107,7 @@ describe('Canary pass: every canary of the config, or those an alarm gates (on m
       },
       expect.objectContaining({ name: 'web', decision: 'start', account: ACCOUNT, region: world.region }),
     ]);
+    expect(results[1]?.alert).toMatchObject({ account: ACCOUNT, region: world.region });
     expect((await readCanary(driver.store, 'web'))?.data).toMatchObject({ account: ACCOUNT, region: world.region });
   });
 

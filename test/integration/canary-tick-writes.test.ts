@@ -2,6 +2,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { canaryDriver, healthy } from '#local/canary-driver.js';
 import { type CanaryWorld, canaryClients, gateAlarm, provisionCanaryWorld } from '#local/canary-world.js';
+import { throttlingError } from '#local/moto-proxy.js';
 import { loseAnswersAfterWrite, refuseInvalidWeights } from '#local/moto-proxy-rules.js';
 import { receiveOutbox } from '#local/world.js';
 import { type CanaryTickDeps, CanaryTickError, tickCanaries } from '#shared/canary/react.js';
@@ -63,12 +64,15 @@ describe('Canary tick: its record, its alert and its failures (on moto)', () => 
 
     // Act
     const [moved] = await tickCanaries(deps, driver.now());
+    const afterMove = await readCanary(driver.store, 'web');
     const [held] = await tickCanaries(deps, new Date(Date.parse(driver.now()) + 60_000).toISOString());
 
     // Assess
     expect(moved).toMatchObject({ decision: 'start', phase: 'ramping', step: 0 });
     expect(held).toMatchObject({ decision: 'hold', phase: 'ramping', step: 0 });
     expect(held?.alert).toBeUndefined();
+    // a hold changes nothing, so it writes no record either
+    expect((await readCanary(driver.store, 'web'))?.version).toBe(afterMove?.version);
     expect(await outboxTitles(world)).toEqual(['canary web: start at 5 % (weights 5/95)']);
   });
 
@@ -131,5 +135,54 @@ describe('Canary tick: its record, its alert and its failures (on moto)', () => 
     expect(landedWeightWrites(from)).toBe(0);
     expect(await readCanary(driver.store, 'web')).toEqual(before);
     expect(await outboxTitles(world)).toEqual([]);
+  });
+
+  it('fails a tick whose weight write may have landed, unverified, and its retry writes and verifies it once', async () => {
+    // Prepare: every weight write throttled, past the client's and the executor's attempts
+    const { world, driver } = await readyCanary();
+    const deps = functionDeps(world, driver);
+    const stopThrottling = proxy.addRule({
+      name: 'ModifyRule throttled',
+      match: (call) => call.operation === 'ModifyRule',
+      respond: throttlingError,
+    });
+
+    // Act
+    const first = await tickCanaries(deps, driver.now()).catch((error: unknown) => error);
+    const weightsAfterFirst = await driver.weights();
+    const recordAfterFirst = (await readCanary(driver.store, 'web'))?.data;
+    stopThrottling();
+    const [retry] = await tickCanaries(deps, driver.now());
+
+    // Assess
+    expect(first).toBeInstanceOf(CanaryTickError);
+    expect((first as Error).message).toMatch(/canary web: weight write failed: /);
+    expect(weightsAfterFirst).toMatchObject({ 'web-green-tg1': 0, 'web-blue-tg1': 100 });
+    expect(recordAfterFirst?.phase).toBe('ramping');
+    expect(recordAfterFirst?.written).toMatchObject({ canary: 5, verified: false });
+    expect(retry).toMatchObject({ phase: 'ramping', step: 0 });
+    expect(await driver.weights()).toMatchObject({ 'web-green-tg1': 5, 'web-blue-tg1': 95 });
+    expect((await readCanary(driver.store, 'web'))?.data.written).toMatchObject({ canary: 5, verified: true });
+  });
+
+  it('writes and confirms no weight on a tick that only gives the canary its release and capacity', async () => {
+    // Prepare: started, no capacity on the green side yet
+    refuseInvalidWeights(proxy);
+    const world = await provisionCanaryWorld(proxy.endpoint);
+    await gateAlarm(world, 'web-5xx', 'OK');
+    const driver = canaryDriver(world, { endpoint: proxy.endpoint, start: START });
+    await driver.start();
+    const before = (await readCanary(driver.store, 'web'))?.data;
+
+    // Act
+    const [result] = await tickCanaries(functionDeps(world, driver), driver.now());
+
+    // Assess
+    expect(result?.audit.map((r) => [r.action.kind, r.outcome])).toEqual([
+      ['set-task-definition', 'applied'],
+      ['set-desired-count', 'applied'],
+    ]);
+    expect((await readCanary(driver.store, 'web'))?.data.written).toEqual(before?.written);
+    expect(await driver.weights()).toMatchObject({ 'web-green-tg1': 0, 'web-blue-tg1': 100 });
   });
 });
