@@ -52,6 +52,25 @@ describe('Function: alarm-state-change, alarms on a service', () => {
     expect(task.tasks?.[0]?.desiredStatus).toBe('RUNNING');
   });
 
+  it('keeps each target group’s choice of the episode apart: another unhealthy task in each, each removed', async () => {
+    // Prepare: task 1 unhealthy in the first group only, task 2 in the second only
+    const [tg1, tg2] = (world.services.web?.targetGroupArns ?? []) as [string, string];
+    proxy.setTargetHealth(tg1, { id: webTask(1).ip, port: webTask(1).port }, 'unhealthy');
+    proxy.setTargetHealth(tg2, { id: webTask(2).ip, port: webTask(2).port }, 'unhealthy');
+    const { react } = await coldContainer(world, 'alarm-state-change', CONFIG);
+
+    // Act
+    const reaction = await react(alarm('prod-web-unhealthy-hosts'));
+
+    // Assess
+    expect((await targetsOf(world, tg1)).map((t) => t.id).sort()).toEqual([webTask(0).ip, webTask(2).ip].sort());
+    expect((await targetsOf(world, tg2)).map((t) => t.id).sort()).toEqual([webTask(0).ip, webTask(1).ip].sort());
+    expect(reaction.audit.map((r) => [r.action.kind, r.outcome])).toEqual([
+      ['deregister-targets', 'applied'],
+      ['deregister-targets', 'applied'],
+    ]);
+  });
+
   it('scales in on its own cooldown: a scale-out right after a scale-in is not held back by it', async () => {
     // Prepare
     const first = await coldContainer(world, 'alarm-state-change', CONFIG);
