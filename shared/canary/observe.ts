@@ -78,8 +78,11 @@ export async function observeAlarms(
   return names.map((name) => ({ name, state: found.get(name) ?? 'MISSING' }));
 }
 
-/** When the judged period begins: the release's first weight on the canary, else one bake time back. */
-function judgedFrom(config: CanaryConfig, record: CanaryRecord, now: string): string {
+/**
+ * When the judged period begins: the release's first weight on the canary, else one bake time back (a minute at
+ * least); never more than a day back, however long the release has run. Pure.
+ */
+export function judgedFrom(config: CanaryConfig, record: CanaryRecord, now: string): string {
   const first = record.history.find((h) => h.to === 'ramping' && h.from === 'pending')?.at;
   const earliest = Date.parse(now) - 24 * 3600_000;
   const from = first ? Date.parse(first) : Date.parse(now) - Math.max(config.bakeMinutes, 1) * 60_000;
