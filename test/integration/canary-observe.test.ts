@@ -33,7 +33,7 @@ describe('Function: canary-promoter, what a tick observes', () => {
     clients = canaryClients(proxy.endpoint);
   });
 
-  it('counts healthy and registered targets, reads the drain time, and sees a deployment or an ECS strategy under way', async () => {
+  it('counts healthy and registered targets, reads the drain time, sees a deployment or an ECS strategy under way (not a finished one), and never a deleted service', async () => {
     // Prepare: blue drains in 30 s, one target draining and one unhealthy; green is mid-deployment under ECS's own
     // blue/green strategy, which moto does not model.
     await clients.elbv2.send(
@@ -45,20 +45,34 @@ describe('Function: canary-promoter, what a tick observes', () => {
     const blue = world.services['web-blue']?.tasks ?? [];
     proxy.setTargetHealth(world.blueTargetGroupArn, { id: blue[0]?.ip ?? '', port: blue[0]?.port ?? 0 }, 'draining');
     proxy.setTargetHealth(world.blueTargetGroupArn, { id: blue[1]?.ip ?? '', port: blue[1]?.port ?? 0 }, 'unhealthy');
+    // web-blue's deployments are over (ECS keeps the finished ones, INACTIVE), under the rolling strategy; an earlier
+    // web-green, deleted, is still answered (INACTIVE) before the live one.
     proxy.addRule({
       name: 'web-green under a deployment of its own, with ECS blue/green',
       match: (call) => call.operation === 'DescribeServices',
       rewrite: (_call, answer) => {
         const body = json(answer) as { services?: Array<Record<string, unknown>> };
         for (const service of body.services ?? []) {
-          if (service.serviceName !== 'web-green') continue;
+          const config = service.deploymentConfiguration as object;
+          if (service.serviceName === 'web-blue') {
+            service.deployments = [
+              { id: 'ecs-svc/5', status: 'PRIMARY' },
+              { id: 'ecs-svc/4', status: 'INACTIVE' },
+              { id: 'ecs-svc/3', status: 'INACTIVE' },
+            ];
+            service.deploymentConfiguration = { ...config, strategy: 'ROLLING' };
+            continue;
+          }
           service.deployments = [
             { id: 'ecs-svc/2', status: 'PRIMARY' },
             { id: 'ecs-svc/1', status: 'ACTIVE' },
             { id: 'ecs-svc/0', status: 'INACTIVE' },
           ];
-          service.deploymentConfiguration = { ...(service.deploymentConfiguration as object), strategy: 'BLUE_GREEN' };
+          service.deploymentConfiguration = { ...config, strategy: 'BLUE_GREEN' };
         }
+        const live = body.services ?? [];
+        const deleted = { ...live.find((s) => s.serviceName === 'web-green'), status: 'INACTIVE', desiredCount: 9 };
+        body.services = [deleted, ...live];
         return { ...answer, body: JSON.stringify(body) };
       },
     });
