@@ -38,6 +38,7 @@ clusters:
       - name: web
         scaling: { minCount: 2, maxCount: 8 }
       - name: api
+      - name: worker
 `;
 
 /** The scenarios by reaction, in the order they play: each builds on the world the ones before it left. */
@@ -69,6 +70,7 @@ async function main(): Promise<void> {
       services: [
         { name: 'web', tasks: 5, targetGroups: 2 },
         { name: 'api', tasks: 3 },
+        { name: 'worker', tasks: 3 },
       ],
     });
     say('web', await membership(world, 'web'));

@@ -27,11 +27,12 @@ export async function loadHandlers(instance: string, home: { account: string; re
   const { awsCalls } = await import('#shared/aws/call-meter.js');
   const context = (name: string): Context => lambdaContext(name, home);
   return {
-    // Delivered as the task-events queue does (a batch of one), in the event's own account and region.
-    taskStateChange: (event: unknown) => {
+    // Delivered as the task-events queue does (a batch of one, or `asQueued`, the queue's message carrying it, for a
+    // redelivery of the same message), in the event's own account and region.
+    taskStateChange: (event: unknown, asQueued?: unknown) => {
       const { account, region } = event as { account: string; region: string };
       const home = lambdaContext('task-state-change', { account, region });
-      return taskStateChange.handler(deliveredAs('task-state-change', event) as never, home);
+      return taskStateChange.handler((asQueued ?? deliveredAs('task-state-change', event)) as never, home);
     },
     alarm: (event: unknown) => alarm.handler(event as never, context('alarm-state-change')),
     reconciler: (event: unknown) => reconciler.handler(event as never, context('reconciler')),

@@ -1,17 +1,34 @@
+import type { SQSEvent } from 'aws-lambda';
 import { type TaskEventOverrides, taskStateChangeEvent } from '#local/task-events.js';
 import type { WorldTask } from '#local/world.js';
-import { alerts, applied, changedNothing, dryRunOnly, ignoredBecause } from '../claims.js';
+import { queuedBatch } from '../../../cli/replay.js';
+import {
+  alerts,
+  applied,
+  type Claim,
+  changedNothing,
+  dryRunOnly,
+  ignoredBecause,
+  ScenarioClaimError,
+} from '../claims.js';
 import { say } from '../print.js';
 import { type Handlers, loadHandlers, type Played, type Scenario, type Stage } from '../stage.js';
 
 type TaskEvent = ReturnType<typeof taskStateChangeEvent>;
 
-/** Delivers a task event to the task-state-change handler and prints what it saw, classified and planned. */
-async function deliver(handlers: Handlers, event: TaskEvent): Promise<Played> {
+/**
+ * Delivers a task event to the task-state-change handler and prints what it saw, classified and planned; `asQueued`
+ * is the queue's message carrying it, for a redelivery of the same message.
+ */
+async function deliver(
+  handlers: Handlers,
+  event: TaskEvent,
+  asQueued?: SQSEvent,
+): Promise<Played & { failures: string[] }> {
   const { version, lastStatus, desiredStatus, stopCode, stoppedReason } = event.detail;
   const stop = `${stopCode ? `, ${stopCode}` : ''}${stoppedReason ? `: "${stoppedReason}"` : ''}`;
   say('event', `ECS Task State Change v${version}: ${lastStatus} (desired ${desiredStatus})${stop}`);
-  const { reaction } = await handlers.taskStateChange(event);
+  const { reaction } = await handlers.taskStateChange(event, asQueued);
   const share = reaction.services[0];
   if (share?.alert) say('classified', `${share.alert.kind} · ${share.alert.severity}: ${share.alert.title}`);
   const decisions = (share?.outcomes ?? []).flatMap((o) =>
@@ -20,12 +37,25 @@ async function deliver(handlers: Handlers, event: TaskEvent): Promise<Played> {
   if (decisions.length) say('plan', decisions);
   if (share?.notes.length) say('plan notes', share.notes);
   const ignored = [...reaction.ignored.map((i) => i.why), ...(share?.notes ?? [])].join('; ') || undefined;
-  return { audit: share?.outcomes.flatMap((o) => o.audit) ?? [], ignored, handlers };
+  const failures = reaction.failures.map((f) => f.why);
+  return { audit: share?.outcomes.flatMap((o) => o.audit) ?? [], ignored, handlers, failures };
 }
 
 const tasks = (stage: Stage, service: string) => (stage.world.services[service]?.tasks ?? []) as WorldTask[];
 
-/** The task-state-change reaction: stops of every kind, a redelivery, a standalone task and a dry run. */
+/** A crash of a worker task: its essential container exited with code 1. */
+const crashed: TaskEventOverrides = {
+  lastStatus: 'STOPPED',
+  stoppedReason: 'Essential container in task exited',
+  exitCode: 1,
+};
+
+const crashLoopAlert: Claim = {
+  says: 'one crash-loop alert',
+  holds: (outcome) => outcome.alerts.filter((a) => a.attributes.kind === 'task-stopped/crash-loop').length === 1,
+};
+
+/** The task-state-change reaction: stops of every kind, a redelivery, a standalone task, a dry run, a crash loop. */
 export function taskStateChangeScenarios(): Scenario[] {
   let outOfMemory: TaskEvent | undefined;
   const killedForMemory: TaskEventOverrides = {
@@ -133,6 +163,46 @@ export function taskStateChangeScenarios(): Scenario[] {
         } finally {
           delete process.env.AUTOPILOT_DRY_RUN;
         }
+      },
+    },
+    {
+      title:
+        'Two worker tasks crash (exit 1), a minute apart: each deregistered and alerted; the service counts its failed stops',
+      service: 'worker',
+      claims: [applied('deregister'), alerts(2)],
+      play: async (stage) => {
+        const audit = [];
+        for (const task of tasks(stage, 'worker').slice(0, 2)) {
+          await stage.stopInEcs(task);
+          audit.push(...(await deliver(stage.handlers, event(stage, task, crashed))).audit);
+        }
+        return { audit, handlers: stage.handlers };
+      },
+    },
+    {
+      title:
+        'A third worker task crashes within 10 min: a crash loop (3 of 3 tasks); its target, the last, is kept. SQS fails the crash-loop alert, so the stop is returned; its redelivery sends it',
+      service: 'worker',
+      claims: [changedNothing, crashLoopAlert, alerts(2)],
+      play: async (stage) => {
+        const third = tasks(stage, 'worker')[2];
+        if (third) await stage.stopInEcs(third);
+        const crash = event(stage, third, crashed);
+        // Each of the client's 4 attempts answered with a 500: the alert cannot be queued on this delivery.
+        stage.proxy.failWith5xx('sqs:SendMessage', 4);
+        const message = queuedBatch([crash], stage.world.region, stage.world.account);
+        const first = await deliver(stage.handlers, crash, message);
+        const returned = first.failures ?? [];
+        if (returned.length === 0)
+          throw new ScenarioClaimError('the first delivery was meant to be returned to its queue');
+        say('returned', returned);
+        say(
+          'redelivery',
+          'the same message, delivered again by its queue: its count finds the crash-loop alert waiting',
+        );
+        for (const record of message.Records) record.attributes.ApproximateReceiveCount = '2';
+        const again = await deliver(stage.handlers, crash, message);
+        return { ...again, audit: [...first.audit, ...again.audit] };
       },
     },
   ];
