@@ -1,21 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { canaryDriver } from '#local/canary-driver.js';
-import { gateAlarm, provisionCanaryWorld } from '#local/canary-world.js';
 import type { CanaryRecord } from '#shared/canary/status.js';
 import { readCanary, updateCanary } from '#shared/canary/store.js';
 import { StateConflictError, type StateStore, type Versioned } from '#shared/state/index.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
+import { startedCanary } from '#test/support/started-canary.js';
 
 const proxy = await useMotoProxy();
-const START = '2026-11-26T06:00:00.000Z';
 
 /** The state store of a world with the canary `web` started. */
 async function startedStore(): Promise<StateStore> {
-  const world = await provisionCanaryWorld(proxy.endpoint);
-  await gateAlarm(world, 'web-5xx', 'OK');
-  const driver = canaryDriver(world, { endpoint: proxy.endpoint, start: START });
-  await driver.start();
-  return driver.store;
+  return (await startedCanary(proxy, { capacity: false })).driver.store;
 }
 
 /**

@@ -1,36 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { canaryDriver, healthy } from '#local/canary-driver.js';
-import {
-  type CanaryWorld,
-  canaryClients,
-  canaryEntryYaml,
-  gateAlarm,
-  provisionCanaryWorld,
-} from '#local/canary-world.js';
-import { refuseInvalidWeights } from '#local/moto-proxy-rules.js';
+import type { canaryDriver } from '#local/canary-driver.js';
+import { type CanaryWorld, canaryClients, canaryEntryYaml } from '#local/canary-world.js';
 import { type CanaryTickDeps, CanaryTickError, tickCanaries, tickCanariesGatedBy } from '#shared/canary/react.js';
 import { canaryKey, readCanary } from '#shared/canary/store.js';
 import { parseConfig } from '#shared/config/load.js';
 import { logger } from '#shared/logging/logger.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
+import { startedCanary } from '#test/support/started-canary.js';
 
 const proxy = await useMotoProxy();
-// A Thursday, 06:00 UTC.
-const START = '2026-11-26T06:00:00.000Z';
 // Not the account in the ARNs: what the pass is told wins.
 const ACCOUNT = '210987654321';
 
-/** A started canary `web` whose green side has its capacity: its next tick writes the first weight (5 %). */
-async function readyCanary() {
-  refuseInvalidWeights(proxy);
-  const world = await provisionCanaryWorld(proxy.endpoint);
-  await gateAlarm(world, 'web-5xx', 'OK');
-  const driver = canaryDriver(world, { endpoint: proxy.endpoint, start: START });
-  await driver.start();
-  await driver.tick({ canary: healthy(0), stable: healthy(1) });
-  return { world, driver };
-}
+const readyCanary = () => startedCanary(proxy, { capacity: true });
 
 /**
  * The config of `web` with another canary `name` before it, on a rule of the same listener that does not exist, gated

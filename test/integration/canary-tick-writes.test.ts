@@ -1,33 +1,20 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import { canaryDriver, healthy } from '#local/canary-driver.js';
-import { type CanaryWorld, canaryClients, gateAlarm, provisionCanaryWorld } from '#local/canary-world.js';
+import type { canaryDriver } from '#local/canary-driver.js';
+import { type CanaryWorld, canaryClients } from '#local/canary-world.js';
 import { throttlingError } from '#local/moto-proxy.js';
-import { loseAnswersAfterWrite, refuseInvalidWeights } from '#local/moto-proxy-rules.js';
+import { loseAnswersAfterWrite } from '#local/moto-proxy-rules.js';
 import { receiveOutbox } from '#local/world.js';
 import { type CanaryTickDeps, CanaryTickError, tickCanaries } from '#shared/canary/react.js';
 import { readCanary } from '#shared/canary/store.js';
 import { logger } from '#shared/logging/logger.js';
 import type { Alert } from '#shared/notify/alert.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
+import { startedCanary } from '#test/support/started-canary.js';
 
 const proxy = await useMotoProxy();
-// A Thursday, 06:00 UTC.
-const START = '2026-11-26T06:00:00.000Z';
 
-/**
- * A started canary whose green side has its capacity: the next tick writes the first weight (5 %). Ticks are then
- * made as the function makes them, with the outbox when `outbox` is set.
- */
-async function readyCanary() {
-  refuseInvalidWeights(proxy);
-  const world = await provisionCanaryWorld(proxy.endpoint);
-  await gateAlarm(world, 'web-5xx', 'OK');
-  const driver = canaryDriver(world, { endpoint: proxy.endpoint, start: START });
-  await driver.start();
-  await driver.tick({ canary: healthy(0), stable: healthy(1) });
-  return { world, driver };
-}
+const readyCanary = () => startedCanary(proxy, { capacity: true });
 
 function functionDeps(world: CanaryWorld, driver: ReturnType<typeof canaryDriver>): CanaryTickDeps {
   const sqs = new SQSClient({
@@ -167,11 +154,7 @@ describe('Canary tick: its record, its alert and its failures (on moto)', () => 
 
   it('writes and confirms no weight on a tick that only gives the canary its release and capacity', async () => {
     // Prepare: started, no capacity on the green side yet
-    refuseInvalidWeights(proxy);
-    const world = await provisionCanaryWorld(proxy.endpoint);
-    await gateAlarm(world, 'web-5xx', 'OK');
-    const driver = canaryDriver(world, { endpoint: proxy.endpoint, start: START });
-    await driver.start();
+    const { world, driver } = await startedCanary(proxy, { capacity: false });
     const before = (await readCanary(driver.store, 'web'))?.data;
 
     // Act
