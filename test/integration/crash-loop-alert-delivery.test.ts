@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { AwsCall } from '#local/moto-proxy.js';
 import { taskStateChangeEvent } from '#local/task-events.js';
 import { provisionWorld, receiveOutbox, type World } from '#local/world.js';
 import type { Alert } from '#shared/notify/alert.js';
@@ -55,5 +56,24 @@ describe('Function: task-state-change, a crash-loop alert that cannot be queued'
       'task-stopped/essential-container-exited',
       'task-stopped/essential-container-exited',
     ]);
+  });
+
+  it('keeps the alert waiting when it cannot be taken off after it was queued: sent again, the outbox drops the repeat', async () => {
+    // Prepare: the third stop's alert cannot be queued, then the removal of the waiting alert fails on the retry
+    const { react } = await coldContainer(world, 'task-state-change', CONFIG);
+    for (const index of [0, 1]) await react(delivery(index, 1));
+    proxy.failWith5xx('sqs:SendMessage', 2);
+    await react(delivery(2, 1));
+    const removal = (call: AwsCall) => call.operation === 'UpdateItem' && call.body.toString('utf8').includes('DELETE');
+    proxy.failWith5xx(removal, 2);
+
+    // Act
+    const retry = await react(delivery(2, 2));
+    const later = await react(delivery(2, 3));
+
+    // Assess: the retry's alert was queued, so its stop is not returned; the next count sends it again
+    expect(retry.batchItemFailures).toEqual([]);
+    expect(later.batchItemFailures).toEqual([]);
+    expect((await kinds()).filter((k) => k === 'task-stopped/crash-loop')).toHaveLength(1);
   });
 });

@@ -160,6 +160,64 @@ describe('Crash-loop counter: what one invocation counts', () => {
   });
 });
 
+describe('Crash-loop counter: an alert left waiting on it', () => {
+  /** The alert the third failed stop raises, as a count returns it. */
+  async function raised() {
+    const [notice] = await countServiceStops(
+      counter({ [`stops/${HALF}`]: [arn(1), arn(2)] }),
+      report([[3, failed]]),
+      crashLoopDefaults,
+    );
+    if (!notice) throw new Error('the third failed stop raises the alert');
+    return notice;
+  }
+
+  it('leaves a new alert waiting, in one write, only when it could not be queued', async () => {
+    // Prepare
+    const store = counter({ [`stops/${HALF}`]: [arn(1), arn(2)] });
+    const [notice] = await countServiceStops(store, report([[3, failed]]), crashLoopDefaults);
+
+    // Act
+    await notice?.queued();
+    const afterQueued = store.writes.length;
+    await notice?.unqueued();
+
+    // Assess
+    expect(afterQueued).toBe(1);
+    expect(store.writes[1]).toEqual({
+      key: { pk: 'crash-loop/prod/web', sk: 'failed-stops' },
+      members: { 'pending-alerts': [JSON.stringify(notice?.alert)] },
+      opts: { ttlSeconds: 1200 },
+    });
+    expect(store.removals).toEqual([]);
+  });
+
+  it('returns a waiting alert with the next count, taken off once queued; what is not an alert is taken off unsent', async () => {
+    // Prepare: a stop already counted comes again (a redelivery)
+    const waiting = JSON.stringify((await raised()).alert);
+    const store = counter({
+      [`stops/${HALF}`]: [arn(1), arn(2), arn(3)],
+      'pending-alerts': [waiting, 'not json', '7'],
+    });
+
+    // Act
+    const notices = await countServiceStops(store, report([[3, failed]]), crashLoopDefaults);
+    const takenOffUnsent = store.removals.map((r) => r.members);
+    await notices[0]?.unqueued();
+    const afterUnqueued = store.writes.length;
+    await notices[0]?.queued();
+
+    // Assess
+    expect(notices.map((n) => n.alert)).toEqual([JSON.parse(waiting)]);
+    expect(takenOffUnsent).toEqual([{ 'pending-alerts': ['not json'] }, { 'pending-alerts': ['7'] }]);
+    expect(afterUnqueued).toBe(1);
+    expect(store.removals.at(-1)).toEqual({
+      key: { pk: 'crash-loop/prod/web', sk: 'failed-stops' },
+      members: { 'pending-alerts': [waiting] },
+    });
+  });
+});
+
 describe('Crash-loop counter: the stops of a batch', () => {
   it('takes the place from the first event and each stop’s evidence, leaving out what the event lacks', () => {
     // Prepare

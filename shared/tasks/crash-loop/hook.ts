@@ -74,7 +74,7 @@ export async function countServiceStops(
   const counted = before[current] ?? new Set<string>();
   const failed = stops.filter((s) => !counted.has(s.taskArn));
   const added = failed.length;
-  if (added === 0) return waiting;
+  // No stop new to the window (a redelivery) raises nothing: the judge sees no addition cross the threshold.
   const verdict = judgeCrashLoop({ inWindow: counted.size + added, added }, report.desiredCount, options);
   if (!verdict.raise) return waiting;
   const alert = crashLoopAlert({
@@ -104,6 +104,7 @@ async function waitingNotices(
   for (const json of pending ?? []) {
     const forget = () => store.removeFromSets(key, { [PENDING]: [json] });
     const alert = pendingAlertOf(json);
+    // Anything without a time of its own (not an alert) compares as NaN: taken off unsent too.
     if (alert && now.getTime() - Date.parse(alert.occurredAt) <= ttlSeconds * 1000) {
       notices.push({ alert, queued: forget, unqueued: async () => undefined });
     } else {
@@ -114,11 +115,10 @@ async function waitingNotices(
   return notices;
 }
 
-/** An alert this counter stored, or undefined for anything else. */
+/** An alert this counter stored, or undefined for text that is not JSON. */
 function pendingAlertOf(json: string): Alert | undefined {
   try {
-    const alert = JSON.parse(json) as Partial<Alert> | null;
-    return typeof alert?.occurredAt === 'string' && typeof alert.title === 'string' ? (alert as Alert) : undefined;
+    return JSON.parse(json) as Alert;
   } catch {
     return undefined;
   }
