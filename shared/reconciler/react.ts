@@ -23,6 +23,7 @@ import { isAwsvpc } from '../targets/task-targets.js';
 import type { TargetGroupHealth } from '../targets/types.js';
 import { type ObservedService, planReconcile, type ReconcileFindings } from './plan.js';
 import { reconcileAlert } from './report.js';
+import { leaveWaiting, readWaitingAlerts, type WaitingAlertStore, waitingAlertsKey } from './waiting-alerts.js';
 
 export interface ReconcileDeps {
   config: AutopilotConfig;
@@ -36,6 +37,8 @@ export interface ReconcileDeps {
   now?: () => Date;
   /** The target groups' leases, shared with the task and alarm paths: an orphan is removed under its group's. */
   targetGroupLeases?: TargetGroupLeases;
+  /** Where a sweep's alert that SQS refused waits for the next sweep (none in a dry run: it writes no state). */
+  waitingAlerts?: WaitingAlertStore;
 }
 
 export interface ReconcileRun {
@@ -144,9 +147,9 @@ export async function reconcile(event: ScheduledEvent, deps: ReconcileDeps): Pro
   });
   const audit = await executor.run(plan.actions);
 
-  // report
+  // report: what it removed is gone on a retry, so an alert SQS refuses waits in the state table for the next sweep
   const alert = reconcileAlert({ event, audit, findings: plan.findings, notSwept, services, dryRun: config.dryRun });
-  if (alert) await enqueueAlert(clients.sqs, deps.outboxUrl, alert);
+  await queueAlerts(alert, event, deps);
   return {
     eventId: event.id,
     services: observed.map((o) => ({
@@ -161,4 +164,30 @@ export async function reconcile(event: ScheduledEvent, deps: ReconcileDeps): Pro
     notSwept,
     alert,
   };
+}
+
+/** Queues the alerts earlier sweeps left waiting, then this sweep's; one that cannot be queued waits for the next. */
+async function queueAlerts(alert: Alert | undefined, event: ScheduledEvent, deps: ReconcileDeps): Promise<void> {
+  const { clients, logger } = deps;
+  const store = deps.config.dryRun ? undefined : deps.waitingAlerts;
+  const key = waitingAlertsKey(event);
+  const waiting = store ? await readWaitingAlerts(store, key, logger) : undefined;
+  try {
+    for (const earlier of waiting?.alerts ?? []) await enqueueAlert(clients.sqs, deps.outboxUrl, earlier);
+    if (alert) await enqueueAlert(clients.sqs, deps.outboxUrl, alert);
+  } catch (error) {
+    // The waiting ones were not taken off: they stay for the next sweep too.
+    if (alert && store) {
+      await leaveWaiting(store, key, alert).catch((leaveError: unknown) => {
+        logger.error(`the sweep's alert could be neither queued nor left for the next sweep: ${alert.title}`, {
+          error: leaveError,
+        });
+      });
+    }
+    throw error;
+  }
+  if (waiting?.alerts.length) logger.info(`queued ${waiting.alerts.length} alert(s) earlier sweeps left waiting`);
+  await waiting?.queued().catch((error: unknown) => {
+    logger.warn('the queued alerts of earlier sweeps stay waiting; the outbox drops the repeat', { error });
+  });
 }

@@ -40,5 +40,6 @@ export function reconcileFromEnv(
       ...{ config, clients, outboxUrl, cache, logger, clientsAt, caches },
       home: homeOf(invocation),
       targetGroupLeases: store && { store, owner: invocation.awsRequestId },
+      ...(store && { waitingAlerts: store }),
     });
 }
