@@ -5,6 +5,25 @@ import { ATTR, type StateKey, touchOf } from './records.js';
 import type { StateTable } from './write.js';
 
 /**
+ * The `#<p>i :<p>i` operands of an ADD or DELETE of string-set members, one per attribute with members (none for an
+ * empty list), each attribute's name and members set in `names` and `values`.
+ */
+function setOperands(
+  members: Record<string, readonly string[]>,
+  prefix: string,
+  names: Record<string, string>,
+  values: Record<string, unknown>,
+): string[] {
+  return Object.entries(members)
+    .filter(([, some]) => some.length > 0)
+    .map(([attribute, some], index) => {
+      names[`#${prefix}${index}`] = attribute;
+      values[`:${prefix}${index}`] = new Set(some);
+      return `#${prefix}${index} :${prefix}${index}`;
+    });
+}
+
+/**
  * Adds members to string-set attributes of the record under `key` in one UpdateItem, removes the attributes named in
  * `drop`, and returns each added-to set as it was just before (DynamoDB applies the update atomically, so of two
  * concurrent additions each sees the other's or not at all). Adding a member twice keeps it once. The record lives
@@ -18,13 +37,7 @@ export async function addToSets(
 ): Promise<Record<string, Set<string>>> {
   const now = table.now();
   const { names, values } = touchOf(now, opts.ttlSeconds);
-  const adds = Object.entries(members)
-    .filter(([, added]) => added.length > 0)
-    .map(([attribute, added], index) => {
-      names[`#a${index}`] = attribute;
-      values[`:a${index}`] = new Set(added);
-      return `#a${index} :a${index}`;
-    });
+  const adds = setOperands(members, 'a', names, values);
   // Stryker disable next-line ArrayDeclaration: equivalent, removing an attribute the record never has changes nothing
   const drops = (opts.drop ?? [])
     .filter((attribute) => !(attribute in members))
@@ -67,13 +80,7 @@ export async function removeFromSets(
 ): Promise<void> {
   const names: Record<string, string> = { '#pk': ATTR.pk };
   const values: Record<string, unknown> = {};
-  const deletes = Object.entries(members)
-    .filter(([, removed]) => removed.length > 0)
-    .map(([attribute, removed], index) => {
-      names[`#r${index}`] = attribute;
-      values[`:r${index}`] = new Set(removed);
-      return `#r${index} :r${index}`;
-    });
+  const deletes = setOperands(members, 'r', names, values);
   if (deletes.length === 0) return;
   try {
     await table.client.send(
