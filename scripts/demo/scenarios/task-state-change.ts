@@ -1,6 +1,7 @@
 import type { SQSEvent } from 'aws-lambda';
 import { type TaskEventOverrides, taskStateChangeEvent } from '#local/task-events.js';
 import type { WorldTask } from '#local/world.js';
+import { awsClientOptions } from '#shared/aws/options.js';
 import { queuedBatch } from '../../../cli/replay.js';
 import {
   alerts,
@@ -188,8 +189,8 @@ export function taskStateChangeScenarios(): Scenario[] {
         const third = tasks(stage, 'worker')[2];
         if (third) await stage.stopInEcs(third);
         const crash = event(stage, third, crashed);
-        // Each of the client's 4 attempts answered with a 500: the alert cannot be queued on this delivery.
-        stage.proxy.failWith5xx('sqs:SendMessage', 4);
+        // Each of the SQS client's attempts (4, or AWS_MAX_ATTEMPTS) answered with a 500: not queued on this delivery.
+        stage.proxy.failWith5xx('sqs:SendMessage', awsClientOptions().maxAttempts);
         const message = queuedBatch([crash], stage.world.region, stage.world.account);
         const first = await deliver(stage.handlers, crash, message);
         const returned = first.failures ?? [];
