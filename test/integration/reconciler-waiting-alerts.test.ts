@@ -70,4 +70,27 @@ describe('Reconciler: the alerts sweeps leave waiting (on moto)', () => {
     expect(warnings).toHaveLength(1);
     expect(await waitingTitles()).toEqual(['sweep 1']);
   });
+
+  it('keeps what waits a day, and does not retry a write that failed for a reason other than another sweep', async () => {
+    // Prepare
+    const before = Math.floor(Date.now() / 1000);
+    await leaveWaiting(store, key, sweepAlert(1));
+    const from = proxy.calls().length;
+    proxy.throttle('dynamodb:UpdateItem', 3);
+
+    // Act
+    const failure = await leaveWaiting(store, key, sweepAlert(2)).catch((error: unknown) => error);
+    const reads = proxy
+      .calls()
+      .slice(from)
+      .filter((c) => c.operation === 'GetItem').length;
+
+    // Assess
+    const stored = await store.get(key);
+    expect(stored?.expiresAt).toBeGreaterThanOrEqual(before + 24 * 3600);
+    expect(stored?.expiresAt).toBeLessThanOrEqual(before + 24 * 3600 + 60);
+    expect(failure).toMatchObject({ name: 'ThrottlingException' });
+    expect(reads).toBe(1);
+    expect(await waitingTitles()).toEqual(['sweep 1']);
+  });
 });

@@ -100,4 +100,23 @@ describe('State store: member sets added to by several invocations', () => {
     expect(await rawItem(kept)).toMatchObject({ pending: new Set(['b']), 'stops/1': new Set(['task-1']), expiresAt });
     expect(await rawItem(gone)).toBeUndefined();
   });
+
+  it('removes nothing, with no call, when no member is named, and passes on a failure other than a missing record', async () => {
+    // Prepare
+    const { store } = ledgerAt();
+    const record = { pk: 'crash-loop/prod/worker', sk: 'failed-stops' };
+    await store.addToSets(record, { pending: ['a'] }, { ttlSeconds: 600 });
+    const before = proxy.calls().length;
+
+    // Act
+    await store.removeFromSets(record, { pending: [] });
+    const calls = proxy.calls().length - before;
+    proxy.throttle('dynamodb:UpdateItem', 3);
+    const failure = await store.removeFromSets(record, { pending: ['a'] }).catch((error: unknown) => error);
+
+    // Assess
+    expect(calls).toBe(0);
+    expect(failure).toMatchObject({ name: 'ThrottlingException' });
+    expect(await rawItem(record)).toMatchObject({ pending: new Set(['a']) });
+  });
 });
