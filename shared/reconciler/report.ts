@@ -69,7 +69,9 @@ export function reconcileAlert(input: {
     event,
     // One thread a day per account and region; one sweep's alerts of several places are each delivered.
     incidentId: `ecs-autopilot-reconciler/${event.account}/${event.region}/${day}`,
-    dedupKey: `ecs-autopilot-reconciler/${event.id}/${event.account}/${event.region}`,
+    // Two deliveries of one schedule may sweep differently (one reads a service the other could not): the one that
+    // removed something has a key of its own, so the outbox cannot keep the other's alert in its place.
+    dedupKey: `ecs-autopilot-reconciler/${event.id}/${event.account}/${event.region}/${fixed}`,
     severity: troubled(audit) ? 'critical' : 'warning',
     kind: 'reconciler/drift',
     headline: `reconciler: ${parts.join(', ')}`,

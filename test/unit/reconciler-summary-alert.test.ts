@@ -66,7 +66,7 @@ describe('Reconciler report: the summary alert', () => {
     // Assess
     expect(alert).toEqual({
       incidentId: `ecs-autopilot-reconciler/${ACCOUNT}/${REGION}/2026-11-26`,
-      dedupKey: `ecs-autopilot-reconciler/sweep-1/${ACCOUNT}/${REGION}`,
+      dedupKey: `ecs-autopilot-reconciler/sweep-1/${ACCOUNT}/${REGION}/1`,
       severity: 'warning',
       kind: 'reconciler/drift',
       title: 'reconciler: orphans deregistered in 1 target group(s)',
