@@ -14,13 +14,19 @@ const proxy = await useMotoProxy();
 
 const CONFIG = prodClusterConfig('web');
 
-/** The ids (first 8 characters) of the stops each queued alert names. */
+/**
+ * The ids (first 8 characters) of the stops each queued stop alert names. A crash-loop alert is not one: the storm's
+ * three failed stops of web may raise one, depending on which batch counts the third, and it is checked apart.
+ */
 async function stopsPerAlert(world: World): Promise<string[][]> {
-  const queued = await receiveOutbox(world);
-  return queued.map((m) => {
-    const alert = JSON.parse(m.body) as Alert;
-    return [...alert.description.matchAll(/`([0-9a-f]{8})/g)].map((id) => id[1] as string).sort();
-  });
+  const queued = (await receiveOutbox(world)).map((m) => JSON.parse(m.body) as Alert);
+  expect(
+    queued.filter((a) => a.kind === 'task-stopped/crash-loop').length,
+    'at most one crash-loop alert',
+  ).toBeLessThan(2);
+  return queued
+    .filter((alert) => alert.kind !== 'task-stopped/crash-loop')
+    .map((alert) => [...alert.description.matchAll(/`([0-9a-f]{8})/g)].map((id) => id[1] as string).sort());
 }
 
 describe('Function: task-state-change, a storm sweep whose alert cannot be queued', () => {
