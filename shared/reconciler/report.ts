@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { targetGroupNameOf, taskIdOf } from '../aws/arn.js';
 import type { ScheduledEvent } from '../events/scheduled.js';
 import { type AuditRecord, auditLine, troubled } from '../executor/audit.js';
@@ -69,9 +70,10 @@ export function reconcileAlert(input: {
     event,
     // One thread a day per account and region; one sweep's alerts of several places are each delivered.
     incidentId: `ecs-autopilot-reconciler/${event.account}/${event.region}/${day}`,
-    // Two deliveries of one schedule may sweep differently (one reads a service the other could not): the one that
-    // removed something has a key of its own, so the outbox cannot keep the other's alert in its place.
-    dedupKey: `ecs-autopilot-reconciler/${event.id}/${event.account}/${event.region}/${fixed}`,
+    // Two deliveries of one schedule may sweep differently (one reads a target group the other could not): each
+    // removal has a key of its own, so the outbox cannot keep another sweep's alert in its place, even one that
+    // removed as many targets elsewhere; a retry that removed the same ones shares it, and the outbox drops the repeat.
+    dedupKey: `ecs-autopilot-reconciler/${event.id}/${event.account}/${event.region}/${removalKey(audit)}`,
     severity: troubled(audit) ? 'critical' : 'warning',
     kind: 'reconciler/drift',
     headline: `reconciler: ${parts.join(', ')}`,
@@ -104,4 +106,25 @@ export function reconcileAlert(input: {
     dryRun,
     occurredAt: new Date(Date.parse(event.time)).toISOString(),
   });
+}
+
+/**
+ * What a sweep removed, in a few characters: the same targets of the same groups give the same key, whatever the
+ * order; `none` when it removed nothing. Pure.
+ */
+export function removalKey(audit: readonly AuditRecord[]): string {
+  const removed = audit
+    .flatMap(({ action: a, outcome }) =>
+      a.kind === 'deregister-targets' && (outcome === 'applied' || outcome === 'dry-run')
+        ? [
+            `${a.targetGroupArn} ${a.targets
+              .map((t) => `${t.id}:${t.port}`)
+              .sort()
+              .join(',')}`,
+          ]
+        : [],
+    )
+    .sort();
+  if (removed.length === 0) return 'none';
+  return createHash('sha256').update(removed.join('\n')).digest('base64url').slice(0, 16);
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ScheduledEvent } from '#shared/events/scheduled.js';
 import type { AuditRecord, Outcome } from '#shared/executor/audit.js';
 import type { ReconcileFindings } from '#shared/reconciler/plan.js';
-import { reconcileAlert } from '#shared/reconciler/report.js';
+import { reconcileAlert, removalKey } from '#shared/reconciler/report.js';
 import { ACCOUNT, REGION, TG_WEB, TG_WEB_CANARY } from '#test/support/builders.js';
 
 const EVENT: ScheduledEvent = {
@@ -66,7 +66,7 @@ describe('Reconciler report: the summary alert', () => {
     // Assess
     expect(alert).toEqual({
       incidentId: `ecs-autopilot-reconciler/${ACCOUNT}/${REGION}/2026-11-26`,
-      dedupKey: `ecs-autopilot-reconciler/sweep-1/${ACCOUNT}/${REGION}/1`,
+      dedupKey: expect.stringMatching(new RegExp(`^ecs-autopilot-reconciler/sweep-1/${ACCOUNT}/${REGION}/[\\w-]{16}$`)),
       severity: 'warning',
       kind: 'reconciler/drift',
       title: 'reconciler: orphans deregistered in 1 target group(s)',
@@ -183,5 +183,41 @@ describe('Reconciler report: the summary alert', () => {
     expect(alert?.relatedResources).toEqual([TG_WEB]);
     expect(alert?.links).toHaveLength(1);
     expect([alert?.cluster, alert?.service]).toEqual(['prod', 'web']);
+  });
+
+  it('keys the alert by what the sweep removed: two sweeps of one schedule removing as many targets elsewhere differ', () => {
+    // Prepare: two deliveries of one schedule, each removing one target, from another group
+    const sweep = (audit: AuditRecord[]) =>
+      reconcileAlert({ event: EVENT, audit, findings: NONE, services: [WEB], dryRun: false })?.dedupKey;
+    const inWeb = orphan('applied');
+    const inCanary = orphan('applied', WEB, TG_WEB_CANARY);
+    const other = { ...inWeb, action: { ...inWeb.action, targets: [{ id: '10.0.1.6', port: 8080 }] } };
+    const twoTargets = (order: number[]) => ({
+      ...inWeb,
+      action: { ...inWeb.action, targets: order.map((i) => ({ id: `10.0.1.${i}`, port: 8080 })) },
+    });
+
+    // Act
+    const keys = {
+      web: sweep([inWeb]),
+      canary: sweep([inCanary]),
+      otherTarget: sweep([other]),
+      both: sweep([inWeb, inCanary]),
+      bothReversed: sweep([inCanary, inWeb]),
+      targetsInOrder: removalKey([twoTargets([5, 6])]),
+      targetsReversed: removalKey([twoTargets([6, 5])]),
+      refusedOnly: sweep([orphan('blocked')]),
+      alreadyGone: removalKey([orphan('already-done')]),
+      failed: removalKey([orphan('failed')]),
+    };
+
+    // Assess
+    expect(new Set([keys.web, keys.canary, keys.otherTarget, keys.both, keys.refusedOnly]).size).toBe(5);
+    expect(keys.bothReversed).toBe(keys.both);
+    expect(keys.targetsReversed).toBe(keys.targetsInOrder);
+    expect(keys.targetsInOrder).not.toBe(removalKey([inWeb]));
+    expect(keys.refusedOnly).toMatch(/\/none$/);
+    expect([keys.alreadyGone, keys.failed]).toEqual(['none', 'none']);
+    expect(removalKey([orphan('dry-run')])).toBe(removalKey([inWeb]));
   });
 });
