@@ -100,31 +100,39 @@ export function planCleanup(ctx: TickContext): CanaryTickPlan {
       critical: idleWeight > 0,
     });
   }
+  // A scale-in an earlier tick claimed and did not finish: the same one, reported with the same reason.
+  const started = record.scaleDown;
   if (idle.desiredCount === 0) {
     const lowered = lowerScalableMinimum(record, idle);
-    const next = {
+    const bounds = lowered.scalableBounds ? { scalableBounds: lowered.scalableBounds } : {};
+    const finished = {
       ...record,
+      ...bounds,
       idleScaledDown: true,
-      reason: `${record.reason}; ${idle.service} has no tasks`,
-      ...(lowered.scalableBounds ? { scalableBounds: lowered.scalableBounds } : {}),
+      reason: `${record.reason}; ${idle.service} ${started ? 'scaled in' : 'has no tasks'}`,
     };
-    const decision = lowered.intents.length ? 'scale-down' : 'idle';
-    return { decision, reason: next.reason, intents: lowered.intents, next, gates: ctx.gates };
+    const decision = lowered.intents.length || started ? 'scale-down' : 'idle';
+    const reason = started?.reason ?? finished.reason;
+    if (lowered.intents.length === 0) return { decision, reason, intents: [], next: finished, gates: ctx.gates };
+    const next = { ...record, ...bounds };
+    return { decision, reason, intents: lowered.intents, next, landed: finished, gates: ctx.gates };
   }
   const wait = Math.max(config.scaleDownDelaySeconds, idle.deregistrationDelaySeconds);
   const since = record.idleSince ?? obs.now;
   const waited = secondsBetween(since, obs.now);
-  if (waited < wait) {
+  if (!started && waited < wait) {
     return hold(ctx, `${idle.service} scales in ${Math.ceil(wait - waited)} s after its weight 0 (delay ${wait} s)`);
   }
-  const reason = `${idle.service} has had weight 0 for ${Math.round(waited)} s: scale it in to 0 tasks`;
+  const reason =
+    started?.reason ?? `${idle.service} has had weight 0 for ${Math.round(waited)} s: scale it in to 0 tasks`;
   const lowered = lowerScalableMinimum(record, idle);
+  // The bounds to restore are recorded before the minimum is lowered; the side is scaled in only once it all landed.
   const next = {
     ...record,
-    idleScaledDown: true,
-    reason: `${record.reason}; ${idle.service} scaled in`,
     ...(lowered.scalableBounds ? { scalableBounds: lowered.scalableBounds } : {}),
+    scaleDown: started ?? { at: obs.now, reason },
   };
+  const landed = { ...next, idleScaledDown: true, reason: `${record.reason}; ${idle.service} scaled in` };
   return {
     decision: 'scale-down',
     reason,
@@ -140,6 +148,7 @@ export function planCleanup(ctx: TickContext): CanaryTickPlan {
       },
     ],
     next,
+    landed,
     gates: ctx.gates,
   };
 }

@@ -210,6 +210,12 @@ export async function tickCanary(deps: CanaryTickDeps, canary: CanaryConfig, now
     }
     held = await replaceAsTick(store, held, stampTick(stamped(next, deps), finalPlan, record, now, tickId), tickId);
   }
+  // What the writes make true (the idle side scaled in) is recorded once they all landed; else the next tick
+  // finishes them, as its own observation finds them.
+  const allLanded = audit.every((r) => r.outcome === 'applied' || r.outcome === 'already-done');
+  if (plan.landed && !config.dryRun && allLanded) {
+    held = await replaceAsTick(store, held, stampTick(stamped(plan.landed, deps), plan, record, now, tickId), tickId);
+  }
 
   // report
   const report = (plan: CanaryTickPlan) =>

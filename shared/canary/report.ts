@@ -47,7 +47,8 @@ export function canaryAlert(input: {
   return {
     // Same-named canaries of two accounts or regions are two incidents.
     incidentId: `canary/${where}${config.name}/release-${record.release}`,
-    dedupKey: `canary/${where}${config.name}/${record.release}/${record.history.length}/${plan.decision}/${now.slice(0, 16)}`,
+    // A scale-in finished by a later tick than the one that started it is the same alert.
+    dedupKey: `canary/${where}${config.name}/${record.release}/${record.history.length}/${plan.decision}/${(plan.decision === 'scale-down' && record.scaleDown ? record.scaleDown.at : now).slice(0, 16)}`,
     severity,
     kind: `canary/${plan.decision}`,
     title: `canary ${config.name}: ${plan.reason}`.slice(0, 250),

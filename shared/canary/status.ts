@@ -52,6 +52,12 @@ export interface CanaryRecord {
   acceptObserved?: boolean;
   /** When the idle side's weight 0 was verified; its scale-down waits from here. */
   idleSince?: string;
+  /**
+   * The idle side's scale-in, claimed by the tick that started it (when, and the reason its alert gives): a tick that
+   * failed before its writes landed leaves it here, and the next one finishes the same scale-in.
+   */
+  scaleDown?: { at: string; reason: string };
+  /** Set only once the scale-in's writes landed: from then on no tick reads anything for this release. */
   idleScaledDown?: boolean;
   /**
    * By service: the scalable-target bounds a side had before its minimum was lowered to 0 when it was scaled in

@@ -105,6 +105,11 @@ export interface CanaryTickPlan {
   reason: string;
   intents: CanaryIntent[];
   next?: CanaryRecord;
+  /**
+   * The record to write once every intent of the tick landed: what the writes make true is recorded only then, so a
+   * tick that fails between its claim and its writes leaves the work for the next tick.
+   */
+  landed?: CanaryRecord;
   gates: GateResult[];
   verdict?: JudgeVerdict;
   /** A paused canary or a failed safety check: the alert must say so loudly. */

@@ -10,6 +10,7 @@ import {
   settleServices,
 } from '#local/canary-world.js';
 import { refuseInvalidWeights } from '#local/moto-proxy-rules.js';
+import { serverErrorRule } from '#local/moto-proxy-wire.js';
 import type { CanaryTickResult } from '#shared/canary/react.js';
 import { readCanary } from '#shared/canary/store.js';
 import type { CanaryConfig } from '#shared/config/canary.js';
@@ -30,23 +31,29 @@ async function desired(world: CanaryWorld, service: string): Promise<number> {
 const boundsWrites = (result: CanaryTickResult) =>
   result.audit.filter((a) => a.action.kind === 'set-scalable-target-bounds');
 
+/** A release started with web-blue scaling between 2 and 8 tasks, web-green between 0 and 8; a tick a minute. */
+async function releaseUnderAutoScaling() {
+  refuseInvalidWeights(proxy);
+  const world = await provisionCanaryWorld(proxy.endpoint);
+  await registerScalableTarget(world, 'web-blue', { min: 2, max: 8 });
+  await registerScalableTarget(world, 'web-green', { min: 0, max: 8 });
+  await gateAlarm(world, 'web-5xx', 'OK');
+  const driver = canaryDriver(world, { endpoint: proxy.endpoint, start: START });
+  await driver.start();
+  const tick = async () => {
+    const share = ((await driver.weights())['web-green-tg1'] ?? 0) / 100;
+    const result = await driver.tick({ canary: healthy(share), stable: healthy(1 - share) });
+    await settleAutoScaling(world);
+    await settleServices(world);
+    return result;
+  };
+  return { world, driver, tick };
+}
+
 describe('Function: canary-promoter with Application Auto Scaling on both sides (on moto)', () => {
   it('keeps the old side at 0 tasks by lowering its scalable-target minimum, and restores it when that side is next the canary', async () => {
     // Prepare: web-blue scales between 2 and 8 tasks, web-green between 0 and 8
-    refuseInvalidWeights(proxy);
-    const world = await provisionCanaryWorld(proxy.endpoint);
-    await registerScalableTarget(world, 'web-blue', { min: 2, max: 8 });
-    await registerScalableTarget(world, 'web-green', { min: 0, max: 8 });
-    await gateAlarm(world, 'web-5xx', 'OK');
-    const driver = canaryDriver(world, { endpoint: proxy.endpoint, start: START });
-    await driver.start();
-    const tick = async () => {
-      const share = ((await driver.weights())['web-green-tg1'] ?? 0) / 100;
-      const result = await driver.tick({ canary: healthy(share), stable: healthy(1 - share) });
-      await settleAutoScaling(world);
-      await settleServices(world);
-      return result;
-    };
+    const { world, driver, tick } = await releaseUnderAutoScaling();
 
     // Act: release 1 to done and the old side scaled in, then a few quiet minutes
     let scaleIn: CanaryTickResult | undefined;
@@ -105,5 +112,46 @@ describe('Function: canary-promoter with Application Auto Scaling on both sides 
     expect(record).toMatchObject({ release: 2, phase: 'ramping', canary: { service: 'web-blue' } });
     expect(record?.scalableBounds).toBeUndefined();
     expect(await driver.weights()).toMatchObject({ 'web-blue-tg1': 5, 'web-green-tg1': 95 });
+  });
+
+  it('finishes a scale-in whose write failed on the next tick, and records the old side scaled in only then', async () => {
+    // Prepare: a release done, its old side due to scale in at the next tick, whose scale-in write ECS refuses
+    const { world, driver, tick } = await releaseUnderAutoScaling();
+    for (let minute = 0; minute < 40; minute += 1) {
+      const wait = /web-blue scales in (\d+) s after its weight 0/.exec((await tick()).reason);
+      if (wait && Number(wait[1]) <= 60) break;
+    }
+    const refuse = proxy.addRule(serverErrorRule('ecs:UpdateService', 10, 500));
+
+    // Act
+    const failed = await tick();
+    refuse();
+    const afterFailure = {
+      blue: await desired(world, 'web-blue'),
+      record: (await readCanary(driver.store, 'web'))?.data,
+    };
+    const finished = await tick();
+    const quiet = await tick();
+
+    // Assess: the failed tick lowered the minimum and claimed the scale-in, not its end
+    expect(failed.decision).toBe('scale-down');
+    expect(failed.audit.map((a) => [a.action.kind, a.outcome])).toEqual([
+      ['set-scalable-target-bounds', 'applied'],
+      ['set-desired-count', 'failed'],
+    ]);
+    expect(afterFailure.blue).toBe(4);
+    expect(afterFailure.record?.idleScaledDown).toBeUndefined();
+    expect(afterFailure.record?.scaleDown?.reason).toBe(failed.reason);
+    // the next tick scales it in, as the same scale-in, and records it
+    expect(finished).toMatchObject({ decision: 'scale-down', reason: failed.reason });
+    expect(finished.audit.map((a) => [a.action.kind, a.outcome])).toEqual([['set-desired-count', 'applied']]);
+    expect(finished.alert?.dedupKey).toBe(failed.alert?.dedupKey);
+    expect(await desired(world, 'web-blue')).toBe(0);
+    expect((await readCanary(driver.store, 'web'))?.data).toMatchObject({
+      phase: 'done',
+      idleScaledDown: true,
+      scalableBounds: { 'web-blue': { min: 2, max: 8 } },
+    });
+    expect(quiet.decision).toBe('idle');
   });
 });

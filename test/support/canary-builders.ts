@@ -137,6 +137,8 @@ export function applyPlan(
       next = confirmWeights(next, config, obs.now);
     }
   }
+  // Every write lands here: what a plan records once its writes landed is the record.
+  if (plan.landed) next = plan.landed;
   return { record: next, obs: world };
 }
 

@@ -84,6 +84,52 @@ describe('Canary rollback: planCleanup', () => {
       decision: 'scale-down',
       reason,
       intents: [{ kind: 'set-desired-count', service: 'web-blue', from: 10, to: 0, weightNow: 0, why: reason }],
+      // Claimed first: the scale-in and its reason; scaled in only once its writes landed
+      next: { ...record, scaleDown: { at: '2026-11-24T10:01:00.000Z', reason } },
+      landed: {
+        ...record,
+        scaleDown: { at: '2026-11-24T10:01:00.000Z', reason },
+        idleScaledDown: true,
+        reason: 'released; web-blue scaled in',
+      },
+      gates: [],
+    });
+  });
+
+  it('finishes a scale-in an earlier tick claimed and did not land, as that one, without waiting again', () => {
+    // Prepare: the tick a minute ago claimed the scale-in and failed before its write landed (10 tasks left)
+    const reason = 'web-blue has had weight 0 for 60 s: scale it in to 0 tasks';
+    const record = { ...done(), scaleDown: { at: '2026-11-24T10:01:00.000Z', reason } };
+
+    // Act
+    const plan = planCleanup(context(record, atWeights(100, 0, 10, '2026-11-24T10:02:00.000Z')));
+
+    // Assess
+    expect(plan).toMatchObject({
+      decision: 'scale-down',
+      reason,
+      intents: [{ kind: 'set-desired-count', service: 'web-blue', from: 10, to: 0 }],
+      next: { scaleDown: { at: '2026-11-24T10:01:00.000Z', reason } },
+      landed: { idleScaledDown: true, reason: 'released; web-blue scaled in' },
+    });
+    expect(plan.next?.idleScaledDown).toBeUndefined();
+  });
+
+  it('marks as scaled in a scale-in whose write landed on a tick that failed after it, reporting it as that one', () => {
+    // Prepare: the claimed scale-in landed (0 tasks) but its tick failed before recording it
+    const reason = 'web-blue has had weight 0 for 60 s: scale it in to 0 tasks';
+    const record = { ...done(), scaleDown: { at: '2026-11-24T10:01:00.000Z', reason } };
+    const obs = atWeights(100, 0, 10, '2026-11-24T10:02:00.000Z');
+    obs.stable.desiredCount = 0;
+
+    // Act
+    const plan = planCleanup(context(record, obs));
+
+    // Assess
+    expect(plan).toEqual({
+      decision: 'scale-down',
+      reason,
+      intents: [],
       next: { ...record, idleScaledDown: true, reason: 'released; web-blue scaled in' },
       gates: [],
     });
@@ -126,8 +172,10 @@ describe('Canary rollback: planCleanup', () => {
       decision: 'scale-down',
       reason: 'rolled back; web-green has no tasks',
       intents: [{ kind: 'set-scalable-target-bounds', service: 'web-green', to: { min: 0, max: 10 } }],
-      next: { idleScaledDown: true, scalableBounds: { 'web-green': { min: 2, max: 10 } } },
+      next: { scalableBounds: { 'web-green': { min: 2, max: 10 } } },
+      landed: { idleScaledDown: true, scalableBounds: { 'web-green': { min: 2, max: 10 } } },
     });
+    expect(plan.next?.idleScaledDown).toBeUndefined();
   });
 
   it('marks a side that already has no tasks as scaled in, writing nothing', () => {
