@@ -159,4 +159,19 @@ describe('Module: canary alerts', () => {
   it('keeps a long reason within the title limit', () => {
     expect(alertFor({ plan: { reason: 'x'.repeat(400) } })?.title).toHaveLength(250);
   });
+
+  it('keys a scale-in by the minute it was claimed, so the tick that finishes it repeats the same alert', () => {
+    // Prepare: the scale-in was claimed at 09:58 and is finished at 10:00
+    const claimed = { phase: 'done' as const, scaleDown: { at: '2026-11-24T09:58:07.000Z', reason: 'scale it in' } };
+
+    // Act
+    const finishing = alertFor({ plan: { decision: 'scale-down' }, record: claimed });
+    const otherDecision = alertFor({ plan: { decision: 'complete' }, record: claimed });
+    const unclaimed = alertFor({ plan: { decision: 'scale-down' }, record: { phase: 'done' } });
+
+    // Assess
+    expect(finishing?.dedupKey).toMatch(/\/scale-down\/2026-11-24T09:58$/);
+    expect(otherDecision?.dedupKey).toMatch(/\/complete\/2026-11-24T10:00$/);
+    expect(unclaimed?.dedupKey).toMatch(/\/scale-down\/2026-11-24T10:00$/);
+  });
 });
