@@ -219,5 +219,25 @@ describe('Reconciler report: the summary alert', () => {
     expect(keys.refusedOnly).toMatch(/\/none$/);
     expect([keys.alreadyGone, keys.failed]).toEqual(['none', 'none']);
     expect(removalKey([orphan('dry-run')])).toBe(removalKey([inWeb]));
+    // Written one after the other, these two lists read the same: the key keeps each target apart
+    const listOf = (targets: Array<[string, number]>) => ({
+      ...inWeb,
+      action: { ...inWeb.action, targets: targets.map(([id, port]) => ({ id, port })) },
+    });
+    expect(
+      removalKey([
+        listOf([
+          ['10.0.0.1', 1],
+          ['110.0.0.2', 1],
+        ]),
+      ]),
+    ).not.toBe(
+      removalKey([
+        listOf([
+          ['10.0.0.1', 11],
+          ['10.0.0.2', 1],
+        ]),
+      ]),
+    );
   });
 });
