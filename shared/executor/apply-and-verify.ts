@@ -1,6 +1,7 @@
 import type { ApplicationAutoScalingClient } from '@aws-sdk/client-application-auto-scaling';
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { AutopilotError } from '../errors.js';
 import type { Action } from './actions.js';
 import type { VerificationMode } from './audit.js';
 import { MissingActionKindError, MissingClientError } from './errors.js';
@@ -61,7 +62,42 @@ export async function applyAndVerify(
 ) {
   const kind = kinds[action.kind] as ActionKind<Action> | undefined;
   if (!kind) throw new MissingActionKindError(action.kind);
-  const applied = await kind.apply(action, clients);
+  let applied: ApplyResult;
+  try {
+    applied = await kind.apply(action, clients);
+  } catch (error) {
+    const landed = await landedUnanswered(action, kind, clients, error);
+    if (!landed) throw error;
+    return { applied: { changed: true, evidence: landed.evidence }, verification: landed };
+  }
   const verification = applied.changed ? await kind.verify(action, clients, mode, applied) : undefined;
   return { applied, verification };
+}
+
+/** The kinds whose verification only reads: a weight write's writes again within its bound, a tag's reads nothing. */
+const readBackOnly = new Set<Action['kind']>([
+  'deregister-targets',
+  'stop-task',
+  'set-desired-count',
+  'set-task-definition',
+  'set-scalable-target-bounds',
+]);
+
+/**
+ * A write whose answer was lost (a timeout, a 5xx, a dropped connection, once the SDK's attempts are spent: AWS may
+ * have taken it) is read back. Landed, it is this write's, applied and verified; else its error stands. A refusal
+ * (throttled, invalid, ours) is sure and is not read back.
+ */
+async function landedUnanswered(
+  action: Action,
+  kind: ActionKind<Action>,
+  clients: ExecutorClients,
+  error: unknown,
+): Promise<VerifyResult | undefined> {
+  if (!readBackOnly.has(action.kind) || error instanceof AutopilotError) return undefined;
+  if ((error as { $fault?: string }).$fault === 'client') return undefined;
+  // Stryker disable next-line ObjectLiteral,BooleanLiteral,StringLiteral: equivalent, a read-back ignores what apply answered
+  const check = await kind.verify(action, clients, 'read-back', { changed: true, evidence: '' }).catch(() => undefined);
+  if (!check?.ok) return undefined;
+  return { ok: true, evidence: `its answer was lost (${(error as Error).name}), ${check.evidence}` };
 }

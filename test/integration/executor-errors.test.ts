@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { timeOutAfterWrite } from '#local/moto-proxy-rules.js';
 import { deliverOutbox } from '#local/pipeline.js';
 import { taskStateChangeEvent } from '#local/task-events.js';
-import { provisionWorld, receiveAlerts, type World } from '#local/world.js';
+import { membership, provisionWorld, receiveAlerts, type World } from '#local/world.js';
 import { ChatbotNotificationSchema } from '#shared/notify/chatbot.js';
 import * as v from '#shared/validation/input-schema.js';
 import { prodClusterConfig } from '#test/support/cluster-config.js';
@@ -45,5 +46,43 @@ describe('Executor: a write AWS refuses', () => {
     const description = v.parse(ChatbotNotificationSchema, alerts[0]?.message).content.description;
     expect(description).toContain(`FAILED to deregister ${stopped.ip}:${stopped.port}`);
     expect(description).toContain(`(request id ${record?.error?.requestId})`);
+  });
+
+  it('takes a deregistration whose every answer was lost as applied once a read shows it landed', async () => {
+    // Prepare: both of the SDK's attempts land in ELB and their answers come after the 500 ms request timeout
+    const { react } = await coldContainer(world, 'task-state-change', CONFIG, { AWS_REQUEST_TIMEOUT_MS: '500' });
+    const stopped = world.services.web?.tasks[1];
+    if (!stopped) throw new Error('no web task');
+    timeOutAfterWrite(proxy, 'elasticloadbalancing:DeregisterTargets', 2, 1_500);
+
+    // Act
+    const result = await react(taskStateChangeEvent(world, stopped, { lastStatus: 'RUNNING' }));
+
+    // Assess: applied, verified by the read, and nothing returned for a retry
+    const [record] = result.reaction.services.flatMap((s) => s.outcomes.flatMap((o) => o.audit));
+    expect(record).toMatchObject({
+      outcome: 'applied',
+      verification: { ok: true, evidence: expect.stringMatching(/^its answer was lost \(TimeoutError\), read back: /) },
+    });
+    expect(result.batchItemFailures).toEqual([]);
+    const tg = world.services.web?.targetGroupArns[0] ?? '';
+    expect((await membership(world, ['web']))[tg]).not.toContain(`${stopped.ip}:${stopped.port}`);
+  });
+
+  it('reads nothing back after a write ELB refused for sure (throttled)', async () => {
+    // Prepare
+    const { react } = await coldContainer(world, 'task-state-change', CONFIG);
+    const stopped = world.services.web?.tasks[2];
+    if (!stopped) throw new Error('no web task');
+    proxy.throttle('DeregisterTargets', 100);
+
+    // Act
+    const result = await react(taskStateChangeEvent(world, stopped, { lastStatus: 'RUNNING' }));
+
+    // Assess: failed, and no health read after the refused write
+    const [record] = result.reaction.services.flatMap((s) => s.outcomes.flatMap((o) => o.audit));
+    expect(record?.outcome).toBe('failed');
+    const operations = proxy.calls().map((c) => c.operation);
+    expect(operations.slice(operations.lastIndexOf('DeregisterTargets'))).not.toContain('DescribeTargetHealth');
   });
 });
