@@ -63,14 +63,17 @@ describe('Function: alarm-state-change, one alarm episode', () => {
     const at = new Date().toISOString();
     loseAnswersAfterWrite(proxy, 'ecs:UpdateService', 8);
     const first = await coldContainer(world, 'alarm-state-change', CONFIG);
-    const lost = await failedReaction(first.react(cpuHigh(at)));
+    const lost = await first.react(cpuHigh(at));
 
-    // Act: the same ALARM again, as Lambda's retry or EventBridge's duplicate, on another container
+    // Act: the same ALARM again, as EventBridge's duplicate, on another container
     const second = await coldContainer(world, 'alarm-state-change', CONFIG);
     const again = await second.react(cpuHigh(at));
 
-    // Assess: 4 → 6 once, not 4 → 6 → 8
-    expect(lost.audit.map((r) => [r.action.kind, r.outcome])).toEqual([['set-desired-count', 'failed']]);
+    // Assess: the lost answer read back, so applied and not retried; 4 → 6 once, not 4 → 6 → 8
+    expect(lost.audit.map((r) => [r.action.kind, r.outcome])).toEqual([['set-desired-count', 'applied']]);
+    expect(lost.audit[0]?.verification?.evidence).toBe(
+      'its answer was lost (InternalFailure), read back: desired count 6',
+    );
     expect(await desiredCount()).toBe(6);
     expect(again.audit).toEqual([]);
     expect(again.plan?.notes[0]).toMatch(/this alarm episode scaled web out from 4 to 6 tasks .*not changed twice/);
