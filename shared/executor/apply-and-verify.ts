@@ -86,7 +86,8 @@ const readBackOnly = new Set<Action['kind']>([
 /**
  * A write whose answer was lost (a timeout, a 5xx, a dropped connection, once the SDK's attempts are spent: AWS may
  * have taken it) is read back. Landed, it is this write's, applied and verified; else its error stands. A refusal
- * (throttled, invalid, ours) is sure and is not read back.
+ * (throttled, invalid, ours) is sure and is not read back, unless the SDK made more than one attempt: an earlier one
+ * may have landed before its answer was lost.
  */
 async function landedUnanswered(
   action: Action,
@@ -95,7 +96,8 @@ async function landedUnanswered(
   error: unknown,
 ): Promise<VerifyResult | undefined> {
   if (!readBackOnly.has(action.kind) || error instanceof AutopilotError) return undefined;
-  if ((error as { $fault?: string }).$fault === 'client') return undefined;
+  const { $fault, $metadata } = error as { $fault?: string; $metadata?: { attempts?: number } };
+  if ($fault === 'client' && ($metadata?.attempts ?? 1) < 2) return undefined;
   // Stryker disable next-line ObjectLiteral,BooleanLiteral,StringLiteral: equivalent, a read-back ignores what apply answered
   const check = await kind.verify(action, clients, 'read-back', { changed: true, evidence: '' }).catch(() => undefined);
   if (!check?.ok) return undefined;

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { timeOutAfterWrite } from '#local/moto-proxy-rules.js';
+import { throttleRule } from '#local/moto-proxy-wire.js';
 import { deliverOutbox } from '#local/pipeline.js';
 import { taskStateChangeEvent } from '#local/task-events.js';
 import { membership, provisionWorld, receiveAlerts, type World } from '#local/world.js';
@@ -69,9 +70,31 @@ describe('Executor: a write AWS refuses', () => {
     expect((await membership(world, ['web']))[tg]).not.toContain(`${stopped.ip}:${stopped.port}`);
   });
 
-  it('reads nothing back after a write ELB refused for sure (throttled)', async () => {
+  it('takes a deregistration as applied when its first attempt landed unanswered and the retry was throttled', async () => {
+    // Prepare: the first attempt lands and its answer comes after the request timeout; ELB throttles the retry
+    const { react } = await coldContainer(world, 'task-state-change', CONFIG, { AWS_REQUEST_TIMEOUT_MS: '500' });
+    const stopped = world.services.web?.tasks[0];
+    if (!stopped) throw new Error('no web task');
+    timeOutAfterWrite(proxy, 'elasticloadbalancing:DeregisterTargets', 1, 1_500);
+    const throttled = throttleRule('DeregisterTargets', 1);
+    let attempt = 0;
+    proxy.addRule({ ...throttled, match: (call) => throttled.match(call) && ++attempt === 2 });
+
+    // Act
+    const result = await react(taskStateChangeEvent(world, stopped, { lastStatus: 'RUNNING' }));
+
+    // Assess
+    const [record] = result.reaction.services.flatMap((s) => s.outcomes.flatMap((o) => o.audit));
+    expect(record).toMatchObject({
+      outcome: 'applied',
+      verification: { evidence: expect.stringMatching(/^its answer was lost \(Throttling\), read back: /) },
+    });
+    expect(result.batchItemFailures).toEqual([]);
+  });
+
+  it('reads nothing back after a write ELB refused for sure (throttled on its only attempt)', async () => {
     // Prepare
-    const { react } = await coldContainer(world, 'task-state-change', CONFIG);
+    const { react } = await coldContainer(world, 'task-state-change', CONFIG, { AWS_MAX_ATTEMPTS: '1' });
     const stopped = world.services.web?.tasks[2];
     if (!stopped) throw new Error('no web task');
     proxy.throttle('DeregisterTargets', 100);

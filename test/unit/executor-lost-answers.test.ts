@@ -13,7 +13,8 @@ const serverFault = () =>
     name: 'InternalFailure',
     $fault: 'server',
   });
-const throttled = () => Object.assign(new Error('Rate exceeded'), { name: 'Throttling', $fault: 'client' });
+const throttled = (attempts = 1) =>
+  Object.assign(new Error('Rate exceeded'), { name: 'Throttling', $fault: 'client', $metadata: { attempts } });
 
 /** A kind whose write throws `error`, and whose read-back answers `read` (or throws), recording what was called. */
 function failingKind(error: Error, read: { ok: boolean } | 'throws') {
@@ -93,8 +94,21 @@ describe('Executor: a write whose answer was lost', () => {
     expect(calls).toEqual(['apply']);
   });
 
+  it('reads back a write refused on a retry: the SDK’s earlier attempt may have landed unanswered', async () => {
+    // Prepare
+    const { kind, calls } = failingKind(throttled(2), { ok: true });
+
+    // Act
+    const result = await applyAndVerify(action('deregister-targets'), { 'deregister-targets': kind }, {}, 'read-back');
+
+    // Assess
+    expect(calls).toEqual(['apply', 'verify read-back']);
+    expect(result.verification?.evidence).toBe('its answer was lost (Throttling), read back: gone');
+  });
+
   it.each([
-    ['a refusal (throttled)', throttled],
+    ['a refusal (throttled on its only attempt)', () => throttled()],
+    ['a refusal with no attempt count', () => Object.assign(throttled(), { $metadata: {} })],
     ['one of ours', () => new VerificationFailedError('the forward action changed')],
   ])('keeps the error of a write refused for sure, %s, without reading', async (_name, make) => {
     // Prepare
