@@ -109,6 +109,7 @@ describe('Executor: a write whose answer was lost', () => {
   it.each([
     ['a refusal (throttled on its only attempt)', () => throttled()],
     ['a refusal with no attempt count', () => Object.assign(throttled(), { $metadata: {} })],
+    ['a refusal with no metadata', () => Object.assign(new Error('Rate exceeded'), { $fault: 'client' })],
     ['one of ours', () => new VerificationFailedError('the forward action changed')],
   ])('keeps the error of a write refused for sure, %s, without reading', async (_name, make) => {
     // Prepare
