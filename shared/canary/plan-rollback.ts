@@ -127,11 +127,8 @@ export function planCleanup(ctx: TickContext): CanaryTickPlan {
     started?.reason ?? `${idle.service} has had weight 0 for ${Math.round(waited)} s: scale it in to 0 tasks`;
   const lowered = lowerScalableMinimum(record, idle);
   // The bounds to restore are recorded before the minimum is lowered; the side is scaled in only once it all landed.
-  const next = {
-    ...record,
-    ...(lowered.scalableBounds ? { scalableBounds: lowered.scalableBounds } : {}),
-    scaleDown: started ?? { at: obs.now, reason },
-  };
+  const bounds = lowered.scalableBounds ? { scalableBounds: lowered.scalableBounds } : {};
+  const next = { ...record, ...bounds, scaleDown: started ?? { at: obs.now, reason } };
   const landed = { ...next, idleScaledDown: true, reason: `${record.reason}; ${idle.service} scaled in` };
   return {
     decision: 'scale-down',

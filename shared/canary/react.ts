@@ -193,7 +193,7 @@ export async function tickCanary(deps: CanaryTickDeps, canary: CanaryConfig, now
   const weightWrite = audit.find((r) => r.action.kind === 'set-forward-weights');
   let finalPlan = plan;
   if (weightWrite && !config.dryRun) {
-    const landed = weightWrite.outcome === 'applied' || weightWrite.outcome === 'already-done';
+    const landed = hasLanded(weightWrite);
     const why = weightWrite.error ? auditErrorText(weightWrite.error) : (weightWrite.guard?.why ?? '');
     const reason = `weight write ${weightWrite.outcome}: ${why}`.trim();
     if (unsureWhetherLanded(weightWrite)) {
@@ -212,8 +212,7 @@ export async function tickCanary(deps: CanaryTickDeps, canary: CanaryConfig, now
   }
   // What the writes make true (the idle side scaled in) is recorded once they all landed; else the next tick
   // finishes them, as its own observation finds them.
-  const allLanded = audit.every((r) => r.outcome === 'applied' || r.outcome === 'already-done');
-  if (plan.landed && !config.dryRun && allLanded) {
+  if (plan.landed && !config.dryRun && audit.every(hasLanded)) {
     held = await replaceAsTick(store, held, stampTick(stamped(plan.landed, deps), plan, record, now, tickId), tickId);
   }
 
@@ -241,4 +240,9 @@ export async function tickCanary(deps: CanaryTickDeps, canary: CanaryConfig, now
     audit,
     ...(alert ? { alert } : {}),
   };
+}
+
+/** A write that is in AWS now: written and verified, or found already so. */
+function hasLanded(record: AuditRecord): boolean {
+  return record.outcome === 'applied' || record.outcome === 'already-done';
 }
