@@ -1,7 +1,7 @@
 import { type ClaimOutcome, type ClaimRecord, claimEach, readEach, recordOnClaim } from './claims.js';
 import { increment } from './counters.js';
 import type { Lease } from './lease.js';
-import { claimMembers, claimMembersFreeing } from './members.js';
+import { claimMembers, claimMembersFreeing, type MemberHolders, noteOn } from './members.js';
 import type { StateKey } from './records.js';
 import { addToSets, removeFromSets } from './sets.js';
 import { StateStore } from './store.js';
@@ -25,7 +25,7 @@ export class StateLedger extends StateStore {
     key: StateKey,
     claims: ReadonlyArray<{ member: string; owner: string }>,
     opts: { ttlSeconds: number },
-  ): Promise<Map<string, string>> {
+  ): Promise<MemberHolders> {
     return claimMembers(this.table, key, claims, opts.ttlSeconds);
   }
 
@@ -38,8 +38,13 @@ export class StateLedger extends StateStore {
     claims: ReadonlyArray<{ member: string; owner: string }>,
     opts: { ttlSeconds: number },
     lease: Pick<Lease, 'release'> & Partial<Pick<Lease, 'key' | 'owner'>>,
-  ): Promise<Map<string, string>> {
+  ): Promise<MemberHolders> {
     return claimMembersFreeing(this.table, key, claims, opts.ttlSeconds, lease);
+  }
+
+  /** Keeps `value` as the note `name` beside the members of the record under `key`, read by the claims that follow. */
+  noteOn(key: StateKey, name: string, value: string, opts: { ttlSeconds: number }): Promise<void> {
+    return noteOn(this.table, key, name, value, opts.ttlSeconds);
   }
 
   /** The live claims among `keys`, in one strongly consistent read per 100 keys, by `pk/sk`. */

@@ -13,6 +13,10 @@ export const MOST_MEMBER_BYTES = 300 * 1024;
 // As many names as a claim sets: well within the 4 KB expression limit.
 const MOST_REMOVED_PER_CALL = MOST_PER_CALL;
 const PREFIX = 'm:';
+/** A note kept beside the members (see {@link noteOn}). */
+const NOTE_PREFIX = 'n:';
+/** Past this many bytes of notes a record sheds its oldest, whatever their age. */
+export const MOST_NOTE_BYTES = 64 * 1024;
 /** Members claimed since a claim last read the whole record (and shed what it must): reset by every such claim. */
 const UNCHECKED = 'claimsUnchecked';
 /**
@@ -32,6 +36,14 @@ function entry(value: unknown): { at: number; owner: string } {
 }
 
 /**
+ * Who holds each member after a claim, and the notes the record held when the claim read it ({@link noteOn}), by
+ * name: none when the claim read nothing of the record (one that rode on a lease's release).
+ */
+export class MemberHolders extends Map<string, string> {
+  readonly notes = new Map<string, string>();
+}
+
+/**
  * Claims members of one record for their owners, each member once: one UpdateItem per 100 members sets every member
  * not yet there (`if_not_exists`, atomic for the whole item) and returns who holds each member afterwards, so of two
  * concurrent claims of a member exactly one owner is answered to both. The record lives `ttlSeconds` past its last
@@ -42,8 +54,8 @@ export async function claimMembers(
   key: StateKey,
   claims: ReadonlyArray<{ member: string; owner: string }>,
   ttlSeconds: number,
-): Promise<Map<string, string>> {
-  const holders = new Map<string, string>();
+): Promise<MemberHolders> {
+  const holders = new MemberHolders();
   for (let start = 0; start < claims.length; start += MOST_PER_CALL) {
     const now = table.now();
     const chunk = claims.slice(start, start + MOST_PER_CALL);
@@ -70,6 +82,12 @@ export async function claimMembers(
     );
     const item = fromAttributes(out.Attributes) ?? {};
     for (const c of chunk) holders.set(c.member, entry(item[`${PREFIX}${c.member}`]).owner);
+    const oldest = epochSeconds(now) - ttlSeconds;
+    for (const [name, value] of Object.entries(item)) {
+      const note = entry(value);
+      if (name.startsWith(NOTE_PREFIX) && note.at >= oldest)
+        holders.notes.set(name.slice(NOTE_PREFIX.length), note.owner);
+    }
     await compact(table, key, item, ttlSeconds);
   }
   return holders;
@@ -88,11 +106,12 @@ export async function claimMembersFreeing(
   claims: ReadonlyArray<{ member: string; owner: string }>,
   ttlSeconds: number,
   lease: Pick<Lease, 'release'> & Partial<Pick<Lease, 'key' | 'owner'>>,
-): Promise<Map<string, string>> {
-  const members = new Map(claims.map((c) => [c.member, c.owner]));
+): Promise<MemberHolders> {
+  const members = new MemberHolders(claims.map((c) => [c.member, c.owner]));
   if (lease.key && lease.owner && members.size > 0 && members.size <= MOST_FREEING) {
     try {
       await claimFreeing(table, key, members, ttlSeconds, { key: lease.key, owner: lease.owner });
+      // Granted only when no member was held: no note can name any of them.
       return members;
     } catch {
       // Refused, or its answer lost: claiming on its own tells who holds each member, this claim's own included.
@@ -183,11 +202,58 @@ export function membersToShed(item: Record<string, unknown>, nowSeconds: number,
 }
 
 /**
- * Removes what {@link membersToShed} says the record must shed: in a storm of thousands of stops an hour a very late
- * redelivery of a shed member may be counted again, where a record over 400 KB would refuse every claim.
+ * The notes a record of `item` sheds at `nowSeconds`: those written longer than `ttlSeconds` ago, then the oldest
+ * others while the notes pass MOST_NOTE_BYTES.
+ */
+export function notesToShed(item: Record<string, unknown>, nowSeconds: number, ttlSeconds: number): string[] {
+  const byAge = Object.keys(item)
+    .filter((name) => name.startsWith(NOTE_PREFIX))
+    .map((name) => ({
+      name,
+      at: entry(item[name]).at,
+      bytes: Buffer.byteLength(name) + Buffer.byteLength(String(item[name])),
+    }))
+    .sort((a, b) => a.at - b.at);
+  let bytes = byAge.reduce((sum, note) => sum + note.bytes, 0);
+  const shed: string[] = [];
+  for (const note of byAge) {
+    if (note.at >= nowSeconds - ttlSeconds && bytes <= MOST_NOTE_BYTES) break;
+    shed.push(note.name);
+    bytes -= note.bytes;
+  }
+  return shed;
+}
+
+/**
+ * Keeps a note beside a record's members: `value` under `name`, the record kept `ttlSeconds` more. One UpdateItem; a
+ * note written again under its name is replaced. Every claim that reads the record answers with the notes younger than
+ * its own time to live ({@link MemberHolders.notes}) and sheds the others. For what a claim must know beyond who holds
+ * each member (an alert that counts some of them and may not have been queued), written rarely: the record is one
+ * item of at most 400 KB.
+ */
+export async function noteOn(table: StateTable, key: StateKey, name: string, value: string, ttlSeconds: number) {
+  const now = table.now();
+  const { names, values } = touchOf(now, ttlSeconds);
+  await table.client.send(
+    new UpdateItemCommand({
+      TableName: table.tableName,
+      Key: keyAttributes(key),
+      UpdateExpression:
+        'SET #version = if_not_exists(#version, :zero) + :one, #expiresAt = :expiresAt, #updatedAt = :updatedAt, #note = :note',
+      ExpressionAttributeNames: { ...names, '#note': `${NOTE_PREFIX}${name}` },
+      ExpressionAttributeValues: toAttributes({ ...values, ':note': `${epochSeconds(now)} ${value}` }),
+    }),
+  );
+}
+
+/**
+ * Removes what {@link membersToShed} and {@link notesToShed} say the record must shed: in a storm of thousands of
+ * stops an hour a very late redelivery of a shed member may be counted again, where a record over 400 KB would refuse
+ * every claim.
  */
 async function compact(table: StateTable, key: StateKey, item: Record<string, unknown>, ttlSeconds: number) {
-  const shed = membersToShed(item, epochSeconds(table.now()), ttlSeconds);
+  const nowSeconds = epochSeconds(table.now());
+  const shed = [...membersToShed(item, nowSeconds, ttlSeconds), ...notesToShed(item, nowSeconds, ttlSeconds)];
   for (let start = 0; start < shed.length; start += MOST_REMOVED_PER_CALL) {
     const chunk = shed.slice(start, start + MOST_REMOVED_PER_CALL);
     const names = Object.fromEntries(chunk.map((name, i) => [`#s${i}`, name]));

@@ -95,10 +95,10 @@ export async function reactToTaskStopBatch(
         for (const notice of await countCrashLoop(screenedByService[index] ?? [], share, deps, now())) {
           await queueCrashLoopAlert(notice, deps);
         }
-        // Another sweep's pending alert first: this share's messages are returned until it is queued.
+        // Another sweep's or delivery's pending alert first: this share's messages are returned until it is queued.
         for (const pending of share.adopted) {
           await enqueueAlert(deps.clients.sqs, deps.outboxUrl, pending.alert);
-          logger.info(`pending storm alert queued: ${pending.alert.title}`, { incidentId: pending.alert.incidentId });
+          logger.info(`pending alert queued: ${pending.alert.title}`, { incidentId: pending.alert.incidentId });
           await pending.confirm();
         }
         alert = share.alert;
@@ -108,8 +108,14 @@ export async function reactToTaskStopBatch(
           await share.alertInSweep?.confirm();
         }
       } catch (error) {
-        // Not remembered: the retry reports again, and the outbox's de-duplication keeps it to one alert.
+        // Not remembered: the retry queues the alert kept for it (the outbox drops a repeat), whatever its batch.
         logger.error('the alert could not be queued; the stops are retried', { error, service: share.serviceName });
+        await share.park?.().catch((parkError: unknown) => {
+          logger.error('the alert could not be kept for the retry either: a retry in another batch counts it again', {
+            error: parkError,
+            service: share.serviceName,
+          });
+        });
         for (const m of share.messages) if (!failed.has(m.messageId)) failed.add(m.messageId);
         share.failures.push(
           ...share.messages

@@ -41,6 +41,9 @@ export interface TaskBatchDeps {
   now?: () => Date;
 }
 
+/** Who holds each member after a claim, and the notes of the record when the claim read it (by name). */
+export type MemberHolders = ReadonlyMap<string, string> & { readonly notes?: ReadonlyMap<string, string> };
+
 /** An event that passed screening, with what it is about. */
 export interface ScreenedStop {
   message: TaskStopMessage;
@@ -52,19 +55,21 @@ export interface ScreenedStop {
 export interface SweepLedger {
   claimEach<T>(keys: readonly StateKey[], opts: { owner: string; ttlSeconds: number }): Promise<Array<ClaimOutcome<T>>>;
   readClaims<T>(keys: readonly StateKey[]): Promise<Map<string, ClaimRecord<T>>>;
-  /** Claims each member of one record once; who holds each member afterwards. */
+  /** Claims each member of one record once; who holds each member afterwards, and the record's notes if it read them. */
   claimMembers(
     key: StateKey,
     claims: ReadonlyArray<{ member: string; owner: string }>,
     opts: { ttlSeconds: number },
-  ): Promise<Map<string, string>>;
+  ): Promise<MemberHolders>;
   /** Claims as {@link SweepLedger.claimMembers} does, in the write that frees `lease` when it can; frees it either way. */
   claimMembersFreeing(
     key: StateKey,
     claims: ReadonlyArray<{ member: string; owner: string }>,
     opts: { ttlSeconds: number },
     lease: Lease,
-  ): Promise<Map<string, string>>;
+  ): Promise<MemberHolders>;
+  /** Keeps a note beside a record's members, which the claims that read the record answer with. */
+  noteOn(key: StateKey, name: string, value: string, opts: { ttlSeconds: number }): Promise<void>;
   recordOnClaim<T>(key: StateKey, owner: string, data: T): Promise<void>;
   /** Replaces a record's data if it is still at the version read (another batch confirming a sweep's alert queued). */
   replace<T>(current: Versioned<T>, data: T): Promise<unknown>;

@@ -6,7 +6,7 @@ import type { TargetGroupOutcome } from './batch-report.js';
 import { type ReportedStop, serviceStopsAlert } from './batch-report.js';
 import type { ScreenedStop, SweepLedger, TaskBatchDeps, TaskStopMessage } from './batch-types.js';
 import type { JoinedSweep, PendingAlert } from './service-sweep.js';
-import { claimStopReports } from './stop-reports.js';
+import { claimStopReports, parkStopAlert } from './stop-reports.js';
 import { SWEPT, taskId } from './storm-sweep.js';
 
 /** One service's share of a batch: its messages, what happened per target group, its alert and what to retry. */
@@ -24,6 +24,8 @@ export interface ServiceStops {
   alertInSweep?: PendingAlert;
   /** Other sweeps' pending alerts that count some of these stops: queued with this share's alert. */
   adopted: PendingAlert[];
+  /** Keeps `alert` for the stops' retry when it could not be queued (unless it is pending in a sweep's record). */
+  park?: () => Promise<void>;
 }
 
 const lateStatuses = new Set(['STOPPING', 'DEPROVISIONING', 'STOPPED']);
@@ -111,10 +113,17 @@ export async function reportServiceStops(
       .takeLease()
       ?.release()
       .catch(() => undefined);
-  const ours = claiming ? await claimStopReports(ledger, share, toReport, logger, context.takeLease()) : undefined;
+  const claims = claiming ? await claimStopReports(ledger, share, toReport, logger, context.takeLease()) : undefined;
+  const ours = claims?.ours;
   if (ours) logger.debug('stop reports claimed', { ours: [...ours].map(taskId), asked: toReport.length });
+  // An earlier delivery's alert that counts some of ours and may not have been queued: queued again as it was (the
+  // outbox drops it if it was), its stops left out of this batch's alert, whatever else this batch carries.
+  const parked = claims?.parked ?? [];
+  for (const p of parked) share.adopted.push({ alert: p.alert, confirm: async () => undefined });
+  const countedEarlier = new Set(parked.flatMap((p) => p.reported));
   const reported: ReportedStop[] = deserving
     .filter((s) => !ours || ours.has(s.message.event.detail.taskArn))
+    .filter((s) => !countedEarlier.has(taskId(s.message.event.detail.taskArn)))
     .map((s) => ({ event: s.message.event, classification: s.classification, missing: s.missing }));
   share.alert = serviceStopsAlert({
     clusterName,
@@ -128,5 +137,6 @@ export async function reportServiceStops(
   // The alert stays pending in the sweep's record until queued: the stops it counts are other batches' messages too.
   const report = share.alert && { alert: share.alert, reported: reported.map((r) => taskId(r.event.detail.taskArn)) };
   share.alertInSweep = await sweep.publish(handled, report);
+  if (report && ledger && !share.alertInSweep) share.park = () => parkStopAlert(ledger, share, report);
   return share;
 }

@@ -48,7 +48,7 @@ describe('State store: members claimed in the write that frees a lease', () => {
         .slice(before)
         .map((c) => c.operation.split('.').pop()),
     ).toEqual(['TransactWriteItems']);
-    expect(holders).toEqual(new Map([['t1', 'message/a']]));
+    expect(new Map(holders)).toEqual(new Map([['t1', 'message/a']]));
     expect(await store.acquireLease(leaseKey, 'invocation-2', 60)).toBeDefined();
   });
 
@@ -85,7 +85,7 @@ describe('State store: members claimed in the write that frees a lease', () => {
     const retried = await store.claimMembersFreeing(key, [{ member: 't1', owner: 'message/a' }], opts, lease);
 
     // Assess
-    expect(retried).toEqual(new Map([['t1', 'message/a']]));
+    expect(new Map(retried)).toEqual(new Map([['t1', 'message/a']]));
     expect(await store.acquireLease(leaseKey, 'invocation-2', 60)).toBeDefined();
   });
 
@@ -102,7 +102,7 @@ describe('State store: members claimed in the write that frees a lease', () => {
     const holders = await store.claimMembersFreeing(key, [{ member: 't1', owner: 'message/a' }], opts, stale);
 
     // Assess
-    expect(holders).toEqual(new Map([['t1', 'message/a']]));
+    expect(new Map(holders)).toEqual(new Map([['t1', 'message/a']]));
     expect(await store.acquireLease(leaseKey, 'invocation-3', 60)).toBeUndefined();
   });
 
@@ -126,7 +126,7 @@ describe('State store: members claimed in the write that frees a lease', () => {
     const holders = await store.claimMembersFreeing(key, [{ member: 't1', owner: 'message/a' }], opts, lease);
 
     // Assess: refused as one write, then claimed on its own with the record's whole answer, and the lease freed
-    expect(holders).toEqual(new Map([['t1', 'message/a']]));
+    expect(new Map(holders)).toEqual(new Map([['t1', 'message/a']]));
     expect(
       proxy
         .calls()

@@ -11,13 +11,15 @@ export type LedgerCalls = Array<{ method: keyof SweepLedger; args: unknown[] }>;
 
 /**
  * A sweep ledger as plain data: the records it holds (by `pk/sk`), the claims it grants (`mine` unless the key is in
- * `taken`), the member holders it answers, and every call it was asked. `fail` makes every call reject.
+ * `taken`), the member holders it answers with the record's `notes`, and every call it was asked. `fail` makes every
+ * call reject.
  */
 export function recordingLedger(
   options: {
     records?: Map<string, ClaimRecord<unknown>>;
     taken?: Map<string, ClaimRecord<unknown> | undefined>;
     holders?: Map<string, string>;
+    notes?: Map<string, string>;
     fail?: Error;
   } = {},
 ) {
@@ -47,9 +49,15 @@ export function recordingLedger(
         return found;
       }),
     claimMembers: (key, claims, opts) =>
-      answer('claimMembers', [key, claims, opts], () => new Map(options.holders ?? [])),
+      answer('claimMembers', [key, claims, opts], () =>
+        Object.assign(new Map(options.holders ?? []), { notes: new Map(options.notes ?? []) }),
+      ),
+    // As when the write that frees the lease is refused and the claim reads the record.
     claimMembersFreeing: (key, claims, opts, lease) =>
-      answer('claimMembersFreeing', [key, claims, opts, lease], () => new Map(options.holders ?? [])),
+      answer('claimMembersFreeing', [key, claims, opts, lease], () =>
+        Object.assign(new Map(options.holders ?? []), { notes: new Map(options.notes ?? []) }),
+      ),
+    noteOn: (key, name, value, opts) => answer('noteOn', [key, name, value, opts], () => undefined),
     recordOnClaim: (key, owner, data) => answer('recordOnClaim', [key, owner, data], () => undefined),
     replace: (current, data) => answer('replace', [current, data], () => undefined),
   };

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MOST_MEMBER_BYTES, membersToShed } from '#shared/state/members.js';
+import { MOST_MEMBER_BYTES, MOST_NOTE_BYTES, membersToShed, notesToShed } from '#shared/state/members.js';
 import { fuzzRuns } from '#test/support/fuzz-runs.js';
 
 const NOW = 1_764_151_200; // 2026-11-26T10:00:00Z
@@ -96,5 +96,44 @@ describe('State store: which members a claims record sheds', () => {
       ),
       { numRuns: fuzzRuns(30) },
     );
+  });
+});
+
+describe('State store: which notes a claims record sheds', () => {
+  const note = (name: string, at: number, bytes = 10) => [`n:${name}`, `${at} ${'x'.repeat(bytes)}`] as const;
+
+  it('sheds the notes older than the time to live, and none of the members', () => {
+    // Prepare
+    const item = Object.fromEntries([
+      note('alert/expired', NOW - TTL - 1),
+      note('alert/boundary', NOW - TTL),
+      note('alert/recent', NOW - 5),
+      ['m:stop-1', `${NOW - 10 * TTL} message/a`],
+    ]);
+
+    // Act
+    const shed = notesToShed(item, NOW, TTL);
+
+    // Assess
+    expect(shed).toEqual(['n:alert/expired']);
+  });
+
+  it('sheds the oldest notes, even within their time to live, until the notes fit in their budget', () => {
+    // Prepare: three notes of a third of the budget each, and one more
+    const third = Math.floor(MOST_NOTE_BYTES / 3);
+    const item = Object.fromEntries(
+      shuffled([
+        note('a', NOW - 40, third),
+        note('b', NOW - 30, third),
+        note('c', NOW - 20, third),
+        note('d', NOW - 10, 10),
+      ]),
+    );
+
+    // Act
+    const shed = notesToShed(item, NOW, TTL);
+
+    // Assess
+    expect(shed).toEqual(['n:a']);
   });
 });

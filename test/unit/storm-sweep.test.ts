@@ -10,6 +10,7 @@ function ledgerOf(published: Map<string, SweepResult>) {
     claimEach: async () => [],
     claimMembers: async () => new Map(),
     claimMembersFreeing: async () => new Map(),
+    noteOn: async () => undefined,
     recordOnClaim: async () => undefined,
     replace: async () => undefined,
     readClaims: async <T>(keys: readonly StateKey[]) => {

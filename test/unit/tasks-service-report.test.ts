@@ -253,4 +253,85 @@ describe('Service stops: which batch counts a stop', () => {
     // Assess
     expect(ledger.calls[0]?.args[1]).toEqual([{ member: 't1', owner: 'sweep/x' }]);
   });
+
+  it('queues an earlier delivery’s kept alert that counts a stop it holds, and leaves its stops out of its own', async () => {
+    // Prepare: t1's first delivery was counted with t7 in an alert that could not be queued
+    const kept = { alert: { title: 'prod/web: 2 tasks stopped', dedupKey: 'k1' }, reported: ['t1', 't7'] };
+    const other = { alert: { title: 'prod/web: task t9 stopped', dedupKey: 'k9' }, reported: ['t9'] };
+    const ledger = recordingLedger({
+      holders: new Map([
+        ['t1', 'message/m-t1'],
+        ['t2', 'message/m-t2'],
+        ['t7', 'message/m-t7'],
+      ]),
+      notes: new Map([
+        ['alert/k1', JSON.stringify(kept)],
+        ['alert/k9', JSON.stringify(other)],
+      ]),
+    });
+    const stops = [observed('t1', TG_WEB), observed('t2', TG_WEB), observed('t7', TG_WEB)];
+
+    // Act
+    const { result, published } = await report(stops, [outcome(TG_WEB, [])], { ledger });
+
+    // Assess
+    expect(result.adopted.map((a) => a.alert)).toEqual([kept.alert]);
+    expect(result.alert?.relatedResources[0]).toBe(arnOf('t2'));
+    expect(result.alert?.occurrences?.count).toBe(1);
+    expect(published).toEqual([{ handled: stops.map((s) => s.message.event.detail.taskArn), reported: ['t2'] }]);
+  });
+
+  it('sends no alert of its own when a kept alert counts every stop it holds', async () => {
+    // Prepare
+    const kept = { alert: { title: 'prod/web: task t1 stopped', dedupKey: 'k1' }, reported: ['t1'] };
+    const ledger = recordingLedger({
+      holders: new Map([['t1', 'message/m-t1']]),
+      notes: new Map([
+        ['alert/k1', JSON.stringify(kept)],
+        ['alert/broken', '{"alert":'],
+        ['alert/partial', JSON.stringify({ alert: { title: 'no key' }, reported: ['t1'] })],
+        ['other/t1', JSON.stringify(kept)],
+      ]),
+    });
+
+    // Act
+    const { result } = await report([observed('t1', TG_WEB)], [outcome(TG_WEB, [])], { ledger });
+
+    // Assess
+    expect(result.adopted.map((a) => a.alert)).toEqual([kept.alert]);
+    expect(result.alert).toBeUndefined();
+    expect(result.park).toBeUndefined();
+  });
+
+  it('keeps its alert for the stops’ retry only when no sweep’s record keeps it', async () => {
+    // Prepare
+    const ledger = recordingLedger({ holders: new Map([['t1', 'message/m-t1']]) });
+    const inSweep = recordingLedger({ holders: new Map([['t1', 'message/m-t1']]) });
+
+    // Act
+    const { result } = await report([observed('t1', TG_WEB)], [outcome(TG_WEB, [])], {
+      ledger,
+      sweep: { publish: async () => undefined },
+    });
+    await result.park?.();
+    const swept = await report([observed('t1', TG_WEB)], [outcome(TG_WEB, [])], { ledger: inSweep });
+    const withoutLedger = await report([observed('t1', TG_WEB)], [outcome(TG_WEB, [])], {
+      sweep: { publish: async () => undefined },
+    });
+
+    // Assess
+    const alert = result.alert;
+    expect(ledger.calls.at(-1)).toEqual({
+      method: 'noteOn',
+      args: [
+        { pk: 'service/prod/web', sk: 'stop-reports' },
+        `alert/${alert?.dedupKey}`,
+        JSON.stringify({ alert, reported: ['t1'] }),
+        { ttlSeconds: 3600 },
+      ],
+    });
+    expect(swept.result.alert).toBeDefined();
+    expect(swept.result.park).toBeUndefined();
+    expect(withoutLedger.result.park).toBeUndefined();
+  });
 });

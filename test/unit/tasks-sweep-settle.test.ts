@@ -240,7 +240,7 @@ describe('Stop reports: which alert counts each stop', () => {
     );
 
     // Assess
-    expect([...(ours ?? [])]).toEqual([stops[0]?.taskArn, stops[1]?.taskArn]);
+    expect([...(ours?.ours ?? [])]).toEqual([stops[0]?.taskArn, stops[1]?.taskArn]);
     expect(calls).toEqual([
       {
         method: 'claimMembers',
@@ -273,7 +273,7 @@ describe('Stop reports: which alert counts each stop', () => {
     );
 
     // Assess
-    expect([...(ours ?? [])]).toEqual([stops[2]?.taskArn]);
+    expect([...(ours?.ours ?? [])]).toEqual([stops[2]?.taskArn]);
     expect(calls.map((c) => c.method)).toEqual(['claimMembersFreeing']);
     expect(calls[0]?.args[3]).toBe(lease);
   });

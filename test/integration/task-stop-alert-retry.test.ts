@@ -1,0 +1,111 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { loseAnswersAfterWrite } from '#local/moto-proxy-rules.js';
+import { taskStateChangeEvent } from '#local/task-events.js';
+import { provisionWorld, receiveOutbox, type World } from '#local/world.js';
+import { prodClusterConfig } from '#test/support/cluster-config.js';
+import { coldContainer } from '#test/support/functions.js';
+import { useMotoProxy } from '#test/support/moto-proxy-env.js';
+import { worldTask } from '#test/support/world-task.js';
+import { queuedBatch } from '../../cli/replay.js';
+
+const proxy = await useMotoProxy();
+
+const CONFIG = prodClusterConfig('web', 'api');
+
+interface QueuedAlert {
+  incidentId: string;
+  title: string;
+  occurrences?: { count: number };
+}
+
+describe('Function: task-state-change, a stop whose alert was lost and whose retry comes in another batch', () => {
+  let world: World;
+
+  beforeEach(async () => {
+    world = await provisionWorld(proxy.endpoint, {
+      services: [
+        { name: 'web', tasks: 2 },
+        { name: 'api', tasks: 5 },
+      ],
+    });
+  });
+
+  const idOf = (event: { detail: { taskArn: string } }) => event.detail.taskArn.split('/').pop() ?? '';
+  const stopOf = (index: number) => taskStateChangeEvent(world, worldTask(world, 'api', index), { service: 'api' });
+
+  /** The events as the queue delivers them together: each message keeps its id on every delivery. */
+  function batch(deliveries: ReadonlyArray<{ event: unknown; attempt: number }>) {
+    const queued = queuedBatch(
+      deliveries.map((d) => d.event),
+      world.region,
+      world.account,
+    );
+    queued.Records.forEach((record, i) => {
+      const delivery = deliveries[i] as { event: { id: string }; attempt: number };
+      record.messageId = `message-of-${delivery.event.id}`;
+      record.attributes.ApproximateReceiveCount = String(delivery.attempt);
+    });
+    return queued;
+  }
+
+  /** The stop alerts the outbox holds, each once (the FIFO queue drops a repeat of a de-duplication id). */
+  async function stopAlerts(): Promise<QueuedAlert[]> {
+    return (await receiveOutbox(world))
+      .map((m) => JSON.parse(m.body) as QueuedAlert)
+      .filter((a) => a.incidentId.startsWith('ecs-task-stops/'));
+  }
+
+  it('counts a stop once when the lone stop’s alert landed unanswered and its retry comes with other stops', async () => {
+    // Prepare: x alone in a batch, whose alert lands in the outbox while every answer to it is lost
+    const { react } = await coldContainer(world, 'task-state-change', CONFIG);
+    const [x, y, z] = [stopOf(0), stopOf(1), stopOf(2)];
+    const removeRule = loseAnswersAfterWrite(proxy, 'sqs:SendMessage', 2);
+    const first = await react(batch([{ event: x, attempt: 1 }]));
+    removeRule();
+
+    // Act: the queue hands x back with two new stops
+    const withOthers = await react(
+      batch([
+        { event: x, attempt: 2 },
+        { event: y, attempt: 1 },
+        { event: z, attempt: 1 },
+      ]),
+    );
+
+    // Assess: x in the first alert (queued again, dropped as a repeat), y and z in the retry's
+    expect(first.batchItemFailures).toHaveLength(1);
+    expect(withOthers.batchItemFailures).toEqual([]);
+    const alerts = await stopAlerts();
+    expect(alerts.map((a) => [a.title, a.occurrences?.count])).toEqual([
+      [expect.stringMatching(/^prod\/api: task \w+ stopped/), 1],
+      ['prod/api: 2 tasks stopped (2 essential container exited)', 2],
+    ]);
+    expect(alerts[0]?.title).toContain(idOf(x).slice(0, 8));
+  });
+
+  it('queues the kept alert on the retry when the first could not be queued at all, and counts its stop in it', async () => {
+    // Prepare: x alone, its alert refused on every attempt
+    const { react } = await coldContainer(world, 'task-state-change', CONFIG);
+    const [x, y] = [stopOf(0), stopOf(1)];
+    proxy.failWith5xx('sqs:SendMessage', 2);
+    const first = await react(batch([{ event: x, attempt: 1 }]));
+
+    // Act
+    const retry = await react(
+      batch([
+        { event: y, attempt: 1 },
+        { event: x, attempt: 2 },
+      ]),
+    );
+
+    // Assess
+    expect(first.batchItemFailures).toHaveLength(1);
+    expect(retry.batchItemFailures).toEqual([]);
+    const alerts = await stopAlerts();
+    expect(alerts.map((a) => a.occurrences?.count)).toEqual([1, 1]);
+    expect(alerts.map((a) => a.title)).toEqual([
+      expect.stringContaining(idOf(x).slice(0, 8)),
+      expect.stringContaining(idOf(y).slice(0, 8)),
+    ]);
+  });
+});
