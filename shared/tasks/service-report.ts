@@ -24,7 +24,7 @@ export interface ServiceStops {
   alertInSweep?: PendingAlert;
   /** Other sweeps' pending alerts that count some of these stops: queued with this share's alert. */
   adopted: PendingAlert[];
-  /** Keeps `alert` for the stops' retry when it could not be queued (unless it is pending in a sweep's record). */
+  /** Keeps `alert` for the stops' retry when it could not be queued, whatever batch the retry comes in. */
   park?: () => Promise<void>;
 }
 
@@ -116,8 +116,9 @@ export async function reportServiceStops(
   const claims = claiming ? await claimStopReports(ledger, share, toReport, logger, context.takeLease()) : undefined;
   const ours = claims?.ours;
   if (ours) logger.debug('stop reports claimed', { ours: [...ours].map(taskId), asked: toReport.length });
-  // An earlier delivery's alert that counts some of ours and may not have been queued: queued again as it was (the
-  // outbox drops it if it was), its stops left out of this batch's alert, whatever else this batch carries.
+  // An earlier alert that counts some of these stops and may not have been queued (a delivery's, or a sweep's whose
+  // record this batch may not have read): queued again as it was (the outbox drops it if it was), its stops left out
+  // of this batch's alert, whatever else this batch carries.
   const parked = claims?.parked ?? [];
   for (const p of parked) share.adopted.push({ alert: p.alert, confirm: async () => undefined });
   const countedEarlier = new Set(parked.flatMap((p) => p.reported));
@@ -137,6 +138,7 @@ export async function reportServiceStops(
   // The alert stays pending in the sweep's record until queued: the stops it counts are other batches' messages too.
   const report = share.alert && { alert: share.alert, reported: reported.map((r) => taskId(r.event.detail.taskArn)) };
   share.alertInSweep = await sweep.publish(handled, report);
-  if (report && ledger && !share.alertInSweep) share.park = () => parkStopAlert(ledger, share, report);
+  // Kept beside the claims even when the sweep's record keeps it too: a retry that cannot read that record reads these.
+  if (report && ledger) share.park = () => parkStopAlert(ledger, share, report);
   return share;
 }

@@ -31,7 +31,7 @@ export interface ParkedStopAlert {
   reported: string[];
 }
 
-/** Which of the asked stops this batch reports (task ARNs), and the parked alerts that count some of them already. */
+/** Which of the asked stops this batch reports (task ARNs), and the parked alerts that count any of them already. */
 export interface StopClaims {
   ours: Set<string>;
   parked: ParkedStopAlert[];
@@ -75,8 +75,8 @@ export async function parkStopAlert(
  * removed the same stop's targets, from one target group each, one counts it. A redelivery of the same message finds
  * its own claim and reports again (its alert may have been lost). Given the lease of the one target group the batch
  * wrote to, the claim frees it in the same write when it can, and frees it in any case. Returns the stops this batch
- * reports with the parked alerts ({@link parkStopAlert}) that count some of them, or undefined when the claims could
- * not be made (then it reports all of them).
+ * reports with the parked alerts ({@link parkStopAlert}) that count any of the asked stops, whoever holds them, or
+ * undefined when the claims could not be made (then it reports all of them).
  */
 export async function claimStopReports(
   ledger: SweepLedger,
@@ -98,8 +98,10 @@ export async function claimStopReports(
         return holder === s.reporter || s.alsoOurs.includes(holder) ? [s.taskArn] : [];
       }),
     );
-    const ourIds = new Set([...ours].map(taskId));
-    const parked = parkedAlerts(holders.notes).filter((p) => p.reported.some((id) => ourIds.has(id)));
+    // Whoever holds them: a stop a sweep holds is reported by the sweep's alert, which this batch cannot tell was
+    // queued when the sweep's record could not be read.
+    const asked = new Set(stops.map((s) => taskId(s.taskArn)));
+    const parked = parkedAlerts(holders.notes).filter((p) => p.reported.some((id) => asked.has(id)));
     return { ours, parked };
   } catch (error) {
     logger.warn('the stops’ reports could not be claimed; the batch reports all of them', { error });

@@ -108,4 +108,35 @@ describe('Function: task-state-change, a stop whose alert was lost and whose ret
       expect.stringContaining(idOf(y).slice(0, 8)),
     ]);
   });
+
+  it('alerts a storm’s stops when their sweep’s alert could not be queued and their retry cannot read the sweep', async () => {
+    // Prepare: x and y in one batch, swept together, whose alert is refused on every attempt
+    const { react } = await coldContainer(world, 'task-state-change', CONFIG);
+    const [x, y] = [stopOf(0), stopOf(1)];
+    proxy.failWith5xx('sqs:SendMessage', 2);
+    const first = await react(
+      batch([
+        { event: x, attempt: 1 },
+        { event: y, attempt: 1 },
+      ]),
+    );
+    // the retry's claim of a new sweep and its read of the first one both fail, on every attempt
+    proxy.failWith5xx('dynamodb:TransactWriteItems', 2);
+    proxy.failWith5xx('dynamodb:BatchGetItem', 2);
+
+    // Act
+    const retry = await react(
+      batch([
+        { event: x, attempt: 2 },
+        { event: y, attempt: 2 },
+      ]),
+    );
+
+    // Assess
+    expect(first.batchItemFailures).toHaveLength(2);
+    expect(retry.batchItemFailures).toEqual([]);
+    expect((await stopAlerts()).map((a) => [a.title, a.occurrences?.count])).toEqual([
+      ['prod/api: 2 tasks stopped (2 essential container exited)', 2],
+    ]);
+  });
 });

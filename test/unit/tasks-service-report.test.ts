@@ -303,7 +303,7 @@ describe('Service stops: which batch counts a stop', () => {
     expect(result.park).toBeUndefined();
   });
 
-  it('keeps its alert for the stops’ retry only when no sweep’s record keeps it', async () => {
+  it('keeps its alert for the stops’ retry beside their claims, also when a sweep’s record keeps it', async () => {
     // Prepare
     const ledger = recordingLedger({ holders: new Map([['t1', 'message/m-t1']]) });
     const inSweep = recordingLedger({ holders: new Map([['t1', 'message/m-t1']]) });
@@ -315,6 +315,7 @@ describe('Service stops: which batch counts a stop', () => {
     });
     await result.park?.();
     const swept = await report([observed('t1', TG_WEB)], [outcome(TG_WEB, [])], { ledger: inSweep });
+    await swept.result.park?.();
     const withoutLedger = await report([observed('t1', TG_WEB)], [outcome(TG_WEB, [])], {
       sweep: { publish: async () => undefined },
     });
@@ -330,8 +331,24 @@ describe('Service stops: which batch counts a stop', () => {
         { ttlSeconds: 3600 },
       ],
     });
-    expect(swept.result.alert).toBeDefined();
-    expect(swept.result.park).toBeUndefined();
+    expect(swept.result.alertInSweep).toBeDefined();
+    expect(inSweep.calls.at(-1)?.method).toBe('noteOn');
     expect(withoutLedger.result.park).toBeUndefined();
+  });
+
+  it('queues a kept alert that counts a stop the sweep holds, though the stop is not this batch’s to report', async () => {
+    // Prepare: the sweep that holds t1 kept its alert; this batch could not read the sweep's record
+    const kept = { alert: { title: 'prod/web: 2 tasks stopped', dedupKey: 'k1' }, reported: ['t1', 't2'] };
+    const ledger = recordingLedger({
+      holders: new Map([['t1', 'sweep/s']]),
+      notes: new Map([['alert/k1', JSON.stringify(kept)]]),
+    });
+
+    // Act
+    const { result } = await report([observed('t1', TG_WEB)], [outcome(TG_WEB, [])], { ledger });
+
+    // Assess
+    expect(result.adopted.map((a) => a.alert)).toEqual([kept.alert]);
+    expect(result.alert).toBeUndefined();
   });
 });
