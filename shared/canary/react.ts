@@ -138,7 +138,19 @@ export async function tickCanary(deps: CanaryTickDeps, canary: CanaryConfig, now
     };
   }
   if ((record.phase === 'done' || record.phase === 'rolled-back') && record.idleScaledDown) {
-    return { ...base, decision: 'idle', reason: record.reason, phase: record.phase, step: record.step };
+    // Lambda's retry of the tick that scaled the idle side in, which failed after recording it: its alert may not
+    // have been queued, so it is queued again (the outbox drops a repeat). Nothing is read.
+    const idle: CanaryTickPlan = { decision: 'idle', reason: record.reason, intents: [], gates: [] };
+    const earlier = record.lastTick?.at === now ? decisionToReport(idle, record, now) : undefined;
+    const alert = earlier && (await queueTickAlert(deps, canary, { record, plan: earlier, audit: [], now }));
+    return {
+      ...base,
+      decision: 'idle',
+      reason: record.reason,
+      phase: record.phase,
+      step: record.step,
+      ...(alert ? { alert } : {}),
+    };
   }
 
   // observe, plan
@@ -216,19 +228,15 @@ export async function tickCanary(deps: CanaryTickDeps, canary: CanaryConfig, now
     held = await replaceAsTick(store, held, stampTick(stamped(plan.landed, deps), plan, record, now, tickId), tickId);
   }
 
-  // report
-  const report = (plan: CanaryTickPlan) =>
-    canaryAlert({
-      config: canary,
+  // report: this tick's decision, or the one an earlier attempt of the same tick made and may not have reported
+  const alert =
+    (await queueTickAlert(deps, canary, { record: held.data, plan: finalPlan, audit, now })) ??
+    (await queueTickAlert(deps, canary, {
       record: held.data,
-      plan,
+      plan: decisionToReport(finalPlan, record, now),
       audit,
-      place: { region: deps.region, ...(deps.account ? { account: deps.account } : {}) },
-      dryRun: config.dryRun,
       now,
-    });
-  const alert = report(finalPlan) ?? report(decisionToReport(finalPlan, record, now));
-  if (alert && deps.outboxUrl && deps.clients.sqs) await enqueueAlert(deps.clients.sqs, deps.outboxUrl, alert);
+    }));
   return {
     name: canary.name,
     decision: finalPlan.decision,
@@ -240,6 +248,22 @@ export async function tickCanary(deps: CanaryTickDeps, canary: CanaryConfig, now
     audit,
     ...(alert ? { alert } : {}),
   };
+}
+
+/** The alert of a tick's decision, queued to the outbox when the function has one; undefined when it deserves none. */
+async function queueTickAlert(
+  deps: CanaryTickDeps,
+  canary: CanaryConfig,
+  tick: { record: CanaryRecord; plan: CanaryTickPlan; audit: AuditRecord[]; now: string },
+): Promise<Alert | undefined> {
+  const alert = canaryAlert({
+    config: canary,
+    ...tick,
+    place: { region: deps.region, ...(deps.account ? { account: deps.account } : {}) },
+    dryRun: deps.config.dryRun,
+  });
+  if (alert && deps.outboxUrl && deps.clients.sqs) await enqueueAlert(deps.clients.sqs, deps.outboxUrl, alert);
+  return alert;
 }
 
 /** A write that is in AWS now: written and verified, or found already so. */

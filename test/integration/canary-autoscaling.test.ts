@@ -1,4 +1,5 @@
 import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { registerScalableTarget, scalableBounds, settleAutoScaling } from '#local/canary-autoscaling.js';
 import { canaryDriver, healthy } from '#local/canary-driver.js';
@@ -11,9 +12,12 @@ import {
 } from '#local/canary-world.js';
 import { refuseInvalidWeights } from '#local/moto-proxy-rules.js';
 import { serverErrorRule } from '#local/moto-proxy-wire.js';
-import type { CanaryTickResult } from '#shared/canary/react.js';
+import { receiveOutbox } from '#local/world.js';
+import { type CanaryTickResult, tickCanaries } from '#shared/canary/react.js';
 import { readCanary } from '#shared/canary/store.js';
 import type { CanaryConfig } from '#shared/config/canary.js';
+import { logger } from '#shared/logging/logger.js';
+import type { Alert } from '#shared/notify/alert.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
 import { canaryContext } from '../../cli/canary-context.js';
 import { canaryStatus, formatStatus } from '../../cli/canary-status.js';
@@ -153,5 +157,44 @@ describe('Function: canary-promoter with Application Auto Scaling on both sides 
       scalableBounds: { 'web-blue': { min: 2, max: 8 } },
     });
     expect(quiet.decision).toBe('idle');
+  });
+
+  it('queues on its retry the alert of the tick that scaled the old side in, when that tick failed after its writes', async () => {
+    // Prepare: a release done, its old side due to scale in at the next tick, whose alert cannot be queued
+    const { world, driver, tick } = await releaseUnderAutoScaling();
+    for (let minute = 0; minute < 40; minute += 1) {
+      const wait = /web-blue scales in (\d+) s after its weight 0/.exec((await tick()).reason);
+      if (wait && Number(wait[1]) <= 60) break;
+    }
+    const sqs = new SQSClient({
+      endpoint: proxy.endpoint,
+      region: world.region,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      maxAttempts: 1,
+    });
+    const deps = {
+      config: driver.config,
+      clients: { ...canaryClients(proxy.endpoint), sqs },
+      store: driver.store,
+      logger,
+      region: world.region,
+      outboxUrl: world.outboxQueueUrl as string,
+    };
+    proxy.failWith5xx('sqs:SendMessage', 1);
+
+    // Act: the scheduled event, then Lambda's retry of it
+    const failed = await tickCanaries(deps, driver.now()).catch((error: unknown) => error);
+    const recordAfterFailure = (await readCanary(driver.store, 'web'))?.data;
+    const [retry] = await tickCanaries(deps, driver.now());
+
+    // Assess: the scale-in landed and was recorded; only its alert was missing, and the retry queues it
+    expect(failed).toBeInstanceOf(Error);
+    expect(recordAfterFailure).toMatchObject({ phase: 'done', idleScaledDown: true });
+    expect(await desired(world, 'web-blue')).toBe(0);
+    expect(retry?.decision).toBe('idle');
+    expect((await receiveOutbox(world)).map((m) => (JSON.parse(m.body) as Alert).title)).toEqual([
+      expect.stringMatching(/^canary web: web-blue has had weight 0 for \d+ s: scale it in to 0 tasks$/),
+    ]);
+    expect(retry?.alert?.dedupKey).toBeDefined();
   });
 });
