@@ -178,27 +178,12 @@ async function claimFreeing(
 /**
  * The members a record of `item`'s members sheds at `nowSeconds`: none while it holds at most 1,000; past that, those
  * claimed longer than `ttlSeconds` ago (no redelivery claims them), then the oldest others while the members pass
- * MOST_MEMBER_BYTES. DynamoDB keeps no order of attributes, so age alone decides which go first.
+ * MOST_MEMBER_BYTES.
  */
 export function membersToShed(item: Record<string, unknown>, nowSeconds: number, ttlSeconds: number): string[] {
   const members = Object.keys(item).filter((name) => name.startsWith(PREFIX));
   if (members.length <= COMPACT_AFTER) return [];
-  const oldest = nowSeconds - ttlSeconds;
-  const byAge = members
-    .map((name) => ({
-      name,
-      at: entry(item[name]).at,
-      bytes: Buffer.byteLength(name) + Buffer.byteLength(String(item[name])),
-    }))
-    .sort((a, b) => a.at - b.at);
-  let bytes = byAge.reduce((sum, member) => sum + member.bytes, 0);
-  const shed: string[] = [];
-  for (const member of byAge) {
-    if (member.at >= oldest && bytes <= MOST_MEMBER_BYTES) break;
-    shed.push(member.name);
-    bytes -= member.bytes;
-  }
-  return shed;
+  return oldestToShed(item, members, nowSeconds - ttlSeconds, MOST_MEMBER_BYTES);
 }
 
 /**
@@ -206,20 +191,28 @@ export function membersToShed(item: Record<string, unknown>, nowSeconds: number,
  * others while the notes pass MOST_NOTE_BYTES.
  */
 export function notesToShed(item: Record<string, unknown>, nowSeconds: number, ttlSeconds: number): string[] {
-  const byAge = Object.keys(item)
-    .filter((name) => name.startsWith(NOTE_PREFIX))
+  const notes = Object.keys(item).filter((name) => name.startsWith(NOTE_PREFIX));
+  return oldestToShed(item, notes, nowSeconds - ttlSeconds, MOST_NOTE_BYTES);
+}
+
+/**
+ * What to shed of `names` (each value `<epoch seconds> …`), oldest first: those written before `oldest`, then others
+ * while they pass `most` bytes. DynamoDB keeps no order of attributes, so age alone decides which go first.
+ */
+function oldestToShed(item: Record<string, unknown>, names: readonly string[], oldest: number, most: number): string[] {
+  const byAge = names
     .map((name) => ({
       name,
       at: entry(item[name]).at,
       bytes: Buffer.byteLength(name) + Buffer.byteLength(String(item[name])),
     }))
     .sort((a, b) => a.at - b.at);
-  let bytes = byAge.reduce((sum, note) => sum + note.bytes, 0);
+  let bytes = byAge.reduce((sum, attribute) => sum + attribute.bytes, 0);
   const shed: string[] = [];
-  for (const note of byAge) {
-    if (note.at >= nowSeconds - ttlSeconds && bytes <= MOST_NOTE_BYTES) break;
-    shed.push(note.name);
-    bytes -= note.bytes;
+  for (const attribute of byAge) {
+    if (attribute.at >= oldest && bytes <= most) break;
+    shed.push(attribute.name);
+    bytes -= attribute.bytes;
   }
   return shed;
 }

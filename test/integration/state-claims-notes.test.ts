@@ -1,19 +1,15 @@
-import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ensureStateTable, StateLedger } from '#shared/state/index.js';
+import { ensureStateTable } from '#shared/state/index.js';
+import { ledgerOnClock, stateClient } from '#test/support/ledger-clock.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
 
 const TABLE = 'ecs-autopilot-claims-notes-test';
 // Through the proxy: it makes moto's conditional writes atomic per request, as DynamoDB's are.
 const proxy = await useMotoProxy();
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
-const dynamodb = new DynamoDBClient({ endpoint: proxy.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
+const dynamodb = stateClient(proxy.endpoint);
 
-function storeAt(start = new Date('2026-11-26T10:00:00Z')) {
-  let now = start;
-  const store = new StateLedger({ client: dynamodb, tableName: TABLE, now: () => now });
-  return { store, advance: (seconds: number) => (now = new Date(now.getTime() + seconds * 1000)) };
-}
+const storeAt = (start?: Date) => ledgerOnClock(dynamodb, TABLE, start);
 
 describe('State store: notes kept beside a record’s members', () => {
   const opts = { ttlSeconds: 3_600 };

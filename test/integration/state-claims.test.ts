@@ -1,19 +1,14 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ensureStateTable, StateConflictError, StateLedger } from '#shared/state/index.js';
+import { ensureStateTable, StateConflictError } from '#shared/state/index.js';
+import { ledgerOnClock, stateClient } from '#test/support/ledger-clock.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
 
 const TABLE = 'ecs-autopilot-claims-test';
 // Through the proxy: it makes moto's conditional writes atomic per request, as DynamoDB's are.
 const proxy = await useMotoProxy();
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
-const dynamodb = new DynamoDBClient({ endpoint: proxy.endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
+const dynamodb = stateClient(proxy.endpoint);
 
-function storeAt(start = new Date('2026-11-26T10:00:00Z')) {
-  let now = start;
-  const store = new StateLedger({ client: dynamodb, tableName: TABLE, now: () => now });
-  return { store, advance: (seconds: number) => (now = new Date(now.getTime() + seconds * 1000)) };
-}
+const storeAt = (start?: Date) => ledgerOnClock(dynamodb, TABLE, start);
 
 const keys = (...names: string[]) => names.map((n) => ({ pk: `service/prod/${n}`, sk: 'storm-sweep/1' }));
 

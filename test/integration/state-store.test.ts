@@ -1,27 +1,16 @@
-import { DescribeTimeToLiveCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeTimeToLiveCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
-import {
-  ensureStateTable,
-  StateConflictError,
-  StateLedger,
-  type Versioned,
-  waitForLease,
-} from '#shared/state/index.js';
+import { ensureStateTable, StateConflictError, type Versioned, waitForLease } from '#shared/state/index.js';
+import { ledgerOnClock, stateClient } from '#test/support/ledger-clock.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
 
 const TABLE = 'ecs-autopilot-state-test';
 // Through the proxy: it makes moto's conditional writes atomic per request, as DynamoDB's are.
 const { endpoint } = await useMotoProxy();
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
-const dynamodb = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
+const dynamodb = stateClient(endpoint);
 
-/** A store whose clock the test moves. */
-function storeAt(start = new Date('2026-11-26T10:00:00Z')) {
-  let now = start;
-  const store = new StateLedger({ client: dynamodb, tableName: TABLE, now: () => now });
-  return { store, advance: (seconds: number) => (now = new Date(now.getTime() + seconds * 1000)) };
-}
+const storeAt = (start?: Date) => ledgerOnClock(dynamodb, TABLE, start);
 
 async function rawItem(pk: string, sk: string) {
   const key = { pk: { S: pk }, sk: { S: sk } };
