@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { claimStopReports } from '#shared/tasks/stop-reports.js';
 import { TG_WEB } from '#test/support/builders.js';
 import { arnOf, observed, outcome, report } from '#test/support/service-report.js';
-import { recordingLedger } from '#test/support/tasks-ledger.js';
+import { keptLogger, recordingLedger } from '#test/support/tasks-ledger.js';
 
 describe('Service stops: an alert kept for the stops’ retry', () => {
   it('queues an earlier delivery’s kept alert that counts a stop it holds, and leaves its stops out of its own', async () => {
@@ -84,6 +85,7 @@ describe('Service stops: an alert kept for the stops’ retry', () => {
     expect(swept.result.alertInSweep).toBeDefined();
     expect(inSweep.calls.at(-1)?.method).toBe('noteOn');
     expect(withoutLedger.result.park).toBeUndefined();
+    expect(withoutLedger.result.adopted).toEqual([]);
   });
 
   it('queues a kept alert that counts a stop the sweep holds, though the stop is not this batch’s to report', async () => {
@@ -100,5 +102,23 @@ describe('Service stops: an alert kept for the stops’ retry', () => {
     // Assess
     expect(result.adopted.map((a) => a.alert)).toEqual([kept.alert]);
     expect(result.alert).toBeUndefined();
+  });
+
+  it('reads no kept alert from a claim that answered with no notes', async () => {
+    // Prepare: a claim that rode on a lease's release reads nothing of the record
+    const { ledger } = recordingLedger();
+    ledger.claimMembers = async () => new Map([['t1', 'message/a']]);
+    const stop = { taskArn: arnOf('t1'), reporter: 'message/a', alsoOurs: [] };
+
+    // Act
+    const claims = await claimStopReports(
+      ledger,
+      { clusterName: 'prod', serviceName: 'web' },
+      [stop],
+      keptLogger().logger,
+    );
+
+    // Assess
+    expect(claims).toEqual({ ours: new Set([arnOf('t1')]), parked: [] });
   });
 });
