@@ -6,7 +6,7 @@ import type { AutopilotConfig, TaskFailurePolicy } from '../config/schema.js';
 import type { TaskStateChangeEvent } from '../events/task-state-change.js';
 import type { Lease, TargetGroupLeases } from '../executor/target-group-lease.js';
 import type { ObservationCache } from '../services/observation-cache.js';
-import type { ClaimOutcome, ClaimRecord, StateKey, Versioned } from '../state/index.js';
+import type { ClaimOutcome, ClaimRecord, MemberHolders, StateKey, Versioned } from '../state/index.js';
 import type { StopClassification } from './classify.js';
 import type { CrashLoopNotice, ServiceStops as CrashLoopStops } from './crash-loop/hook.js';
 import type { HandledTaskVersions } from './handled-versions.js';
@@ -40,9 +40,6 @@ export interface TaskBatchDeps {
   maxAttempts?: number;
   now?: () => Date;
 }
-
-/** Who holds each member after a claim, and the notes of the record when the claim read it (by name). */
-export type MemberHolders = ReadonlyMap<string, string> & { readonly notes?: ReadonlyMap<string, string> };
 
 /** An event that passed screening, with what it is about. */
 export interface ScreenedStop {

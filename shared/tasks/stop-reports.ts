@@ -1,8 +1,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Lease } from '../executor/target-group-lease.js';
 import type { Alert } from '../notify/alert.js';
-import type { StateKey } from '../state/index.js';
-import type { MemberHolders, SweepLedger } from './batch-types.js';
+import type { MemberHolders, StateKey } from '../state/index.js';
+import type { SweepLedger } from './batch-types.js';
 import { taskId } from './storm-sweep.js';
 
 /** How long a stop's report is remembered: as long as the notifier remembers a publication, past every redelivery. */
@@ -41,7 +41,7 @@ const PARKED = 'alert/';
 
 /** The parked alerts among a record's notes; a note that does not read as one is not one. */
 function parkedAlerts(notes: MemberHolders['notes']): ParkedStopAlert[] {
-  return [...(notes ?? [])].flatMap(([name, value]) => {
+  return [...notes].flatMap(([name, value]) => {
     if (!name.startsWith(PARKED)) return [];
     try {
       const parked = JSON.parse(value) as Partial<ParkedStopAlert>;

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ClaimRecord, StateKey } from '#shared/state/index.js';
+import { MemberHolders } from '#shared/state/members.js';
 import type { SweepLedger } from '#shared/tasks/batch-types.js';
 import { type SweepResult, sweepPollDelay, taskId, watchSweeps } from '#shared/tasks/storm-sweep.js';
 
@@ -8,8 +9,8 @@ function ledgerOf(published: Map<string, SweepResult>) {
   const reads: StateKey[][] = [];
   const ledger: SweepLedger = {
     claimEach: async () => [],
-    claimMembers: async () => new Map(),
-    claimMembersFreeing: async () => new Map(),
+    claimMembers: async () => new MemberHolders(),
+    claimMembersFreeing: async () => new MemberHolders(),
     noteOn: async () => undefined,
     recordOnClaim: async () => undefined,
     replace: async () => undefined,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MemberHolders } from '#shared/state/members.js';
 import { claimStopReports } from '#shared/tasks/stop-reports.js';
 import { TG_WEB } from '#test/support/builders.js';
 import { arnOf, observed, outcome, report } from '#test/support/service-report.js';
@@ -107,7 +108,7 @@ describe('Service stops: an alert kept for the stops’ retry', () => {
   it('reads no kept alert from a claim that answered with no notes', async () => {
     // Prepare: a claim that rode on a lease's release reads nothing of the record
     const { ledger } = recordingLedger();
-    ledger.claimMembers = async () => new Map([['t1', 'message/a']]);
+    ledger.claimMembers = async () => new MemberHolders([['t1', 'message/a']]);
     const stop = { taskArn: arnOf('t1'), reporter: 'message/a', alsoOurs: [] };
 
     // Act
