@@ -47,6 +47,12 @@ export interface FaultInjection {
   landed(): LandedWrite[];
   /** Landed mutating SDK calls per `service:operation`. */
   landedCounts(): Record<string, number>;
+  /**
+   * Per `service:operation`, attempts of mutating calls (any caller's, armed or not) that landed in moto and whose
+   * success never reached their caller: an injected 500 or timeout, or a caller that stopped waiting on its own (a
+   * slow answer on a loaded machine). Each is a write its caller may make again.
+   */
+  lostAnswers(): Record<string, number>;
   /** The fault drawn for `call` (a rule of the proxy asks while the call is served), or undefined: answered as moto does. */
   faultOn(call: AwsCall): FaultKind | undefined;
   /** True while some `armed` work runs: a call arriving now is the code under test's. */
@@ -72,6 +78,8 @@ export function injectFaults(proxy: MotoProxy, options: FaultInjectionOptions): 
   const decided = new WeakMap<AwsCall, FaultKind | undefined>();
   const injected: Record<string, Partial<Record<FaultKind, number>>> = {};
   const landed = new Map<string, LandedWrite>();
+  const tookWrite = new WeakSet<AwsCall>();
+  const lostAnswers: Record<string, number> = {};
 
   /** One draw per call, at its arrival; a call that arrives unarmed never fails. */
   const faultOf = (call: AwsCall): FaultKind | undefined => {
@@ -110,6 +118,18 @@ export function injectFaults(proxy: MotoProxy, options: FaultInjectionOptions): 
         return undefined;
       },
     }),
+    proxy.addRule({
+      name: 'account of answers lost after a write landed',
+      match: isMutating,
+      rewrite: (call, upstream) => {
+        if (upstream.status < 300) tookWrite.add(call);
+        return undefined;
+      },
+      answered: (call, status) => {
+        if (tookWrite.has(call) && (status === undefined || status >= 300))
+          lostAnswers[key(call)] = (lostAnswers[key(call)] ?? 0) + 1;
+      },
+    }),
     proxy.addRule({ name: 'injected throttle', match: (c) => faultOf(c) === 'throttle', respond: throttlingError }),
     proxy.addRule({
       name: 'injected 500 after the call landed',
@@ -141,6 +161,7 @@ export function injectFaults(proxy: MotoProxy, options: FaultInjectionOptions): 
       for (const write of landed.values()) counts[key(write)] = (counts[key(write)] ?? 0) + 1;
       return counts;
     },
+    lostAnswers: () => ({ ...lostAnswers }),
     faultOn: (call) => decided.get(call),
     isArmed: () => arming > 0,
     remove: () => {

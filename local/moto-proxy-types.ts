@@ -58,6 +58,11 @@ export interface ProxyRule {
   delayMs?: number;
   /** Waits this long after moto answered, before the answer is sent: a write that landed, then a timeout. */
   answerDelayMs?: number;
+  /**
+   * Told, once the call's connection closed, the status its caller was sent, or `undefined` when the caller had gone
+   * before an answer was whole (it gave up waiting): whether the answer reached the caller.
+   */
+  answered?: (call: AwsCall, status: number | undefined) => void;
 }
 
 /** Selects calls: `'DescribeTargetHealth'`, `'ecs:DescribeServices'` (signing name, colon, operation) or a predicate. */

@@ -17,17 +17,9 @@
  * DynamoDB calls, and sends to FIFO queues, are forwarded one at a time, so that conditional writes and de-duplication
  * racing through the proxy are atomic as in AWS (moto checks and then writes, and concurrent requests interleave).
  */
-import {
-  createServer,
-  Agent as HttpAgent,
-  request as httpRequest,
-  type IncomingMessage,
-  type OutgoingHttpHeaders,
-  type Server,
-  type ServerResponse,
-} from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { forwardTo, upstreamOf } from './moto-proxy-forward.js';
 import { TargetHealthModel } from './moto-proxy-health.js';
 import type {
   AwsCall,
@@ -42,7 +34,6 @@ import type {
 import {
   awsErrorResponse,
   delayRule,
-  HOP_BY_HOP,
   identify,
   isFifoSend,
   oneAtATime,
@@ -69,11 +60,7 @@ const HOST = '127.0.0.1';
 
 /** Starts the proxy on a free loopback port, forwarding to `upstream` (moto's base URL). */
 export async function startMotoProxy(upstream: string, options: MotoProxyOptions = {}): Promise<MotoProxy> {
-  const target = new URL(upstream);
-  const secure = target.protocol === 'https:';
-  const agent = secure ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
-  const send = secure ? httpsRequest : httpRequest;
-  const basePath = target.pathname.replace(/\/$/, '');
+  const upstreamTarget = upstreamOf(upstream);
   const maxLogged = options.maxLoggedCalls ?? 10_000;
 
   let rules: Array<{ rule: ProxyRule; left: number }> = [];
@@ -169,6 +156,19 @@ export async function startMotoProxy(upstream: string, options: MotoProxyOptions
     if (log.length > maxLogged) log = log.slice(-maxLogged);
 
     const { matched, answer } = plan(call);
+    const told = matched.filter((rule) => rule.answered !== undefined);
+    if (told.length > 0) {
+      res.once('close', () => {
+        const status = res.writableFinished ? res.statusCode : undefined;
+        for (const rule of told) {
+          try {
+            rule.answered?.(call, status);
+          } catch (error) {
+            report(error, call, rule);
+          }
+        }
+      });
+    }
     const delayMs = matched.reduce((sum, rule) => sum + (rule.delayMs ?? 0), 0);
     if (delayMs > 0) await sleep(delayMs);
     if (stopped || res.destroyed) return;
@@ -213,28 +213,7 @@ export async function startMotoProxy(upstream: string, options: MotoProxyOptions
   const dynamodbInTurn = oneAtATime();
   const fifoSendsInTurn = oneAtATime();
 
-  const forward = (req: IncomingMessage, body: Buffer) =>
-    new Promise<IncomingMessage>((done, fail) => {
-      const headers: OutgoingHttpHeaders = {};
-      for (const [name, value] of Object.entries(req.headers)) {
-        if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
-      }
-      if (body.length > 0 || req.headers['content-length'] !== undefined) headers['content-length'] = body.length;
-      const outgoing = send(
-        {
-          protocol: target.protocol,
-          hostname: target.hostname,
-          port: target.port,
-          method: req.method,
-          path: `${basePath}${req.url ?? '/'}`,
-          headers,
-          agent,
-        },
-        done,
-      );
-      outgoing.once('error', fail);
-      outgoing.end(body);
-    });
+  const forward = (req: IncomingMessage, body: Buffer) => forwardTo(upstreamTarget, req, body);
 
   const server: Server = createServer((req, res) => {
     handle(req, res).catch(() => res.destroy());
@@ -269,7 +248,7 @@ export async function startMotoProxy(upstream: string, options: MotoProxyOptions
         server.close(() => done());
         server.closeAllConnections();
       });
-      agent.destroy();
+      upstreamTarget.agent.destroy();
     },
     addRule,
     setTargetHealth(targetGroupArn, target, state, reason, description) {
