@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DeleteMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityBatchCommand, DeleteMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { lambdaContext } from '../cli/replay.js';
 import { type OutboxMessage, receiveOutbox, type World } from './world.js';
@@ -37,15 +37,59 @@ export async function deliverOutbox(world: World, notifier: NotifierHandler): Pr
   const done = messages.filter((m) => !failed.has(m.messageId));
   if (done.length > 0) {
     const sqs = new SQSClient({ endpoint: world.endpoint, region: world.region });
-    await sqs.send(
-      new DeleteMessageBatchCommand({
-        QueueUrl: world.outboxQueueUrl,
-        Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.receiptHandle })),
-      }),
-    );
+    await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: world.outboxQueueUrl, Entries: entries(done) }));
   }
   return done.length;
 }
+
+/**
+ * Feeds the alert outbox to the notifier until it is empty, as Lambda's SQS event source does: the records a batch
+ * reports failed, or all of them when it throws, are received again (made visible at once, the queue's timeout compressed), each at most `receives`
+ * times (the outbox's `maxReceiveCount`, 5). Returns how many were delivered and the bodies of those that never
+ * were (bound for the outbox's DLQ).
+ */
+export async function drainOutbox(
+  world: World,
+  notifier: NotifierHandler,
+  receives = 5,
+): Promise<{ delivered: number; heldBack: string[] }> {
+  const sqs = new SQSClient({ endpoint: world.endpoint, region: world.region });
+  const received = new Map<string, number>();
+  const held = new Map<string, string>();
+  let delivered = 0;
+  for (;;) {
+    const messages = (await receiveOutbox(world)).filter((m) => (received.get(m.messageId) ?? 0) < receives);
+    if (messages.length === 0) break;
+    for (const m of messages) received.set(m.messageId, (received.get(m.messageId) ?? 0) + 1);
+    let failed: Set<string>;
+    try {
+      const response = await notifier(outboxEvent(world, messages), lambdaContext('notifier'));
+      failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
+    } catch {
+      // An invocation that throws (Powertools does when every record failed) returns the whole batch.
+      failed = new Set(messages.map((m) => m.messageId));
+    }
+    const done = messages.filter((m) => !failed.has(m.messageId));
+    const again = messages.filter((m) => failed.has(m.messageId));
+    delivered += done.length;
+    for (const m of done) held.delete(m.messageId);
+    for (const m of again) held.set(m.messageId, m.body);
+    if (done.length > 0)
+      await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: world.outboxQueueUrl, Entries: entries(done) }));
+    if (again.length > 0) {
+      await sqs.send(
+        new ChangeMessageVisibilityBatchCommand({
+          QueueUrl: world.outboxQueueUrl,
+          Entries: entries(again).map((entry) => ({ ...entry, VisibilityTimeout: 0 })),
+        }),
+      );
+    }
+  }
+  return { delivered, heldBack: [...held.values()] };
+}
+
+const entries = (messages: readonly OutboxMessage[]) =>
+  messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.receiptHandle }));
 
 /** The SQS event Lambda's event source hands the notifier for these outbox messages. */
 export function outboxEvent(world: World, messages: OutboxMessage[]): SQSEvent {

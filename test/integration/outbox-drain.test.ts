@@ -1,0 +1,79 @@
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { serverError } from '#local/moto-proxy.js';
+import { drainOutbox } from '#local/pipeline.js';
+import { provisionWorld, receiveAlerts, type World } from '#local/world.js';
+import { ChatbotNotificationSchema } from '#shared/notify/chatbot.js';
+import * as v from '#shared/validation/input-schema.js';
+import { taskStopAlert } from '#test/support/alerts.js';
+import { prodClusterConfig } from '#test/support/cluster-config.js';
+import { coldContainer } from '#test/support/functions.js';
+import { useMotoProxy } from '#test/support/moto-proxy-env.js';
+
+const proxy = await useMotoProxy();
+
+describe('Test harness: the alert outbox fed to the notifier as its event source does', () => {
+  let world: World;
+
+  beforeEach(async () => {
+    world = await provisionWorld(proxy.endpoint, { services: [{ name: 'web', tasks: 0 }] });
+    // Three alerts of one service: one message group of the FIFO outbox, in order.
+    const sqs = new SQSClient({ endpoint: world.endpoint, region: world.region });
+    for (const n of [1, 2, 3]) {
+      const alert = taskStopAlert({ incidentId: `ecs-task-stop/prod/task-${n}`, title: `prod/web: task ${n} stopped` });
+      await sqs.send(
+        new SendMessageCommand({
+          QueueUrl: world.outboxQueueUrl,
+          MessageBody: JSON.stringify(alert),
+          MessageGroupId: 'prod/web',
+          MessageDeduplicationId: `task-${n}`,
+        }),
+      );
+    }
+  });
+
+  const refusePublishes = (times: number) =>
+    proxy.addRule({
+      name: 'publish refused',
+      match: (call) => call.operation === 'Publish',
+      times,
+      respond: (call) => serverError(call, 500),
+    });
+  const notifier = async () => (await coldContainer(world, 'service-event', prodClusterConfig('web'))).notifier;
+
+  it('gives a failed group back to the notifier until it is delivered', async () => {
+    // Prepare: the first alert's publish is refused through the SDK's two attempts; the notifier returns its group.
+    const handler = await notifier();
+    refusePublishes(2);
+
+    // Act
+    const drained = await drainOutbox(world, handler);
+
+    // Assess
+    const titles = (await receiveAlerts(world)).map((a) => v.parse(ChatbotNotificationSchema, a.message).content.title);
+    expect(drained).toEqual({ delivered: 3, heldBack: [] });
+    expect(titles).toEqual([
+      '🔴 prod/web: task 1 stopped',
+      '🔴 prod/web: task 2 stopped',
+      '🔴 prod/web: task 3 stopped',
+    ]);
+  });
+
+  it('stops after the outbox receives a record five times, and says what it held back', async () => {
+    // Prepare: every publish refused.
+    const handler = await notifier();
+    refusePublishes(Number.POSITIVE_INFINITY);
+
+    // Act
+    const drained = await drainOutbox(world, handler);
+
+    // Assess: five receives of the group, each trying its first alert through two attempts.
+    expect(drained.delivered).toBe(0);
+    expect(drained.heldBack.map((body) => JSON.parse(body).incidentId)).toEqual([
+      'ecs-task-stop/prod/task-1',
+      'ecs-task-stop/prod/task-2',
+      'ecs-task-stop/prod/task-3',
+    ]);
+    expect(proxy.calls().filter((call) => call.operation === 'Publish')).toHaveLength(5 * 2);
+  });
+});
