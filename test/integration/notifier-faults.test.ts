@@ -83,8 +83,9 @@ describe('Function: notifier under faults', () => {
           expect(published.get(alert.incidentId), `${alert.incidentId} published: 0 lost alerts`).toBeGreaterThan(0);
       }
       const repeats = [...published.values()].reduce((sum, n) => sum + n - 1, 0);
-      const lostPublishAnswers =
-        (faults.injected()['sns:Publish']?.['5xx'] ?? 0) + (faults.injected()['sns:Publish']?.timeout ?? 0);
+      // A publish SNS took whose answer never reached the notifier: an injected 500 or timeout, or an answer slower
+      // than the 500 ms request timeout on a loaded machine.
+      const lostPublishAnswers = faults.lostAnswers()['sns:Publish'] ?? 0;
       expect(repeats, 'a chat message repeats only for a publish SNS took whose answer was lost').toBeLessThanOrEqual(
         lostPublishAnswers,
       );

@@ -4,13 +4,11 @@ import { faultSeeds, injectFaults, landedDeregistrations } from '#local/fault-in
 import { asyncInvocations } from '#local/lambda-delivery.js';
 import { stampStoppedTasks, timeOutAfterWrite } from '#local/moto-proxy-rules.js';
 import { manualTaskTransitions } from '#local/moto-server.js';
-import { deliverOutbox } from '#local/pipeline.js';
 import { scheduledEvent } from '#local/scheduled-events.js';
-import { membership, provisionWorld, receiveAlerts, type World } from '#local/world.js';
-import { ChatbotNotificationSchema } from '#shared/notify/chatbot.js';
-import * as v from '#shared/validation/input-schema.js';
+import { membership, provisionWorld, type World } from '#local/world.js';
 import { coldContainer } from '#test/support/functions.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
+import { deliverAlertsApart } from '#test/support/outbox-delivery.js';
 import { RECONCILER_CONFIG } from '#test/support/reconciler-fixtures.js';
 
 const endpoint = inject('motoEndpoint');
@@ -59,10 +57,10 @@ describe('Function: reconciler under faults', () => {
 
       // Act
       for (let i = 0; i < sweeps; i++) await lambda.deliver(scheduledEvent(world));
-      await deliverOutbox(world, first.notifier);
-      const alerts = await receiveAlerts(world);
+      const { messages: alerts, heldBack } = await deliverAlertsApart(world, RECONCILER_CONFIG, env, faults);
 
       // Assess
+      expect(heldBack, 'the notifier delivered every queued alert').toEqual([]);
       const after = await membership(direct);
       const removed = Object.entries(before).flatMap(([tg, targets]) =>
         targets.filter((t) => !after[tg]?.includes(t)).map((t) => `${tg} ${t}`),
@@ -89,7 +87,7 @@ describe('Function: reconciler under faults', () => {
       );
       // Each group's removal is in exactly one alert, whichever sweep made it (two deliveries of one schedule may
       // each remove the orphans of a group the other could not read).
-      const lines = alerts.map((a) => v.parse(ChatbotNotificationSchema, a.message).content.description.split('\n'));
+      const lines = alerts.map((a) => a.content.description.split('\n'));
       for (const tg of world.services.web?.targetGroupArns ?? []) {
         const name = tg.split('/')[1];
         expect(

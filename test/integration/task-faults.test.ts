@@ -4,14 +4,12 @@ import { faultSeeds, injectFaults, landedDeregistrations } from '#local/fault-in
 import { sqsEventSource } from '#local/lambda-delivery.js';
 import { serverError } from '#local/moto-proxy.js';
 import { stampStoppedTasks, timeOutAfterWrite } from '#local/moto-proxy-rules.js';
-import { deliverOutbox } from '#local/pipeline.js';
 import { taskStateChangeEvent } from '#local/task-events.js';
-import { membership, provisionWorld, receiveAlerts, targetsOf, type World, type WorldTask } from '#local/world.js';
-import { ChatbotNotificationSchema } from '#shared/notify/chatbot.js';
-import * as v from '#shared/validation/input-schema.js';
+import { membership, provisionWorld, targetsOf, type World, type WorldTask } from '#local/world.js';
 import { prodClusterConfig } from '#test/support/cluster-config.js';
 import { coldContainer } from '#test/support/functions.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
+import { deliverAlertsApart } from '#test/support/outbox-delivery.js';
 
 const endpoint = inject('motoEndpoint');
 const proxy = await useMotoProxy();
@@ -94,13 +92,11 @@ describe('Function: task-state-change under faults', () => {
 
       // Act
       const delivery = await queue.drain();
-      await deliverOutbox(world, containers[0]?.notifier as never);
-      const alerts = (await receiveAlerts(world))
-        .map((a) => v.parse(ChatbotNotificationSchema, a.message))
-        .filter((a) => a.id?.startsWith('ecs-task-stops/'))
-        .map((a) => JSON.stringify(a));
+      const { messages, heldBack } = await deliverAlertsApart(world, CONFIG, env, faults);
+      const alerts = messages.filter((a) => a.id?.startsWith('ecs-task-stops/')).map((a) => JSON.stringify(a));
 
       // Assess
+      expect(heldBack, 'the notifier delivered every queued alert').toEqual([]);
       const deadLetteredTasks = new Set(delivery.deadLettered.map((e) => (e as TaskEvent).detail.taskArn));
       const after = await membership(direct);
       const label = (t: WorldTask) => `${t.ip}:${t.port}`;
