@@ -44,15 +44,18 @@ export async function deliverOutbox(world: World, notifier: NotifierHandler): Pr
 
 /**
  * Feeds the alert outbox to the notifier until it is empty, as Lambda's SQS event source does: the records a batch
- * reports failed, or all of them when it throws, are received again (made visible at once, the queue's timeout compressed), each at most `receives`
- * times (the outbox's `maxReceiveCount`, 5). Returns how many were delivered and the bodies of those that never
- * were (bound for the outbox's DLQ).
+ * reports failed, or all of them when it throws, are received again, each at most `receives` times (the outbox's
+ * `maxReceiveCount`, 5). The outbox's visibility timeout (90 s) outlasts the notifier's invocation, so a failed
+ * record comes back only once the invocation that failed it is over and its in-progress publication record has
+ * freed itself: here invocations of `invocationMs`, waited out before a redelivery. Returns how many were delivered
+ * and the bodies of those that never were (bound for the outbox's DLQ).
  */
 export async function drainOutbox(
   world: World,
   notifier: NotifierHandler,
-  receives = 5,
+  { receives = 5, invocationMs = 4_000 } = {},
 ): Promise<{ delivered: number; heldBack: string[] }> {
+  const context = { ...lambdaContext('notifier'), getRemainingTimeInMillis: () => invocationMs };
   const sqs = new SQSClient({ endpoint: world.endpoint, region: world.region });
   const received = new Map<string, number>();
   const held = new Map<string, string>();
@@ -63,7 +66,7 @@ export async function drainOutbox(
     for (const m of messages) received.set(m.messageId, (received.get(m.messageId) ?? 0) + 1);
     let failed: Set<string>;
     try {
-      const response = await notifier(outboxEvent(world, messages), lambdaContext('notifier'));
+      const response = await notifier(outboxEvent(world, messages), context);
       failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
     } catch {
       // An invocation that throws (Powertools does when every record failed) returns the whole batch.
@@ -77,6 +80,7 @@ export async function drainOutbox(
     if (done.length > 0)
       await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: world.outboxQueueUrl, Entries: entries(done) }));
     if (again.length > 0) {
+      await new Promise((done) => setTimeout(done, invocationMs + 100));
       await sqs.send(
         new ChangeMessageVisibilityBatchCommand({
           QueueUrl: world.outboxQueueUrl,

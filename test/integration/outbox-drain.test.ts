@@ -1,6 +1,7 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { serverError } from '#local/moto-proxy.js';
+import { timeOutAfterWrite } from '#local/moto-proxy-rules.js';
 import { drainOutbox } from '#local/pipeline.js';
 import { provisionWorld, receiveAlerts, type World } from '#local/world.js';
 import { ChatbotNotificationSchema } from '#shared/notify/chatbot.js';
@@ -39,7 +40,8 @@ describe('Test harness: the alert outbox fed to the notifier as its event source
       times,
       respond: (call) => serverError(call, 500),
     });
-  const notifier = async () => (await coldContainer(world, 'service-event', prodClusterConfig('web'))).notifier;
+  const notifier = async (env: Record<string, string> = {}) =>
+    (await coldContainer(world, 'service-event', prodClusterConfig('web'), env)).notifier;
 
   it('gives a failed group back to the notifier until it is delivered', async () => {
     // Prepare: the first alert's publish is refused through the SDK's two attempts; the notifier returns its group.
@@ -47,9 +49,27 @@ describe('Test harness: the alert outbox fed to the notifier as its event source
     refusePublishes(2);
 
     // Act
-    const drained = await drainOutbox(world, handler);
+    const drained = await drainOutbox(world, handler, { invocationMs: 1_500 });
 
     // Assess
+    const titles = (await receiveAlerts(world)).map((a) => v.parse(ChatbotNotificationSchema, a.message).content.title);
+    expect(drained).toEqual({ delivered: 3, heldBack: [] });
+    expect(titles).toEqual([
+      '🔴 prod/web: task 1 stopped',
+      '🔴 prod/web: task 2 stopped',
+      '🔴 prod/web: task 3 stopped',
+    ]);
+  });
+
+  it('gives a record back only once the invocation that failed it is over, its publication record free again', async () => {
+    // Prepare: the first publication record lands and its answer is lost through both SDK attempts (500 ms each).
+    const handler = await notifier({ AWS_REQUEST_TIMEOUT_MS: '500' });
+    timeOutAfterWrite(proxy, 'dynamodb:PutItem', 2, 1_000);
+
+    // Act
+    const drained = await drainOutbox(world, handler, { invocationMs: 1_500 });
+
+    // Assess: the redelivery found the record freed and published; none twice (the answers lost were DynamoDB's).
     const titles = (await receiveAlerts(world)).map((a) => v.parse(ChatbotNotificationSchema, a.message).content.title);
     expect(drained).toEqual({ delivered: 3, heldBack: [] });
     expect(titles).toEqual([
@@ -65,7 +85,7 @@ describe('Test harness: the alert outbox fed to the notifier as its event source
     refusePublishes(Number.POSITIVE_INFINITY);
 
     // Act
-    const drained = await drainOutbox(world, handler);
+    const drained = await drainOutbox(world, handler, { invocationMs: 1_500 });
 
     // Assess: five receives of the group, each trying its first alert through two attempts.
     expect(drained.delivered).toBe(0);
