@@ -48,6 +48,35 @@ describe('State store: members claimed in the write that frees a lease', () => {
     expect(await store.acquireLease(leaseKey, 'invocation-2', 60)).toBeDefined();
   });
 
+  it.each([
+    ['names no record', {}],
+    ['names a record but no owner', { key: { pk: 'target-group/no-owner', sk: 'lease/membership' } }],
+  ])('claims on its own, then releases, a lease that %s: no transaction tried', async (_, named) => {
+    // Prepare: a lease as a dry run or a path without the state table hands over, that only knows how to release.
+    const { store } = storeAt();
+    const key = { ...record, pk: `${record.pk}-${Date.now()}` };
+    let released = 0;
+    const before = proxy.calls().length;
+
+    // Act
+    const holders = await store.claimMembersFreeing(key, [{ member: 't1', owner: 'message/a' }], opts, {
+      ...named,
+      release: async () => {
+        released += 1;
+      },
+    });
+
+    // Assess
+    expect(
+      proxy
+        .calls()
+        .slice(before)
+        .map((c) => c.operation.split('.').pop()),
+    ).toEqual(['UpdateItem']);
+    expect(new Map(holders)).toEqual(new Map([['t1', 'message/a']]));
+    expect(released).toBe(1);
+  });
+
   it('gives a member to exactly one owner when claims that free leases race plain claims, and frees every lease', async () => {
     // Prepare
     const { store } = storeAt();
