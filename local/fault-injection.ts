@@ -1,6 +1,6 @@
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
-import { type AwsCall, type MotoProxy, serverError, throttlingError } from './moto-proxy.js';
+import { type AwsCall, type MotoProxy, type ProxyRule, serverError, throttlingError } from './moto-proxy.js';
 
 /**
  * Faults as AWS produces them, injected by the proxy in front of moto into a chosen share of the calls under test,
@@ -78,8 +78,7 @@ export function injectFaults(proxy: MotoProxy, options: FaultInjectionOptions): 
   const decided = new WeakMap<AwsCall, FaultKind | undefined>();
   const injected: Record<string, Partial<Record<FaultKind, number>>> = {};
   const landed = new Map<string, LandedWrite>();
-  const tookWrite = new WeakSet<AwsCall>();
-  const lostAnswers: Record<string, number> = {};
+  const lostAnswers = lostAnswerAccount();
 
   /** One draw per call, at its arrival; a call that arrives unarmed never fails. */
   const faultOf = (call: AwsCall): FaultKind | undefined => {
@@ -118,18 +117,7 @@ export function injectFaults(proxy: MotoProxy, options: FaultInjectionOptions): 
         return undefined;
       },
     }),
-    proxy.addRule({
-      name: 'account of answers lost after a write landed',
-      match: isMutating,
-      rewrite: (call, upstream) => {
-        if (upstream.status < 300) tookWrite.add(call);
-        return undefined;
-      },
-      answered: (call, status) => {
-        if (tookWrite.has(call) && (status === undefined || status >= 300))
-          lostAnswers[key(call)] = (lostAnswers[key(call)] ?? 0) + 1;
-      },
-    }),
+    proxy.addRule(lostAnswers.rule),
     proxy.addRule({ name: 'injected throttle', match: (c) => faultOf(c) === 'throttle', respond: throttlingError }),
     proxy.addRule({
       name: 'injected 500 after the call landed',
@@ -161,13 +149,54 @@ export function injectFaults(proxy: MotoProxy, options: FaultInjectionOptions): 
       for (const write of landed.values()) counts[key(write)] = (counts[key(write)] ?? 0) + 1;
       return counts;
     },
-    lostAnswers: () => ({ ...lostAnswers }),
+    lostAnswers: () => ({ ...lostAnswers.counts }),
     faultOn: (call) => decided.get(call),
     isArmed: () => arming > 0,
     remove: () => {
       for (const remove of removers) remove();
     },
   };
+}
+
+/**
+ * Which attempts of mutating calls landed without their caller taking the answer: the connection closed before the
+ * answer was whole (the caller stopped waiting), the answer was an error, or the SDK sent another attempt of the same
+ * call (its invocation id) afterwards, which covers an answer written just as the caller gave up on it.
+ */
+function lostAnswerAccount() {
+  const counts: Record<string, number> = {};
+  const took = new Set<AwsCall>();
+  const lost = new WeakSet<AwsCall>();
+  const landedAttempts = new Map<string, AwsCall[]>();
+  const invocationOf = (call: AwsCall) => {
+    const id = call.headers['amz-sdk-invocation-id'];
+    return id === undefined ? undefined : String(id);
+  };
+  const lose = (call: AwsCall) => {
+    if (lost.has(call)) return;
+    lost.add(call);
+    counts[key(call)] = (counts[key(call)] ?? 0) + 1;
+  };
+  const rule: ProxyRule = {
+    name: 'account of answers lost after a write landed',
+    match: (call) => {
+      if (!isMutating(call)) return false;
+      const id = invocationOf(call);
+      for (const earlier of (id && landedAttempts.get(id)) || []) lose(earlier);
+      return true;
+    },
+    rewrite: (call, upstream) => {
+      if (upstream.status >= 300) return undefined;
+      took.add(call);
+      const id = invocationOf(call);
+      if (id) landedAttempts.set(id, [...(landedAttempts.get(id) ?? []), call]);
+      return undefined;
+    },
+    answered: (call, status) => {
+      if (took.has(call) && (status === undefined || status >= 300)) lose(call);
+    },
+  };
+  return { rule, counts };
 }
 
 /**
