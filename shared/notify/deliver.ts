@@ -43,8 +43,13 @@ export function alertDelivery(opts: AlertDeliveryOptions) {
       return response;
     },
   });
+  // `sent` learns of the publication as soon as SNS answers, before it is recorded.
   const publishOnce = makeIdempotent(
-    async (_deliveryKey: string, alert: Alert) => ({ messageId: await publishAlert(opts.sns, opts.topicArn, alert) }),
+    async (_deliveryKey: string, alert: Alert, sent: Sent) => {
+      const messageId = await publishAlert(opts.sns, opts.topicArn, alert);
+      sent.published = { messageId };
+      return { messageId };
+    },
     { persistenceStore: opts.published, config, keyPrefix: 'alert-published' },
   );
   return {
@@ -54,7 +59,19 @@ export function alertDelivery(opts: AlertDeliveryOptions) {
     },
     async deliver(record: SQSRecord): Promise<void> {
       const alert = withAccountLinks(parseAlert(record), opts.consoleSignIn);
-      const { messageId } = await publishOnce(alertDeliveryKey(alert), alert);
+      const sent: Sent = {};
+      let messageId: string | undefined;
+      try {
+        ({ messageId } = await publishOnce(alertDeliveryKey(alert), alert, sent));
+      } catch (error) {
+        // Published, but the record of it could not be completed: failing the record would publish it again.
+        if (sent.published === undefined) throw error;
+        opts.logger.warn('alert published, but its publication could not be recorded: the record is not failed', {
+          incidentId: alert.incidentId,
+          error,
+        });
+        messageId = sent.published.messageId;
+      }
       opts.logger.info(`alert delivered: ${alert.title}`, {
         incidentId: alert.incidentId,
         severity: alert.severity,
@@ -62,6 +79,11 @@ export function alertDelivery(opts: AlertDeliveryOptions) {
       });
     },
   };
+}
+
+/** What one delivery learned of its publication before it was recorded. */
+interface Sent {
+  published?: { messageId: string | undefined };
 }
 
 function parseAlert(record: SQSRecord): Alert {

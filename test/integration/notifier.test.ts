@@ -1,5 +1,6 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { beforeEach, describe, expect, inject, it, vi } from 'vitest';
+import { throttlingError } from '#local/moto-proxy.js';
 import { outboxEvent } from '#local/pipeline.js';
 import { provisionWorld, receiveAlerts, receiveOutbox, type World } from '#local/world.js';
 import type { Alert } from '#shared/notify/alert.js';
@@ -117,6 +118,27 @@ describe('Function: notifier', () => {
     expect(first.batchItemFailures).toEqual([{ itemIdentifier: batch.Records[1]?.messageId }]);
     expect(retried.batchItemFailures).toEqual([]);
     expect(await titles()).toEqual(['prod/web: task a stopped', 'prod/web: task b stopped']);
+  });
+
+  it('keeps an alert published whose publication could not be recorded: its record not failed, so not sent again', async () => {
+    // Prepare: the write that completes the publication record is throttled through the SDK's attempts.
+    await enqueueAlert(sqs, world.outboxQueueUrl as string, alert('web', 'a'));
+    const batch = outboxEvent(world, await receiveOutbox(world));
+    const notifier = await notifierFor();
+    const completions = proxy.addRule({
+      name: 'publication record not completed',
+      match: (call) => call.operation === 'UpdateItem' && call.body.toString().includes('alert-published'),
+      respond: throttlingError,
+    });
+
+    // Act
+    const answer = await notifier(batch, lambdaContext('notifier'));
+    completions();
+
+    // Assess
+    expect(answer.batchItemFailures, 'nothing returned to the outbox, so nothing published again').toEqual([]);
+    expect(await titles()).toEqual(['prod/web: task a stopped']);
+    expect(proxy.calls().filter((c) => c.operation === 'UpdateItem').length, 'the completion was tried').toBe(2);
   });
 
   it("fails a malformed record and the later ones of its service, and delivers the other services' alerts", async () => {
