@@ -114,6 +114,18 @@ export async function reportServiceStops(
       ?.release()
       .catch(() => undefined);
   const claims = claiming ? await claimStopReports(ledger, share, toReport, logger, context.takeLease()) : undefined;
+  // Claims that could not be made (their answers lost, the table unreachable) do not say whether another alert counts
+  // these stops already: rather than count them again, the batch returns them while their queue would give them back,
+  // and their retry claims them (its own landed claim included). Their last delivery reports them unclaimed: twice,
+  // perhaps, rather than never. A sweep's stops are no message's to return: the sweeper reports them.
+  const unclaimed =
+    claiming && !claims && !sweep.reporter
+      ? deserving.filter((s) => (s.message.attempt ?? 1) < (deps.maxAttempts ?? 1))
+      : [];
+  for (const s of unclaimed)
+    share.failures.push({ messageId: s.message.messageId, why: 'the stops’ reports could not be claimed' });
+  if (unclaimed.length > 0)
+    logger.warn(`${unclaimed.length} stop(s) returned for a retry that can claim their reports`);
   const ours = claims?.ours;
   if (ours) logger.debug('stop reports claimed', { ours: [...ours].map(taskId), asked: toReport.length });
   // An earlier alert that counts some of these stops and may not have been queued (a delivery's, or a sweep's whose
@@ -123,6 +135,7 @@ export async function reportServiceStops(
   for (const p of parked) share.adopted.push({ alert: p.alert, confirm: async () => undefined });
   const countedEarlier = new Set(parked.flatMap((p) => p.reported));
   const reported: ReportedStop[] = deserving
+    .filter((s) => !unclaimed.includes(s))
     .filter((s) => !ours || ours.has(s.message.event.detail.taskArn))
     .filter((s) => !countedEarlier.has(taskId(s.message.event.detail.taskArn)))
     .map((s) => ({ event: s.message.event, classification: s.classification, missing: s.missing }));

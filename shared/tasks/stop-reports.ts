@@ -76,7 +76,8 @@ export async function parkStopAlert(
  * its own claim and reports again (its alert may have been lost). Given the lease of the one target group the batch
  * wrote to, the claim frees it in the same write when it can, and frees it in any case. Returns the stops this batch
  * reports with the parked alerts ({@link parkStopAlert}) that count any of the asked stops, whoever holds them, or
- * undefined when the claims could not be made (then it reports all of them).
+ * undefined when the claims could not be made (then the batch returns its stops for a retry, or, on their last
+ * delivery, reports all of them).
  */
 export async function claimStopReports(
   ledger: SweepLedger,
@@ -104,7 +105,7 @@ export async function claimStopReports(
     const parked = parkedAlerts(holders.notes).filter((p) => p.reported.some((id) => asked.has(id)));
     return { ours, parked };
   } catch (error) {
-    logger.warn('the stops’ reports could not be claimed; the batch reports all of them', { error });
+    logger.warn('the stops’ reports could not be claimed', { error });
     return undefined;
   }
 }

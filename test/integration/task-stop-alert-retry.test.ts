@@ -139,4 +139,45 @@ describe('Function: task-state-change, a stop whose alert was lost and whose ret
       ['prod/api: 2 tasks stopped (2 essential container exited)', 2],
     ]);
   });
+  it('counts a stop once when a second delivery of its event cannot claim its report: returned, not counted again', async () => {
+    // Prepare: ECS's first event of x's stop, reported with y's by their storm's sweep; EventBridge's second delivery
+    // of it, as another message to another container, whose report claim lands with both answers lost
+    const x = taskStateChangeEvent(world, worldTask(world, 'api', 0), {
+      service: 'api',
+      lastStatus: 'RUNNING',
+      desiredStatus: 'STOPPED',
+    });
+    const y = stopOf(1);
+    await (await coldContainer(world, 'task-state-change', CONFIG)).react(
+      batch([
+        { event: x, attempt: 1 },
+        { event: y, attempt: 1 },
+      ]),
+    );
+    const { react } = await coldContainer(world, 'task-state-change', CONFIG);
+    const secondDelivery = (attempt: number) => {
+      const queued = batch([{ event: x, attempt }]);
+      for (const record of queued.Records) record.messageId = `second-delivery-of-${x.id}`;
+      return queued;
+    };
+    const removeRule = loseAnswersAfterWrite(
+      proxy,
+      (call) => call.operation === 'UpdateItem' && call.body.toString().includes('stop-reports'),
+      2,
+    );
+    // Nor can it read the storm's sweep that covered x: the state table is failing.
+    proxy.failWith5xx('dynamodb:BatchGetItem', 2);
+
+    // Act
+    const unclaimed = await react(secondDelivery(1));
+    removeRule();
+    const retried = await react(secondDelivery(2));
+
+    // Assess: returned once, then found x counted by the first delivery's alert: not in a second one
+    expect(unclaimed.batchItemFailures).toEqual([{ itemIdentifier: `second-delivery-of-${x.id}` }]);
+    expect(retried.batchItemFailures).toEqual([]);
+    expect((await stopAlerts()).map((a) => [a.title, a.occurrences?.count])).toEqual([
+      [expect.stringMatching(/^prod\/api: 2 tasks stopped/), 2],
+    ]);
+  });
 });

@@ -105,6 +105,40 @@ describe('Service stops: an alert kept for the stops’ retry', () => {
     expect(result.alert).toBeUndefined();
   });
 
+  it('returns the stops whose reports could not be claimed for a retry, and reports them unclaimed on the last delivery', async () => {
+    // Prepare: the table unreachable; t1 and t2 on their first delivery, t3 on its last (of 3)
+    const ledger = recordingLedger({ fail: new Error('unreachable') });
+    const first = [observed('t1', TG_WEB), observed('t2', TG_WEB)];
+    const last = [observed('t3', TG_WEB, { attempt: 3 })];
+
+    // Act
+    const returned = await report(first, [outcome(TG_WEB, [])], { ledger });
+    const reported = await report(last, [outcome(TG_WEB, [])], { ledger });
+
+    // Assess
+    expect(returned.result.failures).toEqual(
+      first.map((s) => ({ messageId: s.message.messageId, why: 'the stops’ reports could not be claimed' })),
+    );
+    expect(returned.result.alert).toBeUndefined();
+    expect(reported.result.failures).toEqual([]);
+    expect(reported.result.alert?.relatedResources[0]).toBe(arnOf('t3'));
+  });
+
+  it('reports the sweep’s stops unclaimed: no message of theirs to return', async () => {
+    // Prepare
+    const ledger = recordingLedger({ fail: new Error('unreachable') });
+
+    // Act
+    const { result } = await report([observed('t1', TG_WEB)], [outcome(TG_WEB, [])], {
+      ledger,
+      sweep: { reporter: 'sweep/service/prod/web/storm-sweep/1' },
+    });
+
+    // Assess
+    expect(result.failures).toEqual([]);
+    expect(result.alert?.relatedResources[0]).toBe(arnOf('t1'));
+  });
+
   it('reads no kept alert from a claim that answered with no notes', async () => {
     // Prepare: a claim that rode on a lease's release reads nothing of the record
     const { ledger } = recordingLedger();
