@@ -288,8 +288,6 @@ describe('Stop reports: which alert counts each stop', () => {
 
     // Assess
     expect(ours).toBeUndefined();
-    expect(kept.lines.map((l) => [l.level, l.message])).toEqual([
-      ['warn', 'the stops’ reports could not be claimed'],
-    ]);
+    expect(kept.lines.map((l) => [l.level, l.message])).toEqual([['warn', 'the stops’ reports could not be claimed']]);
   });
 });
