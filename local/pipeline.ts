@@ -32,14 +32,19 @@ type NotifierHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchRe
 export async function deliverOutbox(world: World, notifier: NotifierHandler): Promise<number> {
   const messages = await receiveOutbox(world);
   if (messages.length === 0) return 0;
-  const response = await notifier(outboxEvent(world, messages), lambdaContext('notifier'));
+  return (await handOver(world, notifier, messages, lambdaContext('notifier'))).done.length;
+}
+
+/** One invocation of the notifier with `messages`; the records it did not fail are deleted from the outbox. */
+async function handOver(world: World, notifier: NotifierHandler, messages: OutboxMessage[], context: Context) {
+  const response = await notifier(outboxEvent(world, messages), context);
   const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
   const done = messages.filter((m) => !failed.has(m.messageId));
   if (done.length > 0) {
     const sqs = new SQSClient({ endpoint: world.endpoint, region: world.region });
     await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: world.outboxQueueUrl, Entries: entries(done) }));
   }
-  return done.length;
+  return { done, again: messages.filter((m) => failed.has(m.messageId)) };
 }
 
 /**
@@ -64,21 +69,14 @@ export async function drainOutbox(
     const messages = (await receiveOutbox(world)).filter((m) => (received.get(m.messageId) ?? 0) < receives);
     if (messages.length === 0) break;
     for (const m of messages) received.set(m.messageId, (received.get(m.messageId) ?? 0) + 1);
-    let failed: Set<string>;
-    try {
-      const response = await notifier(outboxEvent(world, messages), context);
-      failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
-    } catch {
-      // An invocation that throws (Powertools does when every record failed) returns the whole batch.
-      failed = new Set(messages.map((m) => m.messageId));
-    }
-    const done = messages.filter((m) => !failed.has(m.messageId));
-    const again = messages.filter((m) => failed.has(m.messageId));
+    // An invocation that throws (Powertools does when every record failed) returns the whole batch.
+    const { done, again } = await handOver(world, notifier, messages, context).catch(() => ({
+      done: [],
+      again: messages,
+    }));
     delivered += done.length;
     for (const m of done) held.delete(m.messageId);
     for (const m of again) held.set(m.messageId, m.body);
-    if (done.length > 0)
-      await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: world.outboxQueueUrl, Entries: entries(done) }));
     if (again.length > 0) {
       await new Promise((done) => setTimeout(done, invocationMs + 100));
       await sqs.send(

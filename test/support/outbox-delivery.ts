@@ -44,7 +44,7 @@ export async function deliverAlertsApart(
 }
 
 /** `messages` without up to `repeats` messages identical to an earlier one. */
-export function lessRepeats<T>(messages: readonly T[], repeats: number): T[] {
+function lessRepeats<T>(messages: readonly T[], repeats: number): T[] {
   const seen = new Set<string>();
   let left = repeats;
   return messages.filter((message) => {
