@@ -10,6 +10,12 @@ const proxy = await useMotoProxy();
 const dynamodb = stateClient(proxy.endpoint);
 
 const storeAt = (start?: Date) => ledgerOnClock(dynamodb, TABLE, start);
+/** The operations the proxy saw after the first `before` calls. */
+const operationsSince = (before: number) =>
+  proxy
+    .calls()
+    .slice(before)
+    .map((c) => c.operation.split('.').pop());
 
 describe('State store: members claimed in the write that frees a lease', () => {
   const record = { pk: 'service/prod/web', sk: 'stop-reports' };
@@ -38,12 +44,7 @@ describe('State store: members claimed in the write that frees a lease', () => {
     const holders = await store.claimMembersFreeing(key, [{ member: 't1', owner: 'message/a' }], opts, lease);
 
     // Assess
-    expect(
-      proxy
-        .calls()
-        .slice(before)
-        .map((c) => c.operation.split('.').pop()),
-    ).toEqual(['TransactWriteItems']);
+    expect(operationsSince(before)).toEqual(['TransactWriteItems']);
     expect(new Map(holders)).toEqual(new Map([['t1', 'message/a']]));
     expect(await store.acquireLease(leaseKey, 'invocation-2', 60)).toBeDefined();
   });
@@ -67,12 +68,7 @@ describe('State store: members claimed in the write that frees a lease', () => {
     });
 
     // Assess
-    expect(
-      proxy
-        .calls()
-        .slice(before)
-        .map((c) => c.operation.split('.').pop()),
-    ).toEqual(['UpdateItem']);
+    expect(operationsSince(before)).toEqual(['UpdateItem']);
     expect(new Map(holders)).toEqual(new Map([['t1', 'message/a']]));
     expect(released).toBe(1);
   });
@@ -152,12 +148,7 @@ describe('State store: members claimed in the write that frees a lease', () => {
 
     // Assess: refused as one write, then claimed on its own with the record's whole answer, and the lease freed
     expect(new Map(holders)).toEqual(new Map([['t1', 'message/a']]));
-    expect(
-      proxy
-        .calls()
-        .slice(before)
-        .map((c) => c.operation.split('.').pop()),
-    ).toEqual(['TransactWriteItems', 'UpdateItem', 'DeleteItem']);
+    expect(operationsSince(before)).toEqual(['TransactWriteItems', 'UpdateItem', 'DeleteItem']);
     const itemKey = { pk: { S: key.pk }, sk: { S: key.sk } };
     const item = (await dynamodb.send(new GetItemCommand({ TableName: TABLE, Key: itemKey, ConsistentRead: true })))
       .Item;
