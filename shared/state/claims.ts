@@ -7,7 +7,7 @@ import {
 import { fromAttributes, keyAttributes, toAttributes } from './attributes.js';
 import { isConditionFailure, StateConflictError, StateError } from './errors.js';
 import { ATTR, describeKey, epochSeconds, expiryAfter, isExpired, type StateKey, usedBy } from './records.js';
-import { FREE, LIVE, NAMES, NEXT_VERSION, type StateTable } from './write.js';
+import { FREE, LIVE, NAMES, NEXT_VERSION, type StateTable, writeConditionally } from './write.js';
 
 /** A claimed record as read: who claimed it and what the claimant has recorded on it since (null until then). */
 export interface ClaimRecord<T> {
@@ -17,6 +17,8 @@ export interface ClaimRecord<T> {
   /** The version read: a conditional replace of the data must still find it. */
   version?: number;
   expiresAt?: number;
+  /** When it was last written (claimed, recorded on, taken over): ISO 8601. */
+  updatedAt?: string;
 }
 
 /** What claiming one key gave: `mine` when this owner holds it (also when a retry finds its own landed write). */
@@ -36,12 +38,14 @@ function asClaim<T>(key: StateKey, item: Record<string, unknown> | undefined, no
   if (!item || isExpired(expiresAt, now)) return undefined;
   const owner = String(item[ATTR.owner] ?? '');
   const version = Number(item[ATTR.version] ?? 0);
+  const updatedAt = item[ATTR.updatedAt];
   return {
     key,
     owner,
     data: (item[ATTR.data] ?? null) as T | null,
     version,
     ...(expiresAt !== undefined && { expiresAt }),
+    ...(typeof updatedAt === 'string' && { updatedAt }),
   };
 }
 
@@ -179,5 +183,29 @@ export async function recordOnClaim<T>(table: StateTable, key: StateKey, owner: 
       throw new StateConflictError(`claim ${describeKey(key)} is no longer held by ${owner}`, { cause: error });
     }
     throw error;
+  }
+}
+
+/**
+ * Takes over a claim whose owner is gone (it can no longer write): the record becomes `owner`'s if it is still as
+ * read (same owner, same version, live), so of two takers exactly one gets it. True when it is `owner`'s afterwards,
+ * also when this write is retried after it landed; false when someone else wrote it first.
+ */
+export async function takeOverClaim<T>(table: StateTable, record: ClaimRecord<T>, owner: string): Promise<boolean> {
+  try {
+    await writeConditionally(table, record.key, {
+      set: { [ATTR.owner]: owner },
+      remove: [],
+      condition: `#owner = :was AND #version = :read AND ${LIVE}`,
+      names: { '#owner': ATTR.owner },
+      values: { ':was': record.owner, ':read': record.version ?? 0 },
+      now: table.now(),
+      conflict: `claim ${describeKey(record.key)} changed since it was read`,
+    });
+    return true;
+  } catch (error) {
+    if (!(error instanceof StateConflictError)) throw error;
+    const now = (await readEach<T>(table, [record.key])).get(describeKey(record.key));
+    return now?.owner === owner;
   }
 }

@@ -1,7 +1,7 @@
-import { type ClaimOutcome, type ClaimRecord, claimEach, readEach, recordOnClaim } from './claims.js';
+import { type ClaimOutcome, type ClaimRecord, claimEach, readEach, recordOnClaim, takeOverClaim } from './claims.js';
 import { increment } from './counters.js';
 import type { Lease } from './lease.js';
-import { claimMembers, claimMembersFreeing, type MemberHolders, noteOn } from './members.js';
+import { claimMembers, claimMembersFreeing, type MemberHolders, noteOn, readMembers } from './members.js';
 import type { StateKey } from './records.js';
 import { addToSets, removeFromSets } from './sets.js';
 import { StateStore } from './store.js';
@@ -42,6 +42,11 @@ export class StateLedger extends StateStore {
     return claimMembersFreeing(this.table, key, claims, opts.ttlSeconds, lease);
   }
 
+  /** Who holds each member of the record under `key`, and its notes, without claiming any. */
+  readMembers(key: StateKey, opts: { ttlSeconds: number }): Promise<MemberHolders> {
+    return readMembers(this.table, key, opts.ttlSeconds);
+  }
+
   /** Keeps `value` as the note `name` beside the members of the record under `key`, read by the claims that follow. */
   noteOn(key: StateKey, name: string, value: string, opts: { ttlSeconds: number }): Promise<void> {
     return noteOn(this.table, key, name, value, opts.ttlSeconds);
@@ -50,6 +55,11 @@ export class StateLedger extends StateStore {
   /** The live claims among `keys`, in one strongly consistent read per 100 keys, by `pk/sk`. */
   readClaims<T>(keys: readonly StateKey[]): Promise<Map<string, ClaimRecord<T>>> {
     return readEach<T>(this.table, keys);
+  }
+
+  /** Makes a claim whose owner is gone `owner`'s, if it is still as read; whether it is `owner`'s afterwards. */
+  takeOverClaim<T>(record: ClaimRecord<T>, owner: string): Promise<boolean> {
+    return takeOverClaim(this.table, record, owner);
   }
 
   /** Records `data` on a claim `owner` still holds; {@link StateConflictError} otherwise. */

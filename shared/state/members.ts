@@ -1,4 +1,4 @@
-import { TransactWriteItemsCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, TransactWriteItemsCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { fromAttributes, keyAttributes, toAttributes } from './attributes.js';
 import type { Lease } from './lease.js';
 import { ATTR, epochSeconds, type StateKey, touchOf } from './records.js';
@@ -41,6 +41,8 @@ function entry(value: unknown): { at: number; owner: string } {
  */
 export class MemberHolders extends Map<string, string> {
   readonly notes = new Map<string, string>();
+  /** Every member of the record and who holds it, asked or not, when the claim read the record. */
+  readonly all = new Map<string, string>();
 }
 
 /**
@@ -82,14 +84,29 @@ export async function claimMembers(
     );
     const item = fromAttributes(out.Attributes) ?? {};
     for (const c of chunk) holders.set(c.member, entry(item[`${PREFIX}${c.member}`]).owner);
-    const oldest = epochSeconds(now) - ttlSeconds;
-    for (const [name, value] of Object.entries(item)) {
-      const note = entry(value);
-      if (name.startsWith(NOTE_PREFIX) && note.at >= oldest)
-        holders.notes.set(name.slice(NOTE_PREFIX.length), note.owner);
-    }
+    readHolders(item, epochSeconds(now) - ttlSeconds, holders);
     await compact(table, key, item, ttlSeconds);
   }
+  return holders;
+}
+
+/** Fills `holders` with every member of a record's `item` and its notes written since `oldest` (epoch seconds). */
+function readHolders(item: Record<string, unknown>, oldest: number, holders: MemberHolders): void {
+  for (const [name, value] of Object.entries(item)) {
+    const held = entry(value);
+    if (name.startsWith(PREFIX)) holders.all.set(name.slice(PREFIX.length), held.owner);
+    else if (name.startsWith(NOTE_PREFIX) && held.at >= oldest)
+      holders.notes.set(name.slice(NOTE_PREFIX.length), held.owner);
+  }
+}
+
+/** Who holds each member of the record under `key` and its notes, read strongly consistent, claiming nothing. */
+export async function readMembers(table: StateTable, key: StateKey, ttlSeconds: number): Promise<MemberHolders> {
+  const out = await table.client.send(
+    new GetItemCommand({ TableName: table.tableName, Key: keyAttributes(key), ConsistentRead: true }),
+  );
+  const holders = new MemberHolders();
+  readHolders(fromAttributes(out.Item) ?? {}, epochSeconds(table.now()) - ttlSeconds, holders);
   return holders;
 }
 

@@ -39,7 +39,7 @@ describe('State store: claims past the 100 items of one DynamoDB call', () => {
     expect((await rawItem(keys[104] as { pk: string; sk: string }))?.owner).toBe('this-sweep');
   });
 
-  it('reads 105 claims back in two reads, each with its owner, version and expiry', async () => {
+  it('reads 105 claims back in two reads, each with its owner, version, expiry and when it was written', async () => {
     // Prepare
     const { store } = ledgerAt();
     const keys = services(105);
@@ -58,6 +58,7 @@ describe('State store: claims past the 100 items of one DynamoDB call', () => {
       data: null,
       version: 1,
       expiresAt: Date.parse('2026-11-26T10:01:00Z') / 1000,
+      updatedAt: '2026-11-26T10:00:00.000Z',
     });
   });
 
