@@ -164,3 +164,23 @@ export function takeAddressAt(proxy: MotoProxy, newcomer: string, ip: string, wh
     for (const remove of removals) remove();
   };
 }
+
+/**
+ * The caller dies the moment a call `when` matches has landed (a Lambda timeout, a lost container): that call goes
+ * through, and every call after it is answered with a 500 and not forwarded, so nothing more of the caller reaches
+ * AWS. What AWS holds then is what the death leaves. Every caller on the proxy goes dark with it: call the returned
+ * function before the next one runs.
+ */
+export function dieAfter(proxy: MotoProxy, when: CallSelector): () => void {
+  const isMoment = selector(when);
+  let dead = false;
+  return proxy.addRule({
+    name: `dead after ${String(when)}`,
+    match: (call) => {
+      if (dead) return true;
+      dead = isMoment(call);
+      return false;
+    },
+    respond: (call) => serverError(call),
+  });
+}

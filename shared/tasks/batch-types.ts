@@ -65,6 +65,10 @@ export interface SweepLedger {
     opts: { ttlSeconds: number },
     lease: Lease,
   ): Promise<MemberHolders>;
+  /** Who holds each member of one record, and its notes, claiming none. */
+  readMembers(key: StateKey, opts: { ttlSeconds: number }): Promise<MemberHolders>;
+  /** Makes a claim whose owner is gone `owner`'s if it is still as read; whether it is `owner`'s afterwards. */
+  takeOverClaim<T>(record: ClaimRecord<T>, owner: string): Promise<boolean>;
   /** Keeps a note beside a record's members, which the claims that read the record answer with. */
   noteOn(key: StateKey, name: string, value: string, opts: { ttlSeconds: number }): Promise<void>;
   recordOnClaim<T>(key: StateKey, owner: string, data: T): Promise<void>;

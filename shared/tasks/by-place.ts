@@ -51,6 +51,8 @@ function ledgerAt(ledger: SweepLedger | undefined, place: Place, home: Place): S
     recordOnClaim: (key, owner, data) => ledger.recordOnClaim(at(key), owner, data),
     claimMembers: (key, claims, opts) => ledger.claimMembers(at(key), claims, opts),
     claimMembersFreeing: (key, claims, opts, lease) => ledger.claimMembersFreeing(at(key), claims, opts, lease),
+    readMembers: (key, opts) => ledger.readMembers(at(key), opts),
+    takeOverClaim: (record, owner) => ledger.takeOverClaim({ ...record, key: at(record.key) }, owner),
     noteOn: (key, name, value, opts) => ledger.noteOn(at(key), name, value, opts),
     replace: (current, data) => ledger.replace({ ...current, key: at(current.key) }, data),
   };

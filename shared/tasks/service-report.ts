@@ -106,14 +106,18 @@ export async function reportServiceStops(
     const carried = reportersOf(screened, taskArn);
     return { taskArn, reporter: sweep.reporter ?? carried[0] ?? taskArn, alsoOurs: carried };
   });
-  const claiming = ledger !== undefined && toReport.length > 0;
+  // A batch that took over abandoned sweeps reads their claims even with no stop of its own to claim.
+  const takenOver = sweep.takenOver ?? [];
+  const claiming = ledger !== undefined && (toReport.length > 0 || takenOver.length > 0);
   // Without a claim to ride on, the lease is freed before anything else.
   if (!claiming)
     await context
       .takeLease()
       ?.release()
       .catch(() => undefined);
-  const claims = claiming ? await claimStopReports(ledger, share, toReport, logger, context.takeLease()) : undefined;
+  const claims = claiming
+    ? await claimStopReports(ledger, share, toReport, logger, { lease: context.takeLease(), takenOver })
+    : undefined;
   // Claims that could not be made (their answers lost, the table unreachable) do not say whether another alert counts
   // these stops already: rather than count them again, the batch returns them while their queue would give them back,
   // and their retry claims them (its own landed claim included). Their last delivery reports them unclaimed: twice,
@@ -134,11 +138,26 @@ export async function reportServiceStops(
   const parked = claims?.parked ?? [];
   for (const p of parked) share.adopted.push({ alert: p.alert, confirm: async () => undefined });
   const countedEarlier = new Set(parked.flatMap((p) => p.reported));
-  const reported: ReportedStop[] = deserving
-    .filter((s) => !unclaimed.includes(s))
-    .filter((s) => !ours || ours.has(s.message.event.detail.taskArn))
-    .filter((s) => !countedEarlier.has(taskId(s.message.event.detail.taskArn)))
-    .map((s) => ({ event: s.message.event, classification: s.classification, missing: s.missing }));
+  // The stops an abandoned sweep claimed are this batch's to report, though their work may have been done before it.
+  const abandoned = claims?.abandoned ?? new Set<string>();
+  const idOf = (s: ObservedStop) => taskId(s.message.event.detail.taskArn);
+  const reportedStops = [
+    ...deserving.filter((s) => !unclaimed.includes(s)).filter((s) => !ours || ours.has(s.message.event.detail.taskArn)),
+    ...stops.filter((s) => !deserving.includes(s) && abandoned.has(idOf(s)) && !sweep.reportedElsewhere.has(idOf(s))),
+  ].filter((s) => !countedEarlier.has(idOf(s)));
+  const unfound = [...abandoned].filter((id) => !stops.some((s) => idOf(s) === id) && !countedEarlier.has(id));
+  if (unfound.length > 0)
+    logger.error(
+      `${unfound.length} stop(s) of an abandoned storm sweep not found among the service's stops: not reported`,
+      {
+        tasks: unfound,
+      },
+    );
+  const reported: ReportedStop[] = reportedStops.map((s) => ({
+    event: s.message.event,
+    classification: s.classification,
+    missing: s.missing,
+  }));
   share.alert = serviceStopsAlert({
     clusterName,
     serviceName,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Alert } from '../notify/alert.js';
 import type { StateKey } from '../state/index.js';
 import type { ScreenedStop, TaskBatchDeps } from './batch-types.js';
+import { parkStopAlert } from './stop-reports.js';
 import {
   alertPending,
   observeSweptStops,
@@ -11,6 +12,9 @@ import {
   type SweepResult,
   type SweepWatch,
   sweepKey,
+  sweepReporter,
+  sweepSlotStart,
+  takeOverAbandoned,
   taskId,
   watchSweeps,
 } from './storm-sweep.js';
@@ -18,7 +22,13 @@ import {
 /** A service's part in its storm's sweep, settled for the whole batch before any service is worked on. */
 export type SweepTicket =
   | { role: 'alone' }
-  | { role: 'sweeper'; key: StateKey; owner: string }
+  | {
+      role: 'sweeper';
+      key: StateKey;
+      owner: string;
+      /** Abandoned sweeps this batch took over (`key` among them when it is one): their stops are its to report. */
+      takenOver?: StateKey[];
+    }
   | { role: 'waiter'; key: StateKey; record?: SweepRecord };
 
 /** An alert kept pending in a sweep's record: queue it, then confirm, so that no one queues it again. */
@@ -37,6 +47,11 @@ export interface JoinedSweep {
   adopted: PendingAlert[];
   /** Who reports the stops, for the sweeper: its sweep, whose record keeps the alert until it is queued. */
   reporter?: string;
+  /**
+   * The reporters of abandoned sweeps this sweeper took over: every stop whose report they claimed is this batch's to
+   * report, whether or not this batch had work to do for it.
+   */
+  takenOver?: string[];
   /** Publishes what was handled and the alert that reports it; what confirms that alert once queued. */
   publish(
     handled: ReadonlyArray<{ message: { event: { detail: { taskArn: string } } } }>,
@@ -46,14 +61,24 @@ export interface JoinedSweep {
 
 type SweepDeps = Pick<TaskBatchDeps, 'sweepLedger' | 'clients' | 'config' | 'logger' | 'now'>;
 
+/** The cluster and service a stop is of, by name. */
+function serviceOf(stop: ScreenedStop | undefined): { clusterName: string; serviceName: string } | undefined {
+  const detail = stop?.message.event.detail;
+  if (!detail) return undefined;
+  return {
+    clusterName: detail.clusterArn.split('/').pop() ?? '',
+    serviceName: detail.group?.slice('service:'.length) ?? '',
+  };
+}
+
 function distinctActing(screened: readonly ScreenedStop[]): ScreenedStop[] {
   const acting = screened.filter((s) => s.policy.deregisterTargets && !s.classification.routine);
   return [...new Map(acting.map((s) => [s.message.event.detail.taskArn, s])).values()];
 }
 
 function keyOf(stop: ScreenedStop, at: Date): StateKey {
-  const detail = stop.message.event.detail;
-  return sweepKey(detail.clusterArn.split('/').pop() ?? '', detail.group?.slice('service:'.length) ?? '', at);
+  const { clusterName = '', serviceName = '' } = serviceOf(stop) ?? {};
+  return sweepKey(clusterName, serviceName, at);
 }
 
 /** The sweeps a redelivered stop's first delivery may have joined: the slot it was first received in and the next. */
@@ -124,6 +149,15 @@ export async function settleSweeps(
         if (record?.data?.reported) earlier[i]?.push(record);
       }
     });
+    const takenOver = await takeOverAbandoned(firstSweeps, records, owner, now, deps);
+    takenOver.forEach((keys, i) => {
+      const ticket = tickets[i];
+      if (!keys[0] || !ticket) return;
+      tickets[i] = {
+        ...(ticket.role === 'sweeper' ? ticket : { role: 'sweeper', key: keys[0], owner }),
+        takenOver: keys,
+      };
+    });
   } catch (error) {
     logger.warn('the storm sweeps are unavailable; each service of the batch handles its own stops', { error });
     return { tickets: byService.map(() => ({ role: 'alone' })), earlier: nothingEarlier };
@@ -184,42 +218,61 @@ export async function joinStormSweep(
     return { ...alone, stops: left, adopted: [...adopted, ...theirs] };
   }
   const { key, owner } = ticket;
+  // The result goes on every sweep this batch holds: an abandoned one it took over is published as done too.
+  const takenOver = (ticket.takenOver ?? []).map(sweepReporter);
+  const keys = [key, ...(ticket.takenOver ?? []).filter((k) => sweepReporter(k) !== sweepReporter(key))];
+  const recordAll = (result: SweepResult) =>
+    Promise.all(keys.map((k) => ledger.recordOnClaim<SweepResult>(k, owner, result)));
   const publish = async (result: SweepResult): Promise<PendingAlert | undefined> => {
+    const { alert, reported } = result;
     try {
-      await ledger.recordOnClaim<SweepResult>(key, owner, result);
+      await recordAll(result);
     } catch (error) {
       logger.warn('the storm sweep result could not be published', { error });
+      // Unpublished, the sweep looks abandoned to a later redelivery, which would count its stops again: the alert
+      // kept beside their claims tells it they are counted.
+      const service = serviceOf(screened[0]);
+      if (alert && reported && service)
+        await parkStopAlert(ledger, service, { alert, reported }).catch((parkError: unknown) =>
+          logger.error('the storm sweep alert could not be kept beside its claims either', { error: parkError }),
+        );
       return undefined;
     }
-    const { alert } = result;
     if (!alert) return undefined;
     const confirm = async () => {
-      await ledger
-        .recordOnClaim<SweepResult>(key, owner, { ...result, queued: true })
-        .catch((error: unknown) => logger.warn('the storm sweep alert could not be confirmed queued', { error }));
+      await recordAll({ ...result, queued: true }).catch((error: unknown) =>
+        logger.warn('the storm sweep alert could not be confirmed queued', { error }),
+      );
     };
     return { alert, confirm };
   };
+  const publishHandled: JoinedSweep['publish'] = (handled, report) =>
+    publish({
+      done: [...new Set(handled.map((s) => taskId(s.message.event.detail.taskArn)))],
+      ...(report && { alert: report.alert, reported: report.reported, queued: false }),
+    });
   const first = distinctActing(screened)[0];
   if (!first) return alone;
   try {
     const known = new Set(screened.map((s) => s.message.event.detail.taskArn));
     const now = deps.now?.() ?? new Date();
-    const maxAge = deps.config.events.maxAgeSeconds;
-    const swept = await observeSweptStops(deps.clients.ecs, first.message.event, known, first.policy, maxAge, now);
+    // A sweep taken over may have taken stops older than this batch's age limit: they are listed to be reported.
+    const since = ticket.takenOver?.map(sweepSlotStart).sort((a, b) => a.getTime() - b.getTime())[0];
+    const window = { maxAgeSeconds: deps.config.events.maxAgeSeconds, now, ...(since && { reportSince: since }) };
+    const swept = await observeSweptStops(deps.clients.ecs, first.message.event, known, first.policy, window);
     logger.info(`storm sweep: ${swept.length} more recent stop(s) of the service taken with this batch's`);
     return {
       ...alone,
       stops: [...screened, ...swept],
-      reporter: `sweep/${key.pk}/${key.sk}`,
-      publish: (handled, report) =>
-        publish({
-          done: [...new Set(handled.map((s) => taskId(s.message.event.detail.taskArn)))],
-          ...(report && { alert: report.alert, reported: report.reported, queued: false }),
-        }),
+      reporter: sweepReporter(key),
+      ...(takenOver.length > 0 && { takenOver }),
+      publish: publishHandled,
     };
   } catch (error) {
     logger.warn('the storm sweep is unavailable; the batch handles its own stops', { error });
+    // A sweep taken over is still this batch's to publish, with what it carries and what the claims say: published,
+    // it is no longer abandoned, so no later redelivery counts its stops again.
+    if (takenOver.length > 0) return { ...alone, reporter: sweepReporter(key), takenOver, publish: publishHandled };
     // The others must not wait for a sweep that will not come.
     await publish({ done: [] });
     return alone;

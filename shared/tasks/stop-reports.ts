@@ -35,6 +35,8 @@ export interface ParkedStopAlert {
 export interface StopClaims {
   ours: Set<string>;
   parked: ParkedStopAlert[];
+  /** Ids of the stops whose reports the abandoned sweeps this batch took over hold, asked or not. */
+  abandoned: Set<string>;
 }
 
 const PARKED = 'alert/';
@@ -84,26 +86,31 @@ export async function claimStopReports(
   service: { clusterName: string; serviceName: string },
   stops: readonly StopToReport[],
   logger: Pick<Logger, 'warn'>,
-  lease?: Lease,
+  options: { lease?: Lease; takenOver?: readonly string[] } = {},
 ): Promise<StopClaims | undefined> {
+  const { lease, takenOver = [] } = options;
   try {
     const key = stopReportsKey(service.clusterName, service.serviceName);
     const claims = stops.map((s) => ({ member: taskId(s.taskArn), owner: s.reporter }));
     const opts = { ttlSeconds: STOP_REPORT_TTL_SECONDS };
-    const holders = await (lease
-      ? ledger.claimMembersFreeing(key, claims, opts, lease)
-      : ledger.claimMembers(key, claims, opts));
+    // A batch that took over abandoned sweeps reads the whole record: the stops those sweeps claimed are its own.
+    const holders = await (claims.length === 0
+      ? ledger.readMembers(key, opts)
+      : lease && takenOver.length === 0
+        ? ledger.claimMembersFreeing(key, claims, opts, lease)
+        : ledger.claimMembers(key, claims, opts));
     const ours = new Set(
       stops.flatMap((s) => {
         const holder = holders.get(taskId(s.taskArn)) ?? '';
-        return holder === s.reporter || s.alsoOurs.includes(holder) ? [s.taskArn] : [];
+        return holder === s.reporter || s.alsoOurs.includes(holder) || takenOver.includes(holder) ? [s.taskArn] : [];
       }),
     );
+    const abandoned = new Set([...holders.all].flatMap(([id, holder]) => (takenOver.includes(holder) ? [id] : [])));
     // Whoever holds them: a stop a sweep holds is reported by the sweep's alert, which this batch cannot tell was
     // queued when the sweep's record could not be read.
-    const asked = new Set(stops.map((s) => taskId(s.taskArn)));
+    const asked = new Set([...stops.map((s) => taskId(s.taskArn)), ...abandoned]);
     const parked = parkedAlerts(holders.notes).filter((p) => p.reported.some((id) => asked.has(id)));
-    return { ours, parked };
+    return { ours, parked, abandoned };
   } catch (error) {
     logger.warn('the stops’ reports could not be claimed', { error });
     return undefined;

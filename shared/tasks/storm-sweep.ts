@@ -1,3 +1,4 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import type { TaskStateChangeEvent } from '../events/task-state-change.js';
 import type { Alert } from '../notify/alert.js';
@@ -39,6 +40,27 @@ export const SWEEP_WAIT_MS = 8_000;
 /** How long a sweep's claim and result are kept: well past its slot, so a late batch finds its stops covered. */
 export const SWEEP_TTL_SECONDS = 300;
 
+/**
+ * How long a sweeper may still be at work after its last write: the task function's timeout (30 s) with room. A
+ * sweep claimed longer ago that published no result was abandoned (its sweeper timed out or its container died between
+ * claiming its stops' reports and publishing their alert): a redelivery of its stops takes it over and reports them.
+ * The task-events queue gives a message back only after its visibility timeout (180 s), past every sweeper of its first
+ * delivery's slots (`test/integration/package-rules.test.ts` holds the two numbers to that).
+ */
+export const SWEEPER_LIFETIME_SECONDS = 60;
+
+/** True when a sweep was claimed more than {@link SWEEPER_LIFETIME_SECONDS} ago and published no result. */
+export function sweepAbandoned(record: SweepRecord, now: Date): boolean {
+  if (record.data?.done) return false;
+  const at = Date.parse(record.updatedAt ?? '');
+  return Number.isFinite(at) && now.getTime() - at > SWEEPER_LIFETIME_SECONDS * 1000;
+}
+
+/** Who reports the stops a sweep claimed: the name its stops' report claims hold. */
+export function sweepReporter(key: StateKey): string {
+  return `sweep/${key.pk}/${key.sk}`;
+}
+
 /** The record of a service's sweep in the slot `now` falls in: claimed by one batch, then its result. */
 export function sweepKey(clusterName: string, serviceName: string, now: Date): StateKey {
   const slot = Math.floor(now.getTime() / (SWEEP_SLOT_SECONDS * 1000));
@@ -50,27 +72,36 @@ export const SWEPT = 'swept:';
 
 /**
  * The stops ECS knows of the service that no event of the batch names: non-routine, stopped within the event age
- * limit. The sweeper handles them with its own, so that the other batches of the storm find their work done.
+ * limit. The sweeper handles them with its own, so that the other batches of the storm find their work done. Given
+ * `reportSince` (the start of an abandoned sweep's slot), older stops the abandoned sweep could still have taken are
+ * listed too, to be reported only: past the age limit, nothing is done to their targets.
  */
 export async function observeSweptStops(
   ecs: ECSClient,
   template: TaskStateChangeEvent,
   known: ReadonlySet<string>,
   policy: ScreenedStop['policy'],
-  maxAgeSeconds: number,
-  now: Date,
+  window: { maxAgeSeconds: number; now: Date; reportSince?: Date },
 ): Promise<ScreenedStop[]> {
+  const { maxAgeSeconds, now, reportSince } = window;
   const clusterName = template.detail.clusterArn.split('/').pop() ?? '';
   const serviceName = template.detail.group?.slice('service:'.length) ?? '';
   const stopped = await describeServiceTasks(ecs, clusterName, serviceName, 'STOPPED');
+  const oldest = Math.min(now.getTime(), reportSince?.getTime() ?? now.getTime()) - maxAgeSeconds * 1000;
   return stopped.flatMap((detail) => {
     const at = Date.parse(detail.stoppingAt ?? detail.stoppedAt ?? '');
     const recent = Number.isFinite(at) && (now.getTime() - at) / 1000 <= maxAgeSeconds;
     const classification = classifyStop(detail);
-    if (known.has(detail.taskArn) || !recent || classification.routine) return [];
+    if (known.has(detail.taskArn) || !(at >= oldest) || classification.routine) return [];
     const event = { ...template, id: `${SWEPT}${detail.taskArn}`, time: new Date(at).toISOString(), detail };
-    return [{ message: { messageId: `${SWEPT}${detail.taskArn}`, event }, policy, classification }];
+    const asked = recent ? policy : { ...policy, deregisterTargets: false };
+    return [{ message: { messageId: `${SWEPT}${detail.taskArn}`, event }, policy: asked, classification }];
   });
+}
+
+/** When a sweep's slot began: the earliest it could have looked at its service's stops. */
+export function sweepSlotStart(key: StateKey): Date {
+  return new Date(Number(key.sk.slice('storm-sweep/'.length)) * SWEEP_SLOT_SECONDS * 1000);
 }
 
 /** Waits for the results of other batches' sweeps: one read per round for every sweep the batch waits on. */
@@ -131,4 +162,36 @@ export function watchSweeps(
         void poll();
       }),
   };
+}
+
+/**
+ * Takes over the abandoned sweeps ({@link sweepAbandoned}) among those the redelivered stops' first deliveries may
+ * have joined, one conditional write each: of two redeliveries that find one, one gets it. Per service, the sweeps
+ * this batch now holds. A takeover that fails is left to the next redelivery.
+ */
+export async function takeOverAbandoned(
+  firstSweeps: readonly StateKey[][],
+  records: ReadonlyMap<string, SweepRecord>,
+  owner: string,
+  now: Date,
+  deps: { sweepLedger?: SweepLedger; logger: Pick<Logger, 'warn'> },
+): Promise<StateKey[][]> {
+  const { sweepLedger: ledger, logger } = deps;
+  return Promise.all(
+    firstSweeps.map(async (keys) => {
+      const taken: StateKey[] = [];
+      for (const key of keys) {
+        const record = records.get(`${key.pk}/${key.sk}`);
+        if (!ledger || !record || !sweepAbandoned(record, now)) continue;
+        const mine = await ledger.takeOverClaim(record, owner).catch((error: unknown) => {
+          logger.warn('an abandoned storm sweep could not be taken over', { error, sweep: sweepReporter(key) });
+          return false;
+        });
+        if (!mine) continue;
+        logger.warn(`storm sweep ${sweepReporter(key)} was abandoned; this batch reports its stops`);
+        taken.push(key);
+      }
+      return taken;
+    }),
+  );
 }

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { alarmRulePattern, eventPatterns } from '#local/function-manifest.js';
+import { SWEEP_SLOT_SECONDS, SWEEPER_LIFETIME_SECONDS } from '#shared/tasks/storm-sweep.js';
 import { PACKAGING_TIMEOUT_MS, packageStackForTests } from '#test/support/packaging.js';
 import { asArray, eventRules, type Statement, type Template } from '#test/support/template.js';
 
@@ -141,6 +142,19 @@ describe('Packaging: EventBridge rules', { timeout: PACKAGING_TIMEOUT_MS }, () =
         targets: 1,
       },
     ]);
+  });
+
+  it('redelivers a stop only once every sweeper of its first delivery is over', () => {
+    // Prepare
+    const queue = template.Resources.TaskEventsQueue?.Properties ?? {};
+    const fn = template.Resources.TaskStateChangeLambdaFunction?.Properties ?? {};
+    const visibility = Number(queue.VisibilityTimeout);
+    const timeout = Number(fn.Timeout);
+
+    // Assess: a sweeper of the first delivery's slot or the next one starts within two slots of it and works at most
+    // its timeout; one whose claim is older than its lifetime is taken as abandoned, which it must be by then.
+    expect(timeout).toBeLessThan(SWEEPER_LIFETIME_SECONDS);
+    expect(visibility).toBeGreaterThanOrEqual(2 * SWEEP_SLOT_SECONDS + SWEEPER_LIFETIME_SECONDS);
   });
 
   it("gives the rule that fills the task-events queue the pattern of a service's stopping task", () => {

@@ -2,6 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { TaskFailurePolicy } from '#shared/config/schema.js';
 import type { TaskDetail } from '#shared/events/task-state-change.js';
 import type { ClaimOutcome, ClaimRecord, StateKey } from '#shared/state/index.js';
+import { MemberHolders } from '#shared/state/members.js';
 import type { ScreenedStop, SweepLedger } from '#shared/tasks/batch-types.js';
 import { classifyStop } from '#shared/tasks/classify.js';
 import { taskDetail, taskEvent } from './builders.js';
@@ -20,6 +21,8 @@ export function recordingLedger(
     taken?: Map<string, ClaimRecord<unknown> | undefined>;
     holders?: Map<string, string>;
     notes?: Map<string, string>;
+    /** Claims someone else took over first (by `pk/sk`): taking them over is refused. */
+    takenOver?: Set<string>;
     fail?: Error;
   } = {},
 ) {
@@ -30,6 +33,12 @@ export function recordingLedger(
     return value();
   };
   const id = (key: StateKey) => `${key.pk}/${key.sk}`;
+  const holders = () => {
+    const answered = new MemberHolders(options.holders ?? []);
+    for (const [name, value] of options.notes ?? []) answered.notes.set(name, value);
+    for (const [member, holder] of options.holders ?? []) answered.all.set(member, holder);
+    return answered;
+  };
   const ledger: SweepLedger = {
     claimEach: <T>(keys: readonly StateKey[], opts: { owner: string; ttlSeconds: number }) =>
       answer('claimEach', [keys, opts], () =>
@@ -48,15 +57,13 @@ export function recordingLedger(
         }
         return found;
       }),
-    claimMembers: (key, claims, opts) =>
-      answer('claimMembers', [key, claims, opts], () =>
-        Object.assign(new Map(options.holders ?? []), { notes: new Map(options.notes ?? []) }),
-      ),
+    claimMembers: (key, claims, opts) => answer('claimMembers', [key, claims, opts], holders),
     // As when the write that frees the lease is refused and the claim reads the record.
     claimMembersFreeing: (key, claims, opts, lease) =>
-      answer('claimMembersFreeing', [key, claims, opts, lease], () =>
-        Object.assign(new Map(options.holders ?? []), { notes: new Map(options.notes ?? []) }),
-      ),
+      answer('claimMembersFreeing', [key, claims, opts, lease], holders),
+    readMembers: (key, opts) => answer('readMembers', [key, opts], holders),
+    takeOverClaim: (record, owner) =>
+      answer('takeOverClaim', [record, owner], () => !options.takenOver?.has(id(record.key))),
     noteOn: (key, name, value, opts) => answer('noteOn', [key, name, value, opts], () => undefined),
     recordOnClaim: (key, owner, data) => answer('recordOnClaim', [key, owner, data], () => undefined),
     replace: (current, data) => answer('replace', [current, data], () => undefined),

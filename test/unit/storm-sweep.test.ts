@@ -11,6 +11,8 @@ function ledgerOf(published: Map<string, SweepResult>) {
     claimEach: async () => [],
     claimMembers: async () => new MemberHolders(),
     claimMembersFreeing: async () => new MemberHolders(),
+    readMembers: async () => new MemberHolders(),
+    takeOverClaim: async () => true,
     noteOn: async () => undefined,
     recordOnClaim: async () => undefined,
     replace: async () => undefined,

@@ -107,7 +107,10 @@ describe('Storm sweep: the stops ECS knows that no event of the batch names', ()
     });
 
     // Act
-    const swept = await observeSweptStops(ecs, template, new Set([arn('known')]), policy, 300, NOW);
+    const swept = await observeSweptStops(ecs, template, new Set([arn('known')]), policy, {
+      maxAgeSeconds: 300,
+      now: NOW,
+    });
 
     // Assess
     expect(ecsMock.commandCalls(ListTasksCommand)[0]?.args[0].input).toMatchObject({
@@ -128,6 +131,34 @@ describe('Storm sweep: the stops ECS knows that no event of the batch names', ()
     expect(fresh?.classification.kind).toBe('essential-container-exited');
   });
 
+  it('lists the older stops an abandoned sweep could have taken, to report only, never to deregister', async () => {
+    // Prepare: the abandoned sweep's slot began 200 s ago; its age limit reached 500 s back
+    const template = taskEvent(taskDetail({ taskArn: arn('known') }));
+    ecsMock.on(ListTasksCommand).resolves({ taskArns: ['fresh', 'older', 'oldest'].map(arn) });
+    ecsMock.on(DescribeTasksCommand).resolves({
+      tasks: [
+        described('fresh', new Date(NOW.getTime() - 300_000)),
+        described('older', new Date(NOW.getTime() - 500_000)),
+        described('oldest', new Date(NOW.getTime() - 500_001)),
+      ] as never,
+    });
+    const reportSince = new Date(NOW.getTime() - 200_000);
+
+    // Act
+    const swept = await observeSweptStops(ecs, template, new Set(), policy, {
+      maxAgeSeconds: 300,
+      now: NOW,
+      reportSince,
+    });
+
+    // Assess
+    expect(swept.map((s) => [s.message.messageId, s.policy.deregisterTargets])).toEqual([
+      [`swept:${arn('fresh')}`, true],
+      [`swept:${arn('older')}`, false],
+    ]);
+    expect(swept[1]?.policy).toEqual({ ...policy, deregisterTargets: false });
+  });
+
   it('dates a stop without a stopping time by when it stopped', async () => {
     // Prepare
     const template = taskEvent(taskDetail({ taskArn: arn('known') }));
@@ -137,7 +168,7 @@ describe('Storm sweep: the stops ECS knows that no event of the batch names', ()
     });
 
     // Act
-    const swept = await observeSweptStops(ecs, template, new Set(), policy, 300, NOW);
+    const swept = await observeSweptStops(ecs, template, new Set(), policy, { maxAgeSeconds: 300, now: NOW });
 
     // Assess
     expect(swept.map((s) => s.message.event.time)).toEqual(['2026-11-24T11:59:50.000Z']);

@@ -154,6 +154,6 @@ describe('Service stops: an alert kept for the stops’ retry', () => {
     );
 
     // Assess
-    expect(claims).toEqual({ ours: new Set([arnOf('t1')]), parked: [] });
+    expect(claims).toEqual({ ours: new Set([arnOf('t1')]), parked: [], abandoned: new Set() });
   });
 });

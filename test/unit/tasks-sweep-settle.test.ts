@@ -269,7 +269,7 @@ describe('Stop reports: which alert counts each stop', () => {
       { clusterName: 'prod', serviceName: 'web' },
       stops,
       keptLogger().logger,
-      lease,
+      { lease },
     );
 
     // Assess
