@@ -32,6 +32,16 @@ export function eventMetrics(functionName: string): EventMetrics {
   };
 }
 
+/**
+ * Counts alerts that could be neither queued nor kept for a retry (SQS and the state table failing at once): lost to
+ * chat, not to the operators. `AlertsLost` carries the service dimension alone, so one alarm watches every function
+ * (`alerts-lost`, deploy/resources/self-alarms.yml), and is published at once, so a failing invocation keeps it. The
+ * path it takes (the log stream, CloudWatch, the operations topic) needs neither of the two that failed.
+ */
+export function countLostAlerts(count = 1): void {
+  metrics.singleMetric().addMetric('AlertsLost', MetricUnit.Count, count);
+}
+
 /** One metric value to publish; with dimensions it is published on its own, beside the function's other metrics. */
 export interface MetricPoint {
   name: string;

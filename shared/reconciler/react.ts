@@ -11,7 +11,7 @@ import { Executor } from '../executor/executor.js';
 import { deregisterTargets } from '../executor/kinds/elbv2.js';
 import type { TargetGroupLeases } from '../executor/target-group-lease.js';
 import { currentTime } from '../lambda/clock.js';
-import { type EventMetrics, eventMetrics } from '../logging/metrics.js';
+import { countLostAlerts, type EventMetrics, eventMetrics } from '../logging/metrics.js';
 import type { Alert } from '../notify/alert.js';
 import { enqueueAlert } from '../notify/outbox.js';
 import { type ObservationCache, observeEc2InstanceId } from '../services/observation-cache.js';
@@ -182,6 +182,7 @@ async function queueAlerts(alert: Alert | undefined, event: ScheduledEvent, deps
         logger.error(`the sweep's alert could be neither queued nor left for the next sweep: ${alert.title}`, {
           error: leaveError,
         });
+        countLostAlerts();
       });
     }
     throw error;

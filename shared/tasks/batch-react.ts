@@ -1,6 +1,7 @@
 import { Executor } from '../executor/executor.js';
 import { deregisterTargets } from '../executor/kinds/elbv2.js';
 import { currentTime } from '../lambda/clock.js';
+import { countLostAlerts } from '../logging/metrics.js';
 import type { Alert } from '../notify/alert.js';
 import { enqueueAlert } from '../notify/outbox.js';
 import type { ScreenedStop, TaskBatchDeps, TaskStopMessage } from './batch-types.js';
@@ -152,6 +153,7 @@ async function queueCrashLoopAlert(notice: CrashLoopNotice, deps: TaskBatchDeps)
       deps.logger.error(`the crash-loop alert could be neither queued nor kept for a retry: ${alert.title}`, {
         error: parkError,
       });
+      countLostAlerts();
     });
     throw error;
   }

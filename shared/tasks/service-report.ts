@@ -1,5 +1,6 @@
 import { auditErrorText } from '../executor/audit.js';
 import type { Lease } from '../executor/target-group-lease.js';
+import { countLostAlerts } from '../logging/metrics.js';
 import type { Alert } from '../notify/alert.js';
 import type { taskTargets } from '../targets/task-targets.js';
 import type { TargetGroupOutcome } from './batch-report.js';
@@ -146,13 +147,11 @@ export async function reportServiceStops(
     ...stops.filter((s) => !deserving.includes(s) && abandoned.has(idOf(s)) && !sweep.reportedElsewhere.has(idOf(s))),
   ].filter((s) => !countedEarlier.has(idOf(s)));
   const unfound = [...abandoned].filter((id) => !stops.some((s) => idOf(s) === id) && !countedEarlier.has(id));
-  if (unfound.length > 0)
-    logger.error(
-      `${unfound.length} stop(s) of an abandoned storm sweep not found among the service's stops: not reported`,
-      {
-        tasks: unfound,
-      },
-    );
+  if (unfound.length > 0) {
+    const why = 'not found among the service’s stops: not reported';
+    logger.error(`${unfound.length} stop(s) of an abandoned storm sweep ${why}`, { tasks: unfound });
+    countLostAlerts();
+  }
   const reported: ReportedStop[] = reportedStops.map((s) => ({
     event: s.message.event,
     classification: s.classification,

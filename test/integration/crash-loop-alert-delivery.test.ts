@@ -5,6 +5,7 @@ import { provisionWorld, receiveOutbox, type World } from '#local/world.js';
 import type { Alert } from '#shared/notify/alert.js';
 import { prodClusterConfig } from '#test/support/cluster-config.js';
 import { coldContainer } from '#test/support/functions.js';
+import { alertsLostWhile } from '#test/support/lost-alerts.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
 import { worldTask } from '#test/support/world-task.js';
 import { queuedBatch } from '../../cli/replay.js';
@@ -75,5 +76,22 @@ describe('Function: task-state-change, a crash-loop alert that cannot be queued'
     expect(retry.batchItemFailures).toEqual([]);
     expect(later.batchItemFailures).toEqual([]);
     expect((await kinds()).filter((k) => k === 'task-stopped/crash-loop')).toHaveLength(1);
+  });
+
+  it('counts the alert as lost, for the operators’ alarm, when it can be neither queued nor kept on the counter', async () => {
+    // Prepare: the third stop raises the crash loop; SQS refuses its alert and the counter refuses to keep it
+    const { react } = await coldContainer(world, 'task-state-change', CONFIG);
+    for (const index of [0, 1]) await react(delivery(index, 1));
+    proxy.failWith5xx('sqs:SendMessage', 2);
+    const keeping = (call: AwsCall) =>
+      call.operation === 'UpdateItem' && call.body.toString('utf8').includes('pending-alerts');
+    proxy.failWith5xx(keeping, 2);
+
+    // Act
+    const { settled, lost } = await alertsLostWhile(() => react(delivery(2, 1)));
+
+    // Assess: the stop is returned (its own alert was not queued either), the crash loop counted as lost
+    expect(settled).not.toBeInstanceOf(Error);
+    expect(lost).toEqual([1]);
   });
 });

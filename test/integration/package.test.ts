@@ -232,7 +232,7 @@ describe('Packaging: serverless package', { timeout: PACKAGING_TIMEOUT_MS }, () 
     expect(widgets.map((w) => w.type)).toContain('alarm');
   });
 
-  it('alarms on ecs-autopilot itself, to the operations topic: any DLQ holding a message, any function failing, throttles, a missed sweep', () => {
+  it('alarms on ecs-autopilot itself, to the operations topic: any DLQ holding a message, any function failing, throttles, a missed sweep, an alert lost', () => {
     // Prepare
     const alarms = Object.values(template.Resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm');
     const watched = (namespace: string, metric: string) =>
@@ -257,6 +257,15 @@ describe('Packaging: serverless package', { timeout: PACKAGING_TIMEOUT_MS }, () 
     const promoter = alarms.find((a) => String(a.Properties?.AlarmName).endsWith('-canary-promoter-not-running'));
     expect(promoter?.Properties).toMatchObject({ MetricName: 'Invocations', TreatMissingData: 'breaching' });
     expect(sweep?.Properties).toMatchObject({ MetricName: 'Invocations', TreatMissingData: 'breaching', Period: 900 });
+    const lost = alarms.find((a) => String(a.Properties?.AlarmName).endsWith('-alerts-lost'));
+    expect(lost?.Properties).toMatchObject({
+      Namespace: 'ecs-autopilot',
+      MetricName: 'AlertsLost',
+      Dimensions: [{ Name: 'service', Value: 'ecs-autopilot' }],
+      Statistic: 'Sum',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
     for (const alarm of alarms) expect(alarm.Properties?.AlarmActions).toEqual([{ Ref: 'OperationsTopic' }]);
   });
 });

@@ -1,5 +1,6 @@
 import { ECSClient, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { beforeEach, describe, expect, inject, it } from 'vitest';
+import { serverError } from '#local/moto-proxy.js';
 import { stampStoppedTasks } from '#local/moto-proxy-rules.js';
 import { manualTaskTransitions } from '#local/moto-server.js';
 import { deliverOutbox } from '#local/pipeline.js';
@@ -8,6 +9,7 @@ import { membership, provisionWorld, receiveAlerts, type World } from '#local/wo
 import { ChatbotNotificationSchema } from '#shared/notify/chatbot.js';
 import * as v from '#shared/validation/input-schema.js';
 import { coldContainer } from '#test/support/functions.js';
+import { alertsLostWhile } from '#test/support/lost-alerts.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
 import { RECONCILER_CONFIG } from '#test/support/reconciler-fixtures.js';
 
@@ -59,6 +61,23 @@ describe('Function: reconciler, a sweep whose alert cannot be queued', () => {
     // taken off once queued: the next sweep, with nothing to say, sends nothing
     expect(sentByNext).toBe(0);
     expect(titles(alerts)).toEqual([expect.stringMatching(/reconciler: orphans deregistered in 2 target group\(s\)$/)]);
+  });
+
+  it('counts the alert as lost, for the operators’ alarm, when it can be neither queued nor left waiting', async () => {
+    // Prepare: SQS refuses the alert and the state table refuses to keep it
+    const { react: sweep } = await coldContainer(world, 'reconciler', RECONCILER_CONFIG);
+    proxy.failWith5xx('sqs:SendMessage', 2);
+    proxy.addRule({
+      match: (call) => ['PutItem', 'UpdateItem'].includes(call.operation) && call.body.includes('waiting-alerts'),
+      respond: (call) => serverError(call),
+    });
+
+    // Act
+    const { settled, lost } = await alertsLostWhile(() => sweep(scheduledEvent(world)));
+
+    // Assess
+    expect(settled).toBeInstanceOf(Error);
+    expect(lost).toEqual([1]);
   });
 
   it('leaves nothing waiting in a dry run, which writes no state', async () => {

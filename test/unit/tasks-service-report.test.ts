@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TG_WEB, TG_WEB_CANARY } from '#test/support/builders.js';
+import { alertsLostWhile } from '#test/support/lost-alerts.js';
 import { arnOf, observed, outcome, record, report } from '#test/support/service-report.js';
 import { recordingLedger } from '#test/support/tasks-ledger.js';
 
@@ -156,5 +157,38 @@ describe('Service stops: which batch counts a stop', () => {
 
     // Assess
     expect(ledger.calls[0]?.args[1]).toEqual([{ member: 't1', owner: 'sweep/x' }]);
+  });
+});
+
+describe('Service stops: the report of a batch that took an abandoned sweep over', () => {
+  const dead = 'sweep/service/prod/web/storm-sweep/1';
+
+  it('reports each stop the abandoned sweep holds, done before or not, and counts those it cannot find as lost', async () => {
+    // Prepare: two swept stops with nothing left to do; the abandoned sweep holds one of them and one ECS forgot
+    const held = observed('t1', TG_WEB, { messageId: `swept:${arnOf('t1')}` });
+    const free = observed('t22', TG_WEB, { messageId: `swept:${arnOf('t22')}` });
+    const ledger = recordingLedger({
+      holders: new Map([
+        ['t1', dead],
+        ['t999', dead],
+      ]),
+    });
+    const outcomes = [
+      outcome(TG_WEB, [
+        ['t1', 'gone'],
+        ['t22', 'gone'],
+      ]),
+    ];
+
+    // Act
+    const { settled, lost } = await alertsLostWhile(() =>
+      report([held, free], outcomes, { ledger, sweep: { reporter: 'sweep/new', takenOver: [dead] } }),
+    );
+
+    // Assess
+    if (settled instanceof Error) throw settled;
+    expect(settled.published).toEqual([{ handled: [arnOf('t1'), arnOf('t22')], reported: ['t1'] }]);
+    expect(ledger.calls.map((c) => c.method)).toEqual(['readMembers']);
+    expect(lost).toEqual([1]);
   });
 });
