@@ -1,8 +1,7 @@
-import { ECSClient, StopTaskCommand } from '@aws-sdk/client-ecs';
 import type { SQSEvent } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type AwsCall, serverError } from '#local/moto-proxy.js';
-import { dieAfter, stampStoppedTasks } from '#local/moto-proxy-rules.js';
+import { dieAfter } from '#local/moto-proxy-rules.js';
 import { taskStateChangeEvent } from '#local/task-events.js';
 import { membership, provisionWorld, receiveOutbox, type World } from '#local/world.js';
 import type { Alert } from '#shared/notify/alert.js';
@@ -10,6 +9,7 @@ import { SWEEPER_LIFETIME_SECONDS } from '#shared/tasks/storm-sweep.js';
 import { prodClusterConfig } from '#test/support/cluster-config.js';
 import { coldContainer } from '#test/support/functions.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
+import { stopInEcs } from '#test/support/stopped-in-ecs.js';
 import { queuedBatch } from '../../cli/replay.js';
 
 const proxy = await useMotoProxy();
@@ -42,9 +42,7 @@ describe('Function: task-state-change, a storm sweep abandoned between claiming 
     // Prepare: three of web's five tasks stop in ECS, so a batch of two of their events sweeps the third.
     world = await provisionWorld(proxy.endpoint, { services: [{ name: 'web', tasks: 5 }] });
     stopped = world.services.web?.tasks.slice(0, 3) ?? [];
-    const ecs = new ECSClient({ endpoint: proxy.endpoint, region: world.region });
-    for (const t of stopped) await ecs.send(new StopTaskCommand({ cluster: 'prod', task: t.taskArn }));
-    stampStoppedTasks(proxy, new Date());
+    await stopInEcs(proxy, world, stopped);
   });
 
   /** The sweeping batch (two stops, so it claims the storm's sweep), or its messages delivered again. */
@@ -136,10 +134,7 @@ describe('Function: task-state-change, a storm sweep abandoned between claiming 
     const handled = await sweeper.react(first);
     refuse();
     // One more task stops before the redelivery: its sweep would report it with the first three again.
-    const fourth = world.services.web?.tasks[3];
-    const ecs = new ECSClient({ endpoint: proxy.endpoint, region: world.region });
-    await ecs.send(new StopTaskCommand({ cluster: 'prod', task: fourth?.taskArn }));
-    stampStoppedTasks(proxy, new Date(Date.now() + 100_000), fourth && [fourth.taskArn]);
+    await stopInEcs(proxy, world, world.services.web?.tasks.slice(3, 4) ?? [], new Date(Date.now() + 100_000));
     const retry = await containerAfter(SWEEPER_LIFETIME_SECONDS + 120);
 
     // Act

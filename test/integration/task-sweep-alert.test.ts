@@ -1,6 +1,4 @@
-import { ECSClient, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { stampStoppedTasks } from '#local/moto-proxy-rules.js';
 import { taskStateChangeEvent } from '#local/task-events.js';
 import { membership, provisionWorld, receiveOutbox, type World } from '#local/world.js';
 import type { Alert } from '#shared/notify/alert.js';
@@ -8,6 +6,7 @@ import { SWEEP_SLOT_SECONDS } from '#shared/tasks/storm-sweep.js';
 import { prodClusterConfig } from '#test/support/cluster-config.js';
 import { coldContainer } from '#test/support/functions.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
+import { stopInEcs } from '#test/support/stopped-in-ecs.js';
 import { queuedBatch } from '../../cli/replay.js';
 
 const proxy = await useMotoProxy();
@@ -38,9 +37,7 @@ describe('Function: task-state-change, a storm sweep whose alert cannot be queue
     // Prepare: three of web's four tasks stop in ECS, so a batch of two of their events sweeps the third.
     world = await provisionWorld(proxy.endpoint, { services: [{ name: 'web', tasks: 4 }] });
     stopped = world.services.web?.tasks.slice(0, 3) ?? [];
-    const ecs = new ECSClient({ endpoint: proxy.endpoint, region: world.region });
-    for (const t of stopped) await ecs.send(new StopTaskCommand({ cluster: 'prod', task: t.taskArn }));
-    stampStoppedTasks(proxy, new Date());
+    await stopInEcs(proxy, world, stopped);
   });
 
   /** The sweeping batch, delivered the n-th time: two stops, so it claims the storm's sweep. */

@@ -1,11 +1,12 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { ECSClient } from '@aws-sdk/client-ecs';
 import type { TaskFailurePolicy } from '#shared/config/schema.js';
 import type { TaskDetail } from '#shared/events/task-state-change.js';
 import type { ClaimOutcome, ClaimRecord, StateKey } from '#shared/state/index.js';
 import { MemberHolders } from '#shared/state/members.js';
 import type { ScreenedStop, SweepLedger } from '#shared/tasks/batch-types.js';
 import { classifyStop } from '#shared/tasks/classify.js';
-import { taskDetail, taskEvent } from './builders.js';
+import { config, taskDetail, taskEvent } from './builders.js';
 
 /** Every call a sweep ledger was asked, by method, in order. */
 export type LedgerCalls = Array<{ method: keyof SweepLedger; args: unknown[] }>;
@@ -112,4 +113,17 @@ export function keptLogger() {
     };
   const logger = { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
   return { lines, logger: logger as unknown as Logger };
+}
+
+/** What settling and joining a storm sweep need, on `ledger`, at `now`; the logger's lines come back too. */
+export function sweepDepsAt(ledger: SweepLedger | undefined, now: Date) {
+  const kept = keptLogger();
+  const deps = {
+    sweepLedger: ledger,
+    clients: { ecs: new ECSClient({ region: 'us-east-1' }) } as never,
+    config: config(),
+    logger: kept.logger,
+    now: () => now,
+  };
+  return { deps, lines: kept.lines };
 }

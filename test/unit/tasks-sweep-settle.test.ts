@@ -1,27 +1,15 @@
-import { ECSClient } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
 import type { ClaimRecord } from '#shared/state/index.js';
 import { joinStormSweep, settleSweeps } from '#shared/tasks/service-sweep.js';
 import { claimStopReports, STOP_REPORT_TTL_SECONDS } from '#shared/tasks/stop-reports.js';
 import { type SweepResult, sweepKey } from '#shared/tasks/storm-sweep.js';
-import { config } from '#test/support/builders.js';
-import { keptLogger, recordingLedger, screenedStop } from '#test/support/tasks-ledger.js';
+import { keptLogger, recordingLedger, screenedStop, sweepDepsAt } from '#test/support/tasks-ledger.js';
 
 const NOW = new Date('2026-11-24T12:00:05.000Z');
 const key = (service: string, at = NOW) => sweepKey('prod', service, at);
 const id = (k: { pk: string; sk: string }) => `${k.pk}/${k.sk}`;
 
-function depsOf(ledger: ReturnType<typeof recordingLedger>['ledger'] | undefined) {
-  const kept = keptLogger();
-  const deps = {
-    sweepLedger: ledger,
-    clients: { ecs: new ECSClient({ region: 'us-east-1' }) } as never,
-    config: config(),
-    logger: kept.logger,
-    now: () => NOW,
-  };
-  return { deps, lines: kept.lines };
-}
+const depsOf = (ledger: ReturnType<typeof recordingLedger>['ledger'] | undefined) => sweepDepsAt(ledger, NOW);
 
 describe('Storm sweep: who sweeps and who waits', () => {
   it('claims one sweep per service of a batch with two stops or more, in one write, and sweeps what it won', async () => {

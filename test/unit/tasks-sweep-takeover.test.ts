@@ -11,8 +11,7 @@ import {
   sweepKey,
   sweepSlotStart,
 } from '#shared/tasks/storm-sweep.js';
-import { config } from '#test/support/builders.js';
-import { keptLogger, recordingLedger, screenedStop } from '#test/support/tasks-ledger.js';
+import { keptLogger, recordingLedger, screenedStop, sweepDepsAt } from '#test/support/tasks-ledger.js';
 
 const NOW = new Date('2026-11-24T12:03:05.000Z');
 /** When the redelivered stops were first received: a queue gives a message back after its visibility timeout. */
@@ -21,17 +20,7 @@ const key = (service: string, at = NOW) => sweepKey('prod', service, at);
 const id = (k: { pk: string; sk: string }) => `${k.pk}/${k.sk}`;
 const secondsAgo = (s: number) => new Date(NOW.getTime() - s * 1000).toISOString();
 
-function depsOf(ledger: ReturnType<typeof recordingLedger>['ledger']) {
-  const kept = keptLogger();
-  const deps = {
-    sweepLedger: ledger,
-    clients: { ecs: new ECSClient({ region: 'us-east-1' }) } as never,
-    config: config(),
-    logger: kept.logger,
-    now: () => NOW,
-  };
-  return { deps, lines: kept.lines };
-}
+const depsOf = (ledger: ReturnType<typeof recordingLedger>['ledger'] | undefined) => sweepDepsAt(ledger, NOW);
 
 /** The first delivery's sweep of web, claimed `age` seconds ago, as a redelivery reads it. */
 function firstSweep(age: number, data: SweepResult | null = null): ClaimRecord<SweepResult> {
