@@ -116,9 +116,9 @@ export async function reportServiceStops(
       .takeLease()
       ?.release()
       .catch(() => undefined);
-  const claims = claiming
-    ? await claimStopReports(ledger, share, toReport, logger, { lease: context.takeLease(), takenOver })
-    : undefined;
+  // A claim that reads the whole record cannot ride on the lease's release: the lease is then freed by the caller.
+  const lease = takenOver.length === 0 ? context.takeLease() : undefined;
+  const claims = claiming ? await claimStopReports(ledger, share, toReport, logger, { lease, takenOver }) : undefined;
   // Claims that could not be made (their answers lost, the table unreachable) do not say whether another alert counts
   // these stops already: rather than count them again, the batch returns them while their queue would give them back,
   // and their retry claims them (its own landed claim included). Their last delivery reports them unclaimed: twice,

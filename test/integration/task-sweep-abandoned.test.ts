@@ -1,3 +1,4 @@
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { SQSEvent } from 'aws-lambda';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type AwsCall, serverError } from '#local/moto-proxy.js';
@@ -31,6 +32,13 @@ async function stopsPerAlert(world: World): Promise<string[][]> {
   return [...distinct.values()].map((alert) =>
     [...alert.description.matchAll(/`([0-9a-f]{8})/g)].map((id) => id[1] as string).sort(),
   );
+}
+
+/** The target groups' leases still in the state table: none once a batch is over, whatever it did. */
+async function leasesHeld(world: World): Promise<string[]> {
+  const dynamodb = new DynamoDBClient({ endpoint: proxy.endpoint, region: world.region });
+  const { Items = [] } = await dynamodb.send(new ScanCommand({ TableName: world.stateTableName }));
+  return Items.flatMap((item) => (item.sk?.S === 'lease/membership' ? [item.pk?.S ?? ''] : []));
 }
 
 describe('Function: task-state-change, a storm sweep abandoned between claiming its stops’ reports and publishing them', () => {
@@ -93,6 +101,7 @@ describe('Function: task-state-change, a storm sweep abandoned between claiming 
     const running = world.services.web?.tasks.slice(3).map((t) => `${t.ip}:8080`);
     expect(Object.values(await membership(world, ['web'])).map((m) => [...m].sort())).toEqual([running?.sort()]);
     expect(await stopsPerAlert(world)).toEqual([[id(0), id(1), id(2)].sort()]);
+    expect(await leasesHeld(world)).toEqual([]);
   });
 
   it('has one of two redeliveries at once take the sweep over, and counts each stop once', async () => {
