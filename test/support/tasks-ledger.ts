@@ -127,3 +127,20 @@ export function sweepDepsAt(ledger: SweepLedger | undefined, now: Date) {
   };
   return { deps, lines: kept.lines };
 }
+
+/** A stopped task of prod/web as DescribeTasks answers it: its essential container exited, stopping at `stoppingAt`. */
+export function describedStop(id: string, stoppingAt: Date | undefined, extra: Record<string, unknown> = {}) {
+  return {
+    taskArn: `arn:aws:ecs:us-east-1:111122223333:task/prod/${id}`,
+    clusterArn: 'arn:aws:ecs:us-east-1:111122223333:cluster/prod',
+    group: 'service:web',
+    lastStatus: 'STOPPED',
+    desiredStatus: 'STOPPED',
+    stopCode: 'EssentialContainerExited',
+    stoppedReason: 'Essential container in task exited',
+    containers: [{ name: 'app', exitCode: 1 }],
+    attachments: [],
+    ...(stoppingAt && { stoppingAt }),
+    ...extra,
+  };
+}

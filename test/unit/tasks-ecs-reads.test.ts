@@ -6,7 +6,7 @@ import { classifyStop } from '#shared/tasks/classify.js';
 import { groupsLeftByEcs } from '#shared/tasks/left-by-ecs.js';
 import { observeSweptStops } from '#shared/tasks/storm-sweep.js';
 import { TG_WEB, TG_WEB_CANARY, taskDetail, taskEvent } from '#test/support/builders.js';
-import { keptLogger } from '#test/support/tasks-ledger.js';
+import { describedStop, keptLogger } from '#test/support/tasks-ledger.js';
 
 const ecs = new ECSClient({ region: 'us-east-1' });
 const elbv2 = new ElasticLoadBalancingV2Client({ region: 'us-east-1' });
@@ -75,19 +75,7 @@ describe('Groups ECS has already emptied of the stops’ targets', () => {
 describe('Storm sweep: the stops ECS knows that no event of the batch names', () => {
   const NOW = new Date('2026-11-24T12:00:00.000Z');
   const policy = { deregisterTargets: true, alertRoutineStops: false };
-  const described = (id: string, stoppingAt: Date | undefined, extra: Record<string, unknown> = {}) => ({
-    taskArn: arn(id),
-    clusterArn: 'arn:aws:ecs:us-east-1:111122223333:cluster/prod',
-    group: 'service:web',
-    lastStatus: 'STOPPED',
-    desiredStatus: 'STOPPED',
-    stopCode: 'EssentialContainerExited',
-    stoppedReason: 'Essential container in task exited',
-    containers: [{ name: 'app', exitCode: 1 }],
-    attachments: [],
-    ...(stoppingAt && { stoppingAt }),
-    ...extra,
-  });
+  const described = describedStop;
 
   it('takes the recent failed stops it was not told of, each as an event of its own dated when it stopped', async () => {
     // Prepare

@@ -1,8 +1,6 @@
-import { ECSClient, ListTasksCommand } from '@aws-sdk/client-ecs';
-import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ClaimRecord } from '#shared/state/index.js';
-import { joinStormSweep, type SweepTicket, settleSweeps } from '#shared/tasks/service-sweep.js';
+import { settleSweeps } from '#shared/tasks/service-sweep.js';
 import { claimStopReports } from '#shared/tasks/stop-reports.js';
 import {
   SWEEPER_LIFETIME_SECONDS,
@@ -156,86 +154,5 @@ describe('Stop reports: the claims of a sweep taken over', () => {
     expect(calls.map((c) => c.method)).toEqual(['readMembers']);
     expect(claims?.abandoned).toEqual(new Set(['t3']));
     expect(claims?.parked).toEqual([parked]);
-  });
-});
-
-describe('Storm sweep: the share of a batch that took a sweep over', () => {
-  const ecs = new ECSClient({ region: 'us-east-1' });
-  const ecsMock = mockClient(ecs);
-  const dead = key('web', FIRST);
-  const alert = { title: 'prod/web: 2 tasks stopped', dedupKey: 'k1' } as never;
-  const joinAs = (ticket: SweepTicket, ledger: ReturnType<typeof recordingLedger>['ledger']) =>
-    joinStormSweep(
-      [redelivered('t1')],
-      ticket,
-      undefined,
-      [],
-      { ...depsOf(ledger).deps, clients: { ecs } as never },
-      {
-        notes: [],
-      },
-    );
-
-  beforeEach(() => ecsMock.reset());
-
-  it('publishes its result on its own sweep and on the one it took over, and reports under its own name', async () => {
-    // Prepare
-    ecsMock.on(ListTasksCommand).resolves({ taskArns: [] });
-    const { ledger, calls } = recordingLedger();
-
-    // Act
-    const joined = await joinAs({ role: 'sweeper', key: key('web'), owner: 'me', takenOver: [dead] }, ledger);
-    const pending = await joined.publish(joined.stops, { alert, reported: ['t1'] });
-
-    // Assess
-    expect(joined.reporter).toBe(`sweep/${key('web').pk}/${key('web').sk}`);
-    expect(joined.takenOver).toEqual([`sweep/${dead.pk}/${dead.sk}`]);
-    const result = { done: ['t1'], alert, reported: ['t1'], queued: false };
-    expect(calls.map((c) => [c.method, ...c.args])).toEqual([
-      ['recordOnClaim', key('web'), 'me', result],
-      ['recordOnClaim', dead, 'me', result],
-    ]);
-    expect(pending?.alert).toBe(alert);
-  });
-
-  it('still publishes the sweep it took over when ECS cannot list the service’s stops', async () => {
-    // Prepare
-    ecsMock.on(ListTasksCommand).rejects(new Error('throttled'));
-    const { ledger, calls } = recordingLedger();
-
-    // Act
-    const joined = await joinAs({ role: 'sweeper', key: dead, owner: 'me', takenOver: [dead] }, ledger);
-    await joined.publish(joined.stops);
-
-    // Assess
-    expect(joined.stops.map((s) => s.message.messageId)).toEqual(['m-t1']);
-    expect(joined.reporter).toBe(`sweep/${dead.pk}/${dead.sk}`);
-    expect(joined.takenOver).toEqual([`sweep/${dead.pk}/${dead.sk}`]);
-    expect(calls.map((c) => [c.method, ...c.args])).toEqual([['recordOnClaim', dead, 'me', { done: ['t1'] }]]);
-  });
-
-  it('keeps its alert beside the claims when its result cannot be published', async () => {
-    // Prepare
-    ecsMock.on(ListTasksCommand).resolves({ taskArns: [] });
-    const { ledger, calls } = recordingLedger();
-    ledger.recordOnClaim = async () => {
-      throw new Error('throttled');
-    };
-
-    // Act
-    const joined = await joinAs({ role: 'sweeper', key: key('web'), owner: 'me' }, ledger);
-    const pending = await joined.publish(joined.stops, { alert, reported: ['t1'] });
-
-    // Assess
-    expect(pending).toBeUndefined();
-    expect(calls.map((c) => [c.method, ...c.args])).toEqual([
-      [
-        'noteOn',
-        { pk: 'service/prod/web', sk: 'stop-reports' },
-        'alert/k1',
-        JSON.stringify({ alert, reported: ['t1'] }),
-        { ttlSeconds: 3600 },
-      ],
-    ]);
   });
 });
