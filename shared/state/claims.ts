@@ -205,7 +205,8 @@ export async function takeOverClaim<T>(table: StateTable, record: ClaimRecord<T>
     return true;
   } catch (error) {
     if (!(error instanceof StateConflictError)) throw error;
-    const now = (await readEach<T>(table, [record.key])).get(describeKey(record.key));
-    return now?.owner === owner;
+    // Refused: by a rival's write, or by this one's own first attempt, which landed with its answer lost.
+    const current = (await readEach<T>(table, [record.key])).get(describeKey(record.key));
+    return current?.owner === owner;
   }
 }
