@@ -4,7 +4,7 @@ import type { Action } from '#shared/executor/actions.js';
 import type { AuditRecord } from '#shared/executor/audit.js';
 import { ActionsFailedError } from '#shared/executor/errors.js';
 import { auditMetricPoints, auditMetrics } from '#shared/executor/metrics.js';
-import { canaryMetricPoints, countLostAlerts, emitMetricPoints, eventMetrics } from '#shared/logging/metrics.js';
+import { canaryMetricPoints, emitMetricPoints, eventMetrics } from '#shared/logging/metrics.js';
 
 const TG = 'arn:aws:elasticloadbalancing:us-east-1:111122223333:targetgroup/web-tg/0123456789abcdef';
 
@@ -275,29 +275,5 @@ describe('Metrics: canary promoter passes', () => {
     expect(docs).toHaveLength(1);
     expect(metricNames(docs[0] ?? {})).toEqual(['EventsIgnored']);
     expect(docs[0]).toMatchObject({ function: 'alarm-state-change', reason: 'no-matching-rule', EventsIgnored: 1 });
-  });
-
-  it('counts lost alerts at once under the service dimension alone, which one alarm watches for every function', () => {
-    // Prepare
-    const lines: string[] = [];
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-      lines.push(String(chunk));
-      return true;
-    });
-
-    // Act
-    countLostAlerts(2);
-
-    // Assess
-    const docs = lines
-      .flatMap((l) => l.split('\n'))
-      .filter((l) => l.includes('"_aws"'))
-      .map(
-        (l) => JSON.parse(l) as { _aws: { CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][] }> } },
-      );
-    expect(docs).toHaveLength(1);
-    expect(metricNames(docs[0] ?? {})).toEqual(['AlertsLost']);
-    expect(docs[0]).toMatchObject({ service: 'ecs-autopilot', AlertsLost: 2 });
-    expect(docs[0]?._aws.CloudWatchMetrics[0]).toMatchObject({ Namespace: 'ecs-autopilot', Dimensions: [['service']] });
   });
 });
