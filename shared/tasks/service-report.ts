@@ -142,11 +142,13 @@ export async function reportServiceStops(
   // The stops an abandoned sweep claimed are this batch's to report, though their work may have been done before it.
   const abandoned = claims?.abandoned ?? new Set<string>();
   const idOf = (s: ObservedStop) => taskId(s.message.event.detail.taskArn);
+  const deservingSet = new Set(deserving);
   const reportedStops = [
     ...deserving.filter((s) => !unclaimed.includes(s)).filter((s) => !ours || ours.has(s.message.event.detail.taskArn)),
-    ...stops.filter((s) => !deserving.includes(s) && abandoned.has(idOf(s)) && !sweep.reportedElsewhere.has(idOf(s))),
+    ...stops.filter((s) => !deservingSet.has(s) && abandoned.has(idOf(s)) && !sweep.reportedElsewhere.has(idOf(s))),
   ].filter((s) => !countedEarlier.has(idOf(s)));
-  const unfound = [...abandoned].filter((id) => !stops.some((s) => idOf(s) === id) && !countedEarlier.has(id));
+  const observedIds = new Set(stops.map(idOf));
+  const unfound = [...abandoned].filter((id) => !observedIds.has(id) && !countedEarlier.has(id));
   if (unfound.length > 0) {
     const why = 'not found among the service’s stops: not reported';
     logger.error(`${unfound.length} stop(s) of an abandoned storm sweep ${why}`, { tasks: unfound });
