@@ -31,8 +31,11 @@ export interface BundleRow {
   floor: BuiltBundle;
   bundledMs: number;
   floorMs: number;
-  /** The quartiles of the ratios of each alternated pair (function, then floor): how much the machine's load moved it. */
-  pairedRatioSpread: { low: number; high: number };
+  /**
+   * The ratios of each alternated pair (function, then floor): their median is what the target is judged on, since
+   * both halves of a pair ran under the same load; their quartiles say how much the machine's load moved them.
+   */
+  pairedRatios: { low: number; median: number; high: number };
   /** SDK clients bundled that the function's role grants no action of. */
   unusedClients: string[];
   /** Code only packaging needs (config validation) that the bundle carries anyway. */
@@ -77,7 +80,11 @@ async function measure(directory: string): Promise<BundleRow> {
     floor,
     bundledMs: median(bundledTimes),
     floorMs: median(floorTimes),
-    pairedRatioSpread: { low: quantile(pairedRatios, 0.25), high: quantile(pairedRatios, 0.75) },
+    pairedRatios: {
+      low: quantile(pairedRatios, 0.25),
+      median: median(pairedRatios),
+      high: quantile(pairedRatios, 0.75),
+    },
     unusedClients: surface.clients
       .filter((c) => !surface.grantedServices(directory).has(c.iamPrefix))
       .map((c) => c.pkg),
@@ -104,19 +111,23 @@ const kib = (n: number) => `${(n / 1024).toFixed(0)} KiB`;
 /** The table, one line a function, and whether each target holds. */
 export function bundleTable(rows: BundleRow[]): { lines: string[]; missed: string[] } {
   const lines = [
-    `| function | bundle | floor (its SDK clients) | over the floor | gzip | cold import | floor import | ratio | paired ratios, quartiles |`,
+    `| function | bundle | floor (its SDK clients) | over the floor | gzip | cold import | floor import | ratio of medians | paired ratio, median (quartiles) |`,
     '|---|---|---|---|---|---|---|---|---|',
   ];
   const missed: string[] = [];
   for (const row of rows) {
     const over = row.bundled.bytes - row.floor.bytes;
     const ratio = row.bundledMs / row.floorMs;
+    const paired = row.pairedRatios;
     lines.push(
-      `| ${row.name} | ${kib(row.bundled.bytes)} | ${kib(row.floor.bytes)} | ${over >= 0 ? '+' : ''}${kib(over)} | ${kib(gzipSync(row.bundled.code).byteLength)} | ${row.bundledMs.toFixed(0)} ms | ${row.floorMs.toFixed(0)} ms | ${ratio.toFixed(2)}× | ${row.pairedRatioSpread.low.toFixed(2)}–${row.pairedRatioSpread.high.toFixed(2)}× |`,
+      `| ${row.name} | ${kib(row.bundled.bytes)} | ${kib(row.floor.bytes)} | ${over >= 0 ? '+' : ''}${kib(over)} | ${kib(gzipSync(row.bundled.code).byteLength)} | ${row.bundledMs.toFixed(0)} ms | ${row.floorMs.toFixed(0)} ms | ${ratio.toFixed(2)}× | ${paired.median.toFixed(2)}× (${paired.low.toFixed(2)}–${paired.high.toFixed(2)}×) |`,
     );
     if (over > bundleTargets.overFloorBytes) missed.push(`${row.name}: ${kib(over)} over the floor (target 50 KiB)`);
-    if (ratio > bundleTargets.importRatio)
-      missed.push(`${row.name}: cold import ${ratio.toFixed(2)}× the floor (target 1.2×)`);
+    // Judged pair by pair: a ratio of two medians taken apart moves with whichever form a busy moment happened to hit.
+    if (paired.median > bundleTargets.importRatio)
+      missed.push(
+        `${row.name}: cold import ${paired.median.toFixed(2)}× the floor, median of paired runs (target 1.2×)`,
+      );
     for (const pkg of row.unusedClients) missed.push(`${row.name}: bundles ${pkg}, whose service its role never calls`);
     for (const code of row.packagingOnly) missed.push(`${row.name}: bundles ${code}, which only packaging needs`);
   }
@@ -124,7 +135,9 @@ export function bundleTable(rows: BundleRow[]): { lines: string[]; missed: strin
 }
 
 if (import.meta.main) {
-  out(`node ${process.version}, ${runs} fresh processes per form (median), functions and floors alternated`);
+  out(
+    `node ${process.version}, ${runs} fresh processes per form, functions and floors alternated; cold import judged on the median of the paired ratios`,
+  );
   const rows = await measureBundles((line) => process.stderr.write(`› ${line}\n`));
   const { lines, missed } = bundleTable(rows);
   for (const line of lines) out(line);
