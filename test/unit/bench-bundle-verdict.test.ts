@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type BundleRow, bundleTable } from '#bench/bundle.js';
+import { type BundleRow, bundleTable, overFloorSplit } from '#bench/bundle.js';
 
 const bundle = (bytes: number) => ({ file: '/nowhere.mjs', bytes, code: new Uint8Array(16) });
 
@@ -39,5 +39,19 @@ describe('the bundle bench verdict', () => {
     const past = row({ bundled: bundle(430 * 1024 + 1), floor: bundle(380 * 1024) });
     expect(bundleTable([at]).missed).toEqual([]);
     expect(bundleTable([past]).missed).toEqual(['fn: 50 KiB over the floor (target 50 KiB)']);
+  });
+});
+
+describe('what a function holds over its floor', () => {
+  it('counts npm packages, scoped or not, as libraries and our folders as ours', () => {
+    const split = overFloorSplit({
+      overFloorByOrigin: [
+        ['shared/tasks', 3000],
+        ['@aws-lambda-powertools/logger', 1000],
+        ['valibot', 500],
+        ['functions/notifier', 700],
+      ],
+    });
+    expect(split).toEqual({ ours: 3700, libraries: 1500 });
   });
 });
