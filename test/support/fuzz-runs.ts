@@ -13,3 +13,10 @@ export const fuzzRuns = (suiteDefault: number): number => {
 export function configureFuzzRuns(): void {
   fc.configureGlobal({ ...fc.readConfigureGlobal(), numRuns: fuzzRuns(100) });
 }
+
+/**
+ * A property test's timeout for its case count: `ms` is what its suite default needs, and a longer FUZZ_RUNS gets
+ * proportionally more, so `FUZZ_RUNS=2000` runs the same properties to the end instead of timing out.
+ */
+export const fuzzTimeout = (suiteDefault: number, ms: number): number =>
+  Math.ceil(ms * Math.max(1, fuzzRuns(suiteDefault) / suiteDefault));
