@@ -2,7 +2,8 @@
  * Bundle size and cold-import time of every function against its floor, measured side by side in one run. A
  * function is built with its own esbuild options (deploy/esbuild.yml, plugins included); its floor is a
  * bare bundle of the same AWS SDK clients and commands, built with the same options. What is ours on top of the floor
- * must stay small. `npm run bench:bundle`; `BENCH_RUNS` sets the fresh processes per form (default 11);
+ * must stay small. `npm run bench:bundle`; `BENCH_RUNS` sets the fresh processes per form (default 11); `BENCH_ONLY`
+ * (function directories, comma-separated) measures those alone;
  * `npm run bench:bundle -- --breakdown` adds what each function holds beyond its floor, per package.
  */
 import { join, resolve } from 'node:path';
@@ -99,7 +100,15 @@ async function measure(directory: string): Promise<BundleRow> {
 /** Every function's row, measured now. */
 export async function measureBundles(onProgress: (line: string) => void = () => {}): Promise<BundleRow[]> {
   const rows: BundleRow[] = [];
-  for (const fn of manifestFunctions()) {
+  const only = process.env.BENCH_ONLY?.split(',').filter(Boolean);
+  const functions = manifestFunctions().filter((fn) => !only || only.includes(fn.directory));
+  if (functions.length === 0)
+    throw new Error(
+      `BENCH_ONLY=${process.env.BENCH_ONLY} names no function; the functions are ${manifestFunctions()
+        .map((fn) => fn.directory)
+        .join(', ')}`,
+    );
+  for (const fn of functions) {
     onProgress(`bundling ${fn.directory} and its floor, ${runs} cold imports each…`);
     rows.push(await measure(fn.directory));
   }
@@ -152,7 +161,10 @@ if (import.meta.main) {
   out(
     `node ${process.version}, ${runs} fresh processes per form, functions and floors alternated; cold import judged on the median of the paired ratios`,
   );
-  const rows = await measureBundles((line) => process.stderr.write(`› ${line}\n`));
+  const rows = await measureBundles((line) => process.stderr.write(`› ${line}\n`)).catch((error: Error) => {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(2);
+  });
   const { lines, missed } = bundleTable(rows);
   for (const line of lines) out(line);
   if (process.argv.includes('--breakdown')) {
