@@ -134,6 +134,15 @@ describe('Function: canary-promoter safety (on moto)', () => {
     expect(result).toMatchObject({ decision: 'pause', phase: 'paused' });
     expect(result.alert).toMatchObject({ severity: 'critical' });
     expect(result.reason).toMatch(/weight write failed: verification failed/);
+    // The record says who paused it and why, and keeps the tick's decision as critical for a retry to report again.
+    const record = (await readCanary(driver.store, 'web'))?.data;
+    expect(record?.history.at(-1)).toMatchObject({
+      by: 'promoter',
+      from: 'ramping',
+      to: 'paused',
+      reason: expect.stringMatching(/^weight write failed: verification failed/),
+    });
+    expect(record?.lastTick).toMatchObject({ decision: 'pause', critical: true, reason: result.reason });
     const { DescribeServicesCommand } = await import('@aws-sdk/client-ecs');
     const services = await canaryClients(world.endpoint).ecs.send(
       new DescribeServicesCommand({ cluster: world.clusterName, services: ['web-blue', 'web-green'] }),
