@@ -168,4 +168,25 @@ describe('Canary tick: its record, its alert and its failures (on moto)', () => 
     expect((await readCanary(driver.store, 'web'))?.data.written).toEqual(before?.written);
     expect(await driver.weights()).toMatchObject({ 'web-green-tg1': 0, 'web-blue-tg1': 100 });
   });
+
+  it('takes a failed capacity write for what it is, never for a weight write: no pause, weights untouched', async () => {
+    // Prepare: started, no capacity on the green side yet; ECS answers every UpdateService with a 500
+    const { world, driver } = await startedCanary(proxy, { capacity: false });
+    const before = (await readCanary(driver.store, 'web'))?.data;
+    proxy.failWith5xx('UpdateService', 100);
+
+    // Act
+    const [result] = await tickCanaries(functionDeps(world, driver), driver.now());
+
+    // Assess
+    expect(result?.audit.map((r) => [r.action.kind, r.outcome])).toEqual([
+      ['set-task-definition', 'failed'],
+      ['set-desired-count', 'failed'],
+    ]);
+    expect(result?.decision).not.toBe('pause');
+    const after = (await readCanary(driver.store, 'web'))?.data;
+    expect(after?.phase).toBe(before?.phase);
+    expect(after?.written).toEqual(before?.written);
+    expect(landedWeightWrites(0)).toBe(0);
+  });
 });
