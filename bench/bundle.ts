@@ -71,8 +71,6 @@ async function measure(directory: string): Promise<BundleRow> {
     bundledTimes.push(coldImportMs(bundled.file));
     floorTimes.push(coldImportMs(floor.file));
   }
-  const quantile = (xs: number[], q: number) =>
-    [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) * q)] ?? Number.NaN;
   const median = (xs: number[]) => quantile(xs, 0.5);
   const pairedRatios = bundledTimes.map((ms, i) => ms / (floorTimes[i] ?? Number.NaN));
   return {
@@ -95,6 +93,19 @@ async function measure(directory: string): Promise<BundleRow> {
       .filter(([, bytes]) => bytes >= 512)
       .sort((a, b) => b[1] - a[1]),
   };
+}
+
+/**
+ * The q-quantile of a sample, interpolated between the two nearest values (so the median of an even count is the mean
+ * of its middle two, not the lower one, which would flatter every ratio). Pure.
+ */
+export function quantile(xs: readonly number[], q: number): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const at = (sorted.length - 1) * q;
+  const below = sorted[Math.floor(at)] as number;
+  const above = sorted[Math.ceil(at)] as number;
+  return below + (above - below) * (at - Math.floor(at));
 }
 
 /** Every function's row, measured now. */

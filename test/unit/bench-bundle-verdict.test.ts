@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type BundleRow, bundleTable, overFloorSplit } from '#bench/bundle.js';
+import { type BundleRow, bundleTable, overFloorSplit, quantile } from '#bench/bundle.js';
 
 const bundle = (bytes: number) => ({ file: '/nowhere.mjs', bytes, code: new Uint8Array(16) });
 
@@ -53,5 +53,15 @@ describe('what a function holds over its floor', () => {
       ],
     });
     expect(split).toEqual({ ours: 3700, libraries: 1500 });
+  });
+});
+
+describe('the quantiles of a run', () => {
+  it('takes the mean of the middle two as the median of an even count, and interpolates the quartiles', () => {
+    expect(quantile([1.3, 1.0, 1.1, 1.2], 0.5)).toBeCloseTo(1.15, 12);
+    expect(quantile([3, 1, 2], 0.5)).toBe(2);
+    expect(quantile([1, 2, 3, 4, 5], 0.25)).toBe(2);
+    expect(quantile([1, 2, 3, 4], 0.25)).toBeCloseTo(1.75, 12);
+    expect(quantile([], 0.5)).toBeNaN();
   });
 });
