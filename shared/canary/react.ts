@@ -11,7 +11,6 @@ import { setForwardWeights, setTaskDefinition } from '../executor/forward-kinds.
 import { setScalableTargetBounds } from '../executor/kinds/application-auto-scaling.js';
 import { setDesiredCount } from '../executor/kinds/ecs.js';
 import type { Alert } from '../notify/alert.js';
-import { enqueueAlert } from '../notify/outbox.js';
 import { StateConflictError, type StateStore } from '../state/index.js';
 import { executorActions } from './intents.js';
 import type { CanaryJudge } from './judge.js';
@@ -19,9 +18,9 @@ import { judgeFor } from './judges/for-config.js';
 import { type CanaryClients, observeCanary } from './observe.js';
 import { planCanaryTick } from './plan.js';
 import { BY_PROMOTER, confirmWeights } from './plan-parts.js';
-import { canaryAlert } from './report.js';
 import { type CanaryRecord, pause } from './status.js';
 import { readCanary, type StoredCanary } from './store.js';
+import { markAlerted, queueEarlierAlert, queueTickAlert } from './tick-alerts.js';
 import { decisionToReport, replaceAsTick, stampTick, unsureWhetherLanded } from './tick-record.js';
 import type { CanaryTickPlan, GateResult } from './types.js';
 
@@ -122,13 +121,17 @@ export async function tickCanariesGatedBy(
 export async function tickCanary(deps: CanaryTickDeps, canary: CanaryConfig, now: string): Promise<CanaryTickResult> {
   const { store, logger, config } = deps;
   const place = statedPlace(canary, config);
-  const stored = await readCanary(store, canary.name, place);
+  const read = await readCanary(store, canary.name, place);
   const base = { name: canary.name, gates: [], audit: [] };
-  if (!stored) return { ...base, decision: 'not-started', reason: `not started: canary start ${canary.name}` };
+  if (!read) return { ...base, decision: 'not-started', reason: `not started: canary start ${canary.name}` };
+  // An earlier tick's decision whose alert never went out goes first, whatever this tick then does.
+  const stored = await queueEarlierAlert(deps, canary, read, now);
   const record = stored.data;
   const tickId = randomUUID();
   // The kill switch leaves a canary alone in every phase, a finished one included: nothing is read for it.
   if (record.phase === 'paused' || !canary.enabled) {
+    // A tick that paused and failed before its alert: its retry reports it here, as nothing else of this tick runs.
+    await queueEarlierAlert(deps, canary, stored);
     return {
       ...base,
       decision: 'idle',
@@ -143,6 +146,7 @@ export async function tickCanary(deps: CanaryTickDeps, canary: CanaryConfig, now
     const idle: CanaryTickPlan = { decision: 'idle', reason: record.reason, intents: [], gates: [] };
     const earlier = record.lastTick?.at === now ? decisionToReport(idle, record, now) : undefined;
     const alert = earlier && (await queueTickAlert(deps, canary, { record, plan: earlier, audit: [], now }));
+    if (alert && !config.dryRun && record.unalerted?.at === now) await markAlerted(deps, stored);
     return {
       ...base,
       decision: 'idle',
@@ -237,6 +241,7 @@ export async function tickCanary(deps: CanaryTickDeps, canary: CanaryConfig, now
       audit,
       now,
     }));
+  if (alert && !config.dryRun && held.data.unalerted?.at === now) held = await markAlerted(deps, held);
   return {
     name: canary.name,
     decision: finalPlan.decision,
@@ -248,22 +253,6 @@ export async function tickCanary(deps: CanaryTickDeps, canary: CanaryConfig, now
     audit,
     ...(alert ? { alert } : {}),
   };
-}
-
-/** The alert of a tick's decision, queued to the outbox when the function has one; undefined when it deserves none. */
-async function queueTickAlert(
-  deps: CanaryTickDeps,
-  canary: CanaryConfig,
-  tick: { record: CanaryRecord; plan: CanaryTickPlan; audit: AuditRecord[]; now: string },
-): Promise<Alert | undefined> {
-  const alert = canaryAlert({
-    config: canary,
-    ...tick,
-    place: { region: deps.region, ...(deps.account ? { account: deps.account } : {}) },
-    dryRun: deps.config.dryRun,
-  });
-  if (alert && deps.outboxUrl && deps.clients.sqs) await enqueueAlert(deps.clients.sqs, deps.outboxUrl, alert);
-  return alert;
 }
 
 /** A write that is in AWS now: written and verified, or found already so. */

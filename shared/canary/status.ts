@@ -71,6 +71,12 @@ export interface CanaryRecord {
   region?: string;
   /** What the tick that last changed the record decided (see `tick-record.ts`). */
   lastTick?: LastTick;
+  /**
+   * A decision worth an alert, from the write that records it until its alert is queued: a tick at another time that
+   * finds it queues that alert first. The tick that decided, its retries and its event's other delivery may all have
+   * failed, and the scheduled promoter is not retried by Lambda.
+   */
+  unalerted?: Omit<LastTick, 'id'>;
 }
 
 /** A tick's decision as its record keeps it: its own writes are known by `id`, and a retry at `at` reports it again. */

@@ -32,7 +32,38 @@ export function stampTick(
     reason: decided.reason,
     ...(decided.critical ? { critical: true } : {}),
   };
-  return { ...record, lastTick };
+  if (quiet(decided)) return { ...record, lastTick };
+  const { id: _, ...unalerted } = lastTick;
+  return { ...record, lastTick, unalerted };
+}
+
+/**
+ * The decision a tick recorded and whose alert was never confirmed queued, to be reported now under its own time;
+ * undefined when there is none, or when it is the decision of the tick at `except`, which reports its own at its end
+ * ({@link decisionToReport}). Pure.
+ */
+export function unalertedDecision(
+  record: CanaryRecord,
+  except?: string,
+): { plan: CanaryTickPlan; at: string } | undefined {
+  const pending = record.unalerted;
+  if (!pending || pending.at === except) return undefined;
+  return {
+    at: pending.at,
+    plan: {
+      decision: pending.decision as CanaryTickPlan['decision'],
+      reason: pending.reason,
+      intents: [],
+      gates: [],
+      ...(pending.critical ? { critical: true } : {}),
+    },
+  };
+}
+
+/** The record once the alert of its pending decision is queued. Pure. */
+export function alerted(record: CanaryRecord): CanaryRecord {
+  const { unalerted: _, ...rest } = record;
+  return rest;
 }
 
 /**

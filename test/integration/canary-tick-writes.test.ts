@@ -1,3 +1,4 @@
+import { ModifyRuleCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import type { canaryDriver } from '#local/canary-driver.js';
@@ -84,6 +85,71 @@ describe('Canary tick: its record, its alert and its failures (on moto)', () => 
     expect(await driver.weights()).toMatchObject({ 'web-green-tg1': 5, 'web-blue-tg1': 95 });
   });
 
+  it("queues on the next minute's tick, once, the alert of a step whose tick and every retry could not queue it", async () => {
+    // Prepare: every attempt of the step's tick has its alert refused, after its weights and record were written
+    const { world, driver } = await readyCanary();
+    const deps = functionDeps(world, driver);
+    const step = driver.now();
+    const later = (minutes: number) => new Date(Date.parse(step) + minutes * 60_000).toISOString();
+    proxy.failWith5xx('sqs:SendMessage', 3);
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await expect(tickCanaries(deps, step)).rejects.toBeInstanceOf(CanaryTickError);
+    }
+    expect((await readCanary(driver.store, 'web'))?.data.unalerted).toMatchObject({ at: step, decision: 'start' });
+
+    // Act: the next two minutes' ticks
+    const [next] = await tickCanaries(deps, later(1));
+    await tickCanaries(deps, later(2));
+
+    // Assess: the step's alert once, under its own time; nothing left pending
+    expect(next).toMatchObject({ decision: 'hold', phase: 'ramping', step: 0 });
+    const alerts = (await receiveOutbox(world)).map((m) => JSON.parse(m.body) as Alert);
+    expect(alerts.map((a) => a.title)).toEqual(['canary web: start at 5 % (weights 5/95)']);
+    expect(alerts[0]?.dedupKey).toContain(`/start/${step.slice(0, 16)}`);
+    expect((await readCanary(driver.store, 'web'))?.data.unalerted).toBeUndefined();
+  });
+
+  it("queues on a paused canary's next tick the critical alert of the pause its tick could not queue", async () => {
+    // Prepare: the weights changed by hand; the tick that pauses for it has its alert refused on every attempt
+    const { world, driver } = await readyCanary();
+    const deps = functionDeps(world, driver);
+    await tickCanaries(deps, driver.now());
+    await canaryClients(world.endpoint).elbv2.send(
+      new ModifyRuleCommand({
+        RuleArn: world.ruleArn,
+        Actions: [
+          {
+            Type: 'forward',
+            ForwardConfig: {
+              TargetGroups: [
+                { TargetGroupArn: world.blueTargetGroupArn, Weight: 70 },
+                { TargetGroupArn: world.greenTargetGroupArn, Weight: 30 },
+              ],
+            },
+          },
+        ],
+      }),
+    );
+    const pausing = new Date(Date.parse(driver.now()) + 60_000).toISOString();
+    proxy.failWith5xx('sqs:SendMessage', 3);
+    await expect(tickCanaries(deps, pausing)).rejects.toBeInstanceOf(CanaryTickError);
+    // Lambda's retries find the canary paused: each tries the pause's alert again, and leaves it pending when refused
+    for (let retry = 0; retry < 2; retry++) {
+      expect((await tickCanaries(deps, pausing))[0]).toMatchObject({ decision: 'idle', phase: 'paused' });
+    }
+
+    // Act: the next minute's tick, which reads nothing else for a paused canary
+    const [next] = await tickCanaries(deps, new Date(Date.parse(pausing) + 60_000).toISOString());
+
+    // Assess
+    expect(next).toMatchObject({ decision: 'idle', phase: 'paused' });
+    const alerts = (await receiveOutbox(world)).map((m) => JSON.parse(m.body) as Alert);
+    expect(alerts.map((a) => [a.severity, a.title])).toEqual([
+      ['warning', 'canary web: start at 5 % (weights 5/95)'],
+      ['critical', expect.stringMatching(/^canary web: the weights changed outside ecs-autopilot/)],
+    ]);
+  });
+
   it('takes its own landed record write, whose answer was lost, for its own and goes on', async () => {
     // Prepare: the claim lands in DynamoDB, its answer is a 500; the SDK's retry then finds the version moved
     const { world, driver } = await readyCanary();
@@ -99,8 +165,9 @@ describe('Canary tick: its record, its alert and its failures (on moto)', () => 
     expect(result).toMatchObject({ decision: 'start', phase: 'ramping', step: 0 });
     expect(landedWeightWrites(from)).toBe(1);
     const stored = await readCanary(driver.store, 'web');
-    // the claim, then the weights confirmed
-    expect(stored?.version).toBe(before + 2);
+    // the claim, then the weights confirmed, then the alert marked queued
+    expect(stored?.version).toBe(before + 3);
+    expect(stored?.data.unalerted).toBeUndefined();
     expect(stored?.data.written).toMatchObject({ canary: 5, verified: true });
     expect(await outboxTitles(world)).toEqual(['canary web: start at 5 % (weights 5/95)']);
   });
