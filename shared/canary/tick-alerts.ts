@@ -68,7 +68,9 @@ export async function queueEarlierAlert(
   stored: StoredCanary,
   except?: string,
 ): Promise<StoredCanary> {
-  const earlier = deps.config.dryRun ? undefined : unalertedDecision(stored.data, except);
+  // Without an outbox (the command line's pass) the alert would go nowhere: it is left for the function's next tick.
+  const outbox = deps.outboxUrl !== undefined && deps.clients.sqs !== undefined;
+  const earlier = deps.config.dryRun || !outbox ? undefined : unalertedDecision(stored.data, except);
   if (!earlier) return stored;
   try {
     const alert = await queueTickAlert(deps, canary, {

@@ -109,6 +109,26 @@ describe('Canary tick: its record, its alert and its failures (on moto)', () => 
     expect((await readCanary(driver.store, 'web'))?.data.unalerted).toBeUndefined();
   });
 
+  it('leaves a pending alert to the function when a pass without an outbox (the command line) finds it', async () => {
+    // Prepare: a step whose tick and every retry had their alert refused
+    const { world, driver } = await readyCanary();
+    const deps = functionDeps(world, driver);
+    const step = driver.now();
+    const later = (minutes: number) => new Date(Date.parse(step) + minutes * 60_000).toISOString();
+    proxy.failWith5xx('sqs:SendMessage', 3);
+    for (let attempt = 0; attempt < 3; attempt++) await tickCanaries(deps, step).catch(() => undefined);
+
+    // Act: `canary tick` from the command line, then the function's next tick
+    const { outboxUrl: _, ...commandLine } = deps;
+    await tickCanaries(commandLine, later(1));
+    const pending = (await readCanary(driver.store, 'web'))?.data.unalerted;
+    await tickCanaries(deps, later(2));
+
+    // Assess
+    expect(pending).toMatchObject({ at: step, decision: 'start' });
+    expect(await outboxTitles(world)).toEqual(['canary web: start at 5 % (weights 5/95)']);
+  });
+
   it("queues on a paused canary's next tick the critical alert of the pause its tick could not queue", async () => {
     // Prepare: the weights changed by hand; the tick that pauses for it has its alert refused on every attempt
     const { world, driver } = await readyCanary();
