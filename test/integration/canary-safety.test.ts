@@ -1,4 +1,3 @@
-import { ModifyRuleCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { describe, expect, it } from 'vitest';
 import { canaryDriver, healthy } from '#local/canary-driver.js';
 import { canaryClients, gateAlarm, provisionCanaryWorld, settleServices } from '#local/canary-world.js';
@@ -6,6 +5,7 @@ import { loseWeightWrites, refuseInvalidWeights } from '#local/moto-proxy-rules.
 import { readCanary } from '#shared/canary/store.js';
 import { readBackPauseMs } from '#shared/executor/forward-kinds.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
+import { setWeightsByHand } from '#test/support/started-canary.js';
 
 const proxy = await useMotoProxy();
 const START = '2026-11-26T06:00:00.000Z';
@@ -69,23 +69,7 @@ describe('Function: canary-promoter safety (on moto)', () => {
     const { world, driver } = await startedCanary();
     await driver.tick({ canary: healthy(0), stable: healthy(1) });
     await driver.tick({ canary: healthy(0), stable: healthy(1) });
-    const { elbv2 } = canaryClients(world.endpoint);
-    await elbv2.send(
-      new ModifyRuleCommand({
-        RuleArn: world.ruleArn,
-        Actions: [
-          {
-            Type: 'forward',
-            ForwardConfig: {
-              TargetGroups: [
-                { TargetGroupArn: world.blueTargetGroupArn, Weight: 70 },
-                { TargetGroupArn: world.greenTargetGroupArn, Weight: 30 },
-              ],
-            },
-          },
-        ],
-      }),
-    );
+    await setWeightsByHand(world, { blue: 70, green: 30 });
     const before = weightWrites();
 
     // Act

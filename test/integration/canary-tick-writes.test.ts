@@ -1,4 +1,3 @@
-import { ModifyRuleCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import type { canaryDriver } from '#local/canary-driver.js';
@@ -11,7 +10,7 @@ import { readCanary } from '#shared/canary/store.js';
 import { logger } from '#shared/logging/logger.js';
 import type { Alert } from '#shared/notify/alert.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
-import { startedCanary } from '#test/support/started-canary.js';
+import { setWeightsByHand, startedCanary } from '#test/support/started-canary.js';
 
 const proxy = await useMotoProxy();
 
@@ -42,6 +41,18 @@ const landedWeightWrites = (from: number) =>
 
 async function outboxTitles(world: CanaryWorld): Promise<string[]> {
   return (await receiveOutbox(world)).map((m) => (JSON.parse(m.body) as Alert).title);
+}
+
+/** A step's tick (5 %) and Lambda's two retries of it, each with its alert refused: what each attempt threw. */
+async function stepWithEveryAlertRefused() {
+  const { world, driver } = await readyCanary();
+  const deps = functionDeps(world, driver);
+  const step = driver.now();
+  const later = (minutes: number) => new Date(Date.parse(step) + minutes * 60_000).toISOString();
+  proxy.failWith5xx('sqs:SendMessage', 3);
+  const attempts: unknown[] = [];
+  for (let attempt = 0; attempt < 3; attempt++) attempts.push(await tickCanaries(deps, step).catch((e: unknown) => e));
+  return { world, driver, deps, step, later, attempts };
 }
 
 describe('Canary tick: its record, its alert and its failures (on moto)', () => {
@@ -87,14 +98,8 @@ describe('Canary tick: its record, its alert and its failures (on moto)', () => 
 
   it("queues on the next minute's tick, once, the alert of a step whose tick and every retry could not queue it", async () => {
     // Prepare: every attempt of the step's tick has its alert refused, after its weights and record were written
-    const { world, driver } = await readyCanary();
-    const deps = functionDeps(world, driver);
-    const step = driver.now();
-    const later = (minutes: number) => new Date(Date.parse(step) + minutes * 60_000).toISOString();
-    proxy.failWith5xx('sqs:SendMessage', 3);
-    for (let attempt = 0; attempt < 3; attempt++) {
-      await expect(tickCanaries(deps, step)).rejects.toBeInstanceOf(CanaryTickError);
-    }
+    const { world, driver, deps, step, later, attempts } = await stepWithEveryAlertRefused();
+    for (const attempt of attempts) expect(attempt).toBeInstanceOf(CanaryTickError);
     expect((await readCanary(driver.store, 'web'))?.data.unalerted).toMatchObject({ at: step, decision: 'start' });
 
     // Act: the next two minutes' ticks
@@ -111,12 +116,7 @@ describe('Canary tick: its record, its alert and its failures (on moto)', () => 
 
   it('leaves a pending alert to the function when a pass without an outbox (the command line) finds it', async () => {
     // Prepare: a step whose tick and every retry had their alert refused
-    const { world, driver } = await readyCanary();
-    const deps = functionDeps(world, driver);
-    const step = driver.now();
-    const later = (minutes: number) => new Date(Date.parse(step) + minutes * 60_000).toISOString();
-    proxy.failWith5xx('sqs:SendMessage', 3);
-    for (let attempt = 0; attempt < 3; attempt++) await tickCanaries(deps, step).catch(() => undefined);
+    const { world, driver, deps, step, later } = await stepWithEveryAlertRefused();
 
     // Act: `canary tick` from the command line, then the function's next tick
     const { outboxUrl: _, ...commandLine } = deps;
@@ -134,22 +134,7 @@ describe('Canary tick: its record, its alert and its failures (on moto)', () => 
     const { world, driver } = await readyCanary();
     const deps = functionDeps(world, driver);
     await tickCanaries(deps, driver.now());
-    await canaryClients(world.endpoint).elbv2.send(
-      new ModifyRuleCommand({
-        RuleArn: world.ruleArn,
-        Actions: [
-          {
-            Type: 'forward',
-            ForwardConfig: {
-              TargetGroups: [
-                { TargetGroupArn: world.blueTargetGroupArn, Weight: 70 },
-                { TargetGroupArn: world.greenTargetGroupArn, Weight: 30 },
-              ],
-            },
-          },
-        ],
-      }),
-    );
+    await setWeightsByHand(world, { blue: 70, green: 30 });
     const pausing = new Date(Date.parse(driver.now()) + 60_000).toISOString();
     proxy.failWith5xx('sqs:SendMessage', 3);
     await expect(tickCanaries(deps, pausing)).rejects.toBeInstanceOf(CanaryTickError);

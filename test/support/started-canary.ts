@@ -1,5 +1,6 @@
+import { ModifyRuleCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { canaryDriver, healthy } from '#local/canary-driver.js';
-import { gateAlarm, provisionCanaryWorld } from '#local/canary-world.js';
+import { type CanaryWorld, canaryClients, gateAlarm, provisionCanaryWorld } from '#local/canary-world.js';
 import type { MotoProxy } from '#local/moto-proxy.js';
 import { refuseInvalidWeights } from '#local/moto-proxy-rules.js';
 
@@ -19,4 +20,24 @@ export async function startedCanary(proxy: MotoProxy, options: { capacity: boole
   await driver.start();
   if (options.capacity) await driver.tick({ canary: healthy(0), stable: healthy(1) });
   return { world, driver };
+}
+
+/** Someone sets the rule's weights by hand (the console, an IaC deploy), straight to moto: no proxy rule applies. */
+export async function setWeightsByHand(world: CanaryWorld, weights: { blue: number; green: number }): Promise<void> {
+  await canaryClients(world.endpoint).elbv2.send(
+    new ModifyRuleCommand({
+      RuleArn: world.ruleArn,
+      Actions: [
+        {
+          Type: 'forward',
+          ForwardConfig: {
+            TargetGroups: [
+              { TargetGroupArn: world.blueTargetGroupArn, Weight: weights.blue },
+              { TargetGroupArn: world.greenTargetGroupArn, Weight: weights.green },
+            ],
+          },
+        },
+      ],
+    }),
+  );
 }
