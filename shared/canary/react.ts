@@ -20,7 +20,7 @@ import { planCanaryTick } from './plan.js';
 import { BY_PROMOTER, confirmWeights } from './plan-parts.js';
 import { type CanaryRecord, pause } from './status.js';
 import { readCanary, type StoredCanary } from './store.js';
-import { markAlerted, queueEarlierAlert, queueTickAlert } from './tick-alerts.js';
+import { markAlerted, queueEarlierAlerts, queueTickAlert } from './tick-alerts.js';
 import { decisionToReport, replaceAsTick, stampTick, unsureWhetherLanded } from './tick-record.js';
 import type { CanaryTickPlan, GateResult } from './types.js';
 
@@ -124,14 +124,14 @@ export async function tickCanary(deps: CanaryTickDeps, canary: CanaryConfig, now
   const read = await readCanary(store, canary.name, place);
   const base = { name: canary.name, gates: [], audit: [] };
   if (!read) return { ...base, decision: 'not-started', reason: `not started: canary start ${canary.name}` };
-  // An earlier tick's decision whose alert never went out goes first, whatever this tick then does.
-  const stored = await queueEarlierAlert(deps, canary, read, now);
+  // The kill switch leaves a canary alone in every phase, a finished one included: nothing is read for it.
+  const holdsStill = read.data.phase === 'paused' || !canary.enabled;
+  // Earlier ticks' decisions whose alerts never went out go first, whatever this tick then does. A canary held still
+  // reports its own tick's too: a retry of the tick that paused it, which failed before its alert, ends here.
+  const stored = await queueEarlierAlerts(deps, canary, read, holdsStill ? undefined : now);
   const record = stored.data;
   const tickId = randomUUID();
-  // The kill switch leaves a canary alone in every phase, a finished one included: nothing is read for it.
-  if (record.phase === 'paused' || !canary.enabled) {
-    // A tick that paused and failed before its alert: its retry reports it here, as nothing else of this tick runs.
-    await queueEarlierAlert(deps, canary, stored);
+  if (holdsStill) {
     return {
       ...base,
       decision: 'idle',
@@ -146,7 +146,7 @@ export async function tickCanary(deps: CanaryTickDeps, canary: CanaryConfig, now
     const idle: CanaryTickPlan = { decision: 'idle', reason: record.reason, intents: [], gates: [] };
     const earlier = record.lastTick?.at === now ? decisionToReport(idle, record, now) : undefined;
     const alert = earlier && (await queueTickAlert(deps, canary, { record, plan: earlier, audit: [], now }));
-    if (alert && !config.dryRun && record.unalerted?.at === now) await markAlerted(deps, stored);
+    if (alert && !config.dryRun) await markAlerted(deps, stored, [now]);
     return {
       ...base,
       decision: 'idle',
@@ -241,7 +241,7 @@ export async function tickCanary(deps: CanaryTickDeps, canary: CanaryConfig, now
       audit,
       now,
     }));
-  if (alert && !config.dryRun && held.data.unalerted?.at === now) held = await markAlerted(deps, held);
+  if (alert && !config.dryRun) held = await markAlerted(deps, held, [now]);
   return {
     name: canary.name,
     decision: finalPlan.decision,

@@ -72,12 +72,21 @@ export interface CanaryRecord {
   /** What the tick that last changed the record decided (see `tick-record.ts`). */
   lastTick?: LastTick;
   /**
-   * A decision worth an alert, from the write that records it until its alert is queued: a tick at another time that
-   * finds it queues that alert first. The tick that decided, its retries and its event's other delivery may all have
-   * failed, and the scheduled promoter is not retried by Lambda.
+   * Decisions worth an alert, oldest first, each from the write that records it until its alert is queued: a tick at
+   * another time that finds them queues those alerts first. The tick that decided, its retries and its event's other
+   * delivery may all have failed, and the scheduled promoter is not retried by Lambda. A record written before this
+   * was a list holds one decision here, not in a list: read it through `pendingAlerts` (`tick-record.ts`).
    */
-  unalerted?: Omit<LastTick, 'id'>;
+  unalerted?: PendingAlert[];
 }
+
+/**
+ * A recorded decision whose alert is not confirmed queued yet, with what its alert reads of the record as that
+ * decision left it (its phase, its step and how many transitions its history held), so that the alert queued later
+ * is the one its own tick would have queued, under the same de-duplication key. A record written before this was a
+ * list kept none of the three: its alert reads the record as it is.
+ */
+export type PendingAlert = Omit<LastTick, 'id'> & { phase?: CanaryPhase; step?: number; transitions?: number };
 
 /** A tick's decision as its record keeps it: its own writes are known by `id`, and a retry at `at` reports it again. */
 export interface LastTick {

@@ -8,7 +8,7 @@ import type { StateStore } from '../state/index.js';
 import { canaryAlert } from './report.js';
 import type { CanaryRecord } from './status.js';
 import type { StoredCanary } from './store.js';
-import { alerted, unalertedDecision } from './tick-record.js';
+import { alerted, isPending, unalertedDecisions } from './tick-record.js';
 import type { CanaryTickPlan } from './types.js';
 
 /** What reporting a tick needs of the promoter's dependencies. */
@@ -39,17 +39,18 @@ export async function queueTickAlert(
 }
 
 /**
- * Clears the record's pending decision once its alert is queued, conditional on the version held. Refused or failed,
- * the pending decision stays and a later tick queues its alert again under the same key, which the outbox drops: the
- * alert is out, so nothing here fails the tick.
+ * Clears the pending decisions at `ats` once their alerts are queued, conditional on the version held. Refused or
+ * failed, they stay pending and a later tick queues their alerts again under the same keys, which the outbox drops:
+ * the alerts are out, so nothing here fails the tick.
  */
 export async function markAlerted(
   deps: Pick<TickAlertDeps, 'store' | 'logger'>,
   held: StoredCanary,
+  ats: readonly string[],
 ): Promise<StoredCanary> {
-  if (!held.data.unalerted) return held;
+  if (!ats.some((at) => isPending(held.data, at))) return held;
   try {
-    return await deps.store.replace(held, alerted(held.data));
+    return await deps.store.replace(held, alerted(held.data, ats));
   } catch (error) {
     deps.logger.warn(`canary ${held.data.name}: its alert is queued, but the record could not say so`, { error });
     return held;
@@ -57,36 +58,42 @@ export async function markAlerted(
 }
 
 /**
- * The alert of a decision a tick recorded and never confirmed queued (it failed after the record was written, and so
- * may every retry of its event), queued under that tick's time so that a repeat is dropped, then marked; the decision
- * of the tick at `except` is left to that tick's own report. A failure is left for the next tick: it never keeps this
- * tick from its own work, a rollback's included.
+ * The alerts of decisions ticks recorded and never confirmed queued (each tick failed after its record was written,
+ * and so may every retry of its event), oldest first, each under its own tick's time so that a repeat is dropped,
+ * then marked; the decision of the tick at `except` is left to that tick's own report. A refusal leaves that alert
+ * and those after it for the next tick: it never keeps this tick from its own work, a rollback's included.
  */
-export async function queueEarlierAlert(
+export async function queueEarlierAlerts(
   deps: TickAlertDeps,
   canary: CanaryConfig,
   stored: StoredCanary,
   except?: string,
 ): Promise<StoredCanary> {
-  // Without an outbox (the command line's pass) the alert would go nowhere: it is left for the function's next tick.
+  // Without an outbox (the command line's pass) the alerts would go nowhere: they are left for the function's ticks.
   const outbox = deps.outboxUrl !== undefined && deps.clients.sqs !== undefined;
-  const earlier = deps.config.dryRun || !outbox ? undefined : unalertedDecision(stored.data, except);
-  if (!earlier) return stored;
-  try {
-    const alert = await queueTickAlert(deps, canary, {
-      record: stored.data,
-      plan: earlier.plan,
-      audit: [],
-      now: earlier.at,
-    });
-    deps.logger.info(`canary ${canary.name}: queued the alert of the tick at ${earlier.at}, which its tick could not`, {
-      title: alert?.title,
-    });
-  } catch (error) {
-    deps.logger.warn(`canary ${canary.name}: the alert of the tick at ${earlier.at} could not be queued yet`, {
-      error,
-    });
-    return stored;
+  if (deps.config.dryRun || !outbox) return stored;
+  const queued: string[] = [];
+  for (const earlier of unalertedDecisions(stored.data, except)) {
+    try {
+      const alert = await queueTickAlert(deps, canary, {
+        record: earlier.record,
+        plan: earlier.plan,
+        audit: [],
+        now: earlier.at,
+      });
+      queued.push(earlier.at);
+      deps.logger.info(
+        `canary ${canary.name}: queued the alert of the tick at ${earlier.at}, which its tick could not`,
+        {
+          title: alert?.title,
+        },
+      );
+    } catch (error) {
+      deps.logger.warn(`canary ${canary.name}: the alert of the tick at ${earlier.at} could not be queued yet`, {
+        error,
+      });
+      break;
+    }
   }
-  return markAlerted(deps, stored);
+  return markAlerted(deps, stored, queued);
 }

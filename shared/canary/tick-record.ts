@@ -1,7 +1,7 @@
 import { AutopilotError } from '../errors.js';
 import type { AuditRecord } from '../executor/audit.js';
 import { StateConflictError, type StateStore } from '../state/index.js';
-import type { CanaryRecord, LastTick } from './status.js';
+import type { CanaryRecord, LastTick, PendingAlert } from './status.js';
 import type { StoredCanary } from './store.js';
 import type { CanaryTickPlan } from './types.js';
 
@@ -33,37 +33,64 @@ export function stampTick(
     ...(decided.critical ? { critical: true } : {}),
   };
   if (quiet(decided)) return { ...record, lastTick };
-  const { id: _, ...unalerted } = lastTick;
+  const { id: _, ...kept } = lastTick;
+  const pending: PendingAlert = { ...kept, phase: record.phase, step: record.step, transitions: record.history.length };
+  // A retry of the same tick records its decision again in the place of its own.
+  const unalerted = [...pendingAlerts(record).filter((p) => p.at !== at), pending].slice(-maxPendingAlerts);
   return { ...record, lastTick, unalerted };
 }
 
 /**
- * The decision a tick recorded and whose alert was never confirmed queued, to be reported now under its own time;
- * undefined when there is none, or when it is the decision of the tick at `except`, which reports its own at its end
+ * At most this many decisions wait for their alert: the outbox refusing that many alerting ticks running. Past it
+ * the oldest is dropped, which keeps the record far below DynamoDB's item limit.
+ */
+export const maxPendingAlerts = 20;
+
+/** The decisions whose alert is not queued yet, oldest first; a record of the earlier form kept one, not a list. Pure. */
+export function pendingAlerts(record: CanaryRecord): PendingAlert[] {
+  const pending = record.unalerted as PendingAlert[] | PendingAlert | undefined;
+  if (pending === undefined) return [];
+  return Array.isArray(pending) ? pending : [pending];
+}
+
+/** Whether the decision of the tick at `at` waits for its alert. Pure. */
+export function isPending(record: CanaryRecord, at: string): boolean {
+  return pendingAlerts(record).some((p) => p.at === at);
+}
+
+/**
+ * The decisions ticks recorded and whose alerts were never confirmed queued, oldest first, each to be reported now
+ * under its own time; the decision of the tick at `except` is left out, as that tick reports its own at its end
  * ({@link decisionToReport}). Pure.
  */
-export function unalertedDecision(
+export function unalertedDecisions(
   record: CanaryRecord,
   except?: string,
-): { plan: CanaryTickPlan; at: string } | undefined {
-  const pending = record.unalerted;
-  if (!pending || pending.at === except) return undefined;
+): Array<{ plan: CanaryTickPlan; at: string; record: CanaryRecord }> {
+  const none: CanaryTickPlan = { decision: 'idle', reason: '', intents: [], gates: [] };
+  return pendingAlerts(record)
+    .filter((pending) => pending.at !== except)
+    .map((pending) => ({ at: pending.at, plan: asDecided(none, pending), record: asLeftBy(record, pending) }));
+}
+
+/**
+ * The record as its alert reads it when the pending decision was recorded: its phase, its step and a history of the
+ * length it had then (the history itself is only counted, in the alert's key). Pure.
+ */
+function asLeftBy(record: CanaryRecord, pending: PendingAlert): CanaryRecord {
   return {
-    at: pending.at,
-    plan: {
-      decision: pending.decision as CanaryTickPlan['decision'],
-      reason: pending.reason,
-      intents: [],
-      gates: [],
-      ...(pending.critical ? { critical: true } : {}),
-    },
+    ...record,
+    ...(pending.phase !== undefined ? { phase: pending.phase } : {}),
+    ...(pending.step !== undefined ? { step: pending.step } : {}),
+    ...(pending.transitions !== undefined ? { history: record.history.slice(0, pending.transitions) } : {}),
   };
 }
 
-/** The record once the alert of its pending decision is queued. Pure. */
-export function alerted(record: CanaryRecord): CanaryRecord {
+/** The record once the alerts of the decisions at `ats` are queued. Pure. */
+export function alerted(record: CanaryRecord, ats: readonly string[]): CanaryRecord {
   const { unalerted: _, ...rest } = record;
-  return rest;
+  const left = pendingAlerts(record).filter((p) => !ats.includes(p.at));
+  return left.length > 0 ? { ...rest, unalerted: left } : rest;
 }
 
 /**
@@ -90,12 +117,16 @@ export async function replaceAsTick(
 /** The decision to report: this tick's, or the one an earlier attempt of the same tick made and may not have reported. */
 export function decisionToReport(plan: CanaryTickPlan, found: CanaryRecord, at: string): CanaryTickPlan {
   const last = found.lastTick;
-  if (!last || last.at !== at) return plan;
+  return last && last.at === at ? asDecided(plan, last) : plan;
+}
+
+/** The plan with a recorded decision in the place of its own. */
+function asDecided(plan: CanaryTickPlan, decided: PendingAlert): CanaryTickPlan {
   return {
     ...plan,
-    decision: last.decision as CanaryTickPlan['decision'],
-    reason: last.reason,
-    ...(last.critical ? { critical: true } : {}),
+    decision: decided.decision as CanaryTickPlan['decision'],
+    reason: decided.reason,
+    ...(decided.critical ? { critical: true } : {}),
   };
 }
 

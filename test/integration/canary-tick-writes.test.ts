@@ -100,7 +100,7 @@ describe('Canary tick: its record, its alert and its failures (on moto)', () => 
     // Prepare: every attempt of the step's tick has its alert refused, after its weights and record were written
     const { world, driver, deps, step, later, attempts } = await stepWithEveryAlertRefused();
     for (const attempt of attempts) expect(attempt).toBeInstanceOf(CanaryTickError);
-    expect((await readCanary(driver.store, 'web'))?.data.unalerted).toMatchObject({ at: step, decision: 'start' });
+    expect((await readCanary(driver.store, 'web'))?.data.unalerted).toMatchObject([{ at: step, decision: 'start' }]);
 
     // Act: the next two minutes' ticks
     const [next] = await tickCanaries(deps, later(1));
@@ -125,7 +125,7 @@ describe('Canary tick: its record, its alert and its failures (on moto)', () => 
     await tickCanaries(deps, later(2));
 
     // Assess
-    expect(pending).toMatchObject({ at: step, decision: 'start' });
+    expect(pending).toMatchObject([{ at: step, decision: 'start' }]);
     expect(await outboxTitles(world)).toEqual(['canary web: start at 5 % (weights 5/95)']);
   });
 
@@ -153,6 +153,32 @@ describe('Canary tick: its record, its alert and its failures (on moto)', () => 
       ['warning', 'canary web: start at 5 % (weights 5/95)'],
       ['critical', expect.stringMatching(/^canary web: the weights changed outside ecs-autopilot/)],
     ]);
+  });
+
+  it('queues, oldest first, the alerts of two decisions that were both refused: a step, then a pause', async () => {
+    // Prepare: the step's alert refused on every attempt; then the weights changed by hand, and the tick that pauses
+    // for it has both alerts refused, the step's it tries first and its own
+    const { world, driver, deps, step, later } = await stepWithEveryAlertRefused();
+    await setWeightsByHand(world, { blue: 70, green: 30 });
+    proxy.failWith5xx('sqs:SendMessage', 2);
+    await expect(tickCanaries(deps, later(1))).rejects.toBeInstanceOf(CanaryTickError);
+    const pending = (await readCanary(driver.store, 'web'))?.data.unalerted;
+
+    // Act: the next minute's tick, on the paused canary
+    const [next] = await tickCanaries(deps, later(2));
+
+    // Assess: both alerts, each once, in the order decided; nothing left pending
+    expect(pending?.map((p) => [p.at, p.decision])).toEqual([
+      [step, 'start'],
+      [later(1), 'pause'],
+    ]);
+    expect(next).toMatchObject({ decision: 'idle', phase: 'paused' });
+    const alerts = (await receiveOutbox(world)).map((m) => JSON.parse(m.body) as Alert);
+    expect(alerts.map((a) => [a.severity, a.title])).toEqual([
+      ['warning', 'canary web: start at 5 % (weights 5/95)'],
+      ['critical', expect.stringMatching(/^canary web: the weights changed outside ecs-autopilot/)],
+    ]);
+    expect((await readCanary(driver.store, 'web'))?.data.unalerted).toBeUndefined();
   });
 
   it('takes its own landed record write, whose answer was lost, for its own and goes on', async () => {

@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import type { CanaryRecord } from '#shared/canary/status.js';
 import {
   alerted,
   decisionToReport,
+  isPending,
+  maxPendingAlerts,
+  pendingAlerts,
   stampTick,
-  unalertedDecision,
+  unalertedDecisions,
   unsureWhetherLanded,
 } from '#shared/canary/tick-record.js';
 import type { CanaryTickPlan } from '#shared/canary/types.js';
@@ -73,18 +77,27 @@ describe('Canary tick record', () => {
   });
 });
 
-describe('A recorded decision whose alert is not queued yet', () => {
-  it('is pending from the write that records a decision worth an alert, with its time, until marked', () => {
+describe('Recorded decisions whose alerts are not queued yet', () => {
+  const LATEST = '2026-11-24T10:02:00.000Z';
+  // what each alert reads of the record as its decision left it: here, the builder's pending record
+  const left = { phase: 'pending', step: -1, transitions: 0 } as const;
+
+  it('are pending from the write that records a decision worth an alert, with its time, until marked', () => {
     // Act
     const paused = stampTick(pendingRecord(), plan('pause', 'weights changed by hand', true), pendingRecord(), T0, 'a');
 
     // Assess
-    expect(paused.unalerted).toEqual({ at: T0, decision: 'pause', reason: 'weights changed by hand', critical: true });
-    expect(alerted(paused).unalerted).toBeUndefined();
-    expect(alerted(paused).lastTick).toEqual(paused.lastTick);
+    expect(paused.unalerted).toEqual([
+      { at: T0, decision: 'pause', reason: 'weights changed by hand', critical: true, ...left },
+    ]);
+    expect(isPending(paused, T0)).toBe(true);
+    expect(isPending(paused, LATER)).toBe(false);
+    expect(alerted(paused, [T0])).not.toHaveProperty('unalerted');
+    expect(alerted(paused, [T0]).lastTick).toEqual(paused.lastTick);
+    expect(alerted(paused, [LATER])).toEqual(paused);
   });
 
-  it('is left as it was by a quiet decision, and replaced by the next decision worth an alert', () => {
+  it('are left as they were by a quiet decision, and joined by the next decision worth an alert, oldest first', () => {
     // Prepare
     const promoted = stampTick(pendingRecord(), plan('promote', 'promote to 50 %'), pendingRecord(), T0, 'a');
 
@@ -93,26 +106,93 @@ describe('A recorded decision whose alert is not queued yet', () => {
     const rolledBack = stampTick(held, plan('roll-back', 'roll back to 0 %'), held, LATER, 'c');
 
     // Assess
-    expect(held.unalerted).toEqual({ at: T0, decision: 'promote', reason: 'promote to 50 %' });
-    expect(rolledBack.unalerted).toEqual({ at: LATER, decision: 'roll-back', reason: 'roll back to 0 %' });
+    expect(held.unalerted).toEqual([{ at: T0, decision: 'promote', reason: 'promote to 50 %', ...left }]);
+    expect(rolledBack.unalerted).toEqual([
+      { at: T0, decision: 'promote', reason: 'promote to 50 %', ...left },
+      { at: LATER, decision: 'roll-back', reason: 'roll back to 0 %', ...left },
+    ]);
     expect(stampTick(pendingRecord(), plan('hold', 'baking'), pendingRecord(), T0, 'd').unalerted).toBeUndefined();
+    // marking one leaves the other pending
+    expect(alerted(rolledBack, [T0]).unalerted).toEqual([
+      { at: LATER, decision: 'roll-back', reason: 'roll back to 0 %', ...left },
+    ]);
   });
 
-  it('is reported under its own time by any tick but the one it excepts', () => {
+  it("hold a retry's decision in the place of its own tick's, and at most the latest few", () => {
     // Prepare
-    const paused = stampTick(pendingRecord(), plan('pause', 'stuck', true), pendingRecord(), T0, 'a');
+    const promoted = stampTick(pendingRecord(), plan('promote', 'promote to 50 %'), pendingRecord(), T0, 'a');
+    const many = Array.from({ length: maxPendingAlerts + 2 }, (_, i) => new Date(Date.parse(T0) + i * 60_000));
 
-    // Act
-    const later = unalertedDecision(paused, LATER);
-    const any = unalertedDecision(paused);
+    // Act: a retry of the same tick deciding again; then more alerting ticks than are kept
+    const retried = stampTick(promoted, plan('pause', 'stuck', true), promoted, T0, 'b');
+    const full = many.reduce(
+      (record, at, i) => stampTick(record, plan('promote', `step ${i}`), record, at.toISOString(), `t${i}`),
+      pendingRecord(),
+    );
 
     // Assess
-    expect(later).toEqual({
-      at: T0,
-      plan: { decision: 'pause', reason: 'stuck', intents: [], gates: [], critical: true },
-    });
-    expect(any).toEqual(later);
-    expect(unalertedDecision(paused, T0)).toBeUndefined();
-    expect(unalertedDecision(alerted(paused))).toBeUndefined();
+    expect(retried.unalerted).toEqual([{ at: T0, decision: 'pause', reason: 'stuck', critical: true, ...left }]);
+    expect(full.unalerted).toHaveLength(maxPendingAlerts);
+    expect(full.unalerted?.[0]?.reason).toBe('step 2');
+    expect(full.unalerted?.at(-1)?.reason).toBe(`step ${maxPendingAlerts + 1}`);
+  });
+
+  it('are reported under their own times, oldest first, by any tick but the one it excepts', () => {
+    // Prepare
+    const paused = stampTick(pendingRecord(), plan('pause', 'stuck', true), pendingRecord(), T0, 'a');
+    const both = stampTick(paused, plan('roll-back', 'roll back to 0 %'), paused, LATER, 'b');
+
+    // Act
+    const atLatest = unalertedDecisions(both, LATEST);
+    const atLater = unalertedDecisions(both, LATER);
+
+    // Assess
+    expect(atLatest.map(({ at, plan }) => ({ at, plan }))).toEqual([
+      { at: T0, plan: { decision: 'pause', reason: 'stuck', intents: [], gates: [], critical: true } },
+      { at: LATER, plan: { decision: 'roll-back', reason: 'roll back to 0 %', intents: [], gates: [] } },
+    ]);
+    expect(unalertedDecisions(both)).toEqual(atLatest);
+    expect(atLater).toEqual(atLatest.slice(0, 1));
+    expect(unalertedDecisions(alerted(both, [T0, LATER]))).toEqual([]);
+  });
+
+  it('are each reported with the phase, step and count of transitions the record had when decided', () => {
+    // Prepare: a step at T0 to 5 %, then a pause at LATER that moved the record on
+    const moved = (at: string, to: CanaryRecord['phase'], step: number) =>
+      ({ at, by: 'promoter', from: 'ramping', to, step, reason: to }) as const;
+    const ramping = pendingRecord({ phase: 'ramping', step: 0, history: [moved(T0, 'ramping', 0)] });
+    const stepped = stampTick(ramping, plan('start', 'start at 5 %'), ramping, T0, 'a');
+    const pausedRecord = {
+      ...stepped,
+      phase: 'paused',
+      step: 1,
+      history: [...stepped.history, moved(LATER, 'paused', 1)],
+    };
+    const paused = stampTick(pausedRecord as CanaryRecord, plan('pause', 'stuck', true), stepped, LATER, 'b');
+
+    // Act
+    const [start, pause] = unalertedDecisions(paused, LATEST);
+
+    // Assess
+    expect([start?.record.phase, start?.record.step, start?.record.history]).toEqual(['ramping', 0, ramping.history]);
+    expect([pause?.record.phase, pause?.record.step, pause?.record.history.length]).toEqual(['paused', 1, 2]);
+    // the rest is the record as it is now
+    expect(start?.record.lastTick).toEqual(paused.lastTick);
+    expect(start?.record.name).toBe('web');
+  });
+
+  it('are read from a record of the earlier form, which kept one decision and no list', () => {
+    // Prepare: as a record written before the list was stored
+    const earlier = { ...pendingRecord(), unalerted: { at: T0, decision: 'start', reason: 'start at 5 %' } };
+    const record = earlier as unknown as ReturnType<typeof pendingRecord>;
+
+    // Act
+    const next = stampTick(record, plan('promote', 'promote to 50 %'), record, LATER, 'b');
+
+    // Assess
+    expect(pendingAlerts(record)).toEqual([{ at: T0, decision: 'start', reason: 'start at 5 %' }]);
+    expect(unalertedDecisions(record, LATER).map((d) => d.plan.decision)).toEqual(['start']);
+    expect(next.unalerted?.map((p) => p.decision)).toEqual(['start', 'promote']);
+    expect(alerted(record, [T0])).not.toHaveProperty('unalerted');
   });
 });
