@@ -67,10 +67,13 @@ export function unalertedDecisions(
   record: CanaryRecord,
   except?: string,
 ): Array<{ plan: CanaryTickPlan; at: string; record: CanaryRecord }> {
-  const none: CanaryTickPlan = { decision: 'idle', reason: '', intents: [], gates: [] };
   return pendingAlerts(record)
     .filter((pending) => pending.at !== except)
-    .map((pending) => ({ at: pending.at, plan: asDecided(none, pending), record: asLeftBy(record, pending) }));
+    .map((pending) => ({
+      at: pending.at,
+      plan: asDecided({ intents: [], gates: [] }, pending),
+      record: asLeftBy(record, pending),
+    }));
 }
 
 /**
@@ -82,7 +85,8 @@ function asLeftBy(record: CanaryRecord, pending: PendingAlert): CanaryRecord {
     ...record,
     ...(pending.phase !== undefined ? { phase: pending.phase } : {}),
     ...(pending.step !== undefined ? { step: pending.step } : {}),
-    ...(pending.transitions !== undefined ? { history: record.history.slice(0, pending.transitions) } : {}),
+    // without a count (the earlier form), the whole history
+    history: record.history.slice(0, pending.transitions),
   };
 }
 
@@ -121,7 +125,7 @@ export function decisionToReport(plan: CanaryTickPlan, found: CanaryRecord, at: 
 }
 
 /** The plan with a recorded decision in the place of its own. */
-function asDecided(plan: CanaryTickPlan, decided: PendingAlert): CanaryTickPlan {
+function asDecided(plan: Omit<CanaryTickPlan, 'decision' | 'reason'>, decided: PendingAlert): CanaryTickPlan {
   return {
     ...plan,
     decision: decided.decision as CanaryTickPlan['decision'],

@@ -112,6 +112,8 @@ describe('Recorded decisions whose alerts are not queued yet', () => {
       { at: LATER, decision: 'roll-back', reason: 'roll back to 0 %', ...left },
     ]);
     expect(stampTick(pendingRecord(), plan('hold', 'baking'), pendingRecord(), T0, 'd').unalerted).toBeUndefined();
+    expect(stampTick(pendingRecord(), plan('idle', 'done'), pendingRecord(), T0, 'e').unalerted).toBeUndefined();
+    expect(stampTick(pendingRecord(), plan('hold', 'stuck', true), pendingRecord(), T0, 'f').unalerted).toHaveLength(1);
     // marking one leaves the other pending
     expect(alerted(rolledBack, [T0]).unalerted).toEqual([
       { at: LATER, decision: 'roll-back', reason: 'roll back to 0 %', ...left },
@@ -153,6 +155,7 @@ describe('Recorded decisions whose alerts are not queued yet', () => {
     ]);
     expect(unalertedDecisions(both)).toEqual(atLatest);
     expect(atLater).toEqual(atLatest.slice(0, 1));
+    expect([isPending(both, T0), isPending(both, LATER), isPending(both, LATEST)]).toEqual([true, true, false]);
     expect(unalertedDecisions(alerted(both, [T0, LATER]))).toEqual([]);
   });
 
@@ -192,6 +195,8 @@ describe('Recorded decisions whose alerts are not queued yet', () => {
     // Assess
     expect(pendingAlerts(record)).toEqual([{ at: T0, decision: 'start', reason: 'start at 5 %' }]);
     expect(unalertedDecisions(record, LATER).map((d) => d.plan.decision)).toEqual(['start']);
+    // its alert reads the record as it is: the earlier form kept nothing of the record as the decision left it
+    expect(unalertedDecisions(record, LATER)[0]?.record).toEqual(record);
     expect(next.unalerted?.map((p) => p.decision)).toEqual(['start', 'promote']);
     expect(alerted(record, [T0])).not.toHaveProperty('unalerted');
   });
