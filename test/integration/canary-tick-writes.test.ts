@@ -178,6 +178,11 @@ describe('Canary tick: its record, its alert and its failures (on moto)', () => 
       ['warning', 'canary web: start at 5 % (weights 5/95)'],
       ['critical', expect.stringMatching(/^canary web: the weights changed outside ecs-autopilot/)],
     ]);
+    // each says where the canary stood when it was decided, not where it stands now
+    expect(alerts.map((a) => a.description.match(/now \w+ at \d+ %/)?.[0])).toEqual([
+      'now ramping at 5 %',
+      'now paused at 5 %',
+    ]);
     expect((await readCanary(driver.store, 'web'))?.data.unalerted).toBeUndefined();
   });
 
