@@ -39,6 +39,14 @@ export async function queueTickAlert(
 }
 
 /**
+ * Whether an alert built here is queued: the function has an outbox, the command line's pass has none, and leaves
+ * every decision it makes or finds pending for the function's ticks to alert.
+ */
+export function hasOutbox(deps: Pick<TickAlertDeps, 'outboxUrl' | 'clients'>): boolean {
+  return deps.outboxUrl !== undefined && deps.clients.sqs !== undefined;
+}
+
+/**
  * Clears the pending decisions at `ats` once their alerts are queued, conditional on the version held. Refused or
  * failed, they stay pending and a later tick queues their alerts again under the same keys, which the outbox drops:
  * the alerts are out, so nothing here fails the tick.
@@ -69,9 +77,7 @@ export async function queueEarlierAlerts(
   stored: StoredCanary,
   except?: string,
 ): Promise<StoredCanary> {
-  // Without an outbox (the command line's pass) the alerts would go nowhere: they are left for the function's ticks.
-  const outbox = deps.outboxUrl !== undefined && deps.clients.sqs !== undefined;
-  if (deps.config.dryRun || !outbox) return stored;
+  if (deps.config.dryRun || !hasOutbox(deps)) return stored;
   const queued: string[] = [];
   for (const earlier of unalertedDecisions(stored.data, except)) {
     try {

@@ -129,6 +129,26 @@ describe('Canary tick: its record, its alert and its failures (on moto)', () => 
     expect(await outboxTitles(world)).toEqual(['canary web: start at 5 % (weights 5/95)']);
   });
 
+  it("leaves a command-line pass's own decision pending, and the function's next tick alerts it once", async () => {
+    // Prepare
+    const { world, driver } = await readyCanary();
+    const { outboxUrl: _, ...commandLine } = functionDeps(world, driver);
+    const step = driver.now();
+
+    // Act: `canary tick` from the command line takes the first step; then the function's next two ticks
+    const [stepped] = await tickCanaries(commandLine, step);
+    const pending = (await readCanary(driver.store, 'web'))?.data.unalerted;
+    for (const minutes of [1, 2]) {
+      await tickCanaries(functionDeps(world, driver), new Date(Date.parse(step) + minutes * 60_000).toISOString());
+    }
+
+    // Assess
+    expect(stepped).toMatchObject({ decision: 'start', phase: 'ramping', step: 0 });
+    expect(pending).toMatchObject([{ at: step, decision: 'start' }]);
+    expect(await outboxTitles(world)).toEqual(['canary web: start at 5 % (weights 5/95)']);
+    expect((await readCanary(driver.store, 'web'))?.data.unalerted).toBeUndefined();
+  });
+
   it("queues on a paused canary's next tick the critical alert of the pause its tick could not queue", async () => {
     // Prepare: the weights changed by hand; the tick that pauses for it has its alert refused on every attempt
     const { world, driver } = await readyCanary();
