@@ -4,7 +4,7 @@ import type { CanaryConfig } from '../config/canary.js';
 import type { AuditRecord } from '../executor/audit.js';
 import type { Alert } from '../notify/alert.js';
 import { enqueueAlert } from '../notify/outbox.js';
-import type { StateStore } from '../state/index.js';
+import { StateConflictError, type StateStore } from '../state/index.js';
 import { canaryAlert } from './report.js';
 import type { CanaryRecord } from './status.js';
 import type { StoredCanary } from './store.js';
@@ -49,7 +49,9 @@ export function hasOutbox(deps: Pick<TickAlertDeps, 'outboxUrl' | 'clients'>): b
 /**
  * Clears the pending decisions at `ats` once their alerts are queued, conditional on the version held. Refused or
  * failed, they stay pending and a later tick queues their alerts again under the same keys, which the outbox drops:
- * the alerts are out, so nothing here fails the tick.
+ * the alerts are out, so nothing here fails the tick. Refused because the record moved (this write landed and its
+ * answer was lost, or a copy of this tick wrote first), the record as it is now is what the tick goes on from, so
+ * that its own write is not refused in turn.
  */
 export async function markAlerted(
   deps: Pick<TickAlertDeps, 'store' | 'logger'>,
@@ -61,7 +63,8 @@ export async function markAlerted(
     return await deps.store.replace(held, alerted(held.data, ats));
   } catch (error) {
     deps.logger.warn(`canary ${held.data.name}: its alert is queued, but the record could not say so`, { error });
-    return held;
+    if (!(error instanceof StateConflictError)) return held;
+    return (await deps.store.get<CanaryRecord>(held.key).catch(() => undefined)) ?? held;
   }
 }
 

@@ -206,6 +206,26 @@ describe('Canary tick: its record, its alert and its failures (on moto)', () => 
     expect((await readCanary(driver.store, 'web'))?.data.unalerted).toBeUndefined();
   });
 
+  it('goes on from the record as it is when its mark of an earlier alert landed and its answer was lost', async () => {
+    // Prepare: a step whose alert is pending; then the weights changed by hand
+    const { world, driver, deps, step, later } = await stepWithEveryAlertRefused();
+    await setWeightsByHand(world, { blue: 70, green: 30 });
+    // the next tick's first write is the mark that the step's alert is queued: it lands, its answer is lost
+    loseAnswersAfterWrite(proxy, 'dynamodb:UpdateItem', 1);
+
+    // Act: that tick pauses for the weights changed by hand
+    const [paused] = await tickCanaries(deps, later(1));
+
+    // Assess: the pause is recorded and alerted by this tick, after the step's alert
+    expect(paused).toMatchObject({ decision: 'pause', phase: 'paused' });
+    const alerts = (await receiveOutbox(world)).map((m) => JSON.parse(m.body) as Alert);
+    expect(alerts.map((a) => a.kind)).toEqual(['canary/start', 'canary/pause']);
+    expect(alerts[0]?.dedupKey).toContain(`/start/${step.slice(0, 16)}`);
+    const stored = await readCanary(driver.store, 'web');
+    expect(stored?.data.phase).toBe('paused');
+    expect(stored?.data.unalerted).toBeUndefined();
+  });
+
   it('takes its own landed record write, whose answer was lost, for its own and goes on', async () => {
     // Prepare: the claim lands in DynamoDB, its answer is a 500; the SDK's retry then finds the version moved
     const { world, driver } = await readyCanary();
