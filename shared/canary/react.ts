@@ -125,13 +125,14 @@ export async function tickCanary(deps: CanaryTickDeps, canary: CanaryConfig, now
   const base = { name: canary.name, gates: [], audit: [] };
   if (!read) return { ...base, decision: 'not-started', reason: `not started: canary start ${canary.name}` };
   // The kill switch leaves a canary alone in every phase, a finished one included: nothing is read for it.
-  const holdsStill = read.data.phase === 'paused' || !canary.enabled;
+  const holdsStill = (r: CanaryRecord) => r.phase === 'paused' || !canary.enabled;
   // Earlier ticks' decisions whose alerts never went out go first, whatever this tick then does. A canary held still
   // reports its own tick's too: a retry of the tick that paused it, which failed before its alert, ends here.
-  const stored = await queueEarlierAlerts(deps, canary, read, holdsStill ? undefined : now);
+  const stored = await queueEarlierAlerts(deps, canary, read, holdsStill(read.data) ? undefined : now);
   const record = stored.data;
   const tickId = randomUUID();
-  if (holdsStill) {
+  // (the record may have been read again there, paused by an operator meanwhile)
+  if (holdsStill(record)) {
     return {
       ...base,
       decision: 'idle',
