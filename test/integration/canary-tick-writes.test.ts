@@ -1,37 +1,18 @@
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import type { canaryDriver } from '#local/canary-driver.js';
-import { type CanaryWorld, canaryClients } from '#local/canary-world.js';
+import type { CanaryWorld } from '#local/canary-world.js';
 import { throttlingError } from '#local/moto-proxy.js';
 import { loseAnswersAfterWrite } from '#local/moto-proxy-rules.js';
-import { receiveOutbox } from '#local/world.js';
-import { type CanaryTickDeps, CanaryTickError, tickCanaries } from '#shared/canary/react.js';
+import { CanaryTickError, tickCanaries } from '#shared/canary/react.js';
 import { readCanary } from '#shared/canary/store.js';
-import { logger } from '#shared/logging/logger.js';
-import type { Alert } from '#shared/notify/alert.js';
+import { functionDeps as depsOf, outboxAlerts } from '#test/support/canary-tick-deps.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
-import { setWeightsByHand, startedCanary } from '#test/support/started-canary.js';
+import { startedCanary } from '#test/support/started-canary.js';
 
 const proxy = await useMotoProxy();
 
 const readyCanary = () => startedCanary(proxy, { capacity: true });
-
-function functionDeps(world: CanaryWorld, driver: ReturnType<typeof canaryDriver>): CanaryTickDeps {
-  const sqs = new SQSClient({
-    endpoint: proxy.endpoint,
-    region: world.region,
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    maxAttempts: 1,
-  });
-  return {
-    config: driver.config,
-    clients: { ...canaryClients(proxy.endpoint), sqs },
-    store: driver.store,
-    logger,
-    region: world.region,
-    ...(world.outboxQueueUrl && { outboxUrl: world.outboxQueueUrl }),
-  };
-}
+const functionDeps = (world: CanaryWorld, driver: ReturnType<typeof canaryDriver>) => depsOf(proxy, world, driver);
 
 const landedWeightWrites = (from: number) =>
   proxy
@@ -39,21 +20,7 @@ const landedWeightWrites = (from: number) =>
     .slice(from)
     .filter((c) => c.operation === 'ModifyRule').length;
 
-async function outboxTitles(world: CanaryWorld): Promise<string[]> {
-  return (await receiveOutbox(world)).map((m) => (JSON.parse(m.body) as Alert).title);
-}
-
-/** A step's tick (5 %) and Lambda's two retries of it, each with its alert refused: what each attempt threw. */
-async function stepWithEveryAlertRefused() {
-  const { world, driver } = await readyCanary();
-  const deps = functionDeps(world, driver);
-  const step = driver.now();
-  const later = (minutes: number) => new Date(Date.parse(step) + minutes * 60_000).toISOString();
-  proxy.failWith5xx('sqs:SendMessage', 3);
-  const attempts: unknown[] = [];
-  for (let attempt = 0; attempt < 3; attempt++) attempts.push(await tickCanaries(deps, step).catch((e: unknown) => e));
-  return { world, driver, deps, step, later, attempts };
-}
+const outboxTitles = async (world: CanaryWorld) => (await outboxAlerts(world)).map((a) => a.title);
 
 describe('Canary tick: its record, its alert and its failures (on moto)', () => {
   it('queues the alert of a tick that moved the weight, and none for a tick that only holds', async () => {
@@ -94,136 +61,6 @@ describe('Canary tick: its record, its alert and its failures (on moto)', () => 
     expect(await outboxTitles(world)).toEqual(['canary web: start at 5 % (weights 5/95)']);
     expect(landedWeightWrites(from)).toBe(1);
     expect(await driver.weights()).toMatchObject({ 'web-green-tg1': 5, 'web-blue-tg1': 95 });
-  });
-
-  it("queues on the next minute's tick, once, the alert of a step whose tick and every retry could not queue it", async () => {
-    // Prepare: every attempt of the step's tick has its alert refused, after its weights and record were written
-    const { world, driver, deps, step, later, attempts } = await stepWithEveryAlertRefused();
-    for (const attempt of attempts) expect(attempt).toBeInstanceOf(CanaryTickError);
-    expect((await readCanary(driver.store, 'web'))?.data.unalerted).toMatchObject([{ at: step, decision: 'start' }]);
-
-    // Act: the next two minutes' ticks
-    const [next] = await tickCanaries(deps, later(1));
-    await tickCanaries(deps, later(2));
-
-    // Assess: the step's alert once, under its own time; nothing left pending
-    expect(next).toMatchObject({ decision: 'hold', phase: 'ramping', step: 0 });
-    const alerts = (await receiveOutbox(world)).map((m) => JSON.parse(m.body) as Alert);
-    expect(alerts.map((a) => a.title)).toEqual(['canary web: start at 5 % (weights 5/95)']);
-    expect(alerts[0]?.dedupKey).toContain(`/start/${step.slice(0, 16)}`);
-    expect((await readCanary(driver.store, 'web'))?.data.unalerted).toBeUndefined();
-  });
-
-  it('leaves a pending alert to the function when a pass without an outbox (the command line) finds it', async () => {
-    // Prepare: a step whose tick and every retry had their alert refused
-    const { world, driver, deps, step, later } = await stepWithEveryAlertRefused();
-
-    // Act: `canary tick` from the command line, then the function's next tick
-    const { outboxUrl: _, ...commandLine } = deps;
-    await tickCanaries(commandLine, later(1));
-    const pending = (await readCanary(driver.store, 'web'))?.data.unalerted;
-    await tickCanaries(deps, later(2));
-
-    // Assess
-    expect(pending).toMatchObject([{ at: step, decision: 'start' }]);
-    expect(await outboxTitles(world)).toEqual(['canary web: start at 5 % (weights 5/95)']);
-  });
-
-  it("leaves a command-line pass's own decision pending, and the function's next tick alerts it once", async () => {
-    // Prepare
-    const { world, driver } = await readyCanary();
-    const { outboxUrl: _, ...commandLine } = functionDeps(world, driver);
-    const step = driver.now();
-
-    // Act: `canary tick` from the command line takes the first step; then the function's next two ticks
-    const [stepped] = await tickCanaries(commandLine, step);
-    const pending = (await readCanary(driver.store, 'web'))?.data.unalerted;
-    for (const minutes of [1, 2]) {
-      await tickCanaries(functionDeps(world, driver), new Date(Date.parse(step) + minutes * 60_000).toISOString());
-    }
-
-    // Assess
-    expect(stepped).toMatchObject({ decision: 'start', phase: 'ramping', step: 0 });
-    expect(pending).toMatchObject([{ at: step, decision: 'start' }]);
-    expect(await outboxTitles(world)).toEqual(['canary web: start at 5 % (weights 5/95)']);
-    expect((await readCanary(driver.store, 'web'))?.data.unalerted).toBeUndefined();
-  });
-
-  it("queues on a paused canary's next tick the critical alert of the pause its tick could not queue", async () => {
-    // Prepare: the weights changed by hand; the tick that pauses for it has its alert refused on every attempt
-    const { world, driver } = await readyCanary();
-    const deps = functionDeps(world, driver);
-    await tickCanaries(deps, driver.now());
-    await setWeightsByHand(world, { blue: 70, green: 30 });
-    const pausing = new Date(Date.parse(driver.now()) + 60_000).toISOString();
-    proxy.failWith5xx('sqs:SendMessage', 3);
-    await expect(tickCanaries(deps, pausing)).rejects.toBeInstanceOf(CanaryTickError);
-    // Lambda's retries find the canary paused: each tries the pause's alert again, and leaves it pending when refused
-    for (let retry = 0; retry < 2; retry++) {
-      expect((await tickCanaries(deps, pausing))[0]).toMatchObject({ decision: 'idle', phase: 'paused' });
-    }
-
-    // Act: the next minute's tick, which reads nothing else for a paused canary
-    const [next] = await tickCanaries(deps, new Date(Date.parse(pausing) + 60_000).toISOString());
-
-    // Assess
-    expect(next).toMatchObject({ decision: 'idle', phase: 'paused' });
-    const alerts = (await receiveOutbox(world)).map((m) => JSON.parse(m.body) as Alert);
-    expect(alerts.map((a) => [a.severity, a.title])).toEqual([
-      ['warning', 'canary web: start at 5 % (weights 5/95)'],
-      ['critical', expect.stringMatching(/^canary web: the weights changed outside ecs-autopilot/)],
-    ]);
-  });
-
-  it('queues, oldest first, the alerts of two decisions that were both refused: a step, then a pause', async () => {
-    // Prepare: the step's alert refused on every attempt; then the weights changed by hand, and the tick that pauses
-    // for it has both alerts refused, the step's it tries first and its own
-    const { world, driver, deps, step, later } = await stepWithEveryAlertRefused();
-    await setWeightsByHand(world, { blue: 70, green: 30 });
-    proxy.failWith5xx('sqs:SendMessage', 2);
-    await expect(tickCanaries(deps, later(1))).rejects.toBeInstanceOf(CanaryTickError);
-    const pending = (await readCanary(driver.store, 'web'))?.data.unalerted;
-
-    // Act: the next minute's tick, on the paused canary
-    const [next] = await tickCanaries(deps, later(2));
-
-    // Assess: both alerts, each once, in the order decided; nothing left pending
-    expect(pending?.map((p) => [p.at, p.decision])).toEqual([
-      [step, 'start'],
-      [later(1), 'pause'],
-    ]);
-    expect(next).toMatchObject({ decision: 'idle', phase: 'paused' });
-    const alerts = (await receiveOutbox(world)).map((m) => JSON.parse(m.body) as Alert);
-    expect(alerts.map((a) => [a.severity, a.title])).toEqual([
-      ['warning', 'canary web: start at 5 % (weights 5/95)'],
-      ['critical', expect.stringMatching(/^canary web: the weights changed outside ecs-autopilot/)],
-    ]);
-    // each says where the canary stood when it was decided, not where it stands now
-    expect(alerts.map((a) => a.description.match(/now \w+ at \d+ %/)?.[0])).toEqual([
-      'now ramping at 5 %',
-      'now paused at 5 %',
-    ]);
-    expect((await readCanary(driver.store, 'web'))?.data.unalerted).toBeUndefined();
-  });
-
-  it('goes on from the record as it is when its mark of an earlier alert landed and its answer was lost', async () => {
-    // Prepare: a step whose alert is pending; then the weights changed by hand
-    const { world, driver, deps, step, later } = await stepWithEveryAlertRefused();
-    await setWeightsByHand(world, { blue: 70, green: 30 });
-    // the next tick's first write is the mark that the step's alert is queued: it lands, its answer is lost
-    loseAnswersAfterWrite(proxy, 'dynamodb:UpdateItem', 1);
-
-    // Act: that tick pauses for the weights changed by hand
-    const [paused] = await tickCanaries(deps, later(1));
-
-    // Assess: the pause is recorded and alerted by this tick, after the step's alert
-    expect(paused).toMatchObject({ decision: 'pause', phase: 'paused' });
-    const alerts = (await receiveOutbox(world)).map((m) => JSON.parse(m.body) as Alert);
-    expect(alerts.map((a) => a.kind)).toEqual(['canary/start', 'canary/pause']);
-    expect(alerts[0]?.dedupKey).toContain(`/start/${step.slice(0, 16)}`);
-    const stored = await readCanary(driver.store, 'web');
-    expect(stored?.data.phase).toBe('paused');
-    expect(stored?.data.unalerted).toBeUndefined();
   });
 
   it('takes its own landed record write, whose answer was lost, for its own and goes on', async () => {
