@@ -50,8 +50,8 @@ export function hasOutbox(deps: Pick<TickAlertDeps, 'outboxUrl' | 'clients'>): b
  * Clears the pending decisions at `ats` once their alerts are queued, conditional on the version held. Refused or
  * failed, they stay pending and a later tick queues their alerts again under the same keys, which the outbox drops:
  * the alerts are out, so nothing here fails the tick. Refused because the record moved (this write landed and its
- * answer was lost, or a copy of this tick wrote first), the record as it is now is what the tick goes on from, so
- * that its own write is not refused in turn.
+ * answer was lost, or a copy of this tick or an operator wrote first), the record as it is now is what the tick goes
+ * on from, so that its own write is not refused in turn.
  */
 export async function markAlerted(
   deps: Pick<TickAlertDeps, 'store' | 'logger'>,
@@ -91,12 +91,9 @@ export async function queueEarlierAlerts(
         now: earlier.at,
       });
       queued.push(earlier.at);
-      deps.logger.info(
-        `canary ${canary.name}: queued the alert of the tick at ${earlier.at}, which its tick could not`,
-        {
-          title: alert?.title,
-        },
-      );
+      deps.logger.info(`canary ${canary.name}: queued the alert its tick at ${earlier.at} could not`, {
+        title: alert?.title,
+      });
     } catch (error) {
       deps.logger.warn(`canary ${canary.name}: the alert of the tick at ${earlier.at} could not be queued yet`, {
         error,
