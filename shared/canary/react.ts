@@ -20,8 +20,8 @@ import { planCanaryTick } from './plan.js';
 import { BY_PROMOTER, confirmWeights } from './plan-parts.js';
 import { type CanaryRecord, pause } from './status.js';
 import { readCanary, type StoredCanary } from './store.js';
-import { hasOutbox, markAlerted, queueEarlierAlerts, queueTickAlert } from './tick-alerts.js';
-import { decisionToReport, replaceAsTick, stampTick, unsureWhetherLanded } from './tick-record.js';
+import { countDroppedAlerts, hasOutbox, markAlerted, queueEarlierAlerts, queueTickAlert } from './tick-alerts.js';
+import { decisionToReport, droppedAlerts, replaceAsTick, stampTick, unsureWhetherLanded } from './tick-record.js';
 import type { CanaryTickPlan, GateResult } from './types.js';
 
 /** A record as the promoter writes it: with the account and region it acted in, when it knows them. */
@@ -173,13 +173,19 @@ export async function tickCanary(deps: CanaryTickDeps, canary: CanaryConfig, now
   const plan = planCanaryTick({ config: canary, record, observation, judge });
   logger.info(`canary ${canary.name}: ${plan.decision}: ${plan.reason}`, { gates: plan.gates, verdict: plan.verdict });
 
+  // The record as this tick writes it, its decision remembered; alerts it pushes out of a full list count as lost.
+  const writeTick = async (current: StoredCanary, next: CanaryRecord, decided: CanaryTickPlan) => {
+    const data = stampTick(stamped(next, deps), decided, record, now, tickId);
+    const written = await replaceAsTick(store, current, data, tickId);
+    countDroppedAlerts(deps, canary.name, droppedAlerts(next, data));
+    return written;
+  };
+
   // claim: the planned record, or the same one at a new version when only AWS changes
   let held: StoredCanary = stored;
   if (!config.dryRun && (plan.next || plan.intents.length)) {
     try {
-      held = plan.next
-        ? await replaceAsTick(store, stored, stampTick(stamped(plan.next, deps), plan, record, now, tickId), tickId)
-        : await store.replace(stored, stamped(record, deps));
+      held = plan.next ? await writeTick(stored, plan.next, plan) : await store.replace(stored, stamped(record, deps));
     } catch (error) {
       if (!(error instanceof StateConflictError)) throw error;
       logger.info(`canary ${canary.name}: another tick or command changed it first; this tick does nothing`);
@@ -225,12 +231,12 @@ export async function tickCanary(deps: CanaryTickDeps, canary: CanaryConfig, now
     else if (next.phase === 'done' && plan.next?.phase !== 'done') {
       finalPlan = { ...plan, decision: 'complete', reason: next.reason };
     }
-    held = await replaceAsTick(store, held, stampTick(stamped(next, deps), finalPlan, record, now, tickId), tickId);
+    held = await writeTick(held, next, finalPlan);
   }
   // What the writes make true (the idle side scaled in) is recorded once they all landed; else the next tick
   // finishes them, as its own observation finds them.
   if (plan.landed && !config.dryRun && audit.every(hasLanded)) {
-    held = await replaceAsTick(store, held, stampTick(stamped(plan.landed, deps), plan, record, now, tickId), tickId);
+    held = await writeTick(held, plan.landed, plan);
   }
 
   // report: this tick's decision, or the one an earlier attempt of the same tick made and may not have reported

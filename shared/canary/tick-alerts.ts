@@ -2,11 +2,12 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { CanaryConfig } from '../config/canary.js';
 import type { AuditRecord } from '../executor/audit.js';
+import { countLostAlerts } from '../logging/metrics.js';
 import type { Alert } from '../notify/alert.js';
 import { enqueueAlert } from '../notify/outbox.js';
 import { StateConflictError, type StateStore } from '../state/index.js';
 import { canaryAlert } from './report.js';
-import type { CanaryRecord } from './status.js';
+import type { CanaryRecord, PendingAlert } from './status.js';
 import type { StoredCanary } from './store.js';
 import { alerted, isPending, unalertedDecisions } from './tick-record.js';
 import type { CanaryTickPlan } from './types.js';
@@ -17,7 +18,7 @@ export interface TickAlertDeps {
   clients: { sqs?: SQSClient };
   store: StateStore;
   outboxUrl?: string;
-  logger: Pick<Logger, 'info' | 'warn'>;
+  logger: Pick<Logger, 'info' | 'warn' | 'error'>;
   region: string;
   account?: string;
 }
@@ -36,6 +37,18 @@ export async function queueTickAlert(
   });
   if (alert && deps.outboxUrl && deps.clients.sqs) await enqueueAlert(deps.clients.sqs, deps.outboxUrl, alert);
   return alert;
+}
+
+/**
+ * Counts as lost the pending alerts a newer decision pushed out of the record's full list (the outbox refusing for
+ * `maxPendingAlerts` alerting ticks running), once the write that drops them landed.
+ */
+export function countDroppedAlerts(deps: Pick<TickAlertDeps, 'logger'>, name: string, dropped: PendingAlert[]): void {
+  if (dropped.length === 0) return;
+  deps.logger.error(`canary ${name}: ${dropped.length} alert(s) never queued were dropped for newer decisions`, {
+    dropped,
+  });
+  countLostAlerts(dropped.length);
 }
 
 /**

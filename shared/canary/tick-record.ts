@@ -53,6 +53,12 @@ export function pendingAlerts(record: CanaryRecord): PendingAlert[] {
   return Array.isArray(pending) ? pending : [pending];
 }
 
+/** The pending decisions of `before` that `after` no longer holds: pushed out of a full list by a newer one. Pure. */
+export function droppedAlerts(before: CanaryRecord, after: CanaryRecord): PendingAlert[] {
+  const kept = new Set(pendingAlerts(after).map((p) => p.at));
+  return pendingAlerts(before).filter((p) => !kept.has(p.at));
+}
+
 /** Whether the decision of the tick at `at` waits for its alert. Pure. */
 export function isPending(record: CanaryRecord, at: string): boolean {
   return pendingAlerts(record).some((p) => p.at === at);

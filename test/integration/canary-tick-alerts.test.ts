@@ -5,6 +5,8 @@ import { loseAnswersAfterWrite } from '#local/moto-proxy-rules.js';
 import { pauseRelease } from '#shared/canary/commands.js';
 import { CanaryTickError, tickCanaries } from '#shared/canary/react.js';
 import { readCanary, updateCanary } from '#shared/canary/store.js';
+import { maxPendingAlerts } from '#shared/canary/tick-record.js';
+import { logger } from '#shared/logging/logger.js';
 import type { Versioned } from '#shared/state/index.js';
 import { functionDeps as depsOf, outboxAlerts } from '#test/support/canary-tick-deps.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
@@ -196,5 +198,45 @@ describe('Canary tick: decisions whose alert was refused wait in the record unti
     // the mark was refused, so the step's alert is still pending: the next tick queues it under the same key again
     const stored = await readCanary(driver.store, 'web');
     expect(stored?.data).toMatchObject({ phase: 'paused', unalerted: [{ at: step, decision: 'start' }] });
+  });
+
+  it('counts as lost, once its write landed, the oldest alert a new decision pushes out of a full list', async () => {
+    // Prepare: the record already holds the most decisions that wait (the outbox refusing for that many ticks)
+    const { world, driver } = await readyCanary();
+    const held = await readCanary(driver.store, 'web');
+    if (!held) throw new Error('web was started');
+    const minuteBefore = (n: number) => new Date(Date.parse(driver.now()) - n * 60_000).toISOString();
+    const waiting = Array.from({ length: maxPendingAlerts }, (_, i) => ({
+      at: minuteBefore(maxPendingAlerts - i),
+      decision: 'promote',
+      reason: `step ${i}`,
+    }));
+    await driver.store.replace(held, { ...held.data, unalerted: waiting });
+    const errors: unknown[][] = [];
+    const deps = {
+      ...functionDeps(world, driver),
+      logger: new Proxy(logger, {
+        get(target, property) {
+          if (property === 'error') return (...args: unknown[]) => errors.push(args);
+          const value = Reflect.get(target, property, target);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      }),
+    };
+    // the oldest's alert refused, and the step's own
+    proxy.failWith5xx('sqs:SendMessage', 2);
+
+    // Act: the tick takes the first step
+    const failure = await tickCanaries(deps, driver.now()).catch((e: unknown) => e);
+
+    // Assess
+    expect(failure).toBeInstanceOf(CanaryTickError);
+    const pending = (await readCanary(driver.store, 'web'))?.data.unalerted ?? [];
+    expect(pending).toHaveLength(maxPendingAlerts);
+    expect([pending[0]?.reason, pending.at(-1)?.decision]).toEqual(['step 1', 'start']);
+    // (the tick's own failure is logged as an error too)
+    expect(errors.filter(([message]) => String(message).includes('dropped'))).toEqual([
+      ['canary web: 1 alert(s) never queued were dropped for newer decisions', { dropped: [waiting[0]] }],
+    ]);
   });
 });

@@ -3,6 +3,7 @@ import type { CanaryRecord } from '#shared/canary/status.js';
 import {
   alerted,
   decisionToReport,
+  droppedAlerts,
   isPending,
   maxPendingAlerts,
   pendingAlerts,
@@ -137,6 +138,11 @@ describe('Recorded decisions whose alerts are not queued yet', () => {
     expect(full.unalerted).toHaveLength(maxPendingAlerts);
     expect(full.unalerted?.[0]?.reason).toBe('step 2');
     expect(full.unalerted?.at(-1)?.reason).toBe(`step ${maxPendingAlerts + 1}`);
+    // what a newer decision pushed out of the full list, and nothing for a quiet one
+    const more = stampTick(full, plan('promote', 'one more'), full, LATER, 'x');
+    expect(droppedAlerts(full, more)).toEqual([full.unalerted?.[0]]);
+    expect(droppedAlerts(full, stampTick(full, plan('hold', 'baking'), full, LATER, 'y'))).toEqual([]);
+    expect(droppedAlerts(promoted, retried)).toEqual([]);
   });
 
   it('are reported under their own times, oldest first, by any tick but the one it excepts', () => {
