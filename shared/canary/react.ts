@@ -20,7 +20,7 @@ import { planCanaryTick } from './plan.js';
 import { BY_PROMOTER, confirmWeights } from './plan-parts.js';
 import { type CanaryRecord, pause } from './status.js';
 import { readCanary, type StoredCanary } from './store.js';
-import { countDroppedAlerts, hasOutbox, markAlerted, queueEarlierAlerts, queueTickAlert } from './tick-alerts.js';
+import { countDroppedAlerts, markAlerted, queueEarlierAlerts, queueTickAlert } from './tick-alerts.js';
 import { decisionToReport, droppedAlerts, replaceAsTick, stampTick, unsureWhetherLanded } from './tick-record.js';
 import type { CanaryTickPlan, GateResult } from './types.js';
 
@@ -147,7 +147,7 @@ export async function tickCanary(deps: CanaryTickDeps, canary: CanaryConfig, now
     const idle: CanaryTickPlan = { decision: 'idle', reason: record.reason, intents: [], gates: [] };
     const earlier = record.lastTick?.at === now ? decisionToReport(idle, record, now) : undefined;
     const alert = earlier && (await queueTickAlert(deps, canary, { record, plan: earlier, audit: [], now }));
-    if (alert && !config.dryRun && hasOutbox(deps)) await markAlerted(deps, stored, [now]);
+    if (alert && !config.dryRun) await markAlerted(deps, stored, [now]);
     return {
       ...base,
       decision: 'idle',
@@ -248,8 +248,8 @@ export async function tickCanary(deps: CanaryTickDeps, canary: CanaryConfig, now
       audit,
       now,
     }));
-  // The command line's pass queues nothing: its decision stays pending for the function's next tick to alert.
-  if (alert && !config.dryRun && hasOutbox(deps)) held = await markAlerted(deps, held, [now]);
+  // The command line's pass, which has no outbox, reports its own decision on its output: that is its alert.
+  if (alert && !config.dryRun) held = await markAlerted(deps, held, [now]);
   return {
     name: canary.name,
     decision: finalPlan.decision,

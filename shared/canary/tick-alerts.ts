@@ -52,10 +52,10 @@ export function countDroppedAlerts(deps: Pick<TickAlertDeps, 'logger'>, name: st
 }
 
 /**
- * Whether an alert built here is queued: the function has an outbox, the command line's pass has none, and leaves
- * every decision it makes or finds pending for the function's ticks to alert.
+ * Whether an alert built here is queued: the function has an outbox; the command line's pass has none, reports its
+ * own decision on its output, and leaves an earlier tick's pending alert for the function's ticks.
  */
-export function hasOutbox(deps: Pick<TickAlertDeps, 'outboxUrl' | 'clients'>): boolean {
+function hasOutbox(deps: Pick<TickAlertDeps, 'outboxUrl' | 'clients'>): boolean {
   return deps.outboxUrl !== undefined && deps.clients.sqs !== undefined;
 }
 
