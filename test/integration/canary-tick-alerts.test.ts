@@ -136,6 +136,8 @@ describe('Canary tick: decisions whose alert was refused wait in the record unti
       'now ramping at 5 %',
       'now paused at 5 %',
     ]);
+    // and no more than its decision and that: what its tick's writes did is in the history and the logs
+    expect(alerts.map((a) => a.description.split('\n').length)).toEqual([2, 2]);
     expect((await readCanary(driver.store, 'web'))?.data.unalerted).toBeUndefined();
   });
 
