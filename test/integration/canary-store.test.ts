@@ -3,6 +3,7 @@ import type { CanaryRecord } from '#shared/canary/status.js';
 import { readCanary, updateCanary } from '#shared/canary/store.js';
 import { StateConflictError, type StateStore, type Versioned } from '#shared/state/index.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
+import { overriding } from '#test/support/overriding.js';
 import { startedCanary } from '#test/support/started-canary.js';
 
 const proxy = await useMotoProxy();
@@ -18,20 +19,14 @@ async function startedStore(): Promise<StateStore> {
  */
 function racedBy(store: StateStore, rivalWrites: number): StateStore {
   let left = rivalWrites;
-  return new Proxy(store, {
-    get(target, property) {
-      if (property === 'replace') {
-        return async <T>(current: Versioned<T>, data: T) => {
-          if (left > 0) {
-            left -= 1;
-            const rival = (await target.get<CanaryRecord>(current.key)) as Versioned<CanaryRecord>;
-            await target.replace(rival, { ...rival.data, reason: `tick ${rivalWrites - left}` });
-          }
-          return target.replace(current, data);
-        };
+  return overriding(store, {
+    replace: async <T>(current: Versioned<T>, data: T) => {
+      if (left > 0) {
+        left -= 1;
+        const rival = (await store.get<CanaryRecord>(current.key)) as Versioned<CanaryRecord>;
+        await store.replace(rival, { ...rival.data, reason: `tick ${rivalWrites - left}` });
       }
-      const value = Reflect.get(target, property, target);
-      return typeof value === 'function' ? value.bind(target) : value;
+      return store.replace(current, data);
     },
   });
 }

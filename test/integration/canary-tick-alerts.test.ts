@@ -10,6 +10,7 @@ import { logger } from '#shared/logging/logger.js';
 import type { Versioned } from '#shared/state/index.js';
 import { functionDeps as depsOf, outboxAlerts } from '#test/support/canary-tick-deps.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
+import { overriding } from '#test/support/overriding.js';
 import { setWeightsByHand, startedCanary } from '#test/support/started-canary.js';
 
 const proxy = await useMotoProxy();
@@ -166,19 +167,13 @@ describe('Canary tick: decisions whose alert was refused wait in the record unti
     // just before the tick's mark that the step's alert is queued
     const { world, driver, deps, step, later } = await stepWithEveryAlertRefused();
     let operatorPaused = false;
-    const store = new Proxy(deps.store, {
-      get(target, property) {
-        if (property !== 'replace') {
-          const value = Reflect.get(target, property, target);
-          return typeof value === 'function' ? value.bind(target) : value;
+    const store = overriding(deps.store, {
+      replace: async <T>(current: Versioned<T>, data: T) => {
+        if (!operatorPaused) {
+          operatorPaused = true;
+          await updateCanary(deps.store, 'web', (r) => pauseRelease(r, 'web', later(1), 'cli:jane'));
         }
-        return async <T>(current: Versioned<T>, data: T) => {
-          if (!operatorPaused) {
-            operatorPaused = true;
-            await updateCanary(target, 'web', (r) => pauseRelease(r, 'web', later(1), 'cli:jane'));
-          }
-          return target.replace(current, data);
-        };
+        return deps.store.replace(current, data);
       },
     });
     const from = proxy.calls().length;
@@ -215,13 +210,7 @@ describe('Canary tick: decisions whose alert was refused wait in the record unti
     const errors: unknown[][] = [];
     const deps = {
       ...functionDeps(world, driver),
-      logger: new Proxy(logger, {
-        get(target, property) {
-          if (property === 'error') return (...args: unknown[]) => errors.push(args);
-          const value = Reflect.get(target, property, target);
-          return typeof value === 'function' ? value.bind(target) : value;
-        },
-      }),
+      logger: overriding(logger, { error: ((...args: unknown[]) => errors.push(args)) as typeof logger.error }),
     };
     // the oldest's alert refused, and the step's own
     proxy.failWith5xx('sqs:SendMessage', 2);
