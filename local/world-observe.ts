@@ -1,6 +1,7 @@
 /* Reading a test world back: the targets of its target groups, the alerts it received, its outbox. */
 import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { DeleteMessageBatchCommand, type Message, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import type { Alert } from '#shared/notify/alert.js';
 import { clients, parseJson, required } from './world-clients.js';
 import type { OutboxMessage, ReceivedAlert, World } from './world-types.js';
 
@@ -53,6 +54,11 @@ export async function receiveOutbox(world: World): Promise<OutboxMessage[]> {
       dedupId: attributes.MessageDeduplicationId ?? '',
     };
   });
+}
+
+/** The alerts in the FIFO outbox, as reporting queued them (left in flight, as `receiveOutbox` leaves them). */
+export async function receiveOutboxAlerts(world: World): Promise<Alert[]> {
+  return (await receiveOutbox(world)).map((message) => JSON.parse(message.body) as Alert);
 }
 
 /** Receives batches of 10 until a receive comes back empty; only the first receive long-polls. */

@@ -22,7 +22,7 @@ import {
 import { provisionService } from './world-services.js';
 import type { World, WorldService, WorldSpec } from './world-types.js';
 
-export { membership, receiveAlerts, receiveOutbox, targetsOf } from './world-observe.js';
+export { membership, receiveAlerts, receiveOutbox, receiveOutboxAlerts, targetsOf } from './world-observe.js';
 export type * from './world-types.js';
 
 /** Builds a VPC, an ALB with a listener, an ECS cluster with services, running registered tasks, and alert queues. */

@@ -4,6 +4,7 @@ import { actingPlace, homeAndElsewhere, inEveryPlace } from '../lambda/places.js
 import { enqueueAlert } from '../notify/outbox.js';
 import type { CanaryClients } from './observe.js';
 import { type CanaryTickDeps, type CanaryTickResult, tickCanaries, tickCanariesGatedBy } from './react.js';
+import { hasOutbox } from './tick-alerts.js';
 
 /** A pass at home, and beside it each other account and region: its canaries' ticks, or why it could not act. */
 export interface CanaryPassEverywhere {
@@ -51,7 +52,7 @@ export async function tickCanariesEveryPlace(
       what: 'canary promoter',
       occurredAt: event.time,
       send: async (alert) => {
-        if (deps.outboxUrl && deps.clients.sqs) await enqueueAlert(deps.clients.sqs, deps.outboxUrl, alert);
+        if (hasOutbox(deps)) await enqueueAlert(deps.clients.sqs, deps.outboxUrl, alert);
       },
     },
   );

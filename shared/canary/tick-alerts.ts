@@ -23,6 +23,16 @@ export interface TickAlertDeps {
   account?: string;
 }
 
+/**
+ * Whether an alert built here is queued: the function has an outbox; the command line's pass has none, reports its
+ * own decision on its output, and leaves an earlier tick's pending alert for the function's ticks.
+ */
+export function hasOutbox<D extends Pick<TickAlertDeps, 'outboxUrl' | 'clients'>>(
+  deps: D,
+): deps is D & { outboxUrl: string; clients: { sqs: SQSClient } } {
+  return deps.outboxUrl !== undefined && deps.clients.sqs !== undefined;
+}
+
 /** The alert of a tick's decision, queued to the outbox when the function has one; undefined when it deserves none. */
 export async function queueTickAlert(
   deps: TickAlertDeps,
@@ -35,7 +45,7 @@ export async function queueTickAlert(
     place: { region: deps.region, ...(deps.account ? { account: deps.account } : {}) },
     dryRun: deps.config.dryRun,
   });
-  if (alert && deps.outboxUrl && deps.clients.sqs) await enqueueAlert(deps.clients.sqs, deps.outboxUrl, alert);
+  if (alert && hasOutbox(deps)) await enqueueAlert(deps.clients.sqs, deps.outboxUrl, alert);
   return alert;
 }
 
@@ -49,14 +59,6 @@ export function countDroppedAlerts(deps: Pick<TickAlertDeps, 'logger'>, name: st
     dropped,
   });
   countLostAlerts(dropped.length);
-}
-
-/**
- * Whether an alert built here is queued: the function has an outbox; the command line's pass has none, reports its
- * own decision on its output, and leaves an earlier tick's pending alert for the function's ticks.
- */
-function hasOutbox(deps: Pick<TickAlertDeps, 'outboxUrl' | 'clients'>): boolean {
-  return deps.outboxUrl !== undefined && deps.clients.sqs !== undefined;
 }
 
 /**

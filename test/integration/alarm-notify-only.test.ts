@@ -1,7 +1,7 @@
 import { DescribeServicesCommand, ECSClient, TagResourceCommand } from '@aws-sdk/client-ecs';
 import { beforeEach, describe, expect, inject, it } from 'vitest';
 import { alarmStateChangeEvent } from '#local/alarm-events.js';
-import { provisionWorld, receiveOutbox, targetsOf, type World } from '#local/world.js';
+import { provisionWorld, receiveOutboxAlerts, targetsOf, type World } from '#local/world.js';
 import { alarmConfig, CPU_HIGH, UNHEALTHY_HOSTS } from '#test/support/alarm-config.js';
 import { loadEvent } from '#test/support/fixtures.js';
 import { coldContainer } from '#test/support/functions.js';
@@ -182,7 +182,7 @@ describe('Function: alarm-state-change, alarms it only reports', () => {
     // Assess
     expect(reaction.reaction).toBe('suppressed');
     expect(reaction.ignored).toMatch(/^CloudWatch suppressed this alarm's actions \(ExtensionPeriod\); nothing/);
-    expect((await receiveOutbox(world)).map((m) => JSON.parse(m.body ?? '{}').kind)).toEqual(['alarm/suppressed']);
+    expect((await receiveOutboxAlerts(world)).map((a) => a.kind)).toEqual(['alarm/suppressed']);
   });
 
   it('reports a composite alarm, which watches other alarms rather than one resource', async () => {

@@ -6,7 +6,7 @@ import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balan
 import { beforeEach, describe, expect, it } from 'vitest';
 import { writeConfig } from '#local/pipeline.js';
 import { scheduledEvent } from '#local/scheduled-events.js';
-import { provisionWorld, receiveOutbox, type World } from '#local/world.js';
+import { provisionWorld, receiveOutboxAlerts, type World } from '#local/world.js';
 import { type AuditWorld, hardenForAudit, recordAuditAnswers, seedAuditMistakes } from '#local/world-audit.js';
 import { runChecks } from '#shared/audit/checks/index.js';
 import { observeAudit } from '#shared/audit/observe.js';
@@ -161,8 +161,7 @@ describe('Audit on moto', () => {
     // Prepare
     await seedEveryMistake();
     const { react } = await coldContainer(hardened.world, 'audit', CONFIG);
-    const outboxTitles = async () =>
-      (await receiveOutbox(hardened.world)).map((m) => (JSON.parse(m.body) as { title: string }).title).sort();
+    const outboxTitles = async () => (await receiveOutboxAlerts(hardened.world)).map((a) => a.title).sort();
 
     // Act
     const first = await react(scheduledEvent(hardened.world));

@@ -12,12 +12,11 @@ import {
 } from '#local/canary-world.js';
 import { refuseInvalidWeights } from '#local/moto-proxy-rules.js';
 import { serverErrorRule } from '#local/moto-proxy-wire.js';
-import { receiveOutbox } from '#local/world.js';
+import { receiveOutboxAlerts } from '#local/world.js';
 import { type CanaryTickResult, tickCanaries } from '#shared/canary/react.js';
 import { readCanary } from '#shared/canary/store.js';
 import type { CanaryConfig } from '#shared/config/canary.js';
 import { logger } from '#shared/logging/logger.js';
-import type { Alert } from '#shared/notify/alert.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
 import { canaryContext } from '../../cli/canary-context.js';
 import { canaryStatus, formatStatus } from '../../cli/canary-status.js';
@@ -192,7 +191,7 @@ describe('Function: canary-promoter with Application Auto Scaling on both sides 
     expect(recordAfterFailure).toMatchObject({ phase: 'done', idleScaledDown: true });
     expect(await desired(world, 'web-blue')).toBe(0);
     expect(retry?.decision).toBe('idle');
-    expect((await receiveOutbox(world)).map((m) => (JSON.parse(m.body) as Alert).title)).toEqual([
+    expect((await receiveOutboxAlerts(world)).map((a) => a.title)).toEqual([
       expect.stringMatching(/^canary web: web-blue has had weight 0 for \d+ s: scale it in to 0 tasks$/),
     ]);
     expect(retry?.alert?.dedupKey).toBeDefined();

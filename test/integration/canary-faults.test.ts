@@ -21,7 +21,7 @@ import { asyncInvocations } from '#local/lambda-delivery.js';
 import type { AwsCall, MotoProxy } from '#local/moto-proxy.js';
 import { loseAnswersAfterWrite, refuseInvalidWeights, timeOutAfterWrite } from '#local/moto-proxy-rules.js';
 import { scheduledEvent } from '#local/scheduled-events.js';
-import { receiveOutbox } from '#local/world.js';
+import { receiveOutboxAlerts } from '#local/world.js';
 import { readCanary } from '#shared/canary/store.js';
 import type { Alert } from '#shared/notify/alert.js';
 import { coldContainer } from '#test/support/functions.js';
@@ -144,7 +144,7 @@ async function releaseUnderFaults(options: {
     const record = (await readCanary(driver.store, 'web'))?.data;
     if (record?.idleScaledDown || record?.phase === 'paused') break;
   }
-  const alerts = (await receiveOutbox(world)).map((m) => JSON.parse(m.body) as Alert);
+  const alerts = await receiveOutboxAlerts(world);
   return {
     world,
     watch,

@@ -2,13 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { canaryDriver } from '#local/canary-driver.js';
 import type { CanaryWorld } from '#local/canary-world.js';
 import { loseAnswersAfterWrite } from '#local/moto-proxy-rules.js';
+import { receiveOutboxAlerts } from '#local/world.js';
 import { pauseRelease } from '#shared/canary/commands.js';
 import { CanaryTickError, tickCanaries } from '#shared/canary/react.js';
 import { readCanary, updateCanary } from '#shared/canary/store.js';
 import { maxPendingAlerts } from '#shared/canary/tick-record.js';
 import { logger } from '#shared/logging/logger.js';
 import type { Versioned } from '#shared/state/index.js';
-import { functionDeps as depsOf, outboxAlerts } from '#test/support/canary-tick-deps.js';
+import { functionDeps as depsOf } from '#test/support/canary-tick-deps.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
 import { overriding } from '#test/support/overriding.js';
 import { setWeightsByHand, startedCanary } from '#test/support/started-canary.js';
@@ -17,7 +18,7 @@ const proxy = await useMotoProxy();
 
 const readyCanary = () => startedCanary(proxy, { capacity: true });
 const functionDeps = (world: CanaryWorld, driver: ReturnType<typeof canaryDriver>) => depsOf(proxy, world, driver);
-const outboxTitles = async (world: CanaryWorld) => (await outboxAlerts(world)).map((a) => a.title);
+const outboxTitles = async (world: CanaryWorld) => (await receiveOutboxAlerts(world)).map((a) => a.title);
 
 /** A step's tick (5 %) and Lambda's two retries of it, each with its alert refused: what each attempt threw. */
 async function stepWithEveryAlertRefused() {
@@ -44,7 +45,7 @@ describe('Canary tick: decisions whose alert was refused wait in the record unti
 
     // Assess: the step's alert once, under its own time; nothing left pending
     expect(next).toMatchObject({ decision: 'hold', phase: 'ramping', step: 0 });
-    const alerts = await outboxAlerts(world);
+    const alerts = await receiveOutboxAlerts(world);
     expect(alerts.map((a) => a.title)).toEqual(['canary web: start at 5 % (weights 5/95)']);
     expect(alerts[0]?.dedupKey).toContain(`/start/${step.slice(0, 16)}`);
     expect((await readCanary(driver.store, 'web'))?.data.unalerted).toBeUndefined();
@@ -102,7 +103,7 @@ describe('Canary tick: decisions whose alert was refused wait in the record unti
 
     // Assess
     expect(next).toMatchObject({ decision: 'idle', phase: 'paused' });
-    const alerts = await outboxAlerts(world);
+    const alerts = await receiveOutboxAlerts(world);
     expect(alerts.map((a) => [a.severity, a.title])).toEqual([
       ['warning', 'canary web: start at 5 % (weights 5/95)'],
       ['critical', expect.stringMatching(/^canary web: the weights changed outside ecs-autopilot/)],
@@ -127,7 +128,7 @@ describe('Canary tick: decisions whose alert was refused wait in the record unti
       [later(1), 'pause'],
     ]);
     expect(next).toMatchObject({ decision: 'idle', phase: 'paused' });
-    const alerts = await outboxAlerts(world);
+    const alerts = await receiveOutboxAlerts(world);
     expect(alerts.map((a) => [a.severity, a.title])).toEqual([
       ['warning', 'canary web: start at 5 % (weights 5/95)'],
       ['critical', expect.stringMatching(/^canary web: the weights changed outside ecs-autopilot/)],
@@ -154,7 +155,7 @@ describe('Canary tick: decisions whose alert was refused wait in the record unti
 
     // Assess: the pause is recorded and alerted by this tick, after the step's alert
     expect(paused).toMatchObject({ decision: 'pause', phase: 'paused' });
-    const alerts = await outboxAlerts(world);
+    const alerts = await receiveOutboxAlerts(world);
     expect(alerts.map((a) => a.kind)).toEqual(['canary/start', 'canary/pause']);
     expect(alerts[0]?.dedupKey).toContain(`/start/${step.slice(0, 16)}`);
     const stored = await readCanary(driver.store, 'web');

@@ -3,9 +3,10 @@ import type { canaryDriver } from '#local/canary-driver.js';
 import type { CanaryWorld } from '#local/canary-world.js';
 import { throttlingError } from '#local/moto-proxy.js';
 import { loseAnswersAfterWrite } from '#local/moto-proxy-rules.js';
+import { receiveOutboxAlerts } from '#local/world.js';
 import { CanaryTickError, tickCanaries } from '#shared/canary/react.js';
 import { readCanary } from '#shared/canary/store.js';
-import { functionDeps as depsOf, outboxAlerts } from '#test/support/canary-tick-deps.js';
+import { functionDeps as depsOf } from '#test/support/canary-tick-deps.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
 import { startedCanary } from '#test/support/started-canary.js';
 
@@ -20,7 +21,7 @@ const landedWeightWrites = (from: number) =>
     .slice(from)
     .filter((c) => c.operation === 'ModifyRule').length;
 
-const outboxTitles = async (world: CanaryWorld) => (await outboxAlerts(world)).map((a) => a.title);
+const outboxTitles = async (world: CanaryWorld) => (await receiveOutboxAlerts(world)).map((a) => a.title);
 
 describe('Canary tick: its record, its alert and its failures (on moto)', () => {
   it('queues the alert of a tick that moved the weight, and none for a tick that only holds', async () => {

@@ -1,8 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { AwsCall } from '#local/moto-proxy.js';
 import { taskStateChangeEvent } from '#local/task-events.js';
-import { provisionWorld, receiveOutbox, type World } from '#local/world.js';
-import type { Alert } from '#shared/notify/alert.js';
+import { provisionWorld, receiveOutboxAlerts, type World } from '#local/world.js';
 import { prodClusterConfig } from '#test/support/cluster-config.js';
 import { coldContainer } from '#test/support/functions.js';
 import { alertsLostWhile } from '#test/support/lost-alerts.js';
@@ -32,7 +31,7 @@ describe('Function: task-state-change, a crash-loop alert that cannot be queued'
     return batch;
   }
 
-  const kinds = async () => (await receiveOutbox(world)).map((m) => (JSON.parse(m.body) as Alert).kind);
+  const kinds = async () => (await receiveOutboxAlerts(world)).map((a) => a.kind);
 
   it('returns the stop that raised it, and its redelivery queues the alert, once', async () => {
     // Prepare

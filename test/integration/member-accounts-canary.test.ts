@@ -15,10 +15,9 @@ import { ruleWeights, startPlacedCanary, twoAccountCanaryYaml } from '#local/mem
 import { type AccountEndpoint, startAccountEndpoint } from '#local/moto-account.js';
 import { recordAssumeRoles, refuseAssumeRole } from '#local/moto-proxy-sts.js';
 import { scheduledEvent } from '#local/scheduled-events.js';
-import { receiveOutbox } from '#local/world.js';
+import { receiveOutboxAlerts } from '#local/world.js';
 import type { CanaryTickResult } from '#shared/canary/react.js';
 import { readCanary } from '#shared/canary/store.js';
-import type { Alert } from '#shared/notify/alert.js';
 import { coldContainer } from '#test/support/functions.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
 
@@ -111,7 +110,7 @@ describe('Function: canary-promoter, across accounts', () => {
       RoleSessionName: expect.stringMatching(/^canary-promoter-/),
       ExternalId: 'autopilot-test',
     });
-    const alerts = (await receiveOutbox(central)).map((m) => JSON.parse(m.body) as Alert);
+    const alerts = await receiveOutboxAlerts(central);
     const rollback = alerts.find((a) => a.kind === 'canary/roll-back');
     expect(rollback).toMatchObject({ account: MEMBER, region: 'us-east-1' });
     expect(rollback?.incidentId).toBe(`canary/${MEMBER}/us-east-1/web/release-1`);
@@ -164,7 +163,7 @@ describe('Function: canary-promoter, across accounts', () => {
 
     // Act
     const first = await pass(promoter, central, healthy);
-    const alerts = (await receiveOutbox(central)).map((m) => JSON.parse(m.body) as Alert);
+    const alerts = await receiveOutboxAlerts(central);
     const later = [await pass(promoter, central, healthy), await pass(promoter, central, healthy)];
 
     // Assess: home scaled its canary first, then gave it its first step

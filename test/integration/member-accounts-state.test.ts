@@ -6,7 +6,7 @@ import { stringify } from 'yaml';
 import { alarmStateChangeEvent } from '#local/alarm-events.js';
 import { type AccountEndpoint, startAccountEndpoint } from '#local/moto-account.js';
 import { taskStateChangeEvent } from '#local/task-events.js';
-import { provisionWorld, receiveOutbox, type World } from '#local/world.js';
+import { provisionWorld, receiveOutboxAlerts, type World } from '#local/world.js';
 import { CPU_HIGH } from '#test/support/alarm-config.js';
 import { coldContainer } from '#test/support/functions.js';
 
@@ -50,9 +50,7 @@ describe('State of same-named services in two accounts', () => {
     return found;
   };
   const crashLoopAlerts = async () =>
-    (await receiveOutbox(central))
-      .map((m) => JSON.parse(m.body) as { kind: string; account: string; incidentId: string })
-      .filter((a) => a.kind === 'task-stopped/crash-loop');
+    (await receiveOutboxAlerts(central)).filter((a) => a.kind === 'task-stopped/crash-loop');
   const desiredCount = async (at: string) => {
     const ecs = new ECSClient({ endpoint: at, region: 'us-east-1' });
     return (await ecs.send(new DescribeServicesCommand({ cluster: 'prod', services: ['web'] }))).services?.[0]

@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { loseAnswersAfterWrite } from '#local/moto-proxy-rules.js';
 import { taskStateChangeEvent } from '#local/task-events.js';
-import { provisionWorld, receiveOutbox, type World } from '#local/world.js';
+import { provisionWorld, receiveOutboxAlerts, type World } from '#local/world.js';
+import type { Alert } from '#shared/notify/alert.js';
 import { prodClusterConfig } from '#test/support/cluster-config.js';
 import { coldContainer } from '#test/support/functions.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
@@ -11,12 +12,6 @@ import { queuedBatch } from '../../cli/replay.js';
 const proxy = await useMotoProxy();
 
 const CONFIG = prodClusterConfig('web', 'api');
-
-interface QueuedAlert {
-  incidentId: string;
-  title: string;
-  occurrences?: { count: number };
-}
 
 describe('Function: task-state-change, a stop whose alert was lost and whose retry comes in another batch', () => {
   let world: World;
@@ -49,10 +44,8 @@ describe('Function: task-state-change, a stop whose alert was lost and whose ret
   }
 
   /** The stop alerts the outbox holds, each once (the FIFO queue drops a repeat of a de-duplication id). */
-  async function stopAlerts(): Promise<QueuedAlert[]> {
-    return (await receiveOutbox(world))
-      .map((m) => JSON.parse(m.body) as QueuedAlert)
-      .filter((a) => a.incidentId.startsWith('ecs-task-stops/'));
+  async function stopAlerts(): Promise<Alert[]> {
+    return (await receiveOutboxAlerts(world)).filter((a) => a.incidentId.startsWith('ecs-task-stops/'));
   }
 
   it('counts a stop once when the lone stop’s alert landed unanswered and its retry comes with other stops', async () => {

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { taskStateChangeEvent } from '#local/task-events.js';
-import { membership, provisionWorld, receiveOutbox, type World } from '#local/world.js';
+import { membership, provisionWorld, receiveOutbox, receiveOutboxAlerts, type World } from '#local/world.js';
 import { prodClusterConfig } from '#test/support/cluster-config.js';
 import { coldContainer } from '#test/support/functions.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
@@ -38,7 +38,7 @@ describe('Function: task-state-change, what a batch of stops may and may not rem
     expect(await membership(world, ['web'])).toEqual(before);
     const api = await membership(world, ['api']);
     expect(Object.values(api).flat()).not.toContain(target('api', 0));
-    const alerts = (await receiveOutbox(world)).map((m) => JSON.parse(m.body) as { service: string; kind: string });
+    const alerts = await receiveOutboxAlerts(world);
     expect(alerts.map((a) => [a.service, a.kind]).sort()).toEqual([
       ['api', 'task-stopped/essential-container-exited'],
       ['web', 'task-stopped/essential-container-exited'],

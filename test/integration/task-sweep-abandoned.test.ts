@@ -4,8 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { type AwsCall, serverError } from '#local/moto-proxy.js';
 import { dieAfter } from '#local/moto-proxy-rules.js';
 import { taskStateChangeEvent } from '#local/task-events.js';
-import { membership, provisionWorld, receiveOutbox, type World } from '#local/world.js';
-import type { Alert } from '#shared/notify/alert.js';
+import { membership, provisionWorld, receiveOutboxAlerts, type World } from '#local/world.js';
 import { SWEEPER_LIFETIME_SECONDS } from '#shared/tasks/storm-sweep.js';
 import { prodClusterConfig } from '#test/support/cluster-config.js';
 import { coldContainer } from '#test/support/functions.js';
@@ -26,7 +25,7 @@ const sweepClaimsReports = (call: AwsCall) => {
 
 /** The ids (first 8 characters) of the stops each distinct stop alert of the outbox names. */
 async function stopsPerAlert(world: World): Promise<string[][]> {
-  const queued = (await receiveOutbox(world)).map((m) => JSON.parse(m.body) as Alert);
+  const queued = await receiveOutboxAlerts(world);
   // The outbox and the notifier de-duplicate on the delivery key: one alert queued twice is delivered once.
   const distinct = new Map(queued.filter((a) => a.kind !== 'task-stopped/crash-loop').map((a) => [a.dedupKey, a]));
   return [...distinct.values()].map((alert) =>

@@ -1,7 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { taskStateChangeEvent } from '#local/task-events.js';
-import { membership, provisionWorld, receiveOutbox, type World } from '#local/world.js';
-import type { Alert } from '#shared/notify/alert.js';
+import { membership, provisionWorld, receiveOutboxAlerts, type World } from '#local/world.js';
 import { SWEEP_SLOT_SECONDS } from '#shared/tasks/storm-sweep.js';
 import { prodClusterConfig } from '#test/support/cluster-config.js';
 import { coldContainer } from '#test/support/functions.js';
@@ -18,7 +17,7 @@ const CONFIG = prodClusterConfig('web');
  * three failed stops of web may raise one, depending on which batch counts the third, and it is checked apart.
  */
 async function stopsPerAlert(world: World): Promise<string[][]> {
-  const queued = (await receiveOutbox(world)).map((m) => JSON.parse(m.body) as Alert);
+  const queued = await receiveOutboxAlerts(world);
   expect(
     queued.filter((a) => a.kind === 'task-stopped/crash-loop').length,
     'at most one crash-loop alert',

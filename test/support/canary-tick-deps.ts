@@ -2,10 +2,8 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { canaryDriver } from '#local/canary-driver.js';
 import { type CanaryWorld, canaryClients } from '#local/canary-world.js';
 import type { MotoProxy } from '#local/moto-proxy.js';
-import { receiveOutbox } from '#local/world.js';
 import type { CanaryTickDeps } from '#shared/canary/react.js';
 import { logger } from '#shared/logging/logger.js';
-import type { Alert } from '#shared/notify/alert.js';
 
 /**
  * The promoter's dependencies as the function has them, through `proxy`: the world's outbox, and an SQS client that
@@ -30,9 +28,4 @@ export function functionDeps(
     region: world.region,
     ...(world.outboxQueueUrl && { outboxUrl: world.outboxQueueUrl }),
   };
-}
-
-/** The alerts queued to the world's outbox since it was last read. */
-export async function outboxAlerts(world: CanaryWorld): Promise<Alert[]> {
-  return (await receiveOutbox(world)).map((m) => JSON.parse(m.body) as Alert);
 }
