@@ -2,7 +2,7 @@ import type { CanaryConfig } from '../config/canary.js';
 import { canaryPercent, type PairWeights, withPairWeights } from '../targets/forward.js';
 import { tasksForPercent } from './capacity.js';
 import type { Evidence } from './judge.js';
-import { type CanaryRecord, pause, transition } from './status.js';
+import { type CanaryRecord, pause, transition, type WrittenWeights } from './status.js';
 import type { CanaryIntent, CanaryObservation, CanaryTickPlan, GateResult } from './types.js';
 
 /** What every part of a tick plan shares. */
@@ -13,6 +13,8 @@ export interface TickContext {
   /** The two sides' weights as observed now. */
   pair: PairWeights & { others: number };
   gates: GateResult[];
+  /** The last written weights, when they never read back: the rule holds `pair` instead. */
+  unlanded?: WrittenWeights;
 }
 
 export const BY_PROMOTER = 'promoter';
@@ -65,6 +67,31 @@ export function overloadOf(intent: CanaryIntent, pair: PairWeights): string | un
     return `the stable side has ${basis.stableHealthy} healthy targets, ${basis.stableNeeded} needed for its weight`;
   }
   return undefined;
+}
+
+/** Why weights that never read back are written again. */
+export const WRITE_AGAIN_WHY = 'the last weight write did not read back as written';
+
+/** Which attempt a write of `weights` is: the next of an earlier write of them that never read back, else the first. */
+export function attemptOf(ctx: TickContext, weights: PairWeights): number {
+  const earlier = ctx.unlanded;
+  return earlier && earlier.canary === weights.canary && earlier.stable === weights.stable ? earlier.attempts + 1 : 1;
+}
+
+/** The plain reason of a write tried again: which weights, and which attempt. */
+export function writeAgainReason(weights: PairWeights, attempt: number): string {
+  return `weights ${weights.canary}/${weights.stable} not read back yet: writing them again (attempt ${attempt})`;
+}
+
+/** The pause once `weights` were written `writeAttempts` times and never read back; undefined while attempts are left. */
+export function spentWrite(ctx: TickContext, weights: PairWeights): CanaryTickPlan | undefined {
+  const attempt = attemptOf(ctx, weights);
+  if (attempt <= ctx.config.writeAttempts) return undefined;
+  const { pair } = ctx;
+  return pausePlan(
+    ctx,
+    `weights ${weights.canary}/${weights.stable} written ${attempt - 1} times never read back (read ${pair.canary}/${pair.stable})`,
+  );
 }
 
 /** The written weights that a tick is about to send, not yet read back. */

@@ -2,13 +2,17 @@ import { canaryPercent, pairTotal, splitPair } from '../targets/forward.js';
 import { percentCarriedBy } from './capacity.js';
 import type { JudgeVerdict } from './judge.js';
 import {
+  attemptOf,
   BY_PROMOTER,
   fullCapacity,
   hold,
   secondsBetween,
+  spentWrite,
   type TickContext,
   unverified,
+  WRITE_AGAIN_WHY,
   weightIntent,
+  writeAgainReason,
 } from './plan-parts.js';
 import { lowerScalableMinimum } from './plan-scaling.js';
 import { type CanaryRecord, transition } from './status.js';
@@ -57,11 +61,13 @@ export function planRollback(ctx: TickContext): CanaryTickPlan {
   });
   if (pair.canary === 0) {
     const reason = 'the canary has no weight: rolled back';
+    // What the rule holds is what the record keeps: a write of ours that never read back did not land.
+    const written = ctx.unlanded && { canary: 0, stable: pair.stable, at: obs.now, verified: true, attempts: 0 };
     const next = transition(
       record,
       'rolled-back',
       { at: obs.now, by: BY_PROMOTER, reason },
-      { idleSince: obs.now, step: -1 },
+      { idleSince: obs.now, step: -1, ...(written ? { written } : {}) },
     );
     return { decision: 'roll-back', reason, intents, next, gates: ctx.gates };
   }
@@ -72,16 +78,23 @@ export function planRollback(ctx: TickContext): CanaryTickPlan {
     return { decision: intents.length ? 'roll-back' : 'hold', reason, intents, gates: ctx.gates };
   }
   const weights = splitPair(pairTotal(pair), target);
-  const reason = `roll back to ${Math.round(target)} % (weights ${weights.canary}/${weights.stable})`;
+  const spent = spentWrite(ctx, weights);
+  if (spent) return spent;
+  const attempt = attemptOf(ctx, weights);
+  const reason =
+    attempt > 1
+      ? writeAgainReason(weights, attempt)
+      : `roll back to ${Math.round(target)} % (weights ${weights.canary}/${weights.stable})`;
   // Stryker disable next-line EqualityOperator: equivalent, whole-percent steps are never exactly 1e-9 above the target
   const step = [...config.steps].map((s, i) => [s, i] as const).filter(([s]) => s <= target + 1e-9);
   const next: CanaryRecord = {
     ...record,
     step: step.length ? (step.at(-1)?.[1] as number) : -1,
-    written: unverified(weights, obs.now),
+    written: unverified(weights, obs.now, attempt),
   };
-  intents.push(weightIntent(ctx, weights, reason));
-  return { decision: 'roll-back', reason, intents, next, gates: ctx.gates };
+  intents.push(weightIntent(ctx, weights, attempt > 1 ? WRITE_AGAIN_WHY : reason));
+  // A write tried again is quiet, as the step's own retry is: the rollback was alerted when it began.
+  return { decision: attempt > 1 ? 'hold' : 'roll-back', reason, intents, next, gates: ctx.gates };
 }
 
 /**

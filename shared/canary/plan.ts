@@ -2,6 +2,7 @@ import { pairTotal, pairWeights, splitPair } from '../targets/forward.js';
 import { tasksForPercent } from './capacity.js';
 import type { JudgeVerdict } from './judge.js';
 import {
+  attemptOf,
   BY_PROMOTER,
   confirmWeights,
   fullCapacity,
@@ -9,13 +10,16 @@ import {
   overloadOf,
   pausePlan,
   secondsBetween,
+  spentWrite,
   type TickContext,
   unverified,
+  WRITE_AGAIN_WHY,
   weightIntent,
+  writeAgainReason,
 } from './plan-parts.js';
 import { planCleanup, planRollback, startRollback } from './plan-rollback.js';
 import { forgetScalableBounds, restoreScalableMinimum } from './plan-scaling.js';
-import { activePhases, type CanaryRecord, transition } from './status.js';
+import { activePhases, type CanaryRecord, transition, type WrittenWeights } from './status.js';
 import type { CanaryIntent, CanaryObservation, CanaryTickInput, CanaryTickPlan } from './types.js';
 import { nextPromotionTime, promotionAllowed } from './window.js';
 
@@ -67,7 +71,11 @@ export function planCanaryTick(input: CanaryTickInput): CanaryTickPlan {
   return plan.next || !changed ? plan : { ...plan, next: changed };
 }
 
-/** Brings the record in line with the weights read now: confirms a write that landed, or pauses on one that did not. */
+/**
+ * Brings the record in line with the weights read now: confirms a write that landed, pauses on weights changed by
+ * someone else, and marks a write of ours that did not land (`ctx.unlanded`) for the phase to write again or overrule:
+ * a rollback, an alarm or a failing judge comes before writing a step's weights again.
+ */
 function reconcileWritten(ctx: TickContext): CanaryRecord | CanaryTickPlan {
   const { record, pair, obs, config } = ctx;
   if (record.acceptObserved) {
@@ -90,20 +98,8 @@ function reconcileWritten(ctx: TickContext): CanaryRecord | CanaryTickPlan {
       { observedCanary: pair.canary, observedStable: pair.stable, writtenCanary: written.canary },
     );
   }
-  if (written.attempts >= config.writeAttempts) {
-    return pausePlan(
-      ctx,
-      `weights ${written.canary}/${written.stable} written ${written.attempts} times never read back (read ${pair.canary}/${pair.stable})`,
-    );
-  }
-  const next = { ...record, written: unverified(written, obs.now, written.attempts + 1) };
-  return {
-    decision: 'hold',
-    reason: `weights ${written.canary}/${written.stable} not read back yet: writing them again (attempt ${written.attempts + 1})`,
-    intents: [weightIntent(ctx, written, 'the last weight write did not read back as written')],
-    next,
-    gates: ctx.gates,
-  };
+  ctx.unlanded = written;
+  return record;
 }
 
 function planPhase(ctx: TickContext, judge: CanaryTickInput['judge']): CanaryTickPlan {
@@ -128,6 +124,7 @@ function planPhase(ctx: TickContext, judge: CanaryTickInput['judge']): CanaryTic
   });
   ctx.gates.push({ gate: 'judge', ok: verdict.outcome === 'pass', detail: `${verdict.outcome}: ${verdict.reason}` });
   if (verdict.outcome === 'fail') return startRollback(ctx, `${judge.name} judge: ${verdict.reason}`, verdict);
+  if (ctx.unlanded) return writeAgain(ctx, ctx.unlanded, verdict);
   const last = config.steps.length - 1;
   if (record.step >= last) return hold(ctx, 'at the last step; waiting for its weights to read back', { verdict });
   if (record.request) {
@@ -158,17 +155,14 @@ function windowGate(ctx: TickContext): boolean {
   return ok;
 }
 
-/** Capacity first, then weight: scale and wait for healthy canary targets, and only then write the step's weights. */
-function promoteTo(
-  ctx: TickContext,
-  target: number,
-  decision: 'start' | 'promote',
-  verdict?: JudgeVerdict,
-): CanaryTickPlan {
-  const { record, obs, config, pair } = ctx;
-  const percent = config.steps[target] as number;
+/**
+ * Capacity first: the canary side on the release's task definition, scaled for `percent` and healthy. The hold that
+ * prepares it or waits for it, or undefined once it is ready for that weight.
+ */
+function prepareCanary(ctx: TickContext, percent: number, verdict?: JudgeVerdict): CanaryTickPlan | undefined {
+  const { record, config, pair } = ctx;
   const needed = tasksForPercent(fullCapacity(ctx), percent, config.minCanaryTasks);
-  const side = obs.canary;
+  const side = ctx.obs.canary;
   const restore = restoreScalableMinimum(record, side);
   const intents: CanaryIntent[] = restore ? [restore] : [];
   if (side.taskDefinition !== record.taskDefinition) {
@@ -196,12 +190,48 @@ function promoteTo(
     ok: ready,
     detail: `${side.healthyTargets} healthy canary targets of ${needed} needed for ${percent} % (desired ${side.desiredCount}${side.deploying ? ', deploying' : ''})`,
   });
-  if (!ready) {
-    const reason = intents.length
-      ? `capacity first: preparing ${side.service} (${needed} tasks of ${record.taskDefinition}) before ${percent} %`
-      : `waiting for ${needed} healthy canary targets before ${percent} % (have ${side.healthyTargets})`;
-    return { decision: 'hold', reason, intents, gates: ctx.gates, ...(verdict ? { verdict } : {}) };
-  }
+  if (ready) return undefined;
+  const reason = intents.length
+    ? `capacity first: preparing ${side.service} (${needed} tasks of ${record.taskDefinition}) before ${percent} %`
+    : `waiting for ${needed} healthy canary targets before ${percent} % (have ${side.healthyTargets})`;
+  return { decision: 'hold', reason, intents, gates: ctx.gates, ...(verdict ? { verdict } : {}) };
+}
+
+/**
+ * The step's weights once more, after the gates passed again: its write never read back. The same capacity first as
+ * the step itself, and a pause once the write's attempts are spent.
+ */
+function writeAgain(ctx: TickContext, unlanded: WrittenWeights, verdict: JudgeVerdict): CanaryTickPlan {
+  const { record, obs, config } = ctx;
+  const spent = spentWrite(ctx, unlanded);
+  if (spent) return spent;
+  const preparing = prepareCanary(ctx, config.steps[record.step] as number, verdict);
+  if (preparing) return preparing;
+  const intent = weightIntent(ctx, unlanded, WRITE_AGAIN_WHY);
+  const overload = overloadOf(intent, ctx.pair);
+  if (overload) return hold(ctx, `not moving weight: ${overload}`, { verdict });
+  const attempt = attemptOf(ctx, unlanded);
+  return {
+    decision: 'hold',
+    reason: writeAgainReason(unlanded, attempt),
+    intents: [intent],
+    next: { ...record, written: unverified(unlanded, obs.now, attempt) },
+    gates: ctx.gates,
+    verdict,
+  };
+}
+
+/** Capacity first, then weight: scale and wait for healthy canary targets, and only then write the step's weights. */
+function promoteTo(
+  ctx: TickContext,
+  target: number,
+  decision: 'start' | 'promote',
+  verdict?: JudgeVerdict,
+): CanaryTickPlan {
+  const { record, obs, config, pair } = ctx;
+  const percent = config.steps[target] as number;
+  const preparing = prepareCanary(ctx, percent, verdict);
+  if (preparing) return preparing;
   const weights = splitPair(pairTotal(pair), percent);
   const reason = `${decision === 'start' ? 'start at' : 'promote to'} ${percent} % (weights ${weights.canary}/${weights.stable})${record.request ? ' by request' : ''}`;
   const intent = weightIntent(ctx, weights, reason);
@@ -221,7 +251,7 @@ function promoteTo(
       stepStartedAt: obs.now,
       written: unverified(weights, obs.now),
       request: undefined,
-      ...forgetScalableBounds(record, side.service),
+      ...forgetScalableBounds(record, obs.canary.service),
     },
   );
   return {
