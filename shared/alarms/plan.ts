@@ -18,7 +18,23 @@ import type { ObservedTarget, TargetGroupHealth } from '../targets/types.js';
 export const SCALING_TAGS = {
   /** The scalable target's own min before a scale-out raised it: the floor a scale-in returns to. */
   minCapacityBaseline: 'ecs-autopilot:aas-min-baseline',
+  /** The min a scaling step last set (written before it moves): a min other than it is someone else's. */
+  minCapacitySet: 'ecs-autopilot:aas-min-set',
 } as const;
+
+/**
+ * The scalable target's min that is not the scaling reaction's own, the floor a scale-in returns to: the baseline
+ * kept on the service while the min is the one a step last set (or no step recorded what it set), else the min as it
+ * is, which someone else set since (a scheduled action, an operator) or no step ever raised. A lost write leaves the
+ * floor at a min of ours, never below someone else's.
+ */
+function scalableFloor(tags: Record<string, string>, scalable: ScalableTarget): number {
+  const baseline = Number(tags[SCALING_TAGS.minCapacityBaseline] ?? Number.NaN);
+  const set = tags[SCALING_TAGS.minCapacitySet];
+  if (!Number.isFinite(baseline)) return scalable.min;
+  if (set !== undefined && Number(set) !== scalable.min) return scalable.min;
+  return baseline;
+}
 
 /** A count or a percent (`"50%"`) of a whole, rounded up. */
 export function resolveCount(value: CountOrPercent, whole: number): number {
@@ -146,8 +162,7 @@ export function planScaling(input: {
     }
   }
   const step = Math.max(1, resolveCount(rule.step, from));
-  const baselineTag = service.tags[SCALING_TAGS.minCapacityBaseline];
-  const ownMin = scalable ? (baselineTag !== undefined ? Number(baselineTag) : scalable.min) : 0;
+  const ownMin = scalable ? scalableFloor(service.tags, scalable) : 0;
   const lower = Math.max(bounds.minCount, ownMin);
   const upper = scalable ? Math.min(bounds.maxCount, scalable.max) : bounds.maxCount;
   const stepped = direction === 'out' ? Math.min(from + step, upper) : Math.max(from - step, lower);
@@ -166,10 +181,24 @@ export function planScaling(input: {
   const cooldown = { direction, cooldownSeconds: rule.cooldownSeconds, lastScaledAt, now: now.toISOString() } as const;
   const actions: Action[] = [];
   let after: string | undefined;
-  let baseline: string | undefined;
   if (scalable) {
     const newMin = direction === 'out' ? Math.max(scalable.min, to) : Math.max(ownMin, Math.min(scalable.min, to));
     if (newMin !== scalable.min) {
+      // A raise is recorded before the min moves and a lowering once it moved: a write lost on the way leaves the
+      // floor at a min of ours, never below the baseline nor below a min of someone else's.
+      const baseline = String(ownMin);
+      const remember: TagServiceAction = {
+        kind: 'tag-service',
+        subject,
+        serviceArn: service.serviceArn,
+        tags: {
+          ...(service.tags[SCALING_TAGS.minCapacityBaseline] !== baseline
+            ? { [SCALING_TAGS.minCapacityBaseline]: baseline }
+            : {}),
+          [SCALING_TAGS.minCapacitySet]: String(newMin),
+        },
+        why: `the scalable target's own min (${baseline}) and the min set now (${newMin}) are kept on the service: a scale-in returns to the one, a min other than the other is someone else's`,
+      };
       const move: SetScalableTargetBoundsAction = {
         kind: 'set-scalable-target-bounds',
         subject,
@@ -179,20 +208,13 @@ export function planScaling(input: {
         why: `so that Application Auto Scaling keeps ${to} tasks rather than undoing the change`,
         cooldown,
       };
-      if (baselineTag === undefined) baseline = String(scalable.min);
-      // The baseline is written before the min moves: a lost tag write must not make the raised min the floor.
-      if (baseline !== undefined) {
-        const remember: TagServiceAction = {
-          kind: 'tag-service',
-          subject,
-          serviceArn: service.serviceArn,
-          tags: { [SCALING_TAGS.minCapacityBaseline]: baseline },
-          why: "the scalable target's own min is kept on the service, the floor a scale-in returns to",
-        };
-        actions.push(remember);
+      if (direction === 'out') {
         move.after = actionKey(remember);
+        actions.push(remember, move);
+      } else {
+        remember.after = actionKey(move);
+        actions.push(move, remember);
       }
-      actions.push(move);
       after = actionKey(move);
     }
   }

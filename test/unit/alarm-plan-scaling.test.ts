@@ -121,8 +121,8 @@ describe('Alarm planner: planScaling', () => {
       kind: 'tag-service',
       subject,
       serviceArn: service.serviceArn,
-      tags: { [SCALING_TAGS.minCapacityBaseline]: '2' },
-      why: "the scalable target's own min is kept on the service, the floor a scale-in returns to",
+      tags: { [SCALING_TAGS.minCapacityBaseline]: '2', [SCALING_TAGS.minCapacitySet]: '5' },
+      why: "the scalable target's own min (2) and the min set now (5) are kept on the service: a scale-in returns to the one, a min other than the other is someone else's",
     });
     expect(move).toEqual({
       kind: 'set-scalable-target-bounds',

@@ -68,7 +68,9 @@ describe('Alarms: planScaling', () => {
 
     // Assess
     expect(plan.actions.map((a) => a.kind)).toEqual(['tag-service', 'set-scalable-target-bounds', 'set-desired-count']);
-    expect(plan.actions[0]).toMatchObject({ tags: { [SCALING_TAGS.minCapacityBaseline]: '2' } });
+    expect(plan.actions[0]).toMatchObject({
+      tags: { [SCALING_TAGS.minCapacityBaseline]: '2', [SCALING_TAGS.minCapacitySet]: '5' },
+    });
     expect(plan.actions[1]).toMatchObject({ to: { min: 5, max: 5 }, after: actionKey(plan.actions[0] as Action) });
     expect(plan.actions[2]).toMatchObject({ to: 5 });
   });
@@ -84,9 +86,23 @@ describe('Alarms: planScaling', () => {
       why: 'cpu low',
     });
 
-    // Assess
+    // Assess: the min it set is recorded once it moved, so that a min other than it reads as someone else's
+    const move = actionKey(plan.actions[0] as Action);
     expect(plan.actions[0]).toMatchObject({ kind: 'set-scalable-target-bounds', to: { min: 4, max: 5 } });
-    expect(plan.actions[1]).toMatchObject({ kind: 'set-desired-count', from: 5, to: 4, basis: { bounds: { min: 2 } } });
+    expect(plan.actions[0]).not.toHaveProperty('after');
+    expect(plan.actions[1]).toMatchObject({
+      kind: 'tag-service',
+      tags: { [SCALING_TAGS.minCapacitySet]: '4' },
+      after: move,
+    });
+    expect(plan.actions[1]).not.toHaveProperty(['tags', SCALING_TAGS.minCapacityBaseline]);
+    expect(plan.actions[2]).toMatchObject({
+      kind: 'set-desired-count',
+      from: 5,
+      to: 4,
+      basis: { bounds: { min: 2 } },
+      after: move,
+    });
   });
 
   it("applies the episode's recorded target count, not a new step from the count observed now", () => {
