@@ -1,4 +1,4 @@
-import { pairTotal, pairWeights, splitPair } from '../targets/forward.js';
+import { canaryPercent, pairTotal, pairWeights, splitPair } from '../targets/forward.js';
 import { tasksForPercent } from './capacity.js';
 import type { JudgeVerdict } from './judge.js';
 import {
@@ -167,7 +167,15 @@ function promoteTo(
 ): CanaryTickPlan {
   const { record, obs, config, pair } = ctx;
   const percent = config.steps[target] as number;
-  const needed = tasksForPercent(fullCapacity(ctx), percent, config.minCanaryTasks);
+  // The canary is sized for the share its whole weights give, as the executor's guard sizes it: on a pair total other
+  // than 100 a step's weights round, and sized for the step alone it could never take them.
+  const weights = splitPair(pairTotal(pair), percent);
+  const share = canaryPercent(weights);
+  const needed = tasksForPercent(fullCapacity(ctx), share, config.minCanaryTasks);
+  const shown =
+    share === percent
+      ? `${percent} %`
+      : `${percent} % (${Math.round(share * 10) / 10} % by weights ${weights.canary}/${weights.stable})`;
   const side = obs.canary;
   const restore = restoreScalableMinimum(record, side);
   const intents: CanaryIntent[] = restore ? [restore] : [];
@@ -187,14 +195,14 @@ function promoteTo(
       from: side.desiredCount,
       to: needed,
       weightNow: pair.canary,
-      why: `capacity before weight: ${percent} % of ${fullCapacity(ctx)} stable tasks needs ${needed} canary tasks`,
+      why: `capacity before weight: ${shown} of ${fullCapacity(ctx)} stable tasks needs ${needed} canary tasks`,
     });
   }
   const ready = intents.length === 0 && !side.deploying && side.healthyTargets >= needed;
   ctx.gates.push({
     gate: 'capacity',
     ok: ready,
-    detail: `${side.healthyTargets} healthy canary targets of ${needed} needed for ${percent} % (desired ${side.desiredCount}${side.deploying ? ', deploying' : ''})`,
+    detail: `${side.healthyTargets} healthy canary targets of ${needed} needed for ${shown} (desired ${side.desiredCount}${side.deploying ? ', deploying' : ''})`,
   });
   if (!ready) {
     const reason = intents.length
@@ -202,7 +210,6 @@ function promoteTo(
       : `waiting for ${needed} healthy canary targets before ${percent} % (have ${side.healthyTargets})`;
     return { decision: 'hold', reason, intents, gates: ctx.gates, ...(verdict ? { verdict } : {}) };
   }
-  const weights = splitPair(pairTotal(pair), percent);
   const reason = `${decision === 'start' ? 'start at' : 'promote to'} ${percent} % (weights ${weights.canary}/${weights.stable})${record.request ? ' by request' : ''}`;
   const intent = weightIntent(ctx, weights, reason);
   const overload = overloadOf(intent, pair);

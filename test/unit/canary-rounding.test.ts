@@ -178,6 +178,32 @@ describe('Canary rounding: a rollback limited by the stable side’s healthy tar
   });
 });
 
+describe('Canary rounding: a promotion on a pair total other than 100', () => {
+  it('scales the canary for the share its rounded weights give, so the release does not stall', () => {
+    // Prepare: 100 stable tasks, a third target group holding 50; 5 % of 50 rounds to 3 (6 %), which needs 6 tasks
+    const config = canaryConfig();
+    const obs = worldOf({ weights: { canary: 0, stable: 50 }, others: third, stableFull: 100, canaryTasks: 0 });
+    const record = pendingRecord({
+      stableDesired: 100,
+      written: { canary: 0, stable: 50, at: T0, verified: true, attempts: 0 },
+    });
+
+    // Act
+    const run = drive(config, { record, obs }, 40);
+
+    // Assess
+    expect(run.plans[0]?.intents).toContainEqual(
+      expect.objectContaining({
+        why: 'capacity before weight: 5 % (6 % by weights 3/47) of 100 stable tasks needs 6 canary tasks',
+      }),
+    );
+    expect(run.writes.map((w) => w.canary)).toEqual([3, 5, 13, 25, 50]);
+    expect(run.refused).toEqual([]);
+    expect(run.plans.some((p) => p.reason.startsWith('not moving weight'))).toBe(false);
+    expect(run.record).toMatchObject({ phase: 'done', idleScaledDown: true });
+  });
+});
+
 /** A forward action's other target groups and a pair total of 1–999 drawn at random, the canary at some weight. */
 const action = fc
   .record({
@@ -197,7 +223,7 @@ const steps = fc
   .uniqueArray(fc.integer({ min: 1, max: 99 }), { maxLength: 6 })
   .map((s) => [...s.sort((a, b) => a - b), 100]);
 
-describe('Property: rounding of rollbacks', () => {
+describe('Property: rounding of rollbacks and promotions', () => {
   it(
     'rolls back to 0 within a move per step and one more, every write passing the executor’s guard',
     () => {
@@ -247,5 +273,27 @@ describe('Property: rounding of rollbacks', () => {
       );
     },
     fuzzTimeout(300, 20_000),
+  );
+
+  it(
+    'promotes to 100 % on any pair total, every write passing the executor’s guard',
+    () => {
+      const config = canaryConfig();
+      fc.assert(
+        fc.property(action, fc.integer({ min: 1, max: 20 }), (a, full) => {
+          const weights = { canary: 0, stable: a.weights.canary + a.weights.stable };
+          const obs = worldOf({ weights, others: a.others, stableFull: full, canaryTasks: 0 });
+          const record = pendingRecord({
+            stableDesired: full,
+            written: { ...weights, at: T0, verified: true, attempts: 0 },
+          });
+          const run = drive(config, { record, obs }, 40);
+          expect(run.refused).toEqual([]);
+          expect(run.record).toMatchObject({ phase: 'done', idleScaledDown: true });
+        }),
+        { numRuns: fuzzRuns(100) },
+      );
+    },
+    fuzzTimeout(100, 20_000),
   );
 });
