@@ -1,4 +1,4 @@
-import { canaryPercent, pairTotal, splitPair } from '../targets/forward.js';
+import { canaryPercent, pairTotal, splitPair, splitPairWithin } from '../targets/forward.js';
 import { percentCarriedBy } from './capacity.js';
 import type { JudgeVerdict } from './judge.js';
 import {
@@ -49,8 +49,12 @@ export function planRollback(ctx: TickContext): CanaryTickPlan {
     });
   }
   const current = canaryPercent(pair);
-  // Stryker disable next-line EqualityOperator: equivalent, whole-percent steps are never exactly 1e-9 below the share
-  const lower = [...config.steps].reverse().find((s) => s < current - 1e-9) ?? 0;
+  const total = pairTotal(pair);
+  // The next step down is the first whose whole weights give the canary less than it has now: on a pair total other
+  // than 100 a step's weights round, and a step that rounds to the share the canary already has would be written
+  // again every tick without the rollback ever moving on.
+  // Stryker disable next-line EqualityOperator: equivalent, a whole-weight share is never exactly 1e-9 below another
+  const lower = [...config.steps].reverse().find((s) => canaryPercent(splitPair(total, s)) < current - 1e-9) ?? 0;
   const wanted = record.gradual ? lower : 0;
   const carried = percentCarriedBy(obs.stable.healthyTargets, full);
   const target = Math.max(wanted, 100 - carried);
@@ -71,13 +75,14 @@ export function planRollback(ctx: TickContext): CanaryTickPlan {
     );
     return { decision: 'roll-back', reason, intents, next, gates: ctx.gates };
   }
-  // Stryker disable next-line EqualityOperator: equivalent, whole-percent targets are never exactly 1e-9 below the share
-  if (target >= current - 1e-9) {
+  // The stable side's weight is rounded down to the share its healthy targets carry, so the guard never refuses it.
+  const weights = splitPairWithin(total, wanted, carried);
+  // Stryker disable next-line EqualityOperator: equivalent, a whole-weight share is never exactly 1e-9 below another
+  if (canaryPercent(weights) >= current - 1e-9) {
     const reason = `waiting for healthy stable targets: ${obs.stable.healthyTargets} of ${full} carry ${carried} %`;
     // A wait that changes nothing is quiet: the rollback was alerted when it began, not again every minute.
     return { decision: intents.length ? 'roll-back' : 'hold', reason, intents, gates: ctx.gates };
   }
-  const weights = splitPair(pairTotal(pair), target);
   const spent = spentWrite(ctx, weights);
   if (spent) return spent;
   const attempt = attemptOf(ctx, weights);

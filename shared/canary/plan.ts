@@ -1,4 +1,4 @@
-import { pairTotal, pairWeights, splitPair } from '../targets/forward.js';
+import { canaryPercent, type PairWeights, pairTotal, pairWeights, splitPair } from '../targets/forward.js';
 import { tasksForPercent } from './capacity.js';
 import type { JudgeVerdict } from './judge.js';
 import {
@@ -156,12 +156,24 @@ function windowGate(ctx: TickContext): boolean {
 }
 
 /**
- * Capacity first: the canary side on the release's task definition, scaled for `percent` and healthy. The hold that
- * prepares it or waits for it, or undefined once it is ready for that weight.
+ * Capacity first: the canary side on the release's task definition, scaled for the share `weights` give it and
+ * healthy. The hold that prepares it or waits for it, or undefined once it is ready for those weights.
  */
-function prepareCanary(ctx: TickContext, percent: number, verdict?: JudgeVerdict): CanaryTickPlan | undefined {
+function prepareCanary(
+  ctx: TickContext,
+  percent: number,
+  weights: PairWeights,
+  verdict?: JudgeVerdict,
+): CanaryTickPlan | undefined {
   const { record, config, pair } = ctx;
-  const needed = tasksForPercent(fullCapacity(ctx), percent, config.minCanaryTasks);
+  // The canary is sized for the share its whole weights give, as the executor's guard sizes it: on a pair total other
+  // than 100 a step's weights round, and sized for the step alone it could never take them.
+  const share = canaryPercent(weights);
+  const needed = tasksForPercent(fullCapacity(ctx), share, config.minCanaryTasks);
+  const shown =
+    share === percent
+      ? `${percent} %`
+      : `${percent} % (${Math.round(share * 10) / 10} % by weights ${weights.canary}/${weights.stable})`;
   const side = ctx.obs.canary;
   const restore = restoreScalableMinimum(record, side);
   const intents: CanaryIntent[] = restore ? [restore] : [];
@@ -181,14 +193,14 @@ function prepareCanary(ctx: TickContext, percent: number, verdict?: JudgeVerdict
       from: side.desiredCount,
       to: needed,
       weightNow: pair.canary,
-      why: `capacity before weight: ${percent} % of ${fullCapacity(ctx)} stable tasks needs ${needed} canary tasks`,
+      why: `capacity before weight: ${shown} of ${fullCapacity(ctx)} stable tasks needs ${needed} canary tasks`,
     });
   }
   const ready = intents.length === 0 && !side.deploying && side.healthyTargets >= needed;
   ctx.gates.push({
     gate: 'capacity',
     ok: ready,
-    detail: `${side.healthyTargets} healthy canary targets of ${needed} needed for ${percent} % (desired ${side.desiredCount}${side.deploying ? ', deploying' : ''})`,
+    detail: `${side.healthyTargets} healthy canary targets of ${needed} needed for ${shown} (desired ${side.desiredCount}${side.deploying ? ', deploying' : ''})`,
   });
   if (ready) return undefined;
   const reason = intents.length
@@ -205,7 +217,7 @@ function writeAgain(ctx: TickContext, unlanded: WrittenWeights, verdict: JudgeVe
   const { record, obs, config } = ctx;
   const spent = spentWrite(ctx, unlanded);
   if (spent) return spent;
-  const preparing = prepareCanary(ctx, config.steps[record.step] as number, verdict);
+  const preparing = prepareCanary(ctx, config.steps[record.step] as number, unlanded, verdict);
   if (preparing) return preparing;
   const intent = weightIntent(ctx, unlanded, WRITE_AGAIN_WHY);
   const overload = overloadOf(intent, ctx.pair);
@@ -230,9 +242,9 @@ function promoteTo(
 ): CanaryTickPlan {
   const { record, obs, config, pair } = ctx;
   const percent = config.steps[target] as number;
-  const preparing = prepareCanary(ctx, percent, verdict);
-  if (preparing) return preparing;
   const weights = splitPair(pairTotal(pair), percent);
+  const preparing = prepareCanary(ctx, percent, weights, verdict);
+  if (preparing) return preparing;
   const reason = `${decision === 'start' ? 'start at' : 'promote to'} ${percent} % (weights ${weights.canary}/${weights.stable})${record.request ? ' by request' : ''}`;
   const intent = weightIntent(ctx, weights, reason);
   const overload = overloadOf(intent, pair);

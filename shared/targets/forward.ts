@@ -72,6 +72,18 @@ export function splitPair(total: number, percent: number): PairWeights {
   return { canary, stable: whole - canary };
 }
 
+/**
+ * Splits a pair total as splitPair does, except that the stable side never gets more than `stableAtMost` percent of it:
+ * its weight is then rounded down, and the rest goes to the canary. A rollback that the stable side's healthy targets
+ * limit writes these, so the executor's guard, which sizes a side by the share its whole weight gives, never refuses
+ * them.
+ */
+export function splitPairWithin(total: number, percent: number, stableAtMost: number): PairWeights {
+  const { canary, stable } = splitPair(total, percent);
+  const carried = Math.min(stable, Math.floor(((canary + stable) * stableAtMost) / 100));
+  return { canary: canary + stable - carried, stable: carried };
+}
+
 /** The canary's percent of the pair, for reports. */
 export function canaryPercent(pair: PairWeights): number {
   const total = pair.canary + pair.stable;

@@ -6,6 +6,7 @@ import {
   pairTotal,
   pairWeights,
   rewriteForwardWeights,
+  splitPairWithin,
   weightProblem,
 } from '#shared/targets/forward.js';
 
@@ -81,6 +82,21 @@ describe('Targets: canaryPercent', () => {
     // Act & Assess
     expect(canaryPercent({ canary: 25, stable: 75 })).toBe(25);
     expect(canaryPercent({ canary: 0, stable: 0 })).toBe(0);
+  });
+});
+
+describe('Targets: splitPairWithin', () => {
+  it('splits as splitPair does while the stable side may take its whole share', () => {
+    // Act & Assess
+    expect(splitPairWithin(100, 25, 100)).toEqual({ canary: 25, stable: 75 });
+    expect(splitPairWithin(50, 5, 95)).toEqual({ canary: 3, stable: 47 });
+  });
+
+  it("rounds the stable side's weight down to the share it may take, the rest to the canary", () => {
+    // Act & Assess: 25 % of 999 is 249.75
+    expect(splitPairWithin(999, 0, 25)).toEqual({ canary: 750, stable: 249 });
+    expect(splitPairWithin(100, 0, 60)).toEqual({ canary: 40, stable: 60 });
+    expect(splitPairWithin(1, 0, 50)).toEqual({ canary: 1, stable: 0 });
   });
 });
 
