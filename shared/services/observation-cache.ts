@@ -40,6 +40,11 @@ class SharedLookups<V, C = ECSClient> {
     });
     return pending;
   }
+
+  /** Keeps `value`, learnt by another lookup, unless the key is kept already. */
+  keep(key: string, value: V): void {
+    if (!this.#kept.has(key)) this.#kept.set(key, Promise.resolve(value));
+  }
 }
 
 /** Describe* results that change rarely, shared by the invocations of one warm container for a short TTL. */
@@ -52,14 +57,15 @@ export interface ObservationCache {
 
 /** A cache whose entries live `ttlSeconds`; concurrent lookups of one key make a single AWS call. */
 export function createObservationCache(ttlSeconds = 60): ObservationCache {
+  const services = new SharedLookups<ServiceEntry>(1000, ttlSeconds * 1000, async (key, ecs) => {
+    const [cluster, service] = key.split('\u0000') as [string, string];
+    const out = await ecs.send(new DescribeServicesCommand({ cluster, services: [service], include: ['TAGS'] }));
+    const found = out.services?.find((s) => s.serviceName === service && s.status !== 'INACTIVE');
+    if (!found) return { found: false };
+    return { found: true, service: serviceState(cluster, found) };
+  });
   return {
-    services: new SharedLookups<ServiceEntry>(1000, ttlSeconds * 1000, async (key, ecs) => {
-      const [cluster, service] = key.split('\u0000') as [string, string];
-      const out = await ecs.send(new DescribeServicesCommand({ cluster, services: [service], include: ['TAGS'] }));
-      const found = out.services?.find((s) => s.serviceName === service && s.status !== 'INACTIVE');
-      if (!found) return { found: false };
-      return { found: true, service: serviceState(cluster, found) };
-    }),
+    services,
     ec2InstanceIds: new SharedLookups<string>(5000, ttlSeconds * 10 * 1000, async (key, ecs) => {
       const [cluster, containerInstance] = key.split('\u0000') as [string, string];
       const out = await ecs.send(
@@ -71,7 +77,11 @@ export function createObservationCache(ttlSeconds = 60): ObservationCache {
     }),
     managedServices: new SharedLookups(100, ttlSeconds * 1000, async (key, { ecs, config }) => {
       const [cluster] = key.split('\u0000') as [string];
-      return describeServices(ecs, cluster, await managedServiceNames(ecs, config, cluster));
+      const described = await describeServices(ecs, cluster, await managedServiceNames(ecs, config, cluster));
+      // Each is kept as its own description too: a later stop of one of them does not describe it again.
+      for (const service of described)
+        services.keep(`${cluster}\u0000${service.serviceName}`, { found: true, service });
+      return described;
     }),
   };
 }

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '#shared/config/load.js';
-import { createObservationCache, observeOtherManagedServices } from '#shared/services/observation-cache.js';
+import {
+  createObservationCache,
+  observeOtherManagedServices,
+  observeServiceState,
+} from '#shared/services/observation-cache.js';
 import { recordingEcs } from '#test/support/recording-ecs.js';
 
 /** An ECS client that lists `listed` and describes every service asked for as active, recording what it was sent. */
@@ -56,6 +60,22 @@ describe('observation-cache: the other managed services of a cluster', () => {
     ]);
     expect(fromS0.map((s) => s.serviceName)).toEqual(names.slice(1));
     expect(fromS5.map((s) => s.serviceName)).toEqual(names.filter((n) => n !== 's5'));
+  });
+
+  it('keeps each service it described as that service’s own description, and one it did not as before', async () => {
+    // Prepare
+    const { ecs, sent } = describingEcs();
+    const cache = createObservationCache();
+    await observeOtherManagedServices(ecs, cache, configOf([{ name: 'web' }, { name: 'admin' }]), 'prod', 'web');
+
+    // Act
+    const admin = await observeServiceState(ecs, cache, 'prod', 'admin');
+    const other = await observeServiceState(ecs, cache, 'prod', 'other');
+
+    // Assess
+    expect(admin?.serviceName).toBe('admin');
+    expect(other?.serviceName).toBe('other');
+    expect(sent.map((s) => s.input.services)).toEqual([['web', 'admin'], ['other']]);
   });
 
   it("lists the cluster for its wildcard, without the services the config switches off, and asks again for another config's", async () => {
