@@ -68,3 +68,36 @@ export async function observeRunningTargets(
   const owners = await observeTargetOwners(ecs, cache, service, stopping);
   return new Map([...owners].map(([targetGroupArn, here]) => [targetGroupArn, new Set(here.keys())]));
 }
+
+/**
+ * The targets (`id:port`) that tasks of other services own now in the given target groups, per group, each with its
+ * owner's service: the same ownership rule, for services sharing a group (one ListTasks and DescribeTasks each, paid
+ * only by those bound to one of `groups`).
+ */
+export async function observeTargetsOfSharingServices(
+  ecs: ECSClient,
+  cache: ObservationCache,
+  services: readonly ServiceBindings[],
+  groups: ReadonlySet<string>,
+  stopping: ReadonlySet<string>,
+): Promise<Map<string, Map<string, string>>> {
+  const bound = services.flatMap((s) => {
+    const here = s.loadBalancers.filter((lb) => groups.has(lb.targetGroupArn));
+    return here.length ? [{ clusterName: s.clusterName, serviceName: s.serviceName, loadBalancers: here }] : [];
+  });
+  const owners = await Promise.all(
+    bound.map(async (s) => ({
+      serviceName: s.serviceName,
+      byGroup: await observeTargetOwners(ecs, cache, s, stopping),
+    })),
+  );
+  const held = new Map<string, Map<string, string>>();
+  for (const { serviceName, byGroup } of owners) {
+    for (const [targetGroupArn, here] of byGroup) {
+      const labels = held.get(targetGroupArn) ?? new Map<string, string>();
+      for (const label of here.keys()) labels.set(label, serviceName);
+      held.set(targetGroupArn, labels);
+    }
+  }
+  return held;
+}

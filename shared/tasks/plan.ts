@@ -17,6 +17,11 @@ export interface TargetGroupBatch {
   stops: StoppingTask[];
   /** Targets (`id:port`) of the service's RUNNING tasks: never removed, whatever an event says (addresses are reused). */
   runningTargets: ReadonlySet<string>;
+  /**
+   * Targets of the running tasks of the cluster's other managed services bound to the group, each with its service's
+   * name: kept alike (a task of a service sharing the group may have taken the address).
+   */
+  sharingTargets?: ReadonlyMap<string, string>;
   health: TargetGroupHealth;
   /** False when `health` lists only the targets asked for (DescribeTargetHealth `Targets=`), not the whole group. */
   wholeGroup: boolean;
@@ -74,11 +79,12 @@ export function stopsSummary(serviceName: string, stops: readonly StoppingTask[]
 
 /**
  * Plans one target group's share of a batch of task stops: every target of a stopping task that is still in service
- * leaves in one deregistration, except targets a RUNNING task of the service owns now, and except the last one when
- * nothing else would remain (never-empty: ECS removes that one itself once the task is gone). Pure.
+ * leaves in one deregistration, except targets a RUNNING task of the service, or of another managed service bound to
+ * the group, owns now, and except the last one when nothing else would remain (never-empty: ECS removes that one
+ * itself once the task is gone). Pure.
  */
 export function planTargetGroupBatch(batch: TargetGroupBatch): TargetGroupBatchPlan {
-  const { targetGroupArn, subject, health, runningTargets } = batch;
+  const { targetGroupArn, subject, health, runningTargets, sharingTargets } = batch;
   const observed = new Map(health.targets.map((t) => [targetLabel(t), t]));
   const decisions: TargetDecision[] = [];
   const removable = new Map<string, Target>();
@@ -89,8 +95,9 @@ export function planTargetGroupBatch(batch: TargetGroupBatch): TargetGroupBatchP
       const seen = observed.get(label);
       const decide = (verdict: TargetVerdict, why: string) =>
         decisions.push({ taskArn: stop.taskArn, target: label, verdict, why });
-      if (runningTargets.has(label)) {
-        decide('owned-by-running-task', `${label} now belongs to a running task of ${subject.serviceName}`);
+      const owner = runningTargets.has(label) ? subject.serviceName : sharingTargets?.get(label);
+      if (owner !== undefined) {
+        decide('owned-by-running-task', `${label} now belongs to a running task of ${owner}`);
       } else if (!seen || !isInService(seen)) {
         decide('gone', `${label} is ${seen?.state ?? 'not registered'}: nothing to do`);
       } else {

@@ -1,9 +1,9 @@
 import type { Executor } from '../executor/executor.js';
 import type { Lease } from '../executor/target-group-lease.js';
 import { currentTime } from '../lambda/clock.js';
-import { observeServiceState } from '../services/observation-cache.js';
+import { observeOtherManagedServices, observeServiceState } from '../services/observation-cache.js';
 import { observeTargetGroupHealth } from '../targets/observe.js';
-import { observeRunningTargets, observeTaskInstance } from '../targets/owners.js';
+import { observeRunningTargets, observeTargetsOfSharingServices, observeTaskInstance } from '../targets/owners.js';
 import { taskTargets } from '../targets/task-targets.js';
 import { addressStillHeld, isClusterNotFound } from './batch-observe.js';
 import type { TargetGroupOutcome } from './batch-report.js';
@@ -128,13 +128,20 @@ export async function reactToServiceStops(
   const open = groups.filter((g) => !settled.has(g.targetGroupArn));
   const inOpenGroups = new Set(open.flatMap((g) => g.here.map((s) => s.taskArn)));
   let running = new Map<string, Set<string>>();
-  // Only a stop whose address may be free again can have it owned by a running task: the others need no read.
+  let sharing = new Map<string, Map<string, string>>();
+  // Only a stop whose address may be free again can have it owned by a running task: the others need no read. The
+  // task may be of any managed service of the cluster bound to the group (which those are is kept like the service).
   const now = (deps.now ?? currentTime)();
   const mayBeReused = deregistering.some((s) => inOpenGroups.has(arnOf(s)) && !addressStillHeld(s.message.event, now));
   if (mayBeReused) {
+    const stopping = new Set(stops.map(arnOf));
+    const openArns = new Set(open.map((g) => g.targetGroupArn));
     try {
-      const stopping = new Set(stops.map(arnOf));
-      running = await observeRunningTargets(clients.ecs, cache, service, stopping);
+      const others = await observeOtherManagedServices(clients.ecs, cache, deps.config, clusterName, serviceName);
+      [running, sharing] = await Promise.all([
+        observeRunningTargets(clients.ecs, cache, service, stopping),
+        observeTargetsOfSharingServices(clients.ecs, cache, others, openArns, stopping),
+      ]);
     } catch (error) {
       return failAll(`the service's running tasks could not be read: ${(error as Error).message}`);
     }
@@ -155,6 +162,7 @@ export async function reactToServiceStops(
           subject: { clusterName, serviceName },
           stops: here,
           runningTargets: runningHere,
+          sharingTargets: sharing.get(targetGroupArn),
         };
         // Without a running task's target to ask about, the partial read could not prove the group keeps one.
         const asked = runningHere.size > 0 ? targetsToObserve(here, runningHere) : undefined;

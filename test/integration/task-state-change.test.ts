@@ -174,12 +174,13 @@ describe('Function: task-state-change', () => {
     // A lone stop reads whether a storm sweep of its service is under way (one read for the whole batch).
     // And the stop's report is claimed on the service's stop-reports record, so that one alert counts it, in the
     // transaction that frees the lease. A STOPPED task's own targets are read first (ECS has most often removed them by then): here they are still
-    // registered, so the group is read again under its lease.
+    // registered, so the group is read again under its lease. Its address may be free again, so the cluster's other
+    // managed services are described too (in one call, kept as each one's description), to find any bound to its group.
     expect(cold).toEqual({
       'DynamoDB.BatchGetItem': 1,
       'DynamoDB.UpdateItem': 2,
       'DynamoDB.TransactWriteItems': 1,
-      'ECS.DescribeServices': 1,
+      'ECS.DescribeServices': 2,
       'ECS.ListTasks': 1,
       'ECS.DescribeTasks': 1,
       'ELBv2.DescribeTargetHealth': 2,
@@ -189,12 +190,11 @@ describe('Function: task-state-change', () => {
     // Three stops make a storm: web's and api's sweeps are claimed (one transaction for the batch) and published, and
     // each service's stopped tasks listed; each sweep claims its stops' reports and, once its alert is queued, marks
     // it so on its record. api's one group frees its lease in the transaction of its claim; web's two groups free
-    // theirs each on its own, and web claims in one update.
+    // theirs each on its own, and web claims in one update. web's description is the one the cold stop kept.
     expect(warm).toEqual({
       'DynamoDB.TransactWriteItems': 2,
       'DynamoDB.UpdateItem': 10,
       'DynamoDB.DeleteItem': 2,
-      'ECS.DescribeServices': 1,
       'ECS.ListTasks': 4,
       'ECS.DescribeTasks': 2,
       'ELBv2.DescribeTargetHealth': 3,

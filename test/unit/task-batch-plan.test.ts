@@ -114,6 +114,37 @@ describe('Planner: planTargetGroupBatch decisions', () => {
     });
   });
 
+  it("keeps a target a running task of a service sharing the group holds, naming that service, the service's first", () => {
+    // Prepare
+    const observed = health(TG_WEB, [
+      ['10.0.0.1', 8080, 'healthy'],
+      ['10.0.0.2', 8080, 'healthy'],
+      ['10.0.0.3', 8080, 'healthy'],
+    ]);
+
+    // Act
+    const plan = planTargetGroupBatch({
+      targetGroupArn: TG_WEB,
+      subject,
+      stops: [stopping('t1', ['10.0.0.1', '10.0.0.2', '10.0.0.3'])],
+      runningTargets: new Set(['10.0.0.2:8080']),
+      sharingTargets: new Map([
+        ['10.0.0.1:8080', 'admin'],
+        ['10.0.0.2:8080', 'admin'],
+      ]),
+      health: observed,
+      wholeGroup: true,
+    });
+
+    // Assess
+    expect(plan.decisions.map((d) => [d.target, d.verdict, d.why])).toEqual([
+      ['10.0.0.1:8080', 'owned-by-running-task', '10.0.0.1:8080 now belongs to a running task of admin'],
+      ['10.0.0.2:8080', 'owned-by-running-task', '10.0.0.2:8080 now belongs to a running task of web'],
+      ['10.0.0.3:8080', 'deregister', '10.0.0.3:8080 is healthy and its task is stopping'],
+    ]);
+    expect(plan.action?.targets).toEqual([{ id: '10.0.0.3', port: 8080 }]);
+  });
+
   it('names no single task on an action several stopping tasks share, and sorts its targets', () => {
     // Prepare
     const observed = health(TG_WEB, [
