@@ -17,12 +17,8 @@ import {
 } from './audit.js';
 import { MissingTargetOwnersError, PrerequisiteNotMetError, VerificationFailedError } from './errors.js';
 import { guard } from './guardrails.js';
-import {
-  type Lease,
-  type TargetGroupLeases,
-  takeTargetGroupLease,
-  withTargetGroupLease,
-} from './target-group-lease.js';
+import { LeaseTurns } from './lease-turns.js';
+import type { Lease, TargetGroupLeases } from './target-group-lease.js';
 
 export interface ExecutorOptions {
   clients: ExecutorClients;
@@ -57,51 +53,39 @@ interface Rebased {
 export class Executor {
   readonly #options: ExecutorOptions;
   readonly #outcomes = new Map<string, Outcome>();
-  /** Target groups whose lease this executor holds now: their actions were planned on a read made under it. */
-  readonly #leased = new Set<string>();
+  /** Each target group's works, one at a time under its lease; absent without leases or in a dry run. */
+  readonly #turns?: LeaseTurns;
 
   constructor(options: ExecutorOptions) {
     this.#options = options;
+    const leases = options.targetGroupLeases;
+    // A dry run changes nothing: there is nothing to serialize, and it writes no lease either.
+    if (leases && !options.dryRun) this.#turns = new LeaseTurns(leases);
   }
 
   /**
    * Runs `work` (observe, plan, and `run` the actions) holding the target group's lease, so that what it decides
-   * from the group's membership holds until its write has landed. Without leases configured, runs `work` as is.
+   * from the group's membership holds until its write has landed. The works of this executor on one group run one
+   * after the other (see {@link LeaseTurns}); work nested in one runs in its turn. Without leases, runs `work` as is.
    */
   async underTargetGroupLease<T>(targetGroupArn: string, work: () => Promise<T>): Promise<T> {
-    const leases = this.#options.targetGroupLeases;
-    // A dry run changes nothing: there is nothing to serialize, and it writes no lease either.
-    if (!leases || this.#options.dryRun || this.#leased.has(targetGroupArn)) return work();
-    return withTargetGroupLease(leases, targetGroupArn, async () => {
-      this.#leased.add(targetGroupArn);
-      try {
-        return await work();
-      } finally {
-        this.#leased.delete(targetGroupArn);
-      }
-    });
+    const turns = this.#turns;
+    if (!turns || turns.holds(targetGroupArn)) return work();
+    return (await turns.take(targetGroupArn, work, false)).result;
   }
 
   /**
    * Runs `work` as {@link underTargetGroupLease} does, but hands the lease back still held, for the caller to free in
-   * a write it makes anyway (its stop reports' claim) as soon as it has decided; `lease` is absent when none was taken.
+   * a write it makes anyway (its stop reports' claim) as soon as it has decided; `lease` is absent when none was taken,
+   * and when another work of this executor waits for the group: the lease is then that work's to free.
    */
   async holdingTargetGroupLease<T>(
     targetGroupArn: string,
     work: () => Promise<T>,
   ): Promise<{ result: T; lease?: Lease }> {
-    const leases = this.#options.targetGroupLeases;
-    if (!leases || this.#options.dryRun || this.#leased.has(targetGroupArn)) return { result: await work() };
-    const lease = await takeTargetGroupLease(leases, targetGroupArn);
-    this.#leased.add(targetGroupArn);
-    try {
-      return { result: await work(), lease };
-    } catch (error) {
-      await lease.release().catch(() => undefined);
-      throw error;
-    } finally {
-      this.#leased.delete(targetGroupArn);
-    }
+    const turns = this.#turns;
+    if (!turns || turns.holds(targetGroupArn)) return { result: await work() };
+    return turns.take(targetGroupArn, work, true);
   }
 
   /**
@@ -184,8 +168,7 @@ export class Executor {
       }
     }
 
-    const leases = this.#options.targetGroupLeases;
-    if (action.kind === 'deregister-targets' && leases && !dryRun && !this.#leased.has(action.targetGroupArn)) {
+    if (action.kind === 'deregister-targets' && this.#turns && !this.#turns.holds(action.targetGroupArn)) {
       try {
         return await this.underTargetGroupLease(action.targetGroupArn, async () => {
           const { current, kept } = await this.#rebased(action);

@@ -1,5 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import {
+  DeregisterTargetsCommand,
+  DescribeTargetHealthCommand,
+  ElasticLoadBalancingV2Client,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { DeregisterTargetsAction } from '#shared/executor/actions.js';
 import { Executor, type ExecutorOptions } from '#shared/executor/executor.js';
@@ -34,4 +38,21 @@ export function executor(overrides: Partial<ExecutorOptions> = {}): Executor {
     verification: { deregistration: 'acknowledged' },
     ...overrides,
   });
+}
+
+/** A two-target group that DescribeTargetHealth and DeregisterTargets read and change, slowly; its targets' ids. */
+export function twoTargetGroup(): Set<string> {
+  const registered = new Set(['10.0.1.17', '10.0.1.18']);
+  elbv2Mock.on(DescribeTargetHealthCommand).callsFake(async () => ({
+    TargetHealthDescriptions: [...registered].map((id) => ({
+      Target: { Id: id, Port: 8080 },
+      TargetHealth: { State: 'healthy' },
+    })),
+  }));
+  elbv2Mock.on(DeregisterTargetsCommand).callsFake(async (input: { Targets: Array<{ Id: string }> }) => {
+    await new Promise((done) => setTimeout(done, 5));
+    for (const t of input.Targets) registered.delete(t.Id);
+    return {};
+  });
+  return registered;
 }

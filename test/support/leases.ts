@@ -1,17 +1,29 @@
 import type { Lease, LeaseKey, LeaseStore } from '#shared/executor/target-group-lease.js';
 
-/** Leases held in this process's memory: for unit tests of what the executor does with a lease, not of leases. */
-export function memoryLeaseStore(): LeaseStore & { taken: string[] } {
-  const held = new Set<string>();
+/**
+ * Leases held in this process's memory: for unit tests of what the executor does with a lease, not of leases. As the
+ * state store's: taken when free or already the owner's, freed only by its owner.
+ */
+export function memoryLeaseStore(): LeaseStore & { taken: string[]; holder(key: LeaseKey): string | undefined } {
+  const held = new Map<string, string>();
   const taken: string[] = [];
+  const nameOf = (key: LeaseKey) => `${key.pk}/${key.sk}`;
   return {
     taken,
-    async acquireLease(key: LeaseKey): Promise<Lease | undefined> {
-      const name = `${key.pk}/${key.sk}`;
-      if (held.has(name)) return undefined;
-      held.add(name);
+    holder: (key) => held.get(nameOf(key)),
+    async acquireLease(key: LeaseKey, owner: string): Promise<Lease | undefined> {
+      const name = nameOf(key);
+      const holder = held.get(name);
+      if (holder !== undefined && holder !== owner) return undefined;
+      held.set(name, owner);
       taken.push(name);
-      return { release: async () => void held.delete(name) };
+      return {
+        key,
+        owner,
+        release: async () => {
+          if (held.get(name) === owner) held.delete(name);
+        },
+      };
     },
   };
 }

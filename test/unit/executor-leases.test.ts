@@ -1,31 +1,14 @@
-import { DeregisterTargetsCommand, DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { DeregisterTargetsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { targetGroupLeaseKey, withTargetGroupLease } from '#shared/executor/target-group-lease.js';
 import { TG_WEB } from '#test/support/builders.js';
-import { action, elbv2Mock, executor } from '#test/support/executor.js';
+import { action, elbv2Mock, executor, twoTargetGroup } from '#test/support/executor.js';
 import { memoryLeaseStore } from '#test/support/leases.js';
 
 describe('Executor: target group leases', () => {
   beforeEach(() => {
     elbv2Mock.reset();
   });
-
-  /** A two-target group that DescribeTargetHealth and DeregisterTargets read and change, slowly. */
-  function twoTargetGroup() {
-    const registered = new Set(['10.0.1.17', '10.0.1.18']);
-    elbv2Mock.on(DescribeTargetHealthCommand).callsFake(async () => ({
-      TargetHealthDescriptions: [...registered].map((id) => ({
-        Target: { Id: id, Port: 8080 },
-        TargetHealth: { State: 'healthy' },
-      })),
-    }));
-    elbv2Mock.on(DeregisterTargetsCommand).callsFake(async (input: { Targets: Array<{ Id: string }> }) => {
-      await new Promise((done) => setTimeout(done, 5));
-      for (const t of input.Targets) registered.delete(t.Id);
-      return {};
-    });
-    return registered;
-  }
 
   it('re-judges concurrent deregistrations of one group under its lease, so the last target stays', async () => {
     // Prepare
