@@ -97,6 +97,7 @@ export function planDeregisterUnhealthy(input: {
     why,
     basis: membershipBasis(health, chosen),
     policy: { minHealthy: resolveCount(rule.minHealthy, inService.length), keepWhenAllUnhealthy: true },
+    whileUnhealthy: true,
   };
   const actions: Action[] = [deregister];
   if (rule.stopTasks) {
@@ -113,6 +114,7 @@ export function planDeregisterUnhealthy(input: {
         taskArn,
         reason: `ecs-autopilot: target ${targetLabel(target)} unhealthy (${target.reason ?? 'failed health checks'})`,
         why: `its target ${targetLabel(target)} is unhealthy and out of the target group`,
+        target: targetLabel(target),
         after: actionKey(deregister),
       };
       actions.push(stop);

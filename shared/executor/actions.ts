@@ -35,6 +35,11 @@ export interface DeregisterTargetsAction extends ActionBase {
    * its lease, just before the write, their tasks are read again, and a target one of them holds by then is kept.
    */
   unownedBy?: ServiceBindings[];
+  /**
+   * Set when the targets are removed for being `unhealthy` (an alarm): under its lease, a target read again in any
+   * other state (healthy again, draining) is kept.
+   */
+  whileUnhealthy?: boolean;
 }
 
 /** Stop a task so that its service replaces it. */
@@ -44,6 +49,8 @@ export interface StopTaskAction extends ActionBase {
   taskArn: string;
   /** Shown in the task's stoppedReason. */
   reason: string;
+  /** The target (`id:port`) whose removal (`after`) this stop follows: when that removal kept it, the task stays. */
+  target?: string;
 }
 
 /** When a service was last scaled in one direction, and how long it must wait before the next. */

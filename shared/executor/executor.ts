@@ -4,7 +4,7 @@ import type { ServiceBindings } from '../services/types.js';
 import { isInService, membershipBasis, sameTarget, targetLabel } from '../targets/membership.js';
 import { observeTargetGroupHealth } from '../targets/observe.js';
 import type { TargetOwner } from '../targets/owners.js';
-import type { Target } from '../targets/types.js';
+import type { ObservedTarget, Target } from '../targets/types.js';
 import { type Action, actionKey, type DeregisterTargetsAction, describeAction } from './actions.js';
 import { type ActionKinds, applyAndVerify, type ExecutorClients, verificationModeOf } from './apply-and-verify.js';
 import {
@@ -53,6 +53,8 @@ interface Rebased {
 export class Executor {
   readonly #options: ExecutorOptions;
   readonly #outcomes = new Map<string, Outcome>();
+  /** The targets each removal kept (`id:port`), by its key: a stop that follows one of them does not stop its task. */
+  readonly #kept = new Map<string, ReadonlySet<string>>();
   /** Each target group's works, one at a time under its lease; absent without leases or in a dry run. */
   readonly #turns?: LeaseTurns;
 
@@ -97,8 +99,11 @@ export class Executor {
     if (!elbv2) return { current: action, kept: [] };
     const now = await observeTargetGroupHealth(elbv2, action.targetGroupArn);
     const inService = action.targets.filter((t) => now.targets.some((o) => sameTarget(o, t) && isInService(o)));
-    const kept = inService.length > 0 && action.unownedBy?.length ? await this.#heldNow(action, inService) : [];
-    const still = inService.filter((t) => !kept.some((k) => k.target === targetLabel(t)));
+    const recovered = action.whileUnhealthy ? healthyAgain(inService, now.targets) : [];
+    const candidates = inService.filter((t) => !recovered.some((k) => k.target === targetLabel(t)));
+    const held = candidates.length > 0 && action.unownedBy?.length ? await this.#heldNow(action, candidates) : [];
+    const kept = [...recovered, ...held];
+    const still = candidates.filter((t) => !held.some((k) => k.target === targetLabel(t)));
     if (still.length === 0) return { kept };
     return { current: { ...action, targets: still, basis: membershipBasis(now, still) }, kept };
   }
@@ -154,6 +159,7 @@ export class Executor {
     if (this.#outcomes.has(key)) return record({ outcome: 'duplicate' });
     const finish = (audit: AuditRecord): AuditRecord => {
       this.#outcomes.set(key, audit.outcome);
+      if (audit.kept?.length) this.#kept.set(key, new Set(audit.kept.map((k) => k.target)));
       return audit;
     };
 
@@ -165,6 +171,10 @@ export class Executor {
         return finish(
           record({ outcome: 'skipped', error: auditErrorOf(new PrerequisiteNotMetError(action.after, prerequisite)) }),
         );
+      }
+      if (action.kind === 'stop-task' && action.target && this.#kept.get(action.after)?.has(action.target)) {
+        const evidence = `its target ${action.target} stayed in the group, no longer unhealthy: the task is not stopped`;
+        return finish(record({ outcome: 'already-done', verification: { mode: 'read-back', ok: true, evidence } }));
       }
     }
 
@@ -215,4 +225,13 @@ export class Executor {
       return finish(record({ outcome: 'failed', error: auditErrorOf(error) }));
     }
   }
+}
+
+/** Of `targets`, those read now in a state other than `unhealthy` (healthy again, or checks under way), kept. */
+function healthyAgain(targets: readonly Target[], now: readonly ObservedTarget[]): KeptTarget[] {
+  return targets.flatMap((target) => {
+    const state = now.find((o) => sameTarget(o, target))?.state;
+    if (state === undefined || state === 'unhealthy') return [];
+    return [{ target: targetLabel(target), why: `no longer unhealthy (${state}), found under the group’s lease` }];
+  });
 }

@@ -89,6 +89,7 @@ describe('Alarm planner: planDeregisterUnhealthy', () => {
         why: 'alarm',
         basis: { inService: 4, healthy: 1, removingHealthy: 0 },
         policy: { minHealthy: 2, keepWhenAllUnhealthy: true },
+        whileUnhealthy: true,
       },
     ]);
     expect(result.notes).toEqual(['1 more unhealthy target(s) wait for the next alarm (maxTargetsPerRun 2)']);
@@ -159,6 +160,7 @@ describe('Alarm planner: planDeregisterUnhealthy', () => {
         taskArn: T3,
         reason: 'ecs-autopilot: target 10.0.1.3:8080 unhealthy (Target.Timeout)',
         why: 'its target 10.0.1.3:8080 is unhealthy and out of the target group',
+        target: '10.0.1.3:8080',
         after,
       },
       {
@@ -168,6 +170,7 @@ describe('Alarm planner: planDeregisterUnhealthy', () => {
         taskArn: T4,
         reason: 'ecs-autopilot: target 10.0.1.4:8080 unhealthy (failed health checks)',
         why: 'its target 10.0.1.4:8080 is unhealthy and out of the target group',
+        target: '10.0.1.4:8080',
         after,
       },
     ]);
