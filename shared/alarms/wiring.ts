@@ -7,18 +7,13 @@ import { PlaceClients } from '../aws/place-clients.js';
 import { sqsClient } from '../aws/sqs.js';
 import { placeKey } from '../config/places.js';
 import type { AlarmStateChangeEvent } from '../events/alarm-state-change.js';
+import { type Invocation, invocationLeases } from '../executor/invocation-leases.js';
 import { decisionMemoryOf, stateStoreFromEnv } from '../lambda/decision-memory.js';
 import { actingPlace } from '../lambda/places.js';
 import { homeOf, loadFunctionConfig, outboxUrlFromEnv } from '../lambda/runtime.js';
 import { createObservationCache, type ObservationCache } from '../services/observation-cache.js';
 import { StateStore } from '../state/index.js';
 import { type AlarmReaction, reactToAlarmStateChange } from './react.js';
-
-/** What an invocation adds to the wiring: who it is (the lease owner) and where it runs (which events are ours). */
-interface Invocation {
-  awsRequestId: string;
-  invokedFunctionArn: string;
-}
 
 /**
  * The alarm reaction as the stack wires it, read once at cold start: the config, the clients, the state table for
@@ -45,7 +40,7 @@ export function alarmReactionFromEnv(
       ...{ config: at.config, clients, outboxUrl, cache, state, logger },
       home: at.reach,
       deployment,
-      targetGroupLeases: store && { store, owner: invocation.awsRequestId },
+      targetGroupLeases: store && invocationLeases(store, invocation),
     });
   };
 }

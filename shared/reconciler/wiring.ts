@@ -5,17 +5,12 @@ import { elbv2Client, elbv2Recipe } from '../aws/elbv2.js';
 import { PlaceClients } from '../aws/place-clients.js';
 import { sqsClient } from '../aws/sqs.js';
 import type { ScheduledEvent } from '../events/scheduled.js';
+import { type Invocation, invocationLeases } from '../executor/invocation-leases.js';
 import { stateStoreFromEnv } from '../lambda/decision-memory.js';
 import { homeOf, loadFunctionConfig, outboxUrlFromEnv } from '../lambda/runtime.js';
 import { createObservationCache, type ObservationCache } from '../services/observation-cache.js';
 import { StateStore } from '../state/index.js';
 import { type ReconcileEverywhere, reconcileEveryPlace } from './every-place.js';
-
-/** What an invocation adds to the wiring: who it is (the lease owner) and where it runs (which schedules are ours). */
-interface Invocation {
-  awsRequestId: string;
-  invokedFunctionArn: string;
-}
 
 /**
  * The sweep as the stack wires it, read once at cold start: the config, the clients of every place, and the state
@@ -39,7 +34,7 @@ export function reconcileFromEnv(
     reconcileEveryPlace(event, {
       ...{ config, clients, outboxUrl, cache, logger, clientsAt, caches },
       home: homeOf(invocation),
-      targetGroupLeases: store && { store, owner: invocation.awsRequestId },
+      targetGroupLeases: store && invocationLeases(store, invocation),
       ...(store && { waitingAlerts: store }),
     });
 }

@@ -6,6 +6,7 @@ import { ecsClient, ecsRecipe } from '../aws/ecs.js';
 import { elbv2Client, elbv2Recipe } from '../aws/elbv2.js';
 import { PlaceClients } from '../aws/place-clients.js';
 import { sqsClient } from '../aws/sqs.js';
+import { type Invocation, invocationLeases } from '../executor/invocation-leases.js';
 import { stateStoreFromEnv } from '../lambda/decision-memory.js';
 import { homeOf, loadFunctionConfig, outboxUrlFromEnv } from '../lambda/runtime.js';
 import { createObservationCache, type ObservationCache } from '../services/observation-cache.js';
@@ -13,12 +14,6 @@ import { StateLedger } from '../state/index.js';
 import { stopCounterFromEnv } from './crash-loop/wiring.js';
 import { createHandledTaskVersions } from './handled-versions.js';
 import { type QueuedBatchResult, reactToQueuedTaskStops } from './queued-batch.js';
-
-/** What an invocation adds to the wiring: who it is (the lease owner) and where it runs (which events are ours). */
-interface Invocation {
-  awsRequestId: string;
-  invokedFunctionArn: string;
-}
 
 /**
  * The task reaction as the stack wires it, read once at cold start: the config, the clients, the state table for
@@ -47,7 +42,7 @@ export function taskStopReactionFromEnv(
   return (records, invocation) =>
     reactToQueuedTaskStops(records, {
       ...deps,
-      targetGroupLeases: store && { store, owner: invocation.awsRequestId },
+      targetGroupLeases: store && invocationLeases(store, invocation),
       home: homeOf(invocation),
       clientsAt,
       caches,
