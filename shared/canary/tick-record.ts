@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { AutopilotError } from '../errors.js';
 import type { AuditRecord } from '../executor/audit.js';
 import { StateConflictError, type StateStore } from '../state/index.js';
@@ -103,10 +104,16 @@ export function alerted(record: CanaryRecord, ats: readonly string[]): CanaryRec
   return left.length > 0 ? { ...rest, unalerted: left } : rest;
 }
 
+/** Two records the same once stored: a field left undefined is absent from what the state table holds. */
+function sameStored(a: CanaryRecord, b: CanaryRecord): boolean {
+  return isDeepStrictEqual(JSON.parse(JSON.stringify(a)), JSON.parse(JSON.stringify(b)));
+}
+
 /**
  * Replaces the record conditionally on the version read. A write that landed but whose answer was lost (a 500 or a
  * timeout, then the SDK's retry refused because the version moved) is this tick's own: the record read again is
- * one version on and carries its id. Any other conflict is a rival's and is thrown.
+ * one version on and is what this tick wrote. Any other conflict is a rival's and is thrown: an operator's command
+ * copies the whole record, this tick's id included, so the id alone cannot tell.
  */
 export async function replaceAsTick(
   store: StateStore,
@@ -119,7 +126,9 @@ export async function replaceAsTick(
   } catch (error) {
     if (!(error instanceof StateConflictError)) throw error;
     const now = await store.get<CanaryRecord>(current.key);
-    if (now && now.version === current.version + 1 && now.data.lastTick?.id === id) return now;
+    if (now && now.version === current.version + 1 && now.data.lastTick?.id === id && sameStored(now.data, data)) {
+      return now;
+    }
     throw error;
   }
 }
