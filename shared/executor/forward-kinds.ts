@@ -95,8 +95,15 @@ export const setForwardWeights: ActionKind<SetForwardWeightsAction> = {
       if (sameWeights(snapshot.targetGroups, target)) {
         return { ok: true, evidence: `read back ${weightsText(snapshot.targetGroups)} after ${attempt} write(s)` };
       }
+      if (!sameWeights(snapshot.targetGroups, action.expected.targetGroups)) {
+        // Neither this write nor what it replaced: someone else wrote in between, and what they wrote is not undone.
+        return {
+          ok: false,
+          evidence: `read back ${weightsText(snapshot.targetGroups)}, neither the ${weightsText(target)} written nor the ${weightsText(action.expected.targetGroups)} it replaced: changed by someone else, not written again`,
+        };
+      }
       evidence = `read back ${weightsText(snapshot.targetGroups)}, wanted ${weightsText(target)}`;
-      // A write that did not land (throttled, overtaken) is written again, from a fresh read, within the bound.
+      // A write that did not land (throttled, not visible yet) is written again, from a fresh read, within the bound.
       if (attempt < action.attempts)
         await writeActionList(elbv2, action.actionArn, rewriteForwardWeights(actions, action.weights));
     }

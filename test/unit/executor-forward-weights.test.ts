@@ -203,7 +203,7 @@ describe('Executor kinds: set-forward-weights, the read-back', () => {
     // Prepare
     vi.useFakeTimers();
     const timeout = vi.spyOn(globalThis, 'setTimeout');
-    rulesRead(forward(100, 0), forward(95, 5), forward(90, 10));
+    rulesRead(forward(100, 0), forward(100, 0), forward(90, 10));
     elbv2Mock.on(ModifyRuleCommand).resolves({});
 
     // Act
