@@ -122,7 +122,7 @@ export async function provisionService(endpoint: string, network: Network, spec:
 }
 
 /** The ENI moto gave an awsvpc task; its IP is random, not necessarily inside the subnet. */
-function taskEni(task: Task, network: Network): { ip: string; eni: TaskEni } {
+export function taskEni(task: Task, network: Network): { ip: string; eni: TaskEni } {
   // DescribeTasks/RunTask say "ElasticNetworkInterface" where EventBridge events say "eni".
   const attachment = task.attachments?.find((candidate) =>
     candidate.details?.some((detail) => detail.name === 'privateIPv4Address'),

@@ -1,4 +1,4 @@
-import { CreateServiceCommand, ECSClient, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
+import { ECSClient, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { DeregisterTargetsCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { beforeEach, describe, expect, inject, it } from 'vitest';
 import type { AwsCall } from '#local/moto-proxy.js';
@@ -6,6 +6,7 @@ import { stampStoppedTasks, takeAddressAt } from '#local/moto-proxy-rules.js';
 import { manualTaskTransitions } from '#local/moto-server.js';
 import { scheduledEvent } from '#local/scheduled-events.js';
 import { provisionWorld, targetsOf, type World, type WorldTask } from '#local/world.js';
+import { provisionSharingService } from '#local/world-sharing.js';
 import { coldContainer } from '#test/support/functions.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
 
@@ -53,34 +54,9 @@ describe("Function: reconciler, when a new task takes an orphan's address", () =
    * Service admin, sharing web's group (with `tags`), and a task of it about to get the orphan's address when the
    * sweep takes the lease; its ARN. The proxy starts afresh with the orphan's stop time and that address change.
    */
-  async function adminTakesTheAddress(tags: Array<{ key: string; value: string }> = []): Promise<string> {
-    const ecs = new ECSClient({ endpoint, region: world.region });
-    const web = world.services.web as NonNullable<World['services'][string]>;
-    const networkConfiguration = {
-      awsvpcConfiguration: { subnets: world.subnetIds, securityGroups: [world.securityGroupId] },
-    };
-    await ecs.send(
-      new CreateServiceCommand({
-        cluster: 'prod',
-        serviceName: 'admin',
-        taskDefinition: web.taskDefinitionArn,
-        desiredCount: 1,
-        launchType: 'FARGATE',
-        networkConfiguration,
-        loadBalancers: [{ targetGroupArn, containerName: 'app', containerPort: web.containerPort }],
-        ...(tags.length > 0 && { tags }),
-      }),
-    );
-    const started = await ecs.send(
-      new RunTaskCommand({
-        cluster: 'prod',
-        taskDefinition: web.taskDefinitionArn,
-        launchType: 'FARGATE',
-        networkConfiguration,
-        group: 'service:admin',
-      }),
-    );
-    const adminTask = started.tasks?.[0]?.taskArn as string;
+  async function adminTakesTheAddress(tags: Record<string, string> = {}): Promise<string> {
+    const admin = await provisionSharingService(world, 'admin', 'web', { tags, register: false });
+    const adminTask = admin.tasks[0]?.taskArn as string;
     proxy.reset();
     stampStoppedTasks(proxy, new Date(Date.now() - 3_600_000), [orphaned.taskArn]);
     takeAddressAt(proxy, adminTask, orphaned.ip, leaseTaken);
@@ -133,7 +109,7 @@ describe("Function: reconciler, when a new task takes an orphan's address", () =
 
   it('keeps the target when the task that took the address is of a service sharing the group that it does not sweep', async () => {
     // Prepare: admin shares web's group and carries the kill switch; its new task gets the orphan's address
-    const adminTask = await adminTakesTheAddress([{ key: 'ecs-autopilot:disabled', value: 'true' }]);
+    const adminTask = await adminTakesTheAddress({ 'ecs-autopilot:disabled': 'true' });
     const before = await registered();
     const config = 'version: 1\nclusters: [{ name: prod, services: [{ name: web }, { name: admin }] }]\n';
     const { react: sweep } = await coldContainer(world, 'reconciler', config);

@@ -1,11 +1,11 @@
-import { CreateServiceCommand, DescribeServicesCommand, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
-import { RegisterTargetsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { StopTaskCommand } from '@aws-sdk/client-ecs';
 import { describe, expect, it } from 'vitest';
 import type { AwsCall } from '#local/moto-proxy.js';
 import { stampStoppedTasks } from '#local/moto-proxy-rules.js';
 import { taskStateChangeEvent } from '#local/task-events.js';
-import { provisionWorld, targetsOf, type World, type WorldService } from '#local/world.js';
+import { provisionWorld, targetsOf, type World } from '#local/world.js';
 import { clients } from '#local/world-clients.js';
+import { provisionSharingService } from '#local/world-sharing.js';
 import { prodClusterConfig } from '#test/support/cluster-config.js';
 import { coldContainer } from '#test/support/functions.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
@@ -22,53 +22,8 @@ const CONFIG = prodClusterConfig('web', 'admin');
  */
 async function sharedGroupWorld(): Promise<{ world: World; targetGroupArn: string }> {
   const world = await provisionWorld(proxy.endpoint, { services: [{ name: 'web', tasks: 1 }] });
-  const web = world.services.web as WorldService;
-  const targetGroupArn = web.targetGroupArns[0] as string;
-  const { ecs, elbv2 } = clients(world.endpoint);
-  const networkConfiguration = {
-    awsvpcConfiguration: { subnets: world.subnetIds, securityGroups: [world.securityGroupId] },
-  };
-  const created = await ecs.send(
-    new CreateServiceCommand({
-      cluster: world.clusterName,
-      serviceName: 'admin',
-      taskDefinition: web.taskDefinitionArn,
-      desiredCount: 1,
-      launchType: 'FARGATE',
-      networkConfiguration,
-      loadBalancers: [{ targetGroupArn, containerName: 'app', containerPort: web.containerPort }],
-    }),
-  );
-  const serviceArn = created.service?.serviceArn as string;
-  const described = await ecs.send(new DescribeServicesCommand({ cluster: world.clusterName, services: [serviceArn] }));
-  const deploymentId = described.services?.[0]?.deployments?.[0]?.id as string;
-  const started = await ecs.send(
-    new RunTaskCommand({
-      cluster: world.clusterName,
-      taskDefinition: web.taskDefinitionArn,
-      launchType: 'FARGATE',
-      networkConfiguration,
-      group: 'service:admin',
-      startedBy: deploymentId,
-    }),
-  );
-  const attachment = started.tasks?.[0]?.attachments?.[0];
-  const detail = (name: string) => attachment?.details?.find((d) => d.name === name)?.value as string;
-  const ip = detail('privateIPv4Address');
-  const eni = {
-    attachmentId: attachment?.id as string,
-    subnetId: detail('subnetId'),
-    networkInterfaceId: detail('networkInterfaceId'),
-    macAddress: detail('macAddress'),
-    privateDnsName: detail('privateDnsName'),
-    availabilityZone: worldTask(world, 'web', 0).eni.availabilityZone,
-  };
-  const adminTask = { taskArn: started.tasks?.[0]?.taskArn as string, ip, port: web.containerPort, eni };
-  await elbv2.send(
-    new RegisterTargetsCommand({ TargetGroupArn: targetGroupArn, Targets: [{ Id: ip, Port: adminTask.port }] }),
-  );
-  world.services.admin = { ...web, serviceArn, serviceName: 'admin', deploymentId, tasks: [adminTask] };
-  return { world, targetGroupArn };
+  await provisionSharingService(world, 'admin', 'web');
+  return { world, targetGroupArn: world.services.web?.targetGroupArns[0] as string };
 }
 
 /** Whether a state table call frees a target group's lease (its delete, alone or in the transaction of a claim). */

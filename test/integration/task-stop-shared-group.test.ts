@@ -1,9 +1,8 @@
-import { CreateServiceCommand, ECSClient, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
-import { RegisterTargetsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { ECSClient, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { beforeEach, describe, expect, inject, it } from 'vitest';
 import { taskStateChangeEvent } from '#local/task-events.js';
 import { provisionWorld, targetsOf, type World, type WorldTask } from '#local/world.js';
-import { clients } from '#local/world-clients.js';
+import { provisionSharingService } from '#local/world-sharing.js';
 import { prodClusterConfig } from '#test/support/cluster-config.js';
 import { coldContainer } from '#test/support/functions.js';
 import { useMotoProxy } from '#test/support/moto-proxy-env.js';
@@ -15,49 +14,13 @@ const proxy = await useMotoProxy();
 describe("Function: task-state-change, when a task of another managed service took the stopped task's address", () => {
   let world: World;
   let targetGroupArn: string;
-  let admin: { taskArn: string; ip: string; port: number };
-
-  /** Service `name`, bound to web's group on its container port, and one running task of it registered there. */
-  async function sharingService(name: string): Promise<{ taskArn: string; ip: string; port: number }> {
-    const ecs = new ECSClient({ endpoint, region: world.region });
-    const web = world.services.web as NonNullable<World['services'][string]>;
-    const networkConfiguration = {
-      awsvpcConfiguration: { subnets: world.subnetIds, securityGroups: [world.securityGroupId] },
-    };
-    await ecs.send(
-      new CreateServiceCommand({
-        cluster: 'prod',
-        serviceName: name,
-        taskDefinition: web.taskDefinitionArn,
-        desiredCount: 1,
-        launchType: 'FARGATE',
-        networkConfiguration,
-        loadBalancers: [{ targetGroupArn, containerName: 'app', containerPort: web.containerPort }],
-      }),
-    );
-    const started = await ecs.send(
-      new RunTaskCommand({
-        cluster: 'prod',
-        taskDefinition: web.taskDefinitionArn,
-        launchType: 'FARGATE',
-        networkConfiguration,
-        group: `service:${name}`,
-      }),
-    );
-    const task = started.tasks?.[0];
-    const ip = task?.attachments?.flatMap((a) => a.details ?? []).find((d) => d.name === 'privateIPv4Address')
-      ?.value as string;
-    // moto's services start no task and register no target: as ECS would for the new task
-    await clients(proxy.endpoint).elbv2.send(
-      new RegisterTargetsCommand({ TargetGroupArn: targetGroupArn, Targets: [{ Id: ip, Port: web.containerPort }] }),
-    );
-    return { taskArn: task?.taskArn as string, ip, port: web.containerPort };
-  }
+  let admin: WorldTask;
 
   beforeEach(async () => {
     world = await provisionWorld(proxy.endpoint, { services: [{ name: 'web', tasks: 3 }] });
     targetGroupArn = world.services.web?.targetGroupArns[0] as string;
-    admin = await sharingService('admin');
+    await provisionSharingService(world, 'admin', 'web');
+    admin = worldTask(world, 'admin', 0);
   });
 
   const active = async () => (await targetsOf(world, targetGroupArn)).map((t) => `${t.id}:${t.port}`);
