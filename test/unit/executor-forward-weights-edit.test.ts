@@ -1,45 +1,8 @@
-import { DescribeRulesCommand, ModifyRuleCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { ModifyRuleCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SetForwardWeightsAction } from '#shared/executor/actions.js';
 import { readBackPauseMs, setForwardWeights } from '#shared/executor/forward-kinds.js';
-import { RULE, TG_BLUE, TG_GREEN } from '#test/support/canary-builders.js';
-import { elbv2, elbv2Mock, resetKindMocks, subject } from '#test/support/executor-kinds.js';
-
-/** The rule's forward to blue and green at these weights. */
-const rule = (blue: number, green: number) => ({
-  Rules: [
-    {
-      Actions: [
-        {
-          Type: 'forward' as const,
-          ForwardConfig: {
-            TargetGroups: [
-              { TargetGroupArn: TG_BLUE, Weight: blue },
-              { TargetGroupArn: TG_GREEN, Weight: green },
-            ],
-          },
-        },
-      ],
-    },
-  ],
-});
-
-/** 100/0 (blue/green) read before the write, 90/10 written. */
-const step: SetForwardWeightsAction = {
-  kind: 'set-forward-weights',
-  subject,
-  actionArn: RULE,
-  weights: { [TG_BLUE]: 90, [TG_GREEN]: 10 },
-  expected: {
-    targetGroups: [
-      { targetGroupArn: TG_BLUE, weight: 100 },
-      { targetGroupArn: TG_GREEN, weight: 0 },
-    ],
-  },
-  basis: [],
-  attempts: 3,
-  why: 'step 1',
-};
+import { elbv2, elbv2Mock, resetKindMocks } from '#test/support/executor-kinds.js';
+import { forward, rulesRead, shift } from '#test/support/forward-weights.js';
 
 describe('Executor kinds: set-forward-weights, a read-back that finds someone else’s weights', () => {
   const pause = readBackPauseMs.value;
@@ -53,11 +16,11 @@ describe('Executor kinds: set-forward-weights, a read-back that finds someone el
 
   it('fails without writing over weights someone set between its write and its read-back', async () => {
     // Prepare: the write did not show yet; then someone set 80/20 by hand
-    elbv2Mock.on(DescribeRulesCommand).resolvesOnce(rule(100, 0)).resolves(rule(80, 20));
+    rulesRead(forward(100, 0), forward(80, 20));
     elbv2Mock.on(ModifyRuleCommand).resolves({});
 
     // Act
-    const verified = await setForwardWeights.verify(step, { elbv2 }, 'read-back', { changed: true, evidence: '' });
+    const verified = await setForwardWeights.verify(shift(), { elbv2 }, 'read-back', { changed: true, evidence: '' });
 
     // Assess: the first read shows the write not landed yet and writes again; the second finds a third party's
     expect(verified).toEqual({

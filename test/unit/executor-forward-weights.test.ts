@@ -6,11 +6,11 @@ import {
   ModifyRuleCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { SetForwardWeightsAction } from '#shared/executor/actions.js';
 import { MissingClientError } from '#shared/executor/errors.js';
 import { ForwardActionChangedError, readBackPauseMs, setForwardWeights } from '#shared/executor/forward-kinds.js';
 import { RULE, TG_BLUE, TG_GREEN } from '#test/support/canary-builders.js';
-import { elbv2, elbv2Mock, resetKindMocks, subject } from '#test/support/executor-kinds.js';
+import { elbv2, elbv2Mock, resetKindMocks } from '#test/support/executor-kinds.js';
+import { forward, rulesRead, shift } from '#test/support/forward-weights.js';
 
 const LISTENER =
   'arn:aws:elasticloadbalancing:us-east-1:111122223333:listener/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2';
@@ -27,53 +27,6 @@ const swapped: ElbAction[] = [
     },
   },
 ];
-
-/** A rule's action list: a forward to blue and green at these weights, with stickiness when given. */
-function forward(
-  blue: number,
-  green: number,
-  stickiness?: { Enabled: boolean; DurationSeconds?: number },
-): ElbAction[] {
-  return [
-    {
-      Type: 'forward',
-      Order: 1,
-      ForwardConfig: {
-        TargetGroups: [
-          { TargetGroupArn: TG_BLUE, Weight: blue },
-          { TargetGroupArn: TG_GREEN, Weight: green },
-        ],
-        ...(stickiness ? { TargetGroupStickinessConfig: stickiness } : {}),
-      },
-    },
-  ];
-}
-
-function shift(overrides: Partial<SetForwardWeightsAction> = {}): SetForwardWeightsAction {
-  return {
-    kind: 'set-forward-weights',
-    subject,
-    actionArn: RULE,
-    weights: { [TG_BLUE]: 90, [TG_GREEN]: 10 },
-    expected: {
-      targetGroups: [
-        { targetGroupArn: TG_BLUE, weight: 100 },
-        { targetGroupArn: TG_GREEN, weight: 0 },
-      ],
-    },
-    basis: [],
-    attempts: 3,
-    why: 'step 1',
-    ...overrides,
-  };
-}
-
-/** The rule's action lists as read, one per DescribeRules call, the last one repeated. */
-function rulesRead(...lists: ElbAction[][]) {
-  let answers = elbv2Mock.on(DescribeRulesCommand);
-  for (const actions of lists) answers = answers.resolvesOnce({ Rules: [{ Actions: actions }] });
-  answers.resolves({ Rules: [{ Actions: lists.at(-1) ?? [] }] });
-}
 
 beforeEach(resetKindMocks);
 
