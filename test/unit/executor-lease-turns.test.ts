@@ -44,7 +44,7 @@ describe('Executor: works of one invocation on one target group, one after the o
 
   it('starts the second work once the first has ended, keeps the lease held between them, and hands it back to the last only', async () => {
     // Prepare
-    const { exec, rivalCouldTake } = shared();
+    const { store, exec, rivalCouldTake } = shared();
     const order: string[] = [];
     const work = (name: string) => async () => {
       order.push(`${name} starts`);
@@ -59,6 +59,7 @@ describe('Executor: works of one invocation on one target group, one after the o
       exec.holdingTargetGroupLease(TG_WEB, work('second')),
     ]);
     const heldForTheLast = !(await rivalCouldTake());
+    const freedBefore = store.freed.filter((owner) => owner === 'me').length;
     await second.lease?.release();
 
     // Assess: the first's caller frees nothing; the last frees the lease, which no rival could take before
@@ -72,6 +73,8 @@ describe('Executor: works of one invocation on one target group, one after the o
     expect(second.result).toBe('second');
     expect(second.lease).toBeDefined();
     expect(heldForTheLast).toBe(true);
+    // never freed in between, not even for the moment the second took it again
+    expect(freedBefore).toBe(0);
     expect(await rivalCouldTake()).toBe(true);
   });
 
